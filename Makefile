@@ -1,0 +1,51 @@
+# The one way to set up, run, lint, test and bench billchain.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+LINT_VENV := .venv-lint
+DATA_DIR ?= .billchain
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup run test lint bench compile clean
+
+setup: $(BIN)/billchain node_modules/.package-lock.json
+
+# Re-installs only when pyproject.toml changed; offline-safe with a local wheel cache.
+$(BIN)/billchain: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+compile: setup
+	$(BIN)/billchain compile
+
+run: setup
+	$(BIN)/billchain walkthrough --data-dir $(DATA_DIR)
+
+test: setup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+# slither pins web3<8, which the project outgrew: it gets a virtualenv of its own.
+$(LINT_VENV)/bin/slither:
+	test -x $(LINT_VENV)/bin/python || $(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet slither-analyzer==0.11.6
+
+lint: setup $(LINT_VENV)/bin/slither
+	$(BIN)/ruff check chain gateway tests scripts
+	$(BIN)/ruff format --check chain gateway tests scripts
+	$(BIN)/mypy
+	$(BIN)/billchain compile --build-info
+	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile \
+		--filter-paths node_modules --exclude-informational --exclude-low --exclude-optimization \
+		--triage-database slither.db.json
+
+bench: setup
+	$(BIN)/billchain gas-bench
+
+clean:
+	rm -rf $(VENV) $(LINT_VENV) node_modules artifacts/build-info

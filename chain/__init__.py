@@ -1,0 +1,1 @@
+"""The chain layer of billchain: compile, deploy, backends, typed clients, keys."""

@@ -1,0 +1,69 @@
+"""anvil, started from node_modules on a free port, its state file in the data dir."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from chain.backends.rpc import RpcBackend
+from chain.compile import NODE_MODULES
+from chain.errors import ChainUnavailable
+
+ANVIL_BIN = NODE_MODULES / ".bin" / "anvil"
+ANVIL_CHAIN_ID = 31337
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class AnvilBackend(RpcBackend):
+    """An anvil process owned by this backend: started here, stopped (and its state dumped) on close."""
+
+    name = "anvil"
+
+    def __init__(self, data_dir: Path, block_time: float | None = None, startup_timeout: float = 20.0) -> None:
+        if not ANVIL_BIN.exists():
+            raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.state_file = data_dir / "anvil-state.json"
+        port = free_port()
+        cmd = [
+            str(ANVIL_BIN),
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--chain-id", str(ANVIL_CHAIN_ID),
+            "--state", str(self.state_file),
+            "--hardfork", "cancun",
+            "--silent",
+        ]
+        if block_time is not None:
+            cmd += ["--block-time", str(block_time)]
+        self._log = open(data_dir / "anvil.log", "ab")  # noqa: SIM115 - closed in close()
+        self._process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            try:
+                super().__init__(url)
+                break
+            except ChainUnavailable:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.close()
+                    raise
+                time.sleep(0.1)
+        self.is_dev = True
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()  # SIGTERM: anvil writes its state file, then exits
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._log.close()

@@ -1,0 +1,43 @@
+"""Any JSON-RPC node: anvil (a dev chain) or a production network such as Besu QBFT."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_typing import ChecksumAddress
+from web3 import Web3
+
+from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
+from chain.errors import ChainUnavailable
+
+
+class RpcBackend(ChainBackend):
+    name = "rpc"
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})))
+        self.url = url
+        try:
+            client = str(self.w3.client_version)
+        except Exception as exc:  # any transport failure means the same to a caller
+            raise ChainUnavailable(f"no JSON-RPC node answers at {url}: {exc}") from exc
+        self.is_dev = client.lower().startswith("anvil")
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        if not self.is_dev:
+            raise DevChainOnly(f"{method} needs a development chain")
+        return self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+
+    def fund(self, address: ChecksumAddress) -> None:
+        if self.is_dev:
+            self._rpc("anvil_setBalance", [address, hex(DEV_FUNDING_WEI)])
+
+    def advance_time(self, seconds: int) -> None:
+        self._rpc("evm_increaseTime", [seconds])
+        self._rpc("evm_mine", [])
+
+    def snapshot(self) -> Any:
+        return self._rpc("evm_snapshot", [])["result"]
+
+    def revert(self, snapshot: Any) -> None:
+        self._rpc("evm_revert", [snapshot])

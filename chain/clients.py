@@ -1,0 +1,260 @@
+"""Typed clients, one per contract: writes sign and return TxResult, views return records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from web3.contract import Contract
+from web3.logs import DISCARD
+from web3.types import EventData
+
+from chain.model import (
+    ZERO_ADDRESS,
+    ZERO_HASH,
+    BillKind,
+    BillRecord,
+    BillStatus,
+    Member,
+    MemberStatus,
+    RangeRecord,
+    RangeState,
+    Role,
+    TransferKind,
+    TransferRecord,
+    TransferStatus,
+)
+from chain.tx import Transactor, TxResult
+
+
+def _opt_address(address: str) -> str | None:
+    return None if address == ZERO_ADDRESS else address
+
+
+def _opt_hash(value: bytes) -> bytes | None:
+    return None if bytes(value) == ZERO_HASH else bytes(value)
+
+
+class ContractClient:
+    def __init__(self, contract: Contract, tx: Transactor) -> None:
+        self.contract = contract
+        self.tx = tx
+
+    @property
+    def address(self) -> ChecksumAddress:
+        return self.contract.address
+
+    def _send(self, signer: LocalAccount, fn: str, *args: Any) -> TxResult:
+        return self.tx.send(signer, self.contract.functions[fn](*args))
+
+    def events(self, result: TxResult, name: str) -> list[EventData]:
+        """The `name` events this contract emitted in a transaction."""
+        return list(self.contract.events[name]().process_receipt(result.receipt, errors=DISCARD))
+
+
+class ParticipantRegistryClient(ContractClient):
+    def register(self, operator: LocalAccount, account: str, role: Role) -> tuple[int, TxResult]:
+        result = self._send(operator, "register", account, int(role))
+        return int(self.events(result, "ParticipantRegistered")[0]["args"]["code"]), result
+
+    def freeze(self, signer: LocalAccount, account: str) -> TxResult:
+        return self._send(signer, "freeze", account)
+
+    def unfreeze(self, signer: LocalAccount, account: str) -> TxResult:
+        return self._send(signer, "unfreeze", account)
+
+    def member(self, account: str) -> Member:
+        code, role, status = self.contract.functions.member(account).call()
+        return Member(code, Role(role) if role else None, MemberStatus(status) if status else None)
+
+    def account_of(self, code: int) -> str | None:
+        return _opt_address(self.contract.functions.accountOf(code).call())
+
+    def member_count(self) -> int:
+        return int(self.contract.functions.memberCount().call())
+
+
+class DigitalCashClient(ContractClient):
+    def mint(self, bank: LocalAccount, to: str, amount: int) -> TxResult:
+        return self._send(bank, "mint", to, amount)
+
+    def transfer(self, sender: LocalAccount, to: str, amount: int) -> TxResult:
+        return self._send(sender, "transfer", to, amount)
+
+    def balance_of(self, account: str) -> int:
+        return int(self.contract.functions.balanceOf(account).call())
+
+    def total_supply(self) -> int:
+        return int(self.contract.functions.totalSupply().call())
+
+    def total_minted(self) -> int:
+        return int(self.contract.functions.totalMinted().call())
+
+
+class BillRegistryClient(ContractClient):
+    # --- bills
+    def issue(
+        self,
+        drawer: LocalAccount,
+        *,
+        kind: BillKind,
+        acceptor: str,
+        payee: str,
+        amount: int,
+        maturity_day: int,
+        transferable: bool = True,
+        document_hash: bytes | None = None,
+    ) -> tuple[int, TxResult]:
+        result = self._send(
+            drawer, "issue", int(kind), acceptor, payee, amount, maturity_day, transferable, document_hash or ZERO_HASH
+        )
+        return int(self.events(result, "BillIssued")[0]["args"]["billId"]), result
+
+    def accept(self, signer: LocalAccount, bill_id: int) -> TxResult:
+        return self._send(signer, "accept", bill_id)
+
+    def reject(self, signer: LocalAccount, bill_id: int) -> TxResult:
+        return self._send(signer, "reject", bill_id)
+
+    def receive(self, signer: LocalAccount, bill_id: int) -> TxResult:
+        return self._send(signer, "receiveBill", bill_id)
+
+    def cancel(self, signer: LocalAccount, bill_id: int) -> TxResult:
+        return self._send(signer, "cancel", bill_id)
+
+    # --- transfers
+    def _transfer_id(self, result: TxResult) -> int:
+        return int(self.events(result, "TransferRequested")[0]["args"]["transferId"])
+
+    def endorse(
+        self, holder: LocalAccount, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None
+    ) -> tuple[int, TxResult]:
+        result = self._send(holder, "endorse", bill_id, start, amount, to, document_hash or ZERO_HASH)
+        return self._transfer_id(result), result
+
+    def discount(
+        self,
+        holder: LocalAccount,
+        bill_id: int,
+        start: int,
+        amount: int,
+        bank: str,
+        rate_micros: int,
+        adjust_days: int = 0,
+        document_hash: bytes | None = None,
+    ) -> tuple[int, TxResult]:
+        result = self._send(
+            holder, "discount", bill_id, start, amount, bank, rate_micros, adjust_days, document_hash or ZERO_HASH
+        )
+        return self._transfer_id(result), result
+
+    def pledge(self, holder: LocalAccount, bill_id: int, start: int, amount: int, bank: str) -> tuple[int, TxResult]:
+        result = self._send(holder, "pledge", bill_id, start, amount, bank)
+        return self._transfer_id(result), result
+
+    def recourse(self, holder: LocalAccount, bill_id: int, start: int, against: str) -> tuple[int, TxResult]:
+        result = self._send(holder, "recourse", bill_id, start, against)
+        return self._transfer_id(result), result
+
+    def sign(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+        return self._send(signer, "sign", transfer_id)
+
+    def reject_transfer(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+        return self._send(signer, "rejectTransfer", transfer_id)
+
+    def revoke(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+        return self._send(signer, "revoke", transfer_id)
+
+    # --- pledge, maturity, freeze
+    def release(self, signer: LocalAccount, bill_id: int, start: int) -> TxResult:
+        return self._send(signer, "release", bill_id, start)
+
+    def present(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+        if start is None:
+            return self._send(signer, "presentAll", bill_id)
+        return self._send(signer, "present", bill_id, start)
+
+    def pay(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+        if start is None:
+            return self._send(signer, "payAll", bill_id)
+        return self._send(signer, "pay", bill_id, start)
+
+    def dishonor(self, signer: LocalAccount, bill_id: int, reason: str, start: int | None = None) -> TxResult:
+        if start is None:
+            return self._send(signer, "dishonorAll", bill_id, reason)
+        return self._send(signer, "dishonor", bill_id, start, reason)
+
+    def freeze(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+        return self._send(signer, "freeze", bill_id, start or 0)
+
+    def unfreeze(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+        return self._send(signer, "unfreeze", bill_id, start or 0)
+
+    # --- views
+    def bill(self, bill_id: int) -> BillRecord:
+        v = self.contract.functions.billOf(bill_id).call()
+        return BillRecord(
+            bill_id=bill_id,
+            kind=BillKind(v[0]),
+            status=BillStatus(v[1]),
+            transferable=v[2],
+            frozen=v[3],
+            drawer=v[4],
+            acceptor=v[5],
+            payee=v[6],
+            amount=v[7],
+            paid_amount=v[8],
+            issue_day=v[9],
+            maturity_day=v[10],
+            document_hash=_opt_hash(v[11]),
+        )
+
+    @staticmethod
+    def _range(v: Any) -> RangeRecord:
+        return RangeRecord(
+            start=v[0],
+            end=v[1],
+            holder=v[2],
+            state=RangeState(v[3]),
+            frozen=v[4],
+            late=v[5],
+            pledgee=_opt_address(v[6]),
+            presented_at=v[7] or None,
+        )
+
+    def range(self, bill_id: int, start: int) -> RangeRecord:
+        return self._range(self.contract.functions.rangeOf(bill_id, start).call())
+
+    def ranges(self, bill_id: int) -> list[RangeRecord]:
+        return [self._range(v) for v in self.contract.functions.rangesOf(bill_id).call()]
+
+    def transfer(self, transfer_id: int) -> TransferRecord:
+        v = self.contract.functions.transferOf(transfer_id).call()
+        return TransferRecord(
+            transfer_id=transfer_id,
+            bill_id=v[0],
+            start=v[1],
+            end=v[2],
+            kind=TransferKind(v[3]),
+            status=TransferStatus(v[4]),
+            prior_state=RangeState(v[5]),
+            to=v[6],
+            price=v[7],
+            document_hash=_opt_hash(v[8]),
+        )
+
+    def endorsement_chain(self, bill_id: int, start: int) -> list[str]:
+        return list(self.contract.functions.endorsementChain(bill_id, start).call())
+
+    def bill_count(self) -> int:
+        return int(self.contract.functions.billCount().call())
+
+    def transfer_count(self) -> int:
+        return int(self.contract.functions.transferCount().call())
+
+    def is_document_anchored(self, document_hash: bytes) -> bool:
+        return bool(self.contract.functions.isDocumentAnchored(document_hash).call())
+
+    def today(self) -> int:
+        return int(self.contract.functions.today().call())

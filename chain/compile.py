@@ -1,0 +1,207 @@
+"""Compile the Solidity contracts into reproducible artifacts.
+
+Uses a native ``solc`` on PATH through py-solc-x when there is one, else the pinned
+npm ``solc`` (solcjs), which runs offline. Writes one artifact per contract and a
+hardhat-format build-info so slither can analyse the contracts without a download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS_DIR = ROOT / "contracts"
+NODE_MODULES = ROOT / "node_modules"
+ARTIFACTS_DIR = ROOT / "artifacts"
+BUILD_INFO_DIR = ARTIFACTS_DIR / "build-info"
+
+SOLC_VERSION = "0.8.28"
+EVM_VERSION = "cancun"
+OPTIMIZER_RUNS = 200
+DEPLOYED = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721")
+
+_IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\bfrom\s+)?"([^"]+)"\s*;', re.MULTILINE)
+
+
+class CompileError(RuntimeError):
+    """The compiler rejected the sources or could not run."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    name: str
+    abi: list[dict[str, Any]]
+    bytecode: str
+    deployed_bytecode: str
+    compiler: str
+    source_unit: str
+    source_hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contractName": self.name,
+            "sourceName": self.source_unit,
+            "sourceHash": self.source_hash,
+            "compiler": self.compiler,
+            "abi": self.abi,
+            "bytecode": self.bytecode,
+            "deployedBytecode": self.deployed_bytecode,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Artifact:
+        return cls(
+            name=data["contractName"],
+            abi=data["abi"],
+            bytecode=data["bytecode"],
+            deployed_bytecode=data["deployedBytecode"],
+            compiler=data["compiler"],
+            source_unit=data["sourceName"],
+            source_hash=data["sourceHash"],
+        )
+
+
+def _locate(unit: str) -> Path:
+    if unit.startswith("@"):
+        return NODE_MODULES / unit
+    return ROOT / unit
+
+
+def collect_sources() -> dict[str, str]:
+    """Every source unit under contracts/ and everything it imports, by unit name."""
+    pending = sorted(str(p.relative_to(ROOT).as_posix()) for p in CONTRACTS_DIR.rglob("*.sol"))
+    sources: dict[str, str] = {}
+    while pending:
+        unit = pending.pop()
+        if unit in sources:
+            continue
+        path = _locate(unit)
+        if not path.is_file():
+            raise CompileError(f"import not found: {unit} (run `npm ci`)")
+        text = path.read_text(encoding="utf-8")
+        sources[unit] = text
+        for target in _IMPORT.findall(text):
+            if target.startswith("."):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(unit), target))
+            pending.append(target)
+    return dict(sorted(sources.items()))
+
+
+def standard_input(sources: dict[str, str]) -> dict[str, Any]:
+    return {
+        "language": "Solidity",
+        "sources": {unit: {"content": text} for unit, text in sources.items()},
+        "settings": {
+            "evmVersion": EVM_VERSION,
+            "viaIR": True,
+            "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},
+            "metadata": {"bytecodeHash": "none"},
+            "outputSelection": {
+                "*": {
+                    "*": ["abi", "evm.bytecode", "evm.deployedBytecode", "evm.methodIdentifiers"],
+                    "": ["ast"],
+                }
+            },
+        },
+    }
+
+
+def _run_native(solc: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    import solcx
+
+    output: dict[str, Any] = solcx.compile_standard(data, solc_binary=solc, allow_empty=True)
+    version = str(solcx.get_solc_version_string(solc_binary=solc) if hasattr(solcx, "get_solc_version_string") else "")
+    return output, version
+
+
+def _run_solcjs(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    solcjs = NODE_MODULES / ".bin" / "solcjs"
+    if not solcjs.exists():
+        raise CompileError("no native solc on PATH and no node_modules/.bin/solcjs (run `npm ci`)")
+    # stdout goes to a file: node exits before flushing a large write to a pipe.
+    # stdin comes from a file too: solcjs reads it with a blocking readFileSync(0).
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as src:
+        src.write(json.dumps(data))
+        src.seek(0)
+        proc = subprocess.run(
+            [str(solcjs), "--standard-json"], stdin=src, stdout=out, stderr=subprocess.PIPE, text=True, check=False
+        )
+        out.seek(0)
+        stdout = out.read()
+    # solcjs prints banner lines (e.g. about SMT solvers) before the JSON document.
+    body = "\n".join(line for line in stdout.splitlines() if not line.startswith(">>>"))
+    start = body.find("{")
+    if proc.returncode != 0 or start < 0:
+        raise CompileError(f"solcjs failed: {proc.stderr.strip() or stdout[:500]}")
+    version = subprocess.run([str(solcjs), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    return json.loads(body[start:]), version
+
+
+def _native_solc() -> str | None:
+    solc = shutil.which("solc")
+    if solc is None:
+        return None
+    out = subprocess.run([solc, "--version"], capture_output=True, text=True, check=False).stdout
+    return solc if f"Version: {SOLC_VERSION}" in out else None
+
+
+def compile_contracts() -> tuple[dict[str, Artifact], dict[str, Any]]:
+    """Compile everything; return artifacts of the deployable contracts and the build-info."""
+    sources = collect_sources()
+    data = standard_input(sources)
+    native = _native_solc()
+    output, version = _run_native(native, data) if native else _run_solcjs(data)
+    errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
+    if errors:
+        raise CompileError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    long_version = version.split("Version:")[-1].strip() if "Version:" in version else version
+    long_version = long_version.removesuffix(".Emscripten.clang")
+    artifacts: dict[str, Artifact] = {}
+    for unit, contracts in output["contracts"].items():
+        for name, out in contracts.items():
+            if name not in DEPLOYED:
+                continue
+            artifacts[name] = Artifact(
+                name=name,
+                abi=out["abi"],
+                bytecode="0x" + out["evm"]["bytecode"]["object"],
+                deployed_bytecode="0x" + out["evm"]["deployedBytecode"]["object"],
+                compiler=long_version,
+                source_unit=unit,
+                source_hash="0x" + hashlib.sha256(sources[unit].encode()).hexdigest(),
+            )
+    build_info = {
+        "_format": "hh-sol-build-info-1",
+        "id": hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32],
+        "solcVersion": SOLC_VERSION,
+        "solcLongVersion": long_version,
+        "input": data,
+        "output": output,
+    }
+    return artifacts, build_info
+
+
+def write_artifacts(artifacts: dict[str, Artifact], build_info: dict[str, Any] | None = None) -> None:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    for name, artifact in artifacts.items():
+        (ARTIFACTS_DIR / f"{name}.json").write_text(json.dumps(artifact.to_json(), indent=2, sort_keys=True) + "\n")
+    if build_info is not None:
+        shutil.rmtree(BUILD_INFO_DIR, ignore_errors=True)
+        BUILD_INFO_DIR.mkdir(parents=True)
+        (BUILD_INFO_DIR / f"{build_info['id']}.json").write_text(json.dumps(build_info))
+
+
+def load_artifact(name: str) -> Artifact:
+    path = ARTIFACTS_DIR / f"{name}.json"
+    if not path.is_file():
+        raise CompileError(f"no artifact {path} (run `billchain compile`)")
+    return Artifact.from_json(json.loads(path.read_text()))

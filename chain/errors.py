@@ -1,0 +1,405 @@
+"""One Python exception per Solidity custom error, decoded from revert data.
+
+Each class carries the stable problem code of API.md/DOMAIN.md it stands for; the
+gateway maps codes to HTTP statuses in one place. A test keeps this module and the
+contracts' ABIs equal, name for name and argument for argument.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+from eth_abi import decode
+from eth_utils import keccak, to_checksum_address
+
+
+class ChainError(Exception):
+    """Anything that went wrong talking to the chain."""
+
+
+class ChainUnavailable(ChainError):
+    """The node does not answer (CHAIN_UNAVAILABLE)."""
+
+    code: ClassVar[str] = "CHAIN_UNAVAILABLE"
+
+
+class TransactionFailed(ChainError):
+    """A transaction reverted without data this module can decode."""
+
+    code: ClassVar[str] = "CHAIN_UNAVAILABLE"
+
+
+@dataclass
+class ContractError(ChainError):
+    """A revert with a known custom error; subclasses are the errors, fields their arguments."""
+
+    code: ClassVar[str] = "INVALID_STATE"
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
+        return f"{type(self).__name__}({args})"
+
+
+# --- participant registry -----------------------------------------------------------
+
+
+@dataclass
+class ParticipantRoleForbidden(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+    role: int
+
+
+@dataclass
+class ParticipantNotRegistered(ContractError):
+    code: ClassVar[str] = "NOT_FOUND"
+    account: str
+
+
+@dataclass
+class ParticipantAlreadyRegistered(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    account: str
+
+
+@dataclass
+class ParticipantInvalidRole(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    role: int
+
+
+@dataclass
+class ParticipantFrozen(ContractError):
+    code: ClassVar[str] = "PARTICIPANT_FROZEN"
+    account: str
+
+
+@dataclass
+class ParticipantInvalidStatus(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    account: str
+    status: int
+
+
+# --- OpenZeppelin errors the contracts can raise -------------------------------------
+
+
+@dataclass
+class AccessControlBadConfirmation(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+
+
+@dataclass
+class AccessControlUnauthorizedAccount(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+    needed_role: bytes
+
+
+@dataclass
+class ERC20InsufficientAllowance(ContractError):
+    code: ClassVar[str] = "INSUFFICIENT_CASH"
+    spender: str
+    allowance: int
+    needed: int
+
+
+@dataclass
+class ERC20InsufficientBalance(ContractError):
+    code: ClassVar[str] = "INSUFFICIENT_CASH"
+    sender: str
+    balance: int
+    needed: int
+
+
+@dataclass
+class ERC20InvalidApprover(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    approver: str
+
+
+@dataclass
+class ERC20InvalidReceiver(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    receiver: str
+
+
+@dataclass
+class ERC20InvalidSender(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    sender: str
+
+
+@dataclass
+class ERC20InvalidSpender(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    spender: str
+
+
+# --- digital cash ---------------------------------------------------------------------
+
+
+@dataclass
+class CashRoleForbidden(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+
+
+@dataclass
+class CashHolderNotPermitted(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    account: str
+
+
+@dataclass
+class CashHolderFrozen(ContractError):
+    code: ClassVar[str] = "PARTICIPANT_FROZEN"
+    account: str
+
+
+@dataclass
+class CashInvalidAmount(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    amount: int
+
+
+@dataclass
+class CashInsufficient(ContractError):
+    code: ClassVar[str] = "INSUFFICIENT_CASH"
+    payer: str
+    balance: int
+    needed: int
+
+
+# --- bill registry --------------------------------------------------------------------
+
+
+@dataclass
+class BillNotFound(ContractError):
+    code: ClassVar[str] = "NOT_FOUND"
+    bill_id: int
+
+
+@dataclass
+class TransferNotFound(ContractError):
+    code: ClassVar[str] = "NOT_FOUND"
+    transfer_id: int
+
+
+@dataclass
+class BillRoleForbidden(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+    role: int
+
+
+@dataclass
+class BillNotParty(ContractError):
+    code: ClassVar[str] = "NOT_PARTY"
+    bill_id: int
+    account: str
+
+
+@dataclass
+class BillInvalidKind(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    kind: int
+
+
+@dataclass
+class BillInvalidAmount(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    amount: int
+
+
+@dataclass
+class BillInvalidMaturity(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    issue_day: int
+    maturity_day: int
+
+
+@dataclass
+class BillDocumentRequired(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+
+
+@dataclass
+class RangeNotFound(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    bill_id: int
+    start: int
+
+
+@dataclass
+class RangeInvalidAmount(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    bill_id: int
+    start: int
+    amount: int
+
+
+@dataclass
+class DiscountInvalidRate(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    rate_micros: int
+
+
+@dataclass
+class DiscountInvalidAdjustDays(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    adjust_days: int
+
+
+@dataclass
+class DishonorInvalidReason(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    length: int
+
+
+@dataclass
+class BillInvalidCounterparty(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    account: str
+
+
+@dataclass
+class BillInvalidState(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    status: int
+
+
+@dataclass
+class RangeInvalidState(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    start: int
+    state: int
+
+
+@dataclass
+class RangeNoneEligible(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    account: str
+
+
+@dataclass
+class TransferInvalidState(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    transfer_id: int
+    status: int
+
+
+@dataclass
+class FreezeUnchanged(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    start: int
+    frozen: bool
+
+
+@dataclass
+class RecourseTooEarly(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    start: int
+    presented_day: int
+    today: int
+
+
+@dataclass
+class BillNotTransferable(ContractError):
+    code: ClassVar[str] = "NOT_TRANSFERABLE"
+    bill_id: int
+
+
+@dataclass
+class BillMatured(ContractError):
+    code: ClassVar[str] = "MATURED"
+    bill_id: int
+    maturity_day: int
+    today: int
+
+
+@dataclass
+class BillNotMature(ContractError):
+    code: ClassVar[str] = "NOT_MATURE"
+    bill_id: int
+    maturity_day: int
+    today: int
+
+
+@dataclass
+class BillFrozen(ContractError):
+    code: ClassVar[str] = "FROZEN"
+    bill_id: int
+
+
+@dataclass
+class RangeFrozen(ContractError):
+    code: ClassVar[str] = "FROZEN"
+    bill_id: int
+    start: int
+
+
+@dataclass
+class DocumentAlreadyUsed(ContractError):
+    code: ClassVar[str] = "DOCUMENT_ALREADY_USED"
+    document_hash: bytes
+
+
+@dataclass
+class RecourseInvalidTarget(ContractError):
+    code: ClassVar[str] = "INVALID_RECOURSE_TARGET"
+    bill_id: int
+    start: int
+    target: str
+
+
+# --- decoding -------------------------------------------------------------------------
+
+ERROR_CLASSES: dict[str, type[ContractError]] = {
+    cls.__name__: cls for cls in ContractError.__subclasses__()
+}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True)
+class _ErrorAbi:
+    name: str
+    types: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+class ErrorDecoder:
+    """Turns revert data into the matching ContractError, from the contracts' ABIs."""
+
+    def __init__(self, abis: list[list[dict[str, Any]]]) -> None:
+        self._by_selector: dict[bytes, _ErrorAbi] = {}
+        for abi in abis:
+            for entry in abi:
+                if entry.get("type") != "error":
+                    continue
+                types = tuple(i["type"] for i in entry["inputs"])
+                selector = keccak(text=f"{entry['name']}({','.join(types)})")[:4]
+                names = tuple(snake(i["name"]) for i in entry["inputs"])
+                self._by_selector[selector] = _ErrorAbi(entry["name"], types, names)
+
+    def decode(self, data: bytes | str | None) -> ChainError:
+        raw = bytes.fromhex(data[2:] if data.startswith("0x") else data) if isinstance(data, str) else data or b""
+        spec = self._by_selector.get(raw[:4])
+        if spec is None or spec.name not in ERROR_CLASSES:
+            return TransactionFailed(f"reverted with undecodable data 0x{raw.hex()}")
+        values = decode(list(spec.types), raw[4:])
+        kwargs = {
+            name: to_checksum_address(v) if t == "address" else v
+            for name, t, v in zip(spec.names, spec.types, values, strict=True)
+        }
+        return ERROR_CLASSES[spec.name](**kwargs)

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+
+/// @title Participant registry of billchain.
+contract ParticipantRegistry is IParticipantRegistry, AccessControl {
+    bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
+
+    uint8 internal constant BANK = 1;
+    uint8 internal constant REGULATOR = 3;
+    uint8 internal constant ACTIVE = 1;
+    uint8 internal constant FROZEN = 2;
+
+    mapping(address account => Member) private _members;
+    mapping(uint32 code => address) private _accounts;
+    uint32 private _memberCount;
+
+    constructor(address operator) {
+        _grantRole(DEFAULT_ADMIN_ROLE, operator);
+        _grantRole(OPERATOR_ROLE, operator);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function register(address account, uint8 role) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
+        if (role < BANK || role > REGULATOR) revert ParticipantInvalidRole(role);
+        if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
+        code = ++_memberCount;
+        _members[account] = Member({code: code, role: role, status: ACTIVE});
+        _accounts[code] = account;
+        emit ParticipantRegistered(account, code, role);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function freeze(address account) external {
+        _setStatus(account, ACTIVE, FROZEN);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function unfreeze(address account) external {
+        _setStatus(account, FROZEN, ACTIVE);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function member(address account) external view returns (Member memory) {
+        return _members[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function accountOf(uint32 code) external view returns (address) {
+        return _accounts[code];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function memberCount() external view returns (uint32) {
+        return _memberCount;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function isOperator(address account) external view returns (bool) {
+        return hasRole(OPERATOR_ROLE, account);
+    }
+
+    function _setStatus(address account, uint8 from, uint8 to) private {
+        if (!hasRole(OPERATOR_ROLE, msg.sender)) {
+            Member memory caller = _members[msg.sender];
+            if (caller.role != REGULATOR) revert ParticipantRoleForbidden(msg.sender, caller.role);
+            if (caller.status != ACTIVE) revert ParticipantFrozen(msg.sender);
+        }
+        Member storage target = _members[account];
+        if (target.code == 0) revert ParticipantNotRegistered(account);
+        if (target.status != from) revert ParticipantInvalidStatus(account, target.status);
+        target.status = to;
+        emit ParticipantStatusChanged(account, to, msg.sender);
+    }
+}

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @notice Failures of the participant registry (each maps to one API problem code).
+interface ParticipantRegistryErrors {
+    /// @dev FORBIDDEN: the caller's role may not do this.
+    error ParticipantRoleForbidden(address account, uint8 role);
+    /// @dev NOT_FOUND: the address was never onboarded.
+    error ParticipantNotRegistered(address account);
+    /// @dev INVALID_STATE: the address is onboarded already.
+    error ParticipantAlreadyRegistered(address account);
+    /// @dev VALIDATION_ERROR: role outside BANK, ENTERPRISE, REGULATOR.
+    error ParticipantInvalidRole(uint8 role);
+    /// @dev PARTICIPANT_FROZEN: the participant is frozen.
+    error ParticipantFrozen(address account);
+    /// @dev INVALID_STATE: freeze of a frozen participant, unfreeze of an active one.
+    error ParticipantInvalidStatus(address account, uint8 status);
+}
