@@ -1,0 +1,37 @@
+"""The Python error classes and the contracts' custom errors are the same list."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from chain.compile import load_artifact
+from chain.deploy import PLATFORM_CONTRACTS
+from chain.errors import ERROR_CLASSES, snake
+
+API_CODES = {
+    "NOT_FOUND", "FORBIDDEN", "NOT_PARTY", "VALIDATION_ERROR", "INVALID_COUNTERPARTY", "INVALID_STATE",
+    "MATURED", "NOT_MATURE", "NOT_TRANSFERABLE", "FROZEN", "PARTICIPANT_FROZEN", "INSUFFICIENT_CASH",
+    "DOCUMENT_ALREADY_USED", "INVALID_RECOURSE_TARGET",
+}  # fmt: skip
+
+
+def abi_errors() -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name in PLATFORM_CONTRACTS:
+        for entry in load_artifact(name).abi:
+            if entry["type"] == "error":
+                errors[entry["name"]] = [snake(i["name"]) for i in entry["inputs"]]
+    return errors
+
+
+def test_one_class_per_custom_error_with_the_same_arguments() -> None:
+    abi = abi_errors()
+    assert set(ERROR_CLASSES) == set(abi)
+    for name, args in abi.items():
+        assert [f.name for f in dataclasses.fields(ERROR_CLASSES[name])] == args, name
+
+
+def test_every_error_maps_to_an_api_problem_code() -> None:
+    assert {cls.code for cls in ERROR_CLASSES.values()} <= API_CODES
+    # every state/semantic code DOMAIN.md names is reachable from some contract error
+    assert API_CODES <= {cls.code for cls in ERROR_CLASSES.values()}

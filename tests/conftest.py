@@ -1,0 +1,143 @@
+"""Named fixtures for a deployed system, reused by every test."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from chain.backends.base import ChainBackend
+from chain.backends.embedded import EmbeddedBackend
+from chain.deploy import System, deploy
+from chain.errors import ContractError
+from chain.model import BillKind, Role
+
+DAY = 86_400
+MEMBERS: tuple[tuple[str, Role], ...] = (
+    ("bank", Role.BANK),
+    ("bank2", Role.BANK),
+    ("core", Role.ENTERPRISE),
+    ("t1", Role.ENTERPRISE),
+    ("t2", Role.ENTERPRISE),
+    ("t3", Role.ENTERPRISE),
+    ("reg", Role.REGULATOR),
+)
+
+
+def key_for(name: str) -> LocalAccount:
+    return Account.from_key(keccak(text=f"billchain test key {name}"))
+
+
+def doc(name: str) -> bytes:
+    """The hash of a document whose bytes are `name`."""
+    return hashlib.sha256(name.encode()).digest()
+
+
+@dataclass
+class World:
+    """A deployed platform with named participants; every test gets it freshly reverted."""
+
+    backend: ChainBackend
+    system: System
+    operator: LocalAccount
+    accounts: dict[str, LocalAccount] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> LocalAccount:
+        return self.operator if name == "operator" else self.accounts[name]
+
+    def addr(self, name: str) -> str:
+        return self[name].address
+
+    @property
+    def bills(self) -> Any:
+        return self.system.bills
+
+    @property
+    def cash(self) -> Any:
+        return self.system.cash
+
+    def today(self) -> int:
+        return int(self.bills.today())
+
+    def advance_days(self, days: int) -> None:
+        self.backend.advance_time(days * DAY)
+
+    def issue(
+        self,
+        drawer: str = "core",
+        *,
+        kind: BillKind = BillKind.BANK_ACCEPTANCE,
+        acceptor: str = "bank",
+        payee: str = "t1",
+        amount: int = 1_000_000,
+        days: int = 90,
+        transferable: bool = True,
+        document: bytes | None = None,
+    ) -> int:
+        bill_id, _ = self.bills.issue(
+            self[drawer],
+            kind=kind,
+            acceptor=self.addr(acceptor),
+            payee=self.addr(payee),
+            amount=amount,
+            maturity_day=self.today() + days,
+            transferable=transferable,
+            document_hash=document,
+        )
+        return int(bill_id)
+
+    def circulating(self, *, acceptor: str = "bank", payee: str = "t1", **kwargs: Any) -> int:
+        """A bill issued by core, accepted, and received by its payee (one range 1..amount)."""
+        bill_id = self.issue(acceptor=acceptor, payee=payee, **kwargs)
+        if self.bills.bill(bill_id).status.name == "ISSUED":
+            self.bills.accept(self[acceptor], bill_id)
+        self.bills.receive(self[payee], bill_id)
+        return bill_id
+
+    def endorse_signed(self, bill_id: int, start: int, amount: int, frm: str, to: str) -> int:
+        transfer_id, _ = self.bills.endorse(self[frm], bill_id, start, amount, self.addr(to))
+        self.bills.sign(self[to], transfer_id)
+        return int(transfer_id)
+
+    def mint(self, to: str, amount: int, bank: str = "bank") -> None:
+        self.cash.mint(self[bank], self.addr(to), amount)
+
+
+def build_world(backend: ChainBackend) -> World:
+    operator = key_for("operator")
+    system = deploy(backend, operator)
+    world = World(backend, system, operator)
+    for name, role in MEMBERS:
+        account = key_for(name)
+        backend.fund(account.address)
+        system.registry.register(operator, account.address, role)
+        world.accounts[name] = account
+    return world
+
+
+@pytest.fixture(scope="session")
+def embedded_world() -> World:
+    return build_world(EmbeddedBackend())
+
+
+@pytest.fixture
+def world(embedded_world: World) -> Iterator[World]:
+    snapshot = embedded_world.backend.snapshot()
+    yield embedded_world
+    embedded_world.backend.revert(snapshot)
+
+
+@contextmanager
+def reverts(error: type[ContractError], **fields: Any) -> Iterator[None]:
+    """Assert the block reverts with `error` and, for each named field, that argument."""
+    with pytest.raises(error) as info:
+        yield
+    for name, expected in fields.items():
+        assert getattr(info.value, name) == expected, f"{error.__name__}.{name}"
