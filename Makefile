@@ -41,8 +41,7 @@ lint: setup $(LINT_VENV)/bin/slither
 	$(BIN)/mypy
 	$(BIN)/billchain compile --build-info
 	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile \
-		--filter-paths node_modules --exclude-informational --exclude-low --exclude-optimization \
-		--triage-database slither.db.json
+		--filter-paths node_modules --exclude-informational --exclude-low --exclude-optimization
 
 bench: setup
 	$(BIN)/billchain gas-bench

@@ -362,9 +362,7 @@ class RecourseInvalidTarget(ContractError):
 
 # --- decoding -------------------------------------------------------------------------
 
-ERROR_CLASSES: dict[str, type[ContractError]] = {
-    cls.__name__: cls for cls in ContractError.__subclasses__()
-}
+ERROR_CLASSES: dict[str, type[ContractError]] = {cls.__name__: cls for cls in ContractError.__subclasses__()}
 
 
 def snake(name: str) -> str:

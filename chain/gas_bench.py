@@ -77,8 +77,12 @@ def _more_operations(backend: ChainBackend, keystore: Keystore, system_steps: li
         "issue (no document)",
         "core",
         bills.issue(
-            cast["core"], kind=BillKind.BANK_ACCEPTANCE, acceptor=a["icbc"], payee=a["t1"],
-            amount=10_000_000, maturity_day=today + 30,
+            cast["core"],
+            kind=BillKind.BANK_ACCEPTANCE,
+            acceptor=a["icbc"],
+            payee=a["t1"],
+            amount=10_000_000,
+            maturity_day=today + 30,
         ),
     )
     bills.accept(cast["icbc"], bill)

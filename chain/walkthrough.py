@@ -73,8 +73,18 @@ def run_walkthrough(backend: ChainBackend, keystore: Keystore) -> tuple[System, 
         return out[0] if isinstance(out, tuple) else 0
 
     addr = {name: account.address for name, account in cast.accounts.items()}
-    record("mint", "cmb", "cmb mints 1,000,000.00 to itself", lambda: system.cash.mint(cast["cmb"], addr["cmb"], 100_000_000))
-    record("mint", "icbc", "icbc mints 1,000,000.00 to itself", lambda: system.cash.mint(cast["icbc"], addr["icbc"], 100_000_000))
+    record(
+        "mint",
+        "cmb",
+        "cmb mints 1,000,000.00 to itself",
+        lambda: system.cash.mint(cast["cmb"], addr["cmb"], 100_000_000),
+    )
+    record(
+        "mint",
+        "icbc",
+        "icbc mints 1,000,000.00 to itself",
+        lambda: system.cash.mint(cast["icbc"], addr["icbc"], 100_000_000),
+    )
     today = bills.today()
     document = hashlib.sha256(b"purchase order PO-7731").digest()
     bill_id = record(

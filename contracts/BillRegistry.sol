@@ -246,8 +246,6 @@ contract BillRegistry is IBillRegistry {
         uint256 adjustDays,
         bytes32 documentHash
     ) external returns (uint256 transferId) {
-        if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
-        if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
         return _requestMove(billId, start, amount, bank, ROLE_HOLDER, ROLE_BANK, DISCOUNT, rateMicros, adjustDays, documentHash);
     }
 
@@ -367,7 +365,7 @@ contract BillRegistry is IBillRegistry {
         if (!_touchesAnyRange(billId, bill, caller.code)) revert BillNotParty(billId, msg.sender);
         _requireBillOpen(billId, bill, caller, CIRCULATING);
         uint256 day = _requireMature(billId, bill);
-        uint256 count;
+        uint256 count = 0;
         for (uint256 start = 1; start <= bill.amount;) {
             Range storage range = _ranges[billId][start];
             uint256 next = uint256(range.end) + 1;
@@ -383,16 +381,18 @@ contract BillRegistry is IBillRegistry {
 
     /// @inheritdoc IBillRegistry
     function pay(uint256 billId, uint256 start) external {
-        (Bill storage bill,) = _acceptorAct(billId);
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId);
         Range storage range = _range(billId, start);
+        _requireBillOpen(billId, bill, caller, CIRCULATING);
         _requireRangePresented(billId, start, range);
         _pay(billId, bill, start, range);
     }
 
     /// @inheritdoc IBillRegistry
     function payAll(uint256 billId) external {
-        (Bill storage bill,) = _acceptorAct(billId);
-        uint256 count;
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId);
+        _requireBillOpen(billId, bill, caller, CIRCULATING);
+        uint256 count = 0;
         for (uint256 start = 1; start <= bill.amount;) {
             Range storage range = _ranges[billId][start];
             uint256 next = uint256(range.end) + 1;
@@ -408,18 +408,20 @@ contract BillRegistry is IBillRegistry {
 
     /// @inheritdoc IBillRegistry
     function dishonor(uint256 billId, uint256 start, string calldata reason) external {
-        _requireReason(reason);
-        _acceptorAct(billId);
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId);
         Range storage range = _range(billId, start);
+        _requireReason(reason);
+        _requireBillOpen(billId, bill, caller, CIRCULATING);
         _requireRangePresented(billId, start, range);
         _dishonor(billId, start, range, reason);
     }
 
     /// @inheritdoc IBillRegistry
     function dishonorAll(uint256 billId, string calldata reason) external {
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId);
         _requireReason(reason);
-        (Bill storage bill,) = _acceptorAct(billId);
-        uint256 count;
+        _requireBillOpen(billId, bill, caller, CIRCULATING);
+        uint256 count = 0;
         for (uint256 start = 1; start <= bill.amount;) {
             Range storage range = _ranges[billId][start];
             uint256 next = uint256(range.end) + 1;
@@ -485,7 +487,7 @@ contract BillRegistry is IBillRegistry {
     /// @inheritdoc IBillRegistry
     function rangesOf(uint256 billId) external view returns (RangeView[] memory ranges) {
         Bill storage bill = _bill(billId);
-        uint256 count;
+        uint256 count = 0;
         for (uint256 start = 1; start <= bill.amount && _ranges[billId][start].state != 0; ++count) {
             start = uint256(_ranges[billId][start].end) + 1;
         }
@@ -568,6 +570,10 @@ contract BillRegistry is IBillRegistry {
         if (range.holder != caller.code) revert BillNotParty(billId, msg.sender);
         uint256 end = range.end;
         if (amount == 0 || amount > end - start + 1) revert RangeInvalidAmount(billId, start, amount);
+        if (kind == DISCOUNT) {
+            if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
+            if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
+        }
         IParticipantRegistry.Member memory counterparty = _registry.member(to);
         if (!_hasRole(counterparty, counterpartyRoles) || to == msg.sender) revert BillInvalidCounterparty(to);
         _requireRangeFree(billId, bill, start, range, caller);
@@ -576,7 +582,7 @@ contract BillRegistry is IBillRegistry {
         if (range.state != HELD) revert RangeInvalidState(billId, start, range.state);
         uint256 day = _requireNotMatured(billId, bill);
 
-        uint256 price;
+        uint256 price = 0;
         if (kind == DISCOUNT) {
             uint256 days_ = uint256(bill.maturityDay) - day + adjustDays;
             uint256 numerator = amount * rateMicros * days_;
@@ -689,11 +695,11 @@ contract BillRegistry is IBillRegistry {
         }
     }
 
-    function _acceptorAct(uint256 billId) private view returns (Bill storage bill, IParticipantRegistry.Member memory caller) {
+    /// @dev The acceptor acting on its bill: 404, 403 and NOT_PARTY checks (the caller runs the 422/409 ones).
+    function _acceptor(uint256 billId) private view returns (Bill storage bill, IParticipantRegistry.Member memory caller) {
         bill = _bill(billId);
         caller = _actor(ROLE_HOLDER);
         if (caller.code != bill.acceptor) revert BillNotParty(billId, msg.sender);
-        _requireBillOpen(billId, bill, caller, CIRCULATING);
     }
 
     function _setFrozen(uint256 billId, uint256 start, bool frozen) private {
@@ -718,17 +724,23 @@ contract BillRegistry is IBillRegistry {
         if (target == bill.drawer || target == bill.acceptor) return true;
         if (range.late) return false;
         uint32 holder = range.holder;
-        bool holderSeen;
-        bool liable;
+        bool holderSeen = false;
+        bool liable = false;
         // Walk from the newest node back to the root; the last holder node met is its first appearance.
+        // Member codes and node ids are identities, not balances: strict equality is the point.
+        // slither-disable-next-line incorrect-equality
         for (uint256 node = range.chainHead; ; node = _transfers[node].parent) {
+            // slither-disable-next-line incorrect-equality
             uint32 who = node == 0 ? bill.payee : _transfers[node].to;
+            // slither-disable-next-line incorrect-equality
             if (who == holder) {
                 holderSeen = true;
                 liable = false;
+            // slither-disable-next-line incorrect-equality
             } else if (who == target && holderSeen) {
                 liable = true;
             }
+            // slither-disable-next-line incorrect-equality
             if (node == 0) break;
         }
         return liable;

@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="billchain: digital bills and supply-chain finance on a permissioned chain.", no_args_is_help=True)
+app = typer.Typer(
+    help="billchain: digital bills and supply-chain finance on a permissioned chain.", no_args_is_help=True
+)
 console = Console()
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Where keys, address books and chain state live.")]
@@ -18,7 +20,9 @@ DataDir = Annotated[Path, typer.Option("--data-dir", help="Where keys, address b
 
 @app.command()
 def compile(
-    build_info: Annotated[bool, typer.Option("--build-info", help="Also write artifacts/build-info for slither.")] = True,
+    build_info: Annotated[
+        bool, typer.Option("--build-info", help="Also write artifacts/build-info for slither.")
+    ] = True,
 ) -> None:
     """Compile the contracts into artifacts/ (reproducible: ABI, bytecode, compiler, source hash)."""
     from chain.compile import compile_contracts, write_artifacts
@@ -47,7 +51,9 @@ def walkthrough(
         console.print(f"  {name:20} {address}")
     for name, gas in system.deploy_gas.items():
         console.print(f"  deploy {name:13} {gas:>9,} gas")
-    table = Table(title="One bill's life: issue → accept → receive → split endorse → sign → discount (DvP) → present → pay")
+    table = Table(
+        title="One bill's life: issue → accept → receive → split endorse → sign → discount (DvP) → present → pay"
+    )
     for column in ("#", "operation", "by", "what happened", "gas"):
         table.add_column(column, justify="right" if column in ("#", "gas") else "left")
     for i, step in enumerate(steps, 1):

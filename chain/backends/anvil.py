@@ -34,11 +34,16 @@ class AnvilBackend(RpcBackend):
         port = free_port()
         cmd = [
             str(ANVIL_BIN),
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--chain-id", str(ANVIL_CHAIN_ID),
-            "--state", str(self.state_file),
-            "--hardfork", "cancun",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--chain-id",
+            str(ANVIL_CHAIN_ID),
+            "--state",
+            str(self.state_file),
+            "--hardfork",
+            "cancun",
             "--silent",
         ]
         if block_time is not None:

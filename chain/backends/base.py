@@ -25,6 +25,8 @@ class ChainBackend(ABC):
 
     name: str
     is_dev: bool
+    #: a gas limit to send with instead of estimating (py-evm's estimate is a slow binary search)
+    fixed_gas_limit: int | None = None
     #: exceptions that mean "the call reverted" on this backend
     revert_errors: tuple[type[Exception], ...] = (ContractLogicError,)
 
@@ -65,5 +67,5 @@ class ChainBackend(ABC):
     def revert(self, snapshot: Any) -> None:
         """Return to a remembered state (dev chains only)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release what the backend holds (a node process, a connection)."""

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from chain.errors import BillFrozen, BillNotFound, BillRoleForbidden, FreezeUnchanged, ParticipantFrozen, RangeFrozen, RangeNotFound
+from chain.errors import (
+    BillFrozen,
+    BillNotFound,
+    BillRoleForbidden,
+    FreezeUnchanged,
+    ParticipantFrozen,
+    RangeFrozen,
+    RangeNotFound,
+)
 from chain.model import Role
 from tests.conftest import World, reverts
 

@@ -76,5 +76,10 @@ def test_a_frozen_participant_can_neither_act_nor_receive(world: World) -> None:
 def test_the_operator_is_not_a_member_and_cannot_trade(world: World) -> None:
     with reverts(BillRoleForbidden, account=world.operator.address, role=0):
         world.bills.issue(
-            world.operator, kind=1, acceptor=world.addr("bank"), payee=world.addr("t1"), amount=1, maturity_day=world.today() + 5
+            world.operator,
+            kind=1,
+            acceptor=world.addr("bank"),
+            payee=world.addr("t1"),
+            amount=1,
+            maturity_day=world.today() + 5,
         )

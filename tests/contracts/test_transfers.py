@@ -39,7 +39,13 @@ def test_endorse_with_split_then_sign(world: World) -> None:
     assert (first.start, first.end, first.state) == (1, 10_000, RangeState.LOCKED)
     assert (rest.start, rest.end, rest.state, rest.holder) == (10_001, 30_000, RangeState.HELD, world.addr("t1"))
     t = world.bills.transfer(transfer_id)
-    assert (t.kind, t.status, t.start, t.end, t.to) == (TransferKind.ENDORSE, TransferStatus.PENDING, 1, 10_000, world.addr("t2"))
+    assert (t.kind, t.status, t.start, t.end, t.to) == (
+        TransferKind.ENDORSE,
+        TransferStatus.PENDING,
+        1,
+        10_000,
+        world.addr("t2"),
+    )
     world.bills.sign(world["t2"], transfer_id)
     first = world.bills.range(bill, 1)
     assert (first.holder, first.state) == (world.addr("t2"), RangeState.HELD)
@@ -170,7 +176,11 @@ def test_pledge_and_release(world: World) -> None:
     transfer_id, _ = world.bills.pledge(world["t1"], bill, 1, 60, world.addr("bank"))
     world.bills.sign(world["bank"], transfer_id)
     pledged = world.bills.range(bill, 1)
-    assert (pledged.state, pledged.holder, pledged.pledgee) == (RangeState.PLEDGED, world.addr("t1"), world.addr("bank"))
+    assert (pledged.state, pledged.holder, pledged.pledgee) == (
+        RangeState.PLEDGED,
+        world.addr("t1"),
+        world.addr("bank"),
+    )
     with reverts(RangeInvalidState, state=RangeState.PLEDGED):
         world.bills.endorse(world["t1"], bill, 1, 60, world.addr("t2"))
     with reverts(BillNotParty, account=world.addr("bank2")):
