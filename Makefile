@@ -36,8 +36,8 @@ $(LINT_VENV)/bin/slither:
 	$(LINT_VENV)/bin/python -m pip install --quiet slither-analyzer==0.11.6
 
 lint: setup $(LINT_VENV)/bin/slither
-	$(BIN)/ruff check chain gateway tests scripts
-	$(BIN)/ruff format --check chain gateway tests scripts
+	$(BIN)/ruff check chain gateway tests
+	$(BIN)/ruff format --check chain gateway tests
 	$(BIN)/mypy
 	$(BIN)/billchain compile --build-info
 	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile \

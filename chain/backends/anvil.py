@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import socket
 import subprocess
 import time
@@ -50,6 +51,7 @@ class AnvilBackend(RpcBackend):
             cmd += ["--block-time", str(block_time)]
         self._log = open(data_dir / "anvil.log", "ab")  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
+        atexit.register(self.close)  # never leave a node running behind a crashed caller
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + startup_timeout
         while True:
@@ -64,6 +66,7 @@ class AnvilBackend(RpcBackend):
         self.is_dev = True
 
     def close(self) -> None:
+        atexit.unregister(self.close)
         if self._process.poll() is None:
             self._process.terminate()  # SIGTERM: anvil writes its state file, then exits
             try:
