@@ -60,6 +60,8 @@ class Transactor:
             raise ChainUnavailable(f"no receipt for {tx_hash.hex()} in {self.receipt_timeout}s") from exc
         if receipt["status"] != 1:
             raise self._replay_failure(tx, receipt)
+        block = w3.eth.get_block(receipt["blockNumber"])
+        self.backend.record(bytes(signed.raw_transaction), int(block["timestamp"]))
         return TxResult(
             hash="0x" + bytes(receipt["transactionHash"]).hex().removeprefix("0x"),
             block_number=int(receipt["blockNumber"]),

@@ -63,6 +63,38 @@ def walkthrough(
     console.print(f"Bill 1 is {bill.status.name}; cash supply {system.cash.total_supply() / 100:,.2f} = minted.")
 
 
+@app.command()
+def serve(
+    chain: Annotated[str, typer.Option(help="embedded, anvil, or a JSON-RPC URL.")] = "embedded",
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    data_dir: DataDir = Path(".billchain"),
+    block_time: Annotated[float | None, typer.Option(help="anvil: mine a block every N seconds.")] = None,
+) -> None:
+    """Serve the HTTP API of API.md on the chosen chain."""
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.runtime import open_runtime
+    from gateway.settings import Settings
+
+    settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
+    runtime = open_runtime(settings)
+    try:
+        console.print(
+            f"billchain gateway on {settings.chain} (chain id {runtime.backend.chain_id}), data in {data_dir}/"
+        )
+        for name, address in runtime.system.addresses.items():
+            console.print(f"  {name:20} {address}")
+        if runtime.operator_token_path is not None:
+            console.print(f"  operator token: {runtime.operator_token_path} (mode 0600)")
+        else:
+            console.print("  operator token: from BILLCHAIN_OPERATOR_TOKEN")
+        uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+    finally:
+        runtime.close()
+
+
 @app.command("gas-bench")
 def gas_bench() -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""

@@ -51,6 +51,9 @@ class ChainBackend(ABC):
         """The revert data carried by one of `revert_errors`."""
         return getattr(exc, "data", None)
 
+    def record(self, raw_transaction: bytes, block_timestamp: int) -> None:  # noqa: B027 - a no-op by default
+        """Called after every mined transaction; the embedded chain journals it."""
+
     @abstractmethod
     def fund(self, address: ChecksumAddress) -> None:
         """Give `address` gas money on a dev chain; nothing on a zero-gas-price network."""

@@ -1,9 +1,19 @@
-"""The embedded chain: eth-tester with py-evm in this process. Needs nothing running."""
+"""The embedded chain: eth-tester with py-evm in this process. Needs nothing running.
+
+With a journal file it survives restarts, even a SIGKILL: every mined transaction,
+faucet payment and time jump is appended (and fsynced) before the caller hears of
+it, with the timestamp of its block; on start the journal is replayed onto a chain
+with the original genesis time, each transaction into a block with its original
+timestamp, so the state (and every date the contracts computed) comes back the same.
+"""
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from eth_account import Account
@@ -25,14 +35,57 @@ class EmbeddedBackend(ChainBackend):
     revert_errors = (ContractLogicError, TransactionFailed)
     fixed_gas_limit = 8_000_000
 
-    def __init__(self) -> None:
-        self._pyevm = PyEVMBackend()
+    def __init__(self, journal: Path | None = None) -> None:
+        entries = _read_journal(journal) if journal else []
+        genesis = entries[0]["genesis"] if entries else None
+        params = PyEVMBackend.generate_genesis_params(overrides={"timestamp": genesis} if genesis else None)
+        self._pyevm = PyEVMBackend(genesis_parameters=params)
         self.tester = EthereumTester(self._pyevm)
         super().__init__(Web3(EthereumTesterProvider(self.tester)))
         self._faucet = Account.from_key(self._pyevm.account_keys[0])
         # Without a default account web3 asks eth_accounts for a `from` on every call.
         self.w3.eth.default_account = self._faucet.address
+        self._journal: Any = None
+        if journal is not None:
+            for entry in entries[1:]:
+                self._replay(entry)
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = open(journal, "a", encoding="utf-8")  # noqa: SIM115 - held for the backend's life
+            if not entries:
+                self._append({"genesis": int(self.tester.get_block_by_number("latest")["timestamp"])})
 
+    # --- journal
+    def _append(self, entry: dict[str, Any]) -> None:
+        if self._journal is None:
+            return
+        self._journal.write(json.dumps(entry) + "\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+
+    def _at(self, timestamp: int) -> None:
+        """Make the next block carry `timestamp` (as eth-tester's own time travel does)."""
+        chain = self._pyevm.chain
+        chain.header = chain.header.copy(timestamp=timestamp)
+
+    def _replay(self, entry: dict[str, Any]) -> None:
+        if "tx" in entry:
+            self._at(entry["ts"])
+            self.tester.send_raw_transaction(entry["tx"])
+        elif "fund" in entry:
+            self._at(entry["ts"])
+            self._send_funds(entry["fund"])
+        elif "travel" in entry:
+            self.tester.time_travel(entry["travel"])
+
+    def record(self, raw_transaction: bytes, block_timestamp: int) -> None:
+        self._append({"tx": "0x" + raw_transaction.hex(), "ts": block_timestamp})
+
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+    # --- the backend interface
     def gas_price(self) -> int:
         # eth-tester answers 1 gwei; a block's base fee is what the transaction must cover.
         base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
@@ -55,7 +108,7 @@ class EmbeddedBackend(ChainBackend):
             seen = seen.__cause__ or seen.__context__
         return None
 
-    def fund(self, address: ChecksumAddress) -> None:
+    def _send_funds(self, address: str) -> None:
         self.tester.send_transaction(
             {
                 "from": self._faucet.address,
@@ -66,14 +119,33 @@ class EmbeddedBackend(ChainBackend):
             }
         )
 
+    def fund(self, address: ChecksumAddress) -> None:
+        self._send_funds(address)
+        self._append({"fund": address, "ts": self.timestamp()})
+
     def advance_time(self, seconds: int) -> None:
         # eth-tester mines the travelling block one second before the target it is given.
         target = self.timestamp() + seconds + 1
         pending = int(self.tester.get_block_by_number("pending")["timestamp"])
-        self.tester.time_travel(max(target, pending + 1))
+        target = max(target, pending + 1)
+        self.tester.time_travel(target)
+        self._append({"travel": target})
 
     def snapshot(self) -> Any:
         return self.tester.take_snapshot()
 
     def revert(self, snapshot: Any) -> None:
         self.tester.revert_to_snapshot(snapshot)
+
+
+def _read_journal(path: Path) -> list[dict[str, Any]]:
+    """The journal's entries; a last line torn by a crash mid-write is dropped."""
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            break
+    return entries

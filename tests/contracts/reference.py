@@ -88,8 +88,17 @@ class Model:
         return None if ok else "INVALID_STATE"
 
     # --- bills
-    def issue(self, drawer: str, kind: int, acceptor: str, payee: str, amount: int, maturity: int,
-              transferable: bool, doc: bytes | None) -> str | None:  # fmt: skip
+    def issue(
+        self,
+        drawer: str,
+        kind: int,
+        acceptor: str,
+        payee: str,
+        amount: int,
+        maturity: int,
+        transferable: bool,
+        doc: bytes | None,
+    ) -> str | None:
         if self.role(drawer) != "ENTERPRISE":
             return "FORBIDDEN"
         if amount == 0 or amount > MAX_AMOUNT or maturity <= self.today or maturity - self.today > 184:
@@ -108,8 +117,9 @@ class Model:
         if doc is not None:
             self.anchored.add(doc)
         status = "ACCEPTED" if acceptor == drawer else "ISSUED"
-        self.bills[len(self.bills) + 1] = MBill(kind, drawer, acceptor, payee, amount, self.today, maturity,
-                                                transferable, status)  # fmt: skip
+        self.bills[len(self.bills) + 1] = MBill(
+            kind, drawer, acceptor, payee, amount, self.today, maturity, transferable, status
+        )
         return None
 
     def _bill_act(self, bill_id: int, caller: str, roles: set[str]) -> tuple[MBill | None, str | None]:
@@ -174,8 +184,18 @@ class Model:
             return err
         return "FROZEN" if rng.frozen else None
 
-    def request(self, kind: str, bill_id: int, caller: str, start: int, amount: int, to: str,
-                rate: int = 0, adjust: int = 0, doc: bytes | None = None) -> str | None:  # fmt: skip
+    def request(
+        self,
+        kind: str,
+        bill_id: int,
+        caller: str,
+        start: int,
+        amount: int,
+        to: str,
+        rate: int = 0,
+        adjust: int = 0,
+        doc: bytes | None = None,
+    ) -> str | None:
         caller_roles = {"ENDORSE": {"ENTERPRISE"}, "DISCOUNT": HOLDER_ROLES, "PLEDGE": {"ENTERPRISE"}}[kind]
         to_roles = HOLDER_ROLES if kind == "ENDORSE" else {"BANK"}
         bill, err = self._bill_act(bill_id, caller, caller_roles)
@@ -213,8 +233,9 @@ class Model:
         if split_at <= rng.end:
             self.ranges[bill_id][split_at] = MRange(end=rng.end, holder=rng.holder, chain=rng.chain)
             rng.end = split_at - 1
-        self.transfers[len(self.transfers) + 1] = MTransfer(bill_id, start, rng.end, kind, caller, to, price,
-                                                            rng.state, doc=doc)  # fmt: skip
+        self.transfers[len(self.transfers) + 1] = MTransfer(
+            bill_id, start, rng.end, kind, caller, to, price, rng.state, doc=doc
+        )
         rng.state = "LOCKED"
         if doc is not None:
             self.anchored.add(doc)
@@ -252,8 +273,9 @@ class Model:
         if not self._liable(bill, rng, against):
             return "INVALID_RECOURSE_TARGET"
         amount = rng.end - start + 1
-        self.transfers[len(self.transfers) + 1] = MTransfer(bill_id, start, rng.end, "RECOURSE", caller, against,
-                                                            amount, rng.state)  # fmt: skip
+        self.transfers[len(self.transfers) + 1] = MTransfer(
+            bill_id, start, rng.end, "RECOURSE", caller, against, amount, rng.state
+        )
         rng.state = "LOCKED"
         return None
 
@@ -350,8 +372,13 @@ class Model:
                 return err
             if self.today < bill.maturity_day:
                 return "NOT_MATURE"
-            mine = [r for _, r in ranges if (r.holder == caller or (r.pledgee == caller and r.state == "PLEDGED"))
-                    and not r.frozen and r.state in ("HELD", "PLEDGED")]  # fmt: skip
+            mine = [
+                r
+                for _, r in ranges
+                if (r.holder == caller or (r.pledgee == caller and r.state == "PLEDGED"))
+                and not r.frozen
+                and r.state in ("HELD", "PLEDGED")
+            ]
             if not mine:
                 return "INVALID_STATE"
             for r in mine:

@@ -113,12 +113,30 @@ class BillLifecycle(RuleBasedStateMachine):
         transferable=st.booleans() | st.just(True),
         document=maybe_doc,
     )
-    def issue(self, drawer: str, kind: int, acceptor: str, payee: str, amount: int, days: int,
-              transferable: bool, document: bytes | None) -> None:  # fmt: skip
+    def issue(
+        self,
+        drawer: str,
+        kind: int,
+        acceptor: str,
+        payee: str,
+        amount: int,
+        days: int,
+        transferable: bool,
+        document: bytes | None,
+    ) -> None:
         self._issue(drawer, kind, acceptor, payee, amount, days, transferable, document)
 
-    def _issue(self, drawer: str, kind: int, acceptor: str, payee: str, amount: int, days: int,
-               transferable: bool, document: bytes | None) -> None:  # fmt: skip
+    def _issue(
+        self,
+        drawer: str,
+        kind: int,
+        acceptor: str,
+        payee: str,
+        amount: int,
+        days: int,
+        transferable: bool,
+        document: bytes | None,
+    ) -> None:
         maturity = self.pending_day() + days
         self.act(
             "issue",
@@ -145,8 +163,9 @@ class BillLifecycle(RuleBasedStateMachine):
         amount=st.integers(1, 60),
         days=st.sampled_from([1, 5, 20, 60]),
     )
-    def circulating_bill(self, data: st.DataObject, drawer: str, kind: int, acceptor: str, payee: str,
-                         amount: int, days: int) -> None:  # fmt: skip
+    def circulating_bill(
+        self, data: st.DataObject, drawer: str, kind: int, acceptor: str, payee: str, amount: int, days: int
+    ) -> None:
         """A valid bill brought into circulation, so that sequences reach the later lifecycle."""
         for who in sorted(self.model.frozen):
             self._freeze_participant(who, False)
@@ -171,8 +190,12 @@ class BillLifecycle(RuleBasedStateMachine):
         bill_id = self.bill_ids(data)
         bill = self.model.bills.get(bill_id)
         if bill and self.likely(data, "as party"):
-            caller = {"accept": bill.acceptor, "reject": bill.acceptor if bill.status == "ISSUED" else bill.payee,
-                      "receive": bill.payee, "cancel": bill.drawer}[op]  # fmt: skip
+            caller = {
+                "accept": bill.acceptor,
+                "reject": bill.acceptor if bill.status == "ISSUED" else bill.payee,
+                "receive": bill.payee,
+                "cancel": bill.drawer,
+            }[op]
         self.bill_step(data, op, caller, bill_id)
 
     def bill_step(self, data: st.DataObject, op: str, caller: str, bill_id: int) -> None:
@@ -229,8 +252,12 @@ class BillLifecycle(RuleBasedStateMachine):
         self.request(data, kind, "t2", 18_500, 0, None)
         if len(self.model.transfers) > before:
             t = self.model.transfers[len(self.model.transfers)]
-            self.act("sign", t.bill, lambda m: m.sign(len(m.transfers), t.to),
-                     lambda: self.world.bills.sign(self.world[t.to], len(self.model.transfers)))  # fmt: skip
+            self.act(
+                "sign",
+                t.bill,
+                lambda m: m.sign(len(m.transfers), t.to),
+                lambda: self.world.bills.sign(self.world[t.to], len(self.model.transfers)),
+            )
 
     @precondition(lambda self: self.model.transfers)
     @rule(data=st.data(), op=st.sampled_from(["sign", "reject_transfer", "revoke"]))
@@ -257,8 +284,12 @@ class BillLifecycle(RuleBasedStateMachine):
         bill = self.model.bills[bill_id]
         rng = self.model.ranges[bill_id].get(start) if start else None
         some = rng or data.draw(st.sampled_from(list(self.model.ranges[bill_id].values())), label="some range")
-        likely = {"pay": bill.acceptor, "dishonor": bill.acceptor, "release": rng.pledgee if rng else None,
-                  "present": some.pledgee or some.holder}[op]  # fmt: skip
+        likely = {
+            "pay": bill.acceptor,
+            "dishonor": bill.acceptor,
+            "release": rng.pledgee if rng else None,
+            "present": some.pledgee or some.holder,
+        }[op]
         caller = likely if likely and self.likely(data, "as party") else data.draw(actors)
         signer, bills = self.world[caller], self.world.bills
         if op == "present":
@@ -271,12 +302,20 @@ class BillLifecycle(RuleBasedStateMachine):
                 op, bill_id, lambda m: m.release(bill_id, caller, start), lambda: bills.release(signer, bill_id, start)
             )
         elif op == "pay":
-            self.act(op, bill_id, lambda m: m.pay_or_dishonor(bill_id, caller, start, True),
-                     lambda: bills.pay(signer, bill_id, start))  # fmt: skip
+            self.act(
+                op,
+                bill_id,
+                lambda m: m.pay_or_dishonor(bill_id, caller, start, True),
+                lambda: bills.pay(signer, bill_id, start),
+            )
         else:
             reason = data.draw(st.sampled_from(["insufficient funds", ""]), label="reason")
-            self.act(op, bill_id, lambda m: m.pay_or_dishonor(bill_id, caller, start, False, reason),
-                     lambda: bills.dishonor(signer, bill_id, reason, start))  # fmt: skip
+            self.act(
+                op,
+                bill_id,
+                lambda m: m.pay_or_dishonor(bill_id, caller, start, False, reason),
+                lambda: bills.dishonor(signer, bill_id, reason, start),
+            )
 
     @precondition(lambda self: self.model.ranges)
     @rule(data=st.data(), answer=st.sampled_from(["pay", "dishonor"]))
@@ -295,8 +334,12 @@ class BillLifecycle(RuleBasedStateMachine):
         if self.likely(data, "liable target"):
             bill = self.model.bills[bill_id]
             against = data.draw(st.sampled_from([bill.drawer, bill.acceptor, *(rng.chain if rng else ())]), label="a")
-        self.act("recourse", bill_id, lambda m: m.recourse(bill_id, caller, start, against),
-                 lambda: self.world.bills.recourse(self.world[caller], bill_id, start, self.a(against)))  # fmt: skip
+        self.act(
+            "recourse",
+            bill_id,
+            lambda m: m.recourse(bill_id, caller, start, against),
+            lambda: self.world.bills.recourse(self.world[caller], bill_id, start, self.a(against)),
+        )
 
     @rule(
         data=st.data(), frozen=st.booleans(), caller=st.sampled_from(["reg", "reg", "bank"]), whole_bill=st.booleans()
@@ -372,8 +415,12 @@ class BillLifecycle(RuleBasedStateMachine):
                 m = self.model.ranges[bill_id][r.start]
                 # 2. exactly one holder, the model's
                 assert (r.end, r.holder, r.state.name, r.frozen, r.late) == (
-                    m.end, self.a(m.holder), m.state, m.frozen, m.late,
-                )  # fmt: skip
+                    m.end,
+                    self.a(m.holder),
+                    m.state,
+                    m.frozen,
+                    m.late,
+                )
                 assert r.pledgee == (self.a(m.pledgee) if m.pledgee else None)
             # 5. SETTLED exactly when every range is PAID; terminal states never change
             assert (bill.status is BillStatus.SETTLED) == (

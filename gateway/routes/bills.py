@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from gateway.auth import CurrentCaller
+from gateway.deps import Services
+from gateway.routes.common import Cursor, Limit, problems
+from gateway.schemas import BillIssue, Discount, Dishonor, Empty, Endorse, Pledge, RangeOnly, Recourse
+
+router = APIRouter(prefix="/v1/bills", tags=["bills"])
+BillId = Annotated[int, Path(ge=1, le=2**32 - 1)]
+WRITE = problems(403, 404, 409)
+
+
+@router.post("", status_code=201, responses=problems(403, 409))
+def issue(body: BillIssue, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    """The caller (an ENTERPRISE) draws a bill."""
+    return svc.bills.issue(caller, body)
+
+
+@router.get("", responses=problems())
+def list_bills(
+    caller: CurrentCaller,
+    svc: Services,
+    holder: Annotated[str | None, Query(max_length=40)] = None,
+    status: Literal["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"] | None = None,
+    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"] | None = None,
+    acceptor: Annotated[str | None, Query(max_length=40)] = None,
+    matures_before: date | None = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    return svc.bills.list(
+        caller,
+        holder=holder,
+        status=status,
+        kind=kind,
+        acceptor=acceptor,
+        matures_before=matures_before,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.get("/{bill_id}", responses=problems(404))
+def get_bill(bill_id: BillId, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.get(caller, bill_id)
+
+
+@router.get("/{bill_id}/history", responses=problems(404))
+def history(
+    bill_id: BillId, caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
+) -> dict[str, Any]:
+    return svc.bills.history(caller, bill_id, limit, cursor)
+
+
+@router.post("/{bill_id}/accept", responses=WRITE)
+def accept(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.step(caller, bill_id, "accept")
+
+
+@router.post("/{bill_id}/reject", responses=WRITE)
+def reject(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.step(caller, bill_id, "reject")
+
+
+@router.post("/{bill_id}/receive", responses=WRITE)
+def receive(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.step(caller, bill_id, "receive")
+
+
+@router.post("/{bill_id}/cancel", responses=WRITE)
+def cancel(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.step(caller, bill_id, "cancel")
+
+
+@router.post("/{bill_id}/endorse", status_code=201, responses=WRITE)
+def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.request(caller, bill_id, "endorse", body)
+
+
+@router.post("/{bill_id}/discount", status_code=201, responses=WRITE)
+def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.request(caller, bill_id, "discount", body)
+
+
+@router.post("/{bill_id}/pledge", status_code=201, responses=WRITE)
+def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.request(caller, bill_id, "pledge", body)
+
+
+@router.post("/{bill_id}/release", responses=WRITE)
+def release(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.release(caller, bill_id, body.range_start)
+
+
+@router.post("/{bill_id}/present", responses=WRITE)
+def present(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.present(caller, bill_id, body.range_start)
+
+
+@router.post("/{bill_id}/pay", responses=WRITE)
+def pay(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.pay(caller, bill_id, body.range_start)
+
+
+@router.post("/{bill_id}/dishonor", responses=WRITE)
+def dishonor(bill_id: BillId, body: Dishonor, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.dishonor(caller, bill_id, body)
+
+
+@router.post("/{bill_id}/recourse", status_code=201, responses=WRITE)
+def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.recourse(caller, bill_id, body)
+
+
+@router.post("/{bill_id}/freeze", responses=WRITE)
+def freeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.freeze(caller, bill_id, body.range_start, True)
+
+
+@router.post("/{bill_id}/unfreeze", responses=WRITE)
+def unfreeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.bills.freeze(caller, bill_id, body.range_start, False)

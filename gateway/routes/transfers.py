@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from gateway.auth import CurrentCaller
+from gateway.deps import Services
+from gateway.routes.common import Cursor, Limit, problems
+from gateway.schemas import Empty
+
+router = APIRouter(prefix="/v1/transfers", tags=["transfers"])
+TransferId = Annotated[int, Path(ge=1, le=2**32 - 1)]
+WRITE = problems(403, 404, 409)
+
+
+@router.get("", responses=problems())
+def list_transfers(
+    caller: CurrentCaller,
+    svc: Services,
+    direction: Literal["incoming", "outgoing"] | None = None,
+    status: Literal["PENDING", "SIGNED", "REJECTED", "REVOKED"] | None = None,
+    bill_id: Annotated[int | None, Query(ge=1, le=2**32 - 1)] = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    return svc.transfers.list(caller, direction=direction, status=status, bill_id=bill_id, limit=limit, cursor=cursor)
+
+
+@router.get("/{transfer_id}", responses=problems(404))
+def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.transfers.get(caller, transfer_id)
+
+
+@router.post("/{transfer_id}/sign", responses=WRITE)
+def sign(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
+    return svc.transfers.act(caller, transfer_id, "sign", svc.bills)
+
+
+@router.post("/{transfer_id}/reject", responses=WRITE)
+def reject(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.transfers.act(caller, transfer_id, "reject_transfer", svc.bills)
+
+
+@router.post("/{transfer_id}/revoke", responses=WRITE)
+def revoke(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+    return svc.transfers.act(caller, transfer_id, "revoke", svc.bills)

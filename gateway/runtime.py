@@ -1,0 +1,69 @@
+"""Everything a running gateway holds: chain, contracts, keys, database, index."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+
+from chain.backends.base import ChainBackend
+from chain.backends.embedded import EmbeddedBackend
+from chain.backends.factory import open_backend
+from chain.deploy import System, load_or_deploy
+from chain.keys import Keystore
+from gateway.db import Database
+from gateway.indexer import Indexer
+from gateway.security import DocumentCipher, hash_token, operator_token
+from gateway.settings import Settings
+
+OPERATOR_KEY = "operator"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    backend: ChainBackend
+    system: System
+    keystore: Keystore
+    operator: LocalAccount
+    db: Database
+    indexer: Indexer
+    cipher: DocumentCipher
+    operator_token_hash: str
+    operator_token_path: Path | None
+    #: one writer at a time: signing, mining and indexing are serialised
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def close(self) -> None:
+        self.backend.close()
+        self.db.engine.dispose()
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.chain == "embedded":
+        backend: ChainBackend = EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
+    else:
+        backend = open_backend(settings.chain, data_dir, block_time=settings.block_time)
+    keystore = Keystore(data_dir)
+    operator = keystore.get_or_create(OPERATOR_KEY)
+    system = load_or_deploy(backend, operator, data_dir)
+    db = Database(settings.database)
+    indexer = Indexer(system, db)
+    indexer.catch_up()
+    token, token_path = operator_token(data_dir, settings.operator_token)
+    return Runtime(
+        settings=settings,
+        backend=backend,
+        system=system,
+        keystore=keystore,
+        operator=operator,
+        db=db,
+        indexer=indexer,
+        cipher=DocumentCipher(data_dir),
+        operator_token_hash=hash_token(token),
+        operator_token_path=token_path,
+    )

@@ -1,0 +1,103 @@
+"""Request and response models, one per use; amounts are strings at this edge only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Amount = Annotated[StrictStr, Field(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", examples=["300000.00"])]
+Rate = Annotated[StrictStr, Field(pattern=r"^0(\.[0-9]{1,6})?$", examples=["0.0185"])]
+Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]{2,39}$", examples=["t1-supplier"])]
+Ref = Annotated[StrictStr, Field(min_length=1, max_length=40, examples=["bank"])]
+DocHash = Annotated[StrictStr, Field(pattern=r"^0x[0-9a-f]{64}$")]
+RangeStart = Annotated[StrictInt, Field(ge=1, le=100_000_000_000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Empty(Body):
+    pass
+
+
+class ParticipantCreate(Body):
+    id: Slug | None = None
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
+    credit_code: Annotated[StrictStr, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = None
+
+
+class CashMove(Body):
+    to: Ref
+    amount: Amount
+
+
+class BillIssue(Body):
+    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
+    acceptor: Ref
+    payee: Ref
+    amount: Amount
+    maturity_date: date
+    transferable: StrictBool = True
+    document_hash: DocHash | None = None
+
+
+class Endorse(Body):
+    to: Ref
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+    document_hash: DocHash | None = None
+
+
+class Discount(Body):
+    bank: Ref
+    annual_rate: Rate
+    adjust_days: Annotated[StrictInt, Field(ge=0, le=3)] = 0
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+    document_hash: DocHash | None = None
+
+
+class Pledge(Body):
+    bank: Ref
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+
+
+class RangeOnly(Body):
+    range_start: RangeStart | None = None
+
+
+class Dishonor(Body):
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    range_start: RangeStart | None = None
+
+
+class Recourse(Body):
+    against: Ref
+    range_start: RangeStart | None = None
+
+
+class Advance(Body):
+    seconds: Annotated[StrictInt, Field(ge=0, le=10 * 366 * 86_400)] | None = None
+    days: Annotated[StrictInt, Field(ge=0, le=3660)] | None = None
+
+
+class Tx(BaseModel):
+    hash: str
+    block_number: int
+    gas_used: int
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+JSON = dict[str, Any]

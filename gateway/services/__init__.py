@@ -1,0 +1,1 @@
+"""The gateway's rules and orchestration; routes stay thin over these."""

@@ -1,0 +1,51 @@
+"""The chain as the operator sees it; dev-chain time travel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chain.errors import ChainError
+from chain.model import shanghai_date
+from gateway.problems import Problem
+from gateway.schemas import Advance
+from gateway.services.base import Service
+from gateway.services.caller import Caller
+
+DAY = 86_400
+
+
+class Admin(Service):
+    def chain(self) -> dict[str, Any]:
+        backend = self.rt.backend
+        try:
+            block = backend.w3.eth.get_block("latest")
+        except ChainError as error:
+            raise Problem.from_chain(error) from None
+        timestamp = int(block["timestamp"])
+        return {
+            "backend": backend.name,
+            "chain_id": backend.chain_id,
+            "block_number": int(block["number"]),
+            "timestamp": timestamp,
+            "date": shanghai_date(timestamp).isoformat(),
+        }
+
+    def health(self) -> dict[str, Any]:
+        info = self.chain()
+        return {
+            "status": "ok",
+            "chain": {k: info[k] for k in ("backend", "chain_id", "block_number", "date")},
+            "contracts": self.rt.system.addresses,
+        }
+
+    def advance(self, caller: Caller, body: Advance) -> dict[str, Any]:
+        self.require_role(caller, "OPERATOR")
+        if not self.rt.backend.is_dev:
+            raise Problem("INVALID_STATE", "time moves only on a development chain")
+        seconds = (body.seconds or 0) + (body.days or 0) * DAY
+        if seconds <= 0:
+            raise Problem("VALIDATION_ERROR", "give seconds or days, more than 0")
+        with self.rt.lock:
+            self.rt.backend.advance_time(seconds)
+            self.rt.indexer.catch_up()
+        return self.chain()

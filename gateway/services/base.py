@@ -1,0 +1,62 @@
+"""What every service shares: the runtime, participants by id, and the write path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import select
+
+from chain.errors import ChainError
+from chain.tx import TxResult
+from gateway.db import ParticipantRow
+from gateway.metrics import record_tx
+from gateway.problems import Problem
+from gateway.runtime import Runtime
+from gateway.services.caller import Caller, Signer
+
+T = TypeVar("T")
+
+
+class Service:
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+
+    # --- participants
+    def participant(self, participant_id: str) -> ParticipantRow | None:
+        with self.rt.db.session() as s:
+            return s.get(ParticipantRow, participant_id)
+
+    def counterparty(self, participant_id: str, field: str) -> ParticipantRow:
+        """A participant named in a body; an unknown id is an invalid counterparty."""
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("INVALID_COUNTERPARTY", f"{field}: no participant {participant_id!r}")
+        return row
+
+    def by_address(self) -> dict[str, str]:
+        with self.rt.db.session() as s:
+            return {p.address: p.id for p in s.scalars(select(ParticipantRow))}
+
+    # --- authorisation
+    @staticmethod
+    def require_role(caller: Caller, *roles: str) -> None:
+        if caller.role not in roles:
+            raise Problem("FORBIDDEN", f"a {caller.role} may not do this (needs {' or '.join(roles)})")
+
+    def signer(self, caller: Caller) -> Signer:
+        account = self.rt.operator if caller.is_operator else self.rt.keystore.load(caller.id)
+        return Signer(caller, account)
+
+    # --- the write path: sign, mine, index, then answer (read-your-writes)
+    def write(self, operation: str, send: Callable[[], T]) -> T:
+        with self.rt.lock:
+            try:
+                out = send()
+            except ChainError as error:
+                raise Problem.from_chain(error) from None
+            result = out[1] if isinstance(out, tuple) else out
+            assert isinstance(result, TxResult)
+            record_tx(operation, result.gas_used)
+            self.rt.indexer.catch_up(result.block_number)
+            return out

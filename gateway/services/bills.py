@@ -1,0 +1,338 @@
+"""The bill lifecycle and its transfers, over the bill registry and the index."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from chain.model import BillKind, day_number
+from chain.tx import TxResult
+from gateway.db import BillRow, HistoryRow, RangeRow, TransferRow, ViewerRow
+from gateway.money import format_amount, parse_amount, parse_rate
+from gateway.problems import Problem
+from gateway.schemas import BillIssue, Discount, Dishonor, Endorse, Pledge, Recourse
+from gateway.services import views
+from gateway.services.base import Service
+from gateway.services.caller import Caller
+
+HOLDERS = ("BANK", "ENTERPRISE")
+#: who may ever do each operation (DOMAIN.md's roles); anyone else gets FORBIDDEN
+ROLES: dict[str, tuple[str, ...]] = {
+    "issue": ("ENTERPRISE",),
+    "accept": HOLDERS,
+    "reject": HOLDERS,
+    "receive": ("ENTERPRISE",),
+    "cancel": ("ENTERPRISE",),
+    "endorse": ("ENTERPRISE",),
+    "discount": HOLDERS,
+    "pledge": ("ENTERPRISE",),
+    "release": ("BANK",),
+    "present": HOLDERS,
+    "pay": HOLDERS,
+    "dishonor": HOLDERS,
+    "recourse": HOLDERS,
+    "freeze": ("REGULATOR",),
+    "unfreeze": ("REGULATOR",),
+    "sign": HOLDERS,
+    "reject_transfer": HOLDERS,
+    "revoke": HOLDERS,
+}
+MAX_BILL_FEN = 100_000_000_000
+
+
+def _doc(value: str | None) -> bytes | None:
+    return bytes.fromhex(value[2:]) if value else None
+
+
+class Bills(Service):
+    # --- reading
+    def _visible(self, caller: Caller, query: Select[Any]) -> Select[Any]:
+        if caller.sees_everything:
+            return query
+        viewers = select(ViewerRow.bill_id).where(ViewerRow.participant == caller.id)
+        return query.where(BillRow.id.in_(viewers))
+
+    def load(self, caller: Caller, bill_id: int) -> BillRow:
+        """The bill, if the caller may see it; 404 alike for missing and invisible bills."""
+        with self.rt.db.session() as s:
+            row = s.scalar(self._visible(caller, select(BillRow).where(BillRow.id == bill_id)))
+        if row is None:
+            raise Problem("NOT_FOUND", f"no bill {bill_id}")
+        return row
+
+    def ranges(self, bill_id: int) -> list[RangeRow]:
+        with self.rt.db.session() as s:
+            return list(s.scalars(select(RangeRow).where(RangeRow.bill_id == bill_id).order_by(RangeRow.start)))
+
+    def view(self, bill_id: int) -> dict[str, Any]:
+        with self.rt.db.session() as s:
+            row = s.get(BillRow, bill_id)
+        assert row is not None
+        return views.bill(row, self.ranges(bill_id))
+
+    def get(self, caller: Caller, bill_id: int) -> dict[str, Any]:
+        self.load(caller, bill_id)
+        return self.view(bill_id)
+
+    def list(
+        self,
+        caller: Caller,
+        *,
+        holder: str | None,
+        status: str | None,
+        kind: str | None,
+        acceptor: str | None,
+        matures_before: date | None,
+        limit: int,
+        cursor: str | None,
+    ) -> dict[str, Any]:
+        query = self._visible(caller, select(BillRow))
+        if cursor:
+            query = query.where(BillRow.id > (int(cursor) if cursor.isdigit() else 0))
+        if holder:
+            query = query.where(BillRow.id.in_(select(RangeRow.bill_id).where(RangeRow.holder == holder)))
+        for column, value in ((BillRow.status, status), (BillRow.kind, kind), (BillRow.acceptor, acceptor)):
+            if value:
+                query = query.where(column == value)
+        if matures_before:
+            query = query.where(BillRow.maturity_date < matures_before)
+        with self.rt.db.session() as s:
+            ids = list(s.scalars(query.with_only_columns(BillRow.id).order_by(BillRow.id).limit(limit + 1)))
+        return views.page([self.view(i) for i in ids], limit, lambda item: item["id"])
+
+    def history(self, caller: Caller, bill_id: int, limit: int, cursor: str | None) -> dict[str, Any]:
+        self.load(caller, bill_id)
+        after = int(cursor) if cursor and cursor.isdigit() else 0
+        with self.rt.db.session() as s:
+            rows = list(
+                s.scalars(
+                    select(HistoryRow)
+                    .where(HistoryRow.bill_id == bill_id, HistoryRow.seq > after)
+                    .order_by(HistoryRow.seq)
+                    .limit(limit + 1)
+                )
+            )
+        return views.page([views.history(r) for r in rows], limit, lambda item: item["seq"])
+
+    # --- writing
+    def _act(self, caller: Caller, bill_id: int, operation: str) -> BillRow:
+        """API.md's order of checks up to the role: 404, then 403 FORBIDDEN."""
+        bill = self.load(caller, bill_id)
+        self.require_role(caller, *ROLES[operation])
+        return bill
+
+    def _answer(self, bill_id: int, result: TxResult, transfer_id: int | None = None) -> dict[str, Any]:
+        answer: dict[str, Any] = {"bill": self.view(bill_id), "tx": views.tx(result)}
+        if transfer_id is not None:
+            with self.rt.db.session() as s:
+                row = s.get(TransferRow, transfer_id)
+            assert row is not None
+            answer = {"transfer": views.transfer(row), **answer}
+        return answer
+
+    def issue(self, caller: Caller, body: BillIssue) -> dict[str, Any]:
+        self.require_role(caller, *ROLES["issue"])
+        acceptor = self.counterparty(body.acceptor, "acceptor")
+        payee = self.counterparty(body.payee, "payee")
+        amount = parse_amount(body.amount)
+        if not 0 < amount <= MAX_BILL_FEN:
+            raise Problem("VALIDATION_ERROR", "amount: more than 0 and at most 1,000,000,000.00")
+        signer = self.signer(caller)
+        bill_id, result = self.write(
+            "issue",
+            lambda: self.rt.system.bills.issue(
+                signer.account,
+                kind=BillKind[body.kind],
+                acceptor=acceptor.address,
+                payee=payee.address,
+                amount=amount,
+                maturity_day=day_number(body.maturity_date),
+                transferable=body.transferable,
+                document_hash=_doc(body.document_hash),
+            ),
+        )
+        return self._answer(bill_id, result)
+
+    def step(self, caller: Caller, bill_id: int, operation: str) -> dict[str, Any]:
+        """accept, reject, receive, cancel: the contract knows who may and when."""
+        self._act(caller, bill_id, operation)
+        signer = self.signer(caller)
+        send = getattr(self.rt.system.bills, operation)
+        return self._answer(bill_id, self.write(operation, lambda: send(signer.account, bill_id)))
+
+    def _pick(
+        self,
+        bill: BillRow,
+        range_start: int | None,
+        mine: Callable[[RangeRow], bool],
+        eligible: Callable[[RangeRow], bool],
+    ) -> RangeRow:
+        """The range an operation acts on: named, or the caller's only eligible one."""
+        ranges = self.ranges(bill.id)
+        if not ranges:
+            raise Problem("INVALID_STATE", f"bill {bill.id} is {bill.status}: it has no ranges yet")
+        own = [r for r in ranges if mine(r)]
+        if not own:
+            raise Problem("NOT_PARTY", f"you hold no range of bill {bill.id} this operation applies to")
+        if range_start is not None:
+            named = next((r for r in ranges if r.start == range_start), None)
+            if named is None:
+                raise Problem("VALIDATION_ERROR", f"range_start: no range of bill {bill.id} starts at {range_start}")
+            return named
+        fit = [r for r in own if eligible(r)]
+        if len(fit) > 1:
+            starts = ", ".join(str(r.start) for r in fit)
+            raise Problem("VALIDATION_ERROR", f"range_start: you hold {len(fit)} eligible ranges ({starts}); name one")
+        return fit[0] if fit else own[0]  # none fits: the chain says why the first does not
+
+    @staticmethod
+    def _part(rng: RangeRow, amount: str | None) -> int:
+        fen = rng.end - rng.start + 1 if amount is None else parse_amount(amount)
+        if fen == 0 or fen > rng.end - rng.start + 1:
+            raise Problem(
+                "VALIDATION_ERROR",
+                f"amount: more than 0 and at most the range's {format_amount(rng.end - rng.start + 1)}",
+            )
+        return fen
+
+    def request(
+        self, caller: Caller, bill_id: int, operation: str, body: Endorse | Discount | Pledge
+    ) -> dict[str, Any]:
+        """endorse, discount, pledge: split off a part of a held range and lock it under a pending transfer."""
+        bill = self._act(caller, bill_id, operation)
+        rng = self._pick(
+            bill, body.range_start, lambda r: r.holder == caller.id, lambda r: r.state == "HELD" and not r.frozen
+        )
+        amount = self._part(rng, body.amount)
+        bills, account = self.rt.system.bills, self.signer(caller).account
+
+        def send() -> tuple[int, TxResult]:
+            if isinstance(body, Endorse):
+                to = self.counterparty(body.to, "to")
+                return bills.endorse(account, bill_id, rng.start, amount, to.address, _doc(body.document_hash))
+            bank = self.counterparty(body.bank, "bank")
+            if isinstance(body, Discount):
+                rate, document = parse_rate(body.annual_rate), _doc(body.document_hash)
+                return bills.discount(
+                    account, bill_id, rng.start, amount, bank.address, rate, body.adjust_days, document
+                )
+            return bills.pledge(account, bill_id, rng.start, amount, bank.address)
+
+        transfer_id, result = self.write(operation, send)
+        return self._answer(bill_id, result, transfer_id)
+
+    def release(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+        bill = self._act(caller, bill_id, "release")
+        rng = self._pick(bill, range_start, lambda r: r.pledgee == caller.id, lambda r: r.state == "PLEDGED")
+        account = self.signer(caller).account
+        return self._answer(
+            bill_id, self.write("release", lambda: self.rt.system.bills.release(account, bill_id, rng.start))
+        )
+
+    def present(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+        """Without a range, every range the caller may present (the contract picks them)."""
+        bill = self._act(caller, bill_id, "present")
+        ranges = self.ranges(bill_id)
+        if not ranges:
+            raise Problem("INVALID_STATE", f"bill {bill_id} is {bill.status}: it has no ranges yet")
+        if not any(caller.id in (r.holder, r.pledgee) for r in ranges):
+            raise Problem("NOT_PARTY", f"you neither hold nor have a pledge on a range of bill {bill_id}")
+        start, account = self._named(bill, range_start), self.signer(caller).account
+        return self._answer(
+            bill_id, self.write("present", lambda: self.rt.system.bills.present(account, bill_id, start))
+        )
+
+    def _named(self, bill: BillRow, range_start: int | None) -> int | None:
+        if range_start is not None and not any(r.start == range_start for r in self.ranges(bill.id)):
+            raise Problem("VALIDATION_ERROR", f"range_start: no range of bill {bill.id} starts at {range_start}")
+        return range_start
+
+    def pay(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+        bill = self._act(caller, bill_id, "pay")
+        if caller.id != bill.acceptor:
+            raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
+        start, account = self._named(bill, range_start), self.signer(caller).account
+        return self._answer(bill_id, self.write("pay", lambda: self.rt.system.bills.pay(account, bill_id, start)))
+
+    def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> dict[str, Any]:
+        bill = self._act(caller, bill_id, "dishonor")
+        if caller.id != bill.acceptor:
+            raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
+        start, account = self._named(bill, body.range_start), self.signer(caller).account
+        send = lambda: self.rt.system.bills.dishonor(account, bill_id, body.reason, start)  # noqa: E731
+        return self._answer(bill_id, self.write("dishonor", send))
+
+    def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> dict[str, Any]:
+        bill = self._act(caller, bill_id, "recourse")
+        rng = self._pick(
+            bill,
+            body.range_start,
+            lambda r: r.holder == caller.id,
+            lambda r: r.state in ("DISHONORED", "PRESENTED") and not r.frozen,
+        )
+        against, account = self.counterparty(body.against, "against"), self.signer(caller).account
+        transfer_id, result = self.write(
+            "recourse", lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)
+        )
+        return self._answer(bill_id, result, transfer_id)
+
+    def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> dict[str, Any]:
+        bill = self._act(caller, bill_id, "freeze" if frozen else "unfreeze")
+        start, account = self._named(bill, range_start), self.signer(caller).account
+        send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
+        return self._answer(
+            bill_id, self.write("freeze" if frozen else "unfreeze", lambda: send(account, bill_id, start))
+        )
+
+
+class Transfers(Service):
+    def load(self, caller: Caller, transfer_id: int) -> TransferRow:
+        with self.rt.db.session() as s:
+            row = s.get(TransferRow, transfer_id)
+        if row is None or not (caller.sees_everything or caller.id in (row.sender, row.receiver)):
+            raise Problem("NOT_FOUND", f"no transfer {transfer_id}")
+        return row
+
+    def get(self, caller: Caller, transfer_id: int) -> dict[str, Any]:
+        return views.transfer(self.load(caller, transfer_id))
+
+    def list(
+        self,
+        caller: Caller,
+        *,
+        direction: str | None,
+        status: str | None,
+        bill_id: int | None,
+        limit: int,
+        cursor: str | None,
+    ) -> dict[str, Any]:
+        query = select(TransferRow)
+        if not caller.sees_everything or direction:
+            mine = {"incoming": TransferRow.receiver == caller.id, "outgoing": TransferRow.sender == caller.id}
+            query = query.where(mine[direction] if direction else (mine["incoming"] | mine["outgoing"]))
+        if status:
+            query = query.where(TransferRow.status == status)
+        if bill_id is not None:
+            query = query.where(TransferRow.bill_id == bill_id)
+        if cursor:
+            query = query.where(TransferRow.id > (int(cursor) if cursor.isdigit() else 0))
+        with self.rt.db.session() as s:
+            rows = list(s.scalars(query.order_by(TransferRow.id).limit(limit + 1)))
+        return views.page([views.transfer(r) for r in rows], limit, lambda item: item["id"])
+
+    def act(self, caller: Caller, transfer_id: int, operation: str, bills: Bills) -> dict[str, Any]:
+        """sign, reject_transfer, revoke: the contract checks party and state."""
+        row = self.load(caller, transfer_id)
+        self.require_role(caller, *ROLES[operation])
+        party = row.sender if operation == "revoke" else row.receiver
+        if caller.id != party:
+            raise Problem(
+                "NOT_PARTY", f"only {party!r} may {operation.replace('_transfer', '')} transfer {transfer_id}"
+            )
+        account = self.signer(caller).account
+        send = getattr(self.rt.system.bills, operation)
+        result = self.write(operation, lambda: send(account, transfer_id))
+        return bills._answer(row.bill_id, result, transfer_id)

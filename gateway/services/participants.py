@@ -1,0 +1,94 @@
+"""Onboarding, listing and freezing participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from chain.model import Role
+from gateway.db import ParticipantRow
+from gateway.problems import Problem
+from gateway.schemas import ParticipantCreate
+from gateway.security import hash_token, new_token
+from gateway.services import views
+from gateway.services.base import Service
+from gateway.services.caller import Caller
+
+RESERVED = {"operator"}
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_valid(code: str) -> bool:
+    """GB 32100-2015: the 18th character is a check character over the first 17."""
+    if len(code) != 18 or any(c not in CREDIT_CHARS for c in code):
+        return False
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARS[(31 - total % 31) % 31] == code[17]
+
+
+class Participants(Service):
+    def onboard(self, caller: Caller, body: ParticipantCreate) -> dict[str, Any]:
+        self.require_role(caller, "OPERATOR")
+        if body.credit_code is not None and not credit_code_valid(body.credit_code):
+            raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
+        with self.rt.lock:
+            with self.rt.db.session() as s:
+                seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
+            participant_id = body.id or f"{body.role.lower()}-{seq}"
+            if participant_id in RESERVED or self.participant(participant_id) is not None:
+                raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
+            account = self.rt.keystore.get_or_create(participant_id)
+            self.rt.backend.fund(account.address)
+            code, _ = self.write(
+                "register", lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])
+            )
+            token = new_token()
+            row = ParticipantRow(
+                id=participant_id,
+                seq=seq,
+                name=body.name,
+                role=body.role,
+                member_code=f"{code:012d}",
+                address=account.address,
+                status="ACTIVE",
+                credit_code=body.credit_code,
+                token_hash=hash_token(token),
+            )
+            with self.rt.db.session() as s:
+                s.add(row)
+        return {**views.participant(row), "api_token": token}
+
+    def get(self, participant_id: str) -> dict[str, Any]:
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        return views.participant(row)
+
+    def list(self, limit: int, cursor: str | None) -> dict[str, Any]:
+        after = int(cursor) if cursor and cursor.isdigit() else 0
+        with self.rt.db.session() as s:
+            rows = list(
+                s.scalars(
+                    select(ParticipantRow)
+                    .where(ParticipantRow.seq > after)
+                    .order_by(ParticipantRow.seq)
+                    .limit(limit + 1)
+                )
+            )
+            seqs = {r.id: r.seq for r in rows}
+        return views.page([views.participant(r) for r in rows], limit, lambda item: seqs[item["id"]])
+
+    def set_frozen(self, caller: Caller, participant_id: str, frozen: bool) -> dict[str, Any]:
+        self.require_role(caller, "OPERATOR", "REGULATOR")
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        signer = self.signer(caller)
+        registry = self.rt.system.registry
+        action = registry.freeze if frozen else registry.unfreeze
+        self.write(
+            "freeze_participant" if frozen else "unfreeze_participant", lambda: action(signer.account, row.address)
+        )
+        return self.get(participant_id)

@@ -1,0 +1,23 @@
+"""All gateway settings, from the environment (prefix BILLCHAIN_) or the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BILLCHAIN_", extra="ignore")
+
+    chain: str = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path(".billchain")
+    database_url: str | None = None
+    operator_token: str | None = None
+    block_time: float | None = None
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'gateway.db'}"
