@@ -36,7 +36,7 @@ class Participants(Service):
         with self.rt.lock:
             with self.rt.db.session() as s:
                 seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
-            participant_id = body.id or f"{body.role.lower()}-{seq}"
+            participant_id = body.id or self._free_id(body.role.lower(), seq)
             if participant_id in RESERVED or self.participant(participant_id) is not None:
                 raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
             account = self.rt.keystore.get_or_create(participant_id)
@@ -59,6 +59,11 @@ class Participants(Service):
             with self.rt.db.session() as s:
                 s.add(row)
         return {**views.participant(row), "api_token": token}
+
+    def _free_id(self, prefix: str, n: int) -> str:
+        while self.participant(f"{prefix}-{n}") is not None:
+            n += 1
+        return f"{prefix}-{n}"
 
     def get(self, participant_id: str) -> dict[str, Any]:
         row = self.participant(participant_id)

@@ -1,0 +1,125 @@
+"""A gateway on a fresh embedded chain per test module, driven through HTTP."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.app import create_app
+from gateway.runtime import Runtime, open_runtime
+from gateway.settings import Settings
+
+OPERATOR_TOKEN = "bc_test-operator-token"
+_ids = itertools.count(1)
+
+
+class Api:
+    """An HTTP client with named participants; ids are unique so tests never collide."""
+
+    def __init__(self, client: TestClient, runtime: Runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+        self.tokens: dict[str, str] = {"operator": OPERATOR_TOKEN}
+
+    def headers(self, who: str | None, **extra: str) -> dict[str, str]:
+        return {**({"Authorization": f"Bearer {self.tokens[who]}"} if who else {}), **extra}
+
+    def call(self, method: str, path: str, who: str | None = "operator", json: Any = None, **kw: Any) -> Any:
+        headers = self.headers(who, **kw.pop("headers", {}))
+        return self.client.request(method, path, json=json, headers=headers, **kw)
+
+    def post(self, path: str, who: str | None, json: Any = None, **kw: Any) -> Any:
+        return self.call("POST", path, who, json if json is not None else {}, **kw)
+
+    def get(self, path: str, who: str | None = "operator", **kw: Any) -> Any:
+        return self.call("GET", path, who, **kw)
+
+    def ok(self, response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, response.text
+        return response.json()
+
+    def onboard(self, role: str, prefix: str = "p") -> str:
+        participant_id = f"{prefix}-t{next(_ids)}"
+        body = self.ok(
+            self.post("/v1/participants", "operator", {"id": participant_id, "name": prefix, "role": role}), 201
+        )
+        self.tokens[participant_id] = body["api_token"]
+        return participant_id
+
+    def today(self) -> date:
+        return date.fromisoformat(self.get("/v1/health", None).json()["chain"]["date"])
+
+    def maturity(self, days: int) -> str:
+        return (self.today() + timedelta(days=days)).isoformat()
+
+    def advance(self, days: int) -> None:
+        self.ok(self.post("/v1/admin/chain/advance", "operator", {"days": days}))
+
+    def mint(self, bank: str, to: str, amount: str) -> None:
+        self.ok(self.post("/v1/cash/mint", bank, {"to": to, "amount": amount}))
+
+    def balance(self, who: str) -> str:
+        return str(self.get(f"/v1/cash/balances/{who}").json()["balance"])
+
+    def bill(self, bill_id: int, who: str = "operator") -> dict[str, Any]:
+        return dict(self.ok(self.get(f"/v1/bills/{bill_id}", who)))
+
+    def issue(
+        self, drawer: str, acceptor: str, payee: str, amount: str = "1000.00", days: int = 90, **body: Any
+    ) -> int:
+        payload = {
+            "kind": "BANK_ACCEPTANCE",
+            "acceptor": acceptor,
+            "payee": payee,
+            "amount": amount,
+            "maturity_date": self.maturity(days),
+            **body,
+        }
+        return int(self.ok(self.post("/v1/bills", drawer, payload), 201)["bill"]["id"])
+
+    def circulating(
+        self, drawer: str, acceptor: str, payee: str, amount: str = "1000.00", days: int = 90, **body: Any
+    ) -> int:
+        bill_id = self.issue(drawer, acceptor, payee, amount, days, **body)
+        if self.bill(bill_id)["status"] == "ISSUED":
+            self.ok(self.post(f"/v1/bills/{bill_id}/accept", acceptor))
+        self.ok(self.post(f"/v1/bills/{bill_id}/receive", payee))
+        return bill_id
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    data_dir: Path = tmp_path_factory.mktemp("gateway")
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
+    with TestClient(create_app(runtime)) as client:
+        yield Api(client, runtime)
+    runtime.close()
+
+
+@pytest.fixture
+def cast(api: Api) -> dict[str, str]:
+    """Fresh participants for one test: a bank, a second bank, four enterprises, a regulator."""
+    return {
+        "bank": api.onboard("BANK", "bank"),
+        "bank2": api.onboard("BANK", "bank"),
+        "core": api.onboard("ENTERPRISE", "core"),
+        "t1": api.onboard("ENTERPRISE", "tier"),
+        "t2": api.onboard("ENTERPRISE", "tier"),
+        "t3": api.onboard("ENTERPRISE", "tier"),
+        "reg": api.onboard("REGULATOR", "reg"),
+    }
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == code and body["status"] == status, body
+    assert {"type", "title", "detail"} <= set(body)
+    return dict(body)
