@@ -6,7 +6,7 @@ LINT_VENV := .venv-lint
 DATA_DIR ?= .billchain
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test lint bench compile clean
+.PHONY: setup run walkthrough test lint bench compile clean
 
 setup: $(BIN)/billchain node_modules/.package-lock.json
 
@@ -25,6 +25,9 @@ compile: setup
 	$(BIN)/billchain compile
 
 run: setup
+	$(BIN)/billchain serve --chain embedded --host 127.0.0.1 --port 8000 --data-dir $(DATA_DIR)
+
+walkthrough: setup
 	$(BIN)/billchain walkthrough --data-dir $(DATA_DIR)
 
 test: setup

@@ -30,6 +30,12 @@ class Transactor:
         self.receipt_timeout = receipt_timeout
 
     def send(self, signer: LocalAccount, call: ContractFunction | ContractConstructor) -> TxResult:
+        try:
+            return self._send(signer, call)
+        except OSError as exc:  # requests' and urllib3's connection errors are OSErrors
+            raise ChainUnavailable(f"the chain does not answer: {exc}") from exc
+
+    def _send(self, signer: LocalAccount, call: ContractFunction | ContractConstructor) -> TxResult:
         w3 = self.backend.w3
         params: TxParams = {
             "from": signer.address,
@@ -47,8 +53,6 @@ class Transactor:
                     call.call(params, block_identifier="pending")
         except self.backend.revert_errors as exc:
             raise self.decoder.decode(self.backend.revert_data(exc)) from None
-        except (ConnectionError, OSError) as exc:
-            raise ChainUnavailable(str(exc)) from exc
         tx = call.build_transaction(params)
         signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
         try:

@@ -106,6 +106,11 @@ def install(app: FastAPI) -> None:
         problem = Problem.from_chain(exc)
         return problem_response(problem.code, problem.detail)
 
+    @app.exception_handler(OSError)
+    async def _unreachable(_: Request, exc: OSError) -> JSONResponse:
+        # requests' and urllib3's connection failures are OSErrors: the node is gone.
+        return problem_response("CHAIN_UNAVAILABLE", f"the chain does not answer: {type(exc).__name__}")
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):

@@ -18,7 +18,11 @@ def test_a_repeat_returns_the_first_answer_and_sends_nothing(api: Api, cast: dic
     assert (again.status_code, again.json()) == (first.status_code, first.json())
     assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
     assert api.runtime.backend.block_number() == block and api.balance(cast["t1"]) == "7.00"
-    problem(api.post("/v1/cash/mint", cast["bank"], {"to": cast["t1"], "amount": "8.00"}, headers=headers), 422, "IDEMPOTENCY_KEY_REUSED")
+    problem(
+        api.post("/v1/cash/mint", cast["bank"], {"to": cast["t1"], "amount": "8.00"}, headers=headers),
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+    )
     # keys are scoped to the caller: another bank may use the same key
     api.ok(api.post("/v1/cash/mint", cast["bank2"], {"to": cast["t1"], "amount": "1.00"}, headers=headers))
     assert api.balance(cast["t1"]) == "8.00"
@@ -34,8 +38,11 @@ def test_a_failed_first_answer_is_replayed_too(api: Api, cast: dict[str, str]) -
 
 def test_bad_keys(api: Api, cast: dict[str, str]) -> None:
     for key in ("x" * 256, "tab\there"):
-        response = api.client.post("/v1/cash/mint", json={"to": cast["t1"], "amount": "1.00"},
-                                   headers={**api.headers(cast["bank"]), "Idempotency-Key": key})
+        response = api.client.post(
+            "/v1/cash/mint",
+            json={"to": cast["t1"], "amount": "1.00"},
+            headers={**api.headers(cast["bank"]), "Idempotency-Key": key},
+        )
         problem(response, 422, "VALIDATION_ERROR")
     assert api.balance(cast["t1"]) == "0.00"
 
@@ -44,19 +51,26 @@ def _index(api: Api) -> dict[str, Any]:
     def rows(model: Any, *exclude: str) -> list[dict[str, Any]]:
         with api.runtime.db.session() as s:
             found = s.scalars(select(model)).all()
-            return sorted(
-                ({c: getattr(r, c) for c in model.__table__.columns.keys() if c not in exclude} for r in found), key=repr
-            )
+            names = [col.name for col in model.__table__.columns if col.name not in exclude]
+            return sorted(({c: getattr(r, c) for c in names} for r in found), key=repr)
 
     return {
-        "bills": rows(BillRow), "ranges": rows(RangeRow), "transfers": rows(TransferRow),
-        "history": rows(HistoryRow, "seq"), "balances": rows(BalanceRow),
+        "bills": rows(BillRow),
+        "ranges": rows(RangeRow),
+        "transfers": rows(TransferRow),
+        "history": rows(HistoryRow, "seq"),
+        "balances": rows(BalanceRow),
     }
 
 
 def test_the_index_rebuilds_from_the_chain(api: Api, cast: dict[str, str]) -> None:
     bill = api.circulating(cast["core"], cast["bank"], cast["t1"], amount="100.00", days=3)
-    t = api.ok(api.post(f"/v1/bills/{bill}/discount", cast["t1"], {"bank": cast["bank2"], "annual_rate": "0.03", "amount": "40.00"}), 201)
+    t = api.ok(
+        api.post(
+            f"/v1/bills/{bill}/discount", cast["t1"], {"bank": cast["bank2"], "annual_rate": "0.03", "amount": "40.00"}
+        ),
+        201,
+    )
     api.mint(cast["bank2"], cast["bank2"], "100.00")
     api.ok(api.post(f"/v1/transfers/{t['transfer']['id']}/sign", cast["bank2"]))
     api.ok(api.post(f"/v1/bills/{bill}/freeze", cast["reg"], {"range_start": 4001}))

@@ -49,18 +49,37 @@ def serving(data_dir: Path) -> Iterator[tuple[httpx.Client, subprocess.Popen[byt
 def test_sigkill_after_acknowledged_writes_loses_nothing(tmp_path: Path) -> None:
     op = {"Authorization": f"Bearer {TOKEN}"}
     with serving(tmp_path) as (client, process):
-        bank = client.post("/v1/participants", json={"id": "bank-a", "name": "Bank A", "role": "BANK"}, headers=op).json()
-        corp = client.post("/v1/participants", json={"id": "corp-a", "name": "Corp A", "role": "ENTERPRISE"}, headers=op).json()
-        supplier = client.post("/v1/participants", json={"id": "supp-a", "name": "Supp A", "role": "ENTERPRISE"}, headers=op).json()
+        bank = client.post(
+            "/v1/participants", json={"id": "bank-a", "name": "Bank A", "role": "BANK"}, headers=op
+        ).json()
+        corp = client.post(
+            "/v1/participants", json={"id": "corp-a", "name": "Corp A", "role": "ENTERPRISE"}, headers=op
+        ).json()
+        supplier = client.post(
+            "/v1/participants", json={"id": "supp-a", "name": "Supp A", "role": "ENTERPRISE"}, headers=op
+        ).json()
         as_bank = {"Authorization": f"Bearer {bank['api_token']}"}
         as_corp = {"Authorization": f"Bearer {corp['api_token']}"}
-        minted = client.post("/v1/cash/mint", json={"to": "bank-a", "amount": "500.00"}, headers={**as_bank, "Idempotency-Key": "k-1"})
+        minted = client.post(
+            "/v1/cash/mint", json={"to": "bank-a", "amount": "500.00"}, headers={**as_bank, "Idempotency-Key": "k-1"}
+        )
         assert minted.status_code == 200
-        doc = client.post("/v1/documents", content=b"purchase order 9", headers={**as_corp, "Content-Type": "text/plain"}).json()
+        doc = client.post(
+            "/v1/documents", content=b"purchase order 9", headers={**as_corp, "Content-Type": "text/plain"}
+        ).json()
         today = date.fromisoformat(client.get("/v1/health").json()["chain"]["date"])
-        issued = client.post("/v1/bills", headers=as_corp, json={
-            "kind": "SUPPLY_CHAIN", "acceptor": "bank-a", "payee": "supp-a", "amount": "100.00",
-            "maturity_date": (today + timedelta(days=30)).isoformat(), "document_hash": doc["hash"]})
+        issued = client.post(
+            "/v1/bills",
+            headers=as_corp,
+            json={
+                "kind": "SUPPLY_CHAIN",
+                "acceptor": "bank-a",
+                "payee": "supp-a",
+                "amount": "100.00",
+                "maturity_date": (today + timedelta(days=30)).isoformat(),
+                "document_hash": doc["hash"],
+            },
+        )
         assert issued.status_code == 201, issued.text
         advanced = client.post("/v1/admin/chain/advance", json={"days": 3}, headers=op).json()
         bill_before = client.get("/v1/bills/1", headers=as_corp).json()
@@ -74,7 +93,9 @@ def test_sigkill_after_acknowledged_writes_loses_nothing(tmp_path: Path) -> None
         assert client.get("/v1/cash/balances/bank-a", headers=as_bank).json()["balance"] == "500.00"
         assert client.get("/v1/admin/chain", headers=op).json()["date"] == advanced["date"]
         assert client.get(f"/v1/documents/{doc['hash']}", headers=as_corp).content == b"purchase order 9"
-        replay = client.post("/v1/cash/mint", json={"to": "bank-a", "amount": "500.00"}, headers={**as_bank, "Idempotency-Key": "k-1"})
+        replay = client.post(
+            "/v1/cash/mint", json={"to": "bank-a", "amount": "500.00"}, headers={**as_bank, "Idempotency-Key": "k-1"}
+        )
         assert replay.headers.get("Idempotent-Replayed") == "true" and replay.json() == minted.json()
         assert client.get("/v1/cash/balances/bank-a", headers=as_bank).json()["balance"] == "500.00"
         # and the chain goes on where it stopped
