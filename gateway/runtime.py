@@ -44,6 +44,7 @@ class Runtime:
 def open_runtime(settings: Settings) -> Runtime:
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)  # keys, token hashes and documents live here: owner only
     if settings.chain == "embedded":
         backend: ChainBackend = EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
     else:

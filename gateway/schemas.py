@@ -24,6 +24,20 @@ class Empty(Body):
 
 
 class ParticipantCreate(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "t1-supplier",
+                    "name": "Tier-1 Supplier Co.",
+                    "role": "ENTERPRISE",
+                    "credit_code": "91310000MA1FL4JK3N",
+                }
+            ]
+        },
+    )
+
     id: Slug | None = None
     name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
@@ -31,11 +45,31 @@ class ParticipantCreate(Body):
 
 
 class CashMove(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"to": "t1-supplier", "amount": "1000000.00"}]}
+    )
+
     to: Ref
     amount: Amount
 
 
 class BillIssue(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "SUPPLY_CHAIN",
+                    "acceptor": "core-auto",
+                    "payee": "t1-supplier",
+                    "amount": "1000000.00",
+                    "maturity_date": "2027-05-30",
+                    "document_hash": "0x9f2c4e0a7b6d5c3e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e",
+                }
+            ]
+        },
+    )
+
     kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
     acceptor: Ref
     payee: Ref
@@ -46,6 +80,10 @@ class BillIssue(Body):
 
 
 class Endorse(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"to": "t2-supplier", "amount": "300000.00"}]}
+    )
+
     to: Ref
     amount: Amount | None = None
     range_start: RangeStart | None = None
@@ -53,6 +91,10 @@ class Endorse(Body):
 
 
 class Discount(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"bank": "icbc-sh", "annual_rate": "0.0185", "adjust_days": 0}]}
+    )
+
     bank: Ref
     annual_rate: Rate
     adjust_days: Annotated[StrictInt, Field(ge=0, le=3)] = 0
@@ -62,26 +104,42 @@ class Discount(Body):
 
 
 class Pledge(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"bank": "icbc-sh", "amount": "500000.00"}]}
+    )
+
     bank: Ref
     amount: Amount | None = None
     range_start: RangeStart | None = None
 
 
 class RangeOnly(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"range_start": 30000001}]})
+
     range_start: RangeStart | None = None
 
 
 class Dishonor(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "insufficient funds", "range_start": 1}]}
+    )
+
     reason: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     range_start: RangeStart | None = None
 
 
 class Recourse(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"against": "t1-supplier", "range_start": 1}]}
+    )
+
     against: Ref
     range_start: RangeStart | None = None
 
 
 class Advance(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"days": 120}]})
+
     seconds: Annotated[StrictInt, Field(ge=0, le=10 * 366 * 86_400)] | None = None
     days: Annotated[StrictInt, Field(ge=0, le=3660)] | None = None
 

@@ -1,4 +1,4 @@
-"""A chain that does not answer is 503 CHAIN_UNAVAILABLE, never a 500."""
+"""A chain that does not answer is 503 CHAIN_UNAVAILABLE, never a 500; time moves only on dev chains."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def test_a_dead_node_answers_503(tmp_path: Path) -> None:
             assert bank.status_code == 201, bank.text
             assert client.get("/v1/health").json()["chain"]["backend"] == "anvil"
             assert isinstance(runtime.backend, AnvilBackend)
+            runtime.backend.is_dev = False  # as a production network: no time travel
+            problem(client.post("/v1/admin/chain/advance", json={"days": 1}, headers=op), 409, "INVALID_STATE")
             runtime.backend.close()  # the node goes away under a running gateway
             as_bank = {"Authorization": f"Bearer {bank.json()['api_token']}"}
             problem(

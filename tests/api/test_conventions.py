@@ -29,11 +29,13 @@ def test_me(api: Api, cast: dict[str, str]) -> None:
     assert me["id"] == cast["t1"] and me["role"] == "ENTERPRISE" and len(me["member_code"]) == 12
 
 
-def test_malformed_json_is_400(api: Api, cast: dict[str, str]) -> None:
+def test_malformed_json_is_400_and_changes_nothing(api: Api, cast: dict[str, str]) -> None:
+    before = api.balance(cast["bank"])
     response = api.client.post(
         "/v1/cash/mint", content=b'{"to": ', headers=api.headers(cast["bank"], **{"Content-Type": "application/json"})
     )
     problem(response, 400, "MALFORMED_REQUEST")
+    assert api.balance(cast["bank"]) == before
 
 
 @pytest.mark.parametrize(
