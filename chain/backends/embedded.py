@@ -5,6 +5,9 @@ faucet payment and time jump is appended (and fsynced) before the caller hears o
 it, with the timestamp of its block; on start the journal is replayed onto a chain
 with the original genesis time, each transaction into a block with its original
 timestamp, so the state (and every date the contracts computed) comes back the same.
+Replaying costs ~20 ms a transaction, so every SNAPSHOT_EVERY entries (and on close)
+the py-evm database is written whole beside the journal; a start loads the latest
+snapshot and replays only the journal entries after it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ from web3.providers.eth_tester import EthereumTesterProvider
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend
 
+SNAPSHOT_EVERY = 200
 _BYTES_LITERAL = re.compile(r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")$""")
 
 
@@ -46,8 +51,11 @@ class EmbeddedBackend(ChainBackend):
         # Without a default account web3 asks eth_accounts for a `from` on every call.
         self.w3.eth.default_account = self._faucet.address
         self._journal: Any = None
+        self._snapshot_path = journal.with_suffix(".snapshot") if journal else None
+        self._entries = self._snapshot_at = len(entries)
         if journal is not None:
-            for entry in entries[1:]:
+            done = self._restore(len(entries)) if entries else 0
+            for entry in entries[max(done, 1) :]:
                 self._replay(entry)
             journal.parent.mkdir(parents=True, exist_ok=True)
             self._journal = open(journal, "a", encoding="utf-8")  # noqa: SIM115 - held for the backend's life
@@ -61,6 +69,36 @@ class EmbeddedBackend(ChainBackend):
         self._journal.write(json.dumps(entry) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
+        self._entries += 1
+        if self._entries - self._snapshot_at >= SNAPSHOT_EVERY:
+            self._write_snapshot()
+
+    def _write_snapshot(self) -> None:
+        """The whole py-evm database and pending header, as of the journal's first `entries` lines."""
+        if self._snapshot_path is None:
+            return
+        chain = self._pyevm.chain
+        state = {"entries": self._entries, "kv": chain.chaindb.db.wrapped_db.kv_store, "header": chain.header}
+        partial = self._snapshot_path.with_suffix(".partial")
+        with open(partial, "wb") as f:
+            pickle.dump(state, f, protocol=5)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, self._snapshot_path)
+        self._snapshot_at = self._entries
+
+    def _restore(self, journal_entries: int) -> int:
+        """Load the snapshot when the journal covers it; return how many journal entries it holds."""
+        if self._snapshot_path is None or not self._snapshot_path.exists():
+            return 0
+        # Our own file, in the owner-only data dir, written by _write_snapshot.
+        state = pickle.loads(self._snapshot_path.read_bytes())
+        if state["entries"] > journal_entries:
+            return 0
+        chain = self._pyevm.chain
+        chain.chaindb.db.wrapped_db.kv_store = state["kv"]
+        self._pyevm.chain = type(chain)(chain.chaindb.db, header=state["header"])
+        return int(state["entries"])
 
     def _at(self, timestamp: int) -> None:
         """Make the next block carry `timestamp` (as eth-tester's own time travel does)."""
@@ -82,6 +120,8 @@ class EmbeddedBackend(ChainBackend):
 
     def close(self) -> None:
         if self._journal is not None:
+            if self._entries > self._snapshot_at:
+                self._write_snapshot()
             self._journal.close()
             self._journal = None
 
@@ -139,13 +179,22 @@ class EmbeddedBackend(ChainBackend):
 
 
 def _read_journal(path: Path) -> list[dict[str, Any]]:
-    """The journal's entries; a last line torn by a crash mid-write is dropped."""
+    """The journal's entries; a last line torn by a crash mid-write is cut off the file."""
     if not path.exists():
         return []
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entries.append(json.loads(line))
-        except json.JSONDecodeError:
-            break
+    entries: list[dict[str, Any]] = []
+    good = 0
+    with open(path, "rb") as f:
+        for line in f:
+            try:
+                entries.append(json.loads(line))
+            except json.JSONDecodeError:
+                break
+            if not line.endswith(b"\n"):
+                entries.pop()
+                break
+            good += len(line)
+    if good < path.stat().st_size:
+        with open(path, "r+b") as f:
+            f.truncate(good)
     return entries
