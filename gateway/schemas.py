@@ -159,3 +159,161 @@ class Problem(BaseModel):
 
 
 JSON = dict[str, Any]
+
+
+# --- responses ------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParticipantOut(Out):
+    id: str
+    name: str
+    role: str
+    member_code: str
+    address: str
+    status: Literal["ACTIVE", "FROZEN"]
+    credit_code: str | None
+
+
+class OnboardedOut(ParticipantOut):
+    api_token: str = Field(description="Shown once; the gateway keeps only its hash.")
+
+
+class OperatorOut(Out):
+    id: Literal["operator"]
+    role: Literal["OPERATOR"]
+
+
+class RangeRef(Out):
+    start: int
+    end: int
+    label: str
+    amount: str
+
+
+class RangeOut(RangeRef):
+    holder: str
+    state: Literal["HELD", "LOCKED", "PLEDGED", "PRESENTED", "PAID", "DISHONORED"]
+    frozen: bool
+    pledgee: str | None
+    pending_transfer: int | None
+    presented_at: str | None
+    late: bool
+
+
+class BillOut(Out):
+    id: int
+    bill_no: str = Field(examples=["700000000000120261201000000017"])
+    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
+    status: Literal["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"]
+    drawer: str
+    acceptor: str
+    payee: str
+    amount: str
+    issue_date: str
+    maturity_date: str
+    transferable: bool
+    document_hash: str | None
+    frozen: bool
+    ranges: list[RangeOut]
+
+
+class TransferOut(Out):
+    id: int
+    kind: Literal["ENDORSE", "DISCOUNT", "PLEDGE", "RECOURSE"]
+    bill_id: int
+    range: RangeRef
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    price: str | None
+    annual_rate: str | None
+    document_hash: str | None
+    status: Literal["PENDING", "SIGNED", "REJECTED", "REVOKED"]
+    created_at: str
+    updated_at: str
+
+
+class HistoryOut(Out):
+    seq: int
+    event: str
+    block_number: int
+    tx_hash: str
+    timestamp: str
+    actor: str | None
+    range: RangeRef | None
+    counterparty: str | None
+    amount: str | None
+    transfer_id: int | None
+
+
+class BillTx(Out):
+    bill: BillOut
+    tx: Tx
+
+
+class TransferTx(Out):
+    transfer: TransferOut
+    bill: BillOut
+    tx: Tx
+
+
+class CashOut(Out):
+    to: str
+    amount: str
+    balance: str
+    tx: Tx
+
+
+class BalanceOut(Out):
+    participant: str
+    balance: str
+
+
+class DocumentOut(Out):
+    hash: str
+    size: int
+    content_type: str
+
+
+class ChainOut(Out):
+    backend: str
+    chain_id: int
+    block_number: int
+    timestamp: int
+    date: str
+
+
+class HealthChain(Out):
+    backend: str
+    chain_id: int
+    block_number: int
+    date: str
+
+
+class HealthOut(Out):
+    status: Literal["ok"]
+    chain: HealthChain
+    contracts: dict[str, str]
+
+
+class ParticipantPage(Out):
+    items: list[ParticipantOut]
+    next_cursor: str | None
+
+
+class BillPage(Out):
+    items: list[BillOut]
+    next_cursor: str | None
+
+
+class TransferPage(Out):
+    items: list[TransferOut]
+    next_cursor: str | None
+
+
+class HistoryPage(Out):
+    items: list[HistoryOut]
+    next_cursor: str | None

@@ -8,20 +8,34 @@ from fastapi import APIRouter, Path, Query
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
 from gateway.routes.common import Cursor, Limit, problems
-from gateway.schemas import BillIssue, Discount, Dishonor, Empty, Endorse, Pledge, RangeOnly, Recourse
+from gateway.schemas import (
+    BillIssue,
+    BillOut,
+    BillPage,
+    BillTx,
+    Discount,
+    Dishonor,
+    Empty,
+    Endorse,
+    HistoryPage,
+    Pledge,
+    RangeOnly,
+    Recourse,
+    TransferTx,
+)
 
 router = APIRouter(prefix="/v1/bills", tags=["bills"])
 BillId = Annotated[int, Path(ge=1, le=2**32 - 1)]
 WRITE = problems(403, 404, 409)
 
 
-@router.post("", status_code=201, responses=problems(403, 409))
+@router.post("", status_code=201, responses=problems(403, 409), response_model=BillTx)
 def issue(body: BillIssue, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """The caller (an ENTERPRISE) draws a bill."""
     return svc.bills.issue(caller, body)
 
 
-@router.get("", responses=problems())
+@router.get("", responses=problems(), response_model=BillPage)
 def list_bills(
     caller: CurrentCaller,
     svc: Services,
@@ -45,83 +59,83 @@ def list_bills(
     )
 
 
-@router.get("/{bill_id}", responses=problems(404))
+@router.get("/{bill_id}", responses=problems(404), response_model=BillOut)
 def get_bill(bill_id: BillId, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.get(caller, bill_id)
 
 
-@router.get("/{bill_id}/history", responses=problems(404))
+@router.get("/{bill_id}/history", responses=problems(404), response_model=HistoryPage)
 def history(
     bill_id: BillId, caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
 ) -> dict[str, Any]:
     return svc.bills.history(caller, bill_id, limit, cursor)
 
 
-@router.post("/{bill_id}/accept", responses=WRITE)
+@router.post("/{bill_id}/accept", responses=WRITE, response_model=BillTx)
 def accept(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "accept")
 
 
-@router.post("/{bill_id}/reject", responses=WRITE)
+@router.post("/{bill_id}/reject", responses=WRITE, response_model=BillTx)
 def reject(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "reject")
 
 
-@router.post("/{bill_id}/receive", responses=WRITE)
+@router.post("/{bill_id}/receive", responses=WRITE, response_model=BillTx)
 def receive(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "receive")
 
 
-@router.post("/{bill_id}/cancel", responses=WRITE)
+@router.post("/{bill_id}/cancel", responses=WRITE, response_model=BillTx)
 def cancel(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "cancel")
 
 
-@router.post("/{bill_id}/endorse", status_code=201, responses=WRITE)
+@router.post("/{bill_id}/endorse", status_code=201, responses=WRITE, response_model=TransferTx)
 def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "endorse", body)
 
 
-@router.post("/{bill_id}/discount", status_code=201, responses=WRITE)
+@router.post("/{bill_id}/discount", status_code=201, responses=WRITE, response_model=TransferTx)
 def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "discount", body)
 
 
-@router.post("/{bill_id}/pledge", status_code=201, responses=WRITE)
+@router.post("/{bill_id}/pledge", status_code=201, responses=WRITE, response_model=TransferTx)
 def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "pledge", body)
 
 
-@router.post("/{bill_id}/release", responses=WRITE)
+@router.post("/{bill_id}/release", responses=WRITE, response_model=BillTx)
 def release(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.release(caller, bill_id, body.range_start)
 
 
-@router.post("/{bill_id}/present", responses=WRITE)
+@router.post("/{bill_id}/present", responses=WRITE, response_model=BillTx)
 def present(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.present(caller, bill_id, body.range_start)
 
 
-@router.post("/{bill_id}/pay", responses=WRITE)
+@router.post("/{bill_id}/pay", responses=WRITE, response_model=BillTx)
 def pay(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.pay(caller, bill_id, body.range_start)
 
 
-@router.post("/{bill_id}/dishonor", responses=WRITE)
+@router.post("/{bill_id}/dishonor", responses=WRITE, response_model=BillTx)
 def dishonor(bill_id: BillId, body: Dishonor, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.dishonor(caller, bill_id, body)
 
 
-@router.post("/{bill_id}/recourse", status_code=201, responses=WRITE)
+@router.post("/{bill_id}/recourse", status_code=201, responses=WRITE, response_model=TransferTx)
 def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.recourse(caller, bill_id, body)
 
 
-@router.post("/{bill_id}/freeze", responses=WRITE)
+@router.post("/{bill_id}/freeze", responses=WRITE, response_model=BillTx)
 def freeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.freeze(caller, bill_id, body.range_start, True)
 
 
-@router.post("/{bill_id}/unfreeze", responses=WRITE)
+@router.post("/{bill_id}/unfreeze", responses=WRITE, response_model=BillTx)
 def unfreeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.freeze(caller, bill_id, body.range_start, False)

@@ -12,14 +12,14 @@ from gateway.deps import Services
 from gateway.metrics import REGISTRY
 from gateway.problems import Problem
 from gateway.routes.common import problems
-from gateway.schemas import Advance
+from gateway.schemas import Advance, ChainOut, DocumentOut, HealthOut
 from gateway.services.documents import MAX_DOCUMENT_BYTES
 
 router = APIRouter()
 DocHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")]
 
 
-@router.get("/v1/health", tags=["operations"])
+@router.get("/v1/health", tags=["operations"], response_model=HealthOut)
 def health(svc: Services) -> dict[str, Any]:
     return svc.admin.health()
 
@@ -33,6 +33,7 @@ def metrics() -> Response:
     "/v1/documents",
     status_code=201,
     tags=["documents"],
+    response_model=DocumentOut,
     responses=problems(403),
     openapi_extra={
         "requestBody": {
@@ -57,12 +58,12 @@ def download(document_hash: DocHash, caller: CurrentCaller, svc: Services) -> Re
     return Response(data, media_type=content_type)
 
 
-@router.get("/v1/admin/chain", tags=["operations"], responses=problems(403))
+@router.get("/v1/admin/chain", tags=["operations"], responses=problems(403), response_model=ChainOut)
 def chain(caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     svc.admin.require_role(caller, "OPERATOR")
     return svc.admin.chain()
 
 
-@router.post("/v1/admin/chain/advance", tags=["operations"], responses=problems(403, 409))
+@router.post("/v1/admin/chain/advance", tags=["operations"], responses=problems(403, 409), response_model=ChainOut)
 def advance(body: Advance, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.admin.advance(caller, body)

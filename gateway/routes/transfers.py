@@ -7,14 +7,14 @@ from fastapi import APIRouter, Path, Query
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
 from gateway.routes.common import Cursor, Limit, problems
-from gateway.schemas import Empty
+from gateway.schemas import Empty, TransferOut, TransferPage, TransferTx
 
 router = APIRouter(prefix="/v1/transfers", tags=["transfers"])
 TransferId = Annotated[int, Path(ge=1, le=2**32 - 1)]
 WRITE = problems(403, 404, 409)
 
 
-@router.get("", responses=problems())
+@router.get("", responses=problems(), response_model=TransferPage)
 def list_transfers(
     caller: CurrentCaller,
     svc: Services,
@@ -27,22 +27,22 @@ def list_transfers(
     return svc.transfers.list(caller, direction=direction, status=status, bill_id=bill_id, limit=limit, cursor=cursor)
 
 
-@router.get("/{transfer_id}", responses=problems(404))
+@router.get("/{transfer_id}", responses=problems(404), response_model=TransferOut)
 def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.transfers.get(caller, transfer_id)
 
 
-@router.post("/{transfer_id}/sign", responses=WRITE)
+@router.post("/{transfer_id}/sign", responses=WRITE, response_model=TransferTx)
 def sign(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
     return svc.transfers.act(caller, transfer_id, "sign", svc.bills)
 
 
-@router.post("/{transfer_id}/reject", responses=WRITE)
+@router.post("/{transfer_id}/reject", responses=WRITE, response_model=TransferTx)
 def reject(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "reject_transfer", svc.bills)
 
 
-@router.post("/{transfer_id}/revoke", responses=WRITE)
+@router.post("/{transfer_id}/revoke", responses=WRITE, response_model=TransferTx)
 def revoke(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "revoke", svc.bills)
