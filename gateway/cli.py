@@ -95,6 +95,25 @@ def serve(
         runtime.close()
 
 
+@app.command()
+def replay(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files, or directories of *.yaml files.")],
+    target: Annotated[str, typer.Option(help="embedded, or a running gateway's http://HOST:PORT.")] = "embedded",
+    operator_token: Annotated[
+        str | None, typer.Option(envvar="BILLCHAIN_OPERATOR_TOKEN", help="For a URL target.")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
+    json_report: Annotated[Path | None, typer.Option("--json", help="Write the full results as JSON here.")] = None,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failing scenario.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print tables only for failing scenarios.")] = False,
+    schema: Annotated[bool, typer.Option("--schema", help="Print the scenario JSON Schema and exit.")] = False,
+) -> None:
+    """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or a running gateway."""
+    from gateway.replay.runner import run_replay
+
+    raise typer.Exit(run_replay(paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console))
+
+
 @app.command("gas-bench")
 def gas_bench() -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""

@@ -1,0 +1,1 @@
+"""`billchain replay`: business stories in YAML, replayed through the HTTP API (SCENARIOS.md)."""

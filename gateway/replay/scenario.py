@@ -1,0 +1,178 @@
+"""The scenario file format of SCENARIOS.md, validated by pydantic (its JSON Schema is published)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+ACTIONS = ["issue", "accept", "reject", "receive", "cancel", "endorse", "discount", "pledge", "release", "present", "pay", "dishonor", "recourse", "sign", "reject_transfer", "revoke", "freeze", "unfreeze", "mint", "transfer_cash", "freeze_participant", "unfreeze_participant", "upload_document", "advance_time"]
+Action = Literal[
+    "issue",
+    "accept",
+    "reject",
+    "receive",
+    "cancel",
+    "endorse",
+    "discount",
+    "pledge",
+    "release",
+    "present",
+    "pay",
+    "dishonor",
+    "recourse",
+    "sign",
+    "reject_transfer",
+    "revoke",
+    "freeze",
+    "unfreeze",
+    "mint",
+    "transfer_cash",
+    "freeze_participant",
+    "unfreeze_participant",
+    "upload_document",
+    "advance_time",
+]
+BILL_ACTIONS = {
+    "accept",
+    "reject",
+    "receive",
+    "cancel",
+    "endorse",
+    "discount",
+    "pledge",
+    "release",
+    "present",
+    "pay",
+    "dishonor",
+    "recourse",
+    "freeze",
+    "unfreeze",
+}
+TRANSFER_ACTIONS = {"sign", "reject_transfer", "revoke"}
+SAVES = {"issue", "endorse", "discount", "pledge", "recourse"}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParticipantSpec(Strict):
+    role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
+    name: str | None = None
+    credit_code: str | None = None
+
+
+class Expect(Strict):
+    error: str | None = None
+    status: int | None = Field(default=None, ge=100, le=599)
+    then: Literal["unchanged"] | None = None
+
+
+class BillCheck(Strict):
+    status: str | None = None
+    ranges: int | None = None
+
+
+class RangeCheck(Strict):
+    start: int | None = None
+    holder: str | None = None
+    state: str | None = None
+    frozen: bool | None = None
+    pledgee: str | None = None
+
+
+class TransferCheck(Strict):
+    status: str | None = None
+    price: str | None = None
+
+
+class Checks(Strict):
+    bill: dict[str, BillCheck] = {}
+    range: dict[str, RangeCheck] = {}
+    transfer: dict[str, TransferCheck] = {}
+    balance: dict[str, str] = {}
+    history: dict[str, list[str]] = {}
+
+
+class Step(Strict):
+    action: Action | None = None
+    as_: str | None = Field(default=None, alias="as")
+    bill: str | int | None = None
+    transfer: str | int | None = None
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    save: str | None = None
+    expect: Expect | None = None
+    check: Checks | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Step:
+        if (self.action is None) == (self.check is None):
+            raise ValueError("a step has either an action or a check")
+        if self.action is None:
+            return self
+        if self.action != "advance_time" and self.as_ is None:
+            raise ValueError(f"'as' is required for {self.action}")
+        if self.action in BILL_ACTIONS and self.bill is None:
+            raise ValueError(f"'bill' is required for {self.action}")
+        if self.action in TRANSFER_ACTIONS and self.transfer is None:
+            raise ValueError(f"'transfer' is required for {self.action}")
+        if self.save is not None and self.action not in SAVES:
+            raise ValueError(f"'save' names what {', '.join(sorted(SAVES))} create, not {self.action}")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.action or "check"
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    participants: dict[str, ParticipantSpec]
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _aliases(self) -> Scenario:
+        known = {*self.participants, "operator"}
+        for i, step in enumerate(self.steps, 1):
+            if step.as_ is not None and step.as_ not in known:
+                raise ValueError(f"step {i}: 'as' names unknown participant {step.as_!r}")
+        return self
+
+
+class ScenarioInvalid(Exception):
+    """A file that is not a valid scenario: names the file, the step and the field."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] == "steps" and isinstance(parts[1], int):
+        field = ".".join(str(p) for p in parts[2:]) or "(the step)"
+        return f"step {parts[1] + 1}, field {field}"
+    return "field " + (".".join(str(p) for p in parts) or "(top level)")
+
+
+def load(path: Path) -> Scenario:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ScenarioInvalid(path, f"not readable YAML: {exc}") from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ScenarioInvalid(path, f"{_where(tuple(first['loc']))}: {first['msg']}") from None
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "billchain scenario"
+    return schema
