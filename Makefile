@@ -6,7 +6,7 @@ LINT_VENV := .venv-lint
 DATA_DIR ?= .billchain
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run walkthrough test lint bench compile clean
+.PHONY: setup run walkthrough demo test lint bench compile clean
 
 setup: $(BIN)/billchain node_modules/.package-lock.json
 
@@ -26,6 +26,9 @@ compile: setup
 
 run: setup
 	$(BIN)/billchain serve --chain embedded --host 127.0.0.1 --port 8000 --data-dir $(DATA_DIR)
+
+demo: setup
+	$(BIN)/billchain demo
 
 walkthrough: setup
 	$(BIN)/billchain walkthrough --data-dir $(DATA_DIR)

@@ -114,6 +114,14 @@ def replay(
     raise typer.Exit(run_replay(paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console))
 
 
+@app.command()
+def demo() -> None:
+    """Replay the headline supply-chain scenario on the embedded chain and tell its story."""
+    from gateway.replay.story import demo as tell
+
+    raise typer.Exit(tell(console))
+
+
 @app.command("gas-bench")
 def gas_bench() -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""

@@ -143,8 +143,12 @@ class Replayer:
             body["maturity_date"] = (self._today() + timedelta(days=int(m.group(1)))).isoformat()
         doc = body.get("document_hash")
         if isinstance(doc, str) and doc.startswith("doc:"):
-            body["document_hash"] = self._upload(step.as_, doc[4:].encode())
+            body["document_hash"] = self._upload(step.as_, self._document(doc[4:]))
         return body
+
+    def _document(self, name: str) -> bytes:
+        """The bytes `doc:NAME` stands for: NAME, plus the run's suffix on a shared gateway."""
+        return f"{name}\n(replay {self.target.suffix})".encode() if self.target.unique_documents else name.encode()
 
     def _upload(self, who: str | None, content: bytes, content_type: str = "text/plain") -> str:
         response = self._call("POST", "/v1/documents", who, content=content, headers={"Content-Type": content_type})
@@ -181,7 +185,7 @@ class Replayer:
         if step.action == "upload_document":
             name = str(step.with_.get("name", step.with_.get("content", "")))
             began = time.perf_counter()
-            self._upload(step.as_, name.encode(), str(step.with_.get("content_type", "text/plain")))
+            self._upload(step.as_, self._document(name), str(step.with_.get("content_type", "text/plain")))
             result.ms, result.status = round((time.perf_counter() - began) * 1000, 1), 201
             return
         who = "operator" if step.action == "advance_time" else step.as_
@@ -242,9 +246,8 @@ class Replayer:
             if want_range.pledgee is not None:
                 expected["pledgee"] = None if want_range.pledgee in ("", "null") else self._id(want_range.pledgee)
             for key, value in expected.items():
-                if value is not None or key == "pledgee":
-                    if found[key] != value:
-                        raise StepFailed(f"bill {name} range {start}: {key} {found[key]!r}, expected {value!r}")
+                if (value is not None or key == "pledgee") and found[key] != value:
+                    raise StepFailed(f"bill {name} range {start}: {key} {found[key]!r}, expected {value!r}")
         for name, want_transfer in checks.transfer.items():
             transfer_id = self._ref(self.transfers, name, "transfer")
             t = self._json(self._call("GET", f"/v1/transfers/{transfer_id}"), f"reading transfer {name}")

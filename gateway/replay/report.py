@@ -37,8 +37,9 @@ def print_results(console: Console, results: list[ScenarioResult], quiet: bool) 
     for result in results:
         if not quiet or not result.passed:
             console.print(table(result))
-        elif failure := result.failure:
-            console.print(f"{result.name}: step {failure.index} ({failure.action}) failed: {failure.message}")
+        if failure := result.failure:
+            line = f"FAILED {result.name} ({result.file}): step {failure.index} ({failure.action}): {failure.message}"
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def write_json(path: Path, target: str, results: list[ScenarioResult]) -> None:

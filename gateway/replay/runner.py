@@ -49,7 +49,7 @@ def run_replay(
     errors = Console(stderr=True)
     files = scenario_files(paths)
     if not files:
-        errors.print("no scenario files found")
+        print("no scenario files found", file=sys.stderr)
         return EXIT_INVALID
     scenarios: list[tuple[Path, Scenario]] = []
     try:
@@ -58,7 +58,7 @@ def run_replay(
         if target != "embedded" and not target.startswith(("http://", "https://")):
             raise ScenarioInvalid(Path(target), "the target is `embedded` or an http(s) URL")
     except ScenarioInvalid as exc:
-        errors.print(f"invalid scenario: {exc}", markup=False, highlight=False)
+        print(f"invalid scenario: {exc}", file=sys.stderr)
         return EXIT_INVALID
     results: list[ScenarioResult] = []
     total = sum(len(s.steps) for _, s in scenarios)
@@ -77,7 +77,7 @@ def run_replay(
             try:
                 runner = _target(target, operator_token)
             except ScenarioInvalid as exc:
-                errors.print(f"invalid target: {exc}", markup=False)
+                print(f"invalid target: {exc}", file=sys.stderr)
                 return EXIT_INVALID
             try:
                 results.append(Replayer(scenario, path, runner).run(lambda: progress.advance(task)))

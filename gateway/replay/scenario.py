@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-ACTIONS = ["issue", "accept", "reject", "receive", "cancel", "endorse", "discount", "pledge", "release", "present", "pay", "dishonor", "recourse", "sign", "reject_transfer", "revoke", "freeze", "unfreeze", "mint", "transfer_cash", "freeze_participant", "unfreeze_participant", "upload_document", "advance_time"]
 Action = Literal[
     "issue",
     "accept",
@@ -35,6 +34,7 @@ Action = Literal[
     "upload_document",
     "advance_time",
 ]
+ACTIONS: tuple[str, ...] = get_args(Action)
 BILL_ACTIONS = {
     "accept",
     "reject",

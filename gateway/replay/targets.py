@@ -14,6 +14,8 @@ import httpx
 class Target(Protocol):
     operator_token: str
     suffix: str
+    #: whether documents get the run's suffix too (a hash anchors once per chain, not per run)
+    unique_documents: bool
 
     def request(self, method: str, path: str, token: str | None, **kwargs: Any) -> httpx.Response: ...
 
@@ -44,6 +46,7 @@ class EmbeddedTarget:
         self._dir = Path(tempfile.mkdtemp(prefix="billchain-replay-"))
         self.operator_token = "bc_" + secrets.token_urlsafe(24)
         self.suffix = "sc"
+        self.unique_documents = False
         self._runtime = open_runtime(Settings(data_dir=self._dir, operator_token=self.operator_token))
         self._client = TestClient(create_app(self._runtime))
 
@@ -62,6 +65,7 @@ class HttpTarget:
     def __init__(self, url: str, operator_token: str) -> None:
         self.operator_token = operator_token
         self.suffix = secrets.token_hex(3)
+        self.unique_documents = True
         self._client = httpx.Client(base_url=url.rstrip("/"), timeout=120)
 
     def request(self, method: str, path: str, token: str | None, **kwargs: Any) -> httpx.Response:
