@@ -39,9 +39,8 @@ def demo(console: Console, path: Path = HEADLINE) -> int:
             ]
             for h in history:
                 if h["event"] == "PAID":
-                    console.print(
-                        f"  paid: {alias.get(h['actor'], h['actor'])} → {alias.get(h['counterparty'], h['counterparty'])}  {h['amount']}"
-                    )
+                    payer, payee = alias.get(h["actor"], h["actor"]), alias.get(h["counterparty"], h["counterparty"])
+                    console.print(f"  paid: {payer} → {payee}  {h['amount']}")
             transfers = replayer._json(
                 replayer._call("GET", f"/v1/transfers?bill_id={bill_id}&limit=500"), "transfers"
             )["items"]

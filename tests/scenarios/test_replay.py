@@ -81,7 +81,7 @@ def test_the_library_uses_every_action_and_every_problem_code() -> None:
             actions.add(step.get("action"))
             codes.add((step.get("expect") or {}).get("error"))
     assert set(ACTIONS) <= actions
-    assert DOMAIN_CODES <= codes
+    assert codes >= DOMAIN_CODES
     assert len(list(LIBRARY.glob("*.yaml"))) >= 12
 
 
