@@ -137,6 +137,32 @@ class Indexer:
             )
         )
 
+    def _range_history(
+        self,
+        session: Session,
+        event: EventData,
+        context: dict[str, Any],
+        rng: RangeRow,
+        name: str,
+        actor: str,
+        counterparty: str | None = None,
+        **fields: Any,
+    ) -> None:
+        """A history entry about one range: its bounds and amount come with it."""
+        self._history(
+            session,
+            event,
+            context,
+            rng.bill_id,
+            name,
+            actor=actor,
+            counterparty=counterparty,
+            range_start=rng.start,
+            range_end=rng.end,
+            amount=rng.end - rng.start + 1,
+            **fields,
+        )
+
     @staticmethod
     def _see(session: Session, bill_id: int, *participants: str | None) -> None:
         for p in participants:
@@ -321,67 +347,36 @@ class Indexer:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state, rng.pledgee = "HELD", None
-        self._history(
-            session,
-            event,
-            context,
-            rng.bill_id,
-            "PLEDGE_RELEASED",
-            actor=self._who(context, a["pledgee"]),
-            counterparty=rng.holder,
-            range_start=rng.start,
-            range_end=rng.end,
-            amount=rng.end - rng.start + 1,
+        self._range_history(
+            session, event, context, rng, "PLEDGE_RELEASED", self._who(context, a["pledgee"]), counterparty=rng.holder
         )
 
     def _presented(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state, rng.late, rng.presented_at = "PRESENTED", bool(a["late"]), context["at"]
-        self._history(
-            session,
-            event,
-            context,
-            rng.bill_id,
-            "PRESENTED",
-            actor=self._who(context, a["presenter"]),
-            range_start=rng.start,
-            range_end=rng.end,
-            amount=rng.end - rng.start + 1,
-        )
+        self._range_history(session, event, context, rng, "PRESENTED", self._who(context, a["presenter"]))
 
     def _paid(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state = RangeState.PAID.name
-        self._history(
+        self._range_history(
             session,
             event,
             context,
-            rng.bill_id,
+            rng,
             "PAID",
-            actor=self._who(context, a["payer"]),
+            self._who(context, a["payer"]),
             counterparty=self._who(context, a["payee"]),
-            range_start=rng.start,
-            range_end=rng.end,
-            amount=rng.end - rng.start + 1,
         )
 
     def _dishonored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state = "DISHONORED"
-        self._history(
-            session,
-            event,
-            context,
-            rng.bill_id,
-            "DISHONORED",
-            actor=self._who(context, a["acceptor"]),
-            counterparty=rng.holder,
-            range_start=rng.start,
-            range_end=rng.end,
-            amount=rng.end - rng.start + 1,
+        self._range_history(
+            session, event, context, rng, "DISHONORED", self._who(context, a["acceptor"]), counterparty=rng.holder
         )
 
     def _freeze(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
