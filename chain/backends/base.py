@@ -32,10 +32,14 @@ class ChainBackend(ABC):
 
     def __init__(self, w3: Web3) -> None:
         self.w3 = w3
+        self._chain_id: int | None = None
 
     @property
     def chain_id(self) -> int:
-        return int(self.w3.eth.chain_id)
+        # A chain's id never changes: ask once (every transaction needs it).
+        if self._chain_id is None:
+            self._chain_id = int(self.w3.eth.chain_id)
+        return self._chain_id
 
     def block_number(self) -> int:
         return int(self.w3.eth.block_number)

@@ -18,13 +18,14 @@ class Admin(Service):
     def chain(self) -> dict[str, Any]:
         backend = self.rt.backend
         try:
-            block = backend.w3.eth.get_block("latest")
+            with self.rt.lock:  # py-evm is not thread-safe: chain reads queue with the writes
+                block, chain_id = backend.w3.eth.get_block("latest"), backend.chain_id
         except ChainError as error:
             raise Problem.from_chain(error) from None
         timestamp = int(block["timestamp"])
         return {
             "backend": backend.name,
-            "chain_id": backend.chain_id,
+            "chain_id": chain_id,
             "block_number": int(block["number"]),
             "timestamp": timestamp,
             "date": shanghai_date(timestamp).isoformat(),
