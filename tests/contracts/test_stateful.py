@@ -324,6 +324,44 @@ class BillLifecycle(RuleBasedStateMachine):
         self.maturity_step(data, "present", True)
         self.maturity_step(data, answer, self.likely(data, "whole bill"))
 
+    def dishonored(self) -> list[tuple[int, int]]:
+        return [
+            (b, start)
+            for b, ranges in self.model.ranges.items()
+            for start, r in ranges.items()
+            if r.state == "DISHONORED" and not r.frozen
+        ]
+
+    @precondition(lambda self: self.dishonored())
+    @rule(data=st.data())
+    def claim(self, data: st.DataObject) -> None:
+        """The holder of a dishonoured range claims from a liable party, who pays: recourse runs down the chain."""
+        bill_id, start = data.draw(st.sampled_from(self.dishonored()), label="dishonoured range")
+        bill, rng = self.model.bills[bill_id], self.model.ranges[bill_id][start]
+        against = data.draw(st.sampled_from([bill.drawer, bill.acceptor, *rng.chain]), label="against")
+        before = len(self.model.transfers)
+        self.act(
+            "recourse",
+            bill_id,
+            lambda m: m.recourse(bill_id, rng.holder, start, against),
+            lambda: self.world.bills.recourse(self.world[rng.holder], bill_id, start, self.a(against)),
+        )
+        if len(self.model.transfers) > before:
+            transfer_id = len(self.model.transfers)
+            if self.model.balances.get(against, 0) < self.model.transfers[transfer_id].price:
+                self.act(
+                    "mint",
+                    None,
+                    lambda m: m.mint("bank", against, 100_000),
+                    lambda: self.world.cash.mint(self.world["bank"], self.a(against), 100_000),
+                )
+            self.act(
+                "sign",
+                bill_id,
+                lambda m: m.sign(transfer_id, against),
+                lambda: self.world.bills.sign(self.world[against], transfer_id),
+            )
+
     @precondition(lambda self: self.model.ranges)
     @rule(data=st.data(), against=actors)
     def recourse(self, data: st.DataObject, against: str) -> None:
