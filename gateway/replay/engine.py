@@ -74,16 +74,16 @@ class Replayer:
         self.transfers: dict[str, int] = {}
 
     # --- plumbing
-    def _call(self, method: str, path: str, who: str | None = "operator", **kwargs: Any) -> httpx.Response:
+    def call(self, method: str, path: str, who: str | None = "operator", **kwargs: Any) -> httpx.Response:
         return self.target.request(method, path, self.tokens.get(who) if who else None, **kwargs)
 
-    def _json(self, response: httpx.Response, what: str) -> Any:
+    def ok(self, response: httpx.Response, what: str) -> Any:
         if response.status_code >= 300:
             raise StepFailed(f"{what}: {response.status_code} {response.text[:200]}")
         return response.json()
 
     def _today(self) -> date:
-        return date.fromisoformat(self._json(self._call("GET", "/v1/health", None), "health")["chain"]["date"])
+        return date.fromisoformat(self.ok(self.call("GET", "/v1/health", None), "health")["chain"]["date"])
 
     def _ref(self, names: dict[str, int], ref: str | int | None, kind: str) -> int:
         if isinstance(ref, int):
@@ -120,7 +120,7 @@ class Replayer:
             body = {"id": self.ids[alias], "name": spec.name or alias, "role": spec.role}
             if spec.credit_code:
                 body["credit_code"] = spec.credit_code
-            created = self._json(self._call("POST", "/v1/participants", json=body), f"onboarding {alias}")
+            created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
             self.tokens[alias] = created["api_token"]
 
     def _step(self, index: int, step: Step) -> StepResult:
@@ -151,7 +151,7 @@ class Replayer:
         return f"{name}\n(replay {self.target.suffix})".encode() if self.target.unique_documents else name.encode()
 
     def _upload(self, who: str | None, content: bytes, content_type: str = "text/plain") -> str:
-        response = self._call("POST", "/v1/documents", who, content=content, headers={"Content-Type": content_type})
+        response = self.call("POST", "/v1/documents", who, content=content, headers={"Content-Type": content_type})
         digest = "0x" + hashlib.sha256(content).hexdigest()
         if response.status_code != 201 and response.json().get("hash") != digest:
             raise StepFailed(f"uploading a document: {response.status_code} {response.text[:200]}")
@@ -193,9 +193,9 @@ class Replayer:
         path, payload = self._request(step, body)
         expect = step.expect
         watched = self._ref(self.bills, step.bill, "bill") if step.bill is not None else None
-        before = self._bill(watched) if expect and expect.then == "unchanged" and watched else None
+        before = self.bill(watched) if expect and expect.then == "unchanged" and watched else None
         began = time.perf_counter()
-        response = self._call("POST", path, who, json=payload)
+        response = self.call("POST", path, who, json=payload)
         result.ms = round((time.perf_counter() - began) * 1000, 1)
         result.status = response.status_code
         answer = response.json() if response.headers.get("content-type", "").startswith("application/") else {}
@@ -205,7 +205,7 @@ class Replayer:
         if response.status_code < 300 and step.save:
             store = self.bills if step.action == "issue" else self.transfers
             store[step.save] = int(answer["bill" if step.action == "issue" else "transfer"]["id"])
-        if before is not None and watched is not None and self._bill(watched) != before:
+        if before is not None and watched is not None and self.bill(watched) != before:
             raise StepFailed(f"bill {step.bill} changed although the call failed")
 
     @staticmethod
@@ -222,18 +222,18 @@ class Replayer:
             raise StepFailed(f"expected error {expect.error}, got {got}")
 
     # --- checks
-    def _bill(self, bill_id: int) -> dict[str, Any]:
-        return dict(self._json(self._call("GET", f"/v1/bills/{bill_id}"), f"reading bill {bill_id}"))
+    def bill(self, bill_id: int) -> dict[str, Any]:
+        return dict(self.ok(self.call("GET", f"/v1/bills/{bill_id}"), f"reading bill {bill_id}"))
 
     def _check(self, checks: Checks) -> None:
         for name, want in checks.bill.items():
-            bill = self._bill(self._ref(self.bills, name, "bill"))
+            bill = self.bill(self._ref(self.bills, name, "bill"))
             if want.status is not None and bill["status"] != want.status:
                 raise StepFailed(f"bill {name}: status {bill['status']}, expected {want.status}")
             if want.ranges is not None and len(bill["ranges"]) != want.ranges:
                 raise StepFailed(f"bill {name}: {len(bill['ranges'])} ranges, expected {want.ranges}")
         for name, want_range in checks.range.items():
-            ranges = self._bill(self._ref(self.bills, name, "bill"))["ranges"]
+            ranges = self.bill(self._ref(self.bills, name, "bill"))["ranges"]
             start = want_range.start if want_range.start is not None else (ranges[0]["start"] if ranges else 1)
             found = next((r for r in ranges if r["start"] == start), None)
             if found is None:
@@ -250,20 +250,18 @@ class Replayer:
                     raise StepFailed(f"bill {name} range {start}: {key} {found[key]!r}, expected {value!r}")
         for name, want_transfer in checks.transfer.items():
             transfer_id = self._ref(self.transfers, name, "transfer")
-            t = self._json(self._call("GET", f"/v1/transfers/{transfer_id}"), f"reading transfer {name}")
+            t = self.ok(self.call("GET", f"/v1/transfers/{transfer_id}"), f"reading transfer {name}")
             for key in ("status", "price"):
                 value = getattr(want_transfer, key)
                 if value is not None and t[key] != value:
                     raise StepFailed(f"transfer {name}: {key} {t[key]!r}, expected {value!r}")
         for alias, amount in checks.balance.items():
-            got = self._json(self._call("GET", f"/v1/cash/balances/{self._id(alias)}"), f"balance of {alias}")[
-                "balance"
-            ]
+            got = self.ok(self.call("GET", f"/v1/cash/balances/{self._id(alias)}"), f"balance of {alias}")["balance"]
             if got != amount:
                 raise StepFailed(f"balance of {alias}: {got}, expected {amount}")
         for name, events in checks.history.items():
             bill_id = self._ref(self.bills, name, "bill")
-            items = self._json(self._call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")["items"]
+            items = self.ok(self.call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")["items"]
             got = [h["event"] for h in items]
             if got != events:
                 raise StepFailed(f"history of {name}: {got}, expected {events}")

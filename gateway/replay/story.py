@@ -25,7 +25,7 @@ def demo(console: Console, path: Path = HEADLINE) -> int:
         console.print(table(result))
         alias = {pid: a for a, pid in replayer.ids.items()}
         for name, bill_id in replayer.bills.items():
-            bill = replayer._bill(bill_id)
+            bill = replayer.bill(bill_id)
             holds = Table(
                 title=f"Bill {name} ({bill['bill_no']}): {bill['status']}, {bill['amount']} yuan", title_justify="left"
             )
@@ -34,16 +34,14 @@ def demo(console: Console, path: Path = HEADLINE) -> int:
             for r in bill["ranges"]:
                 holds.add_row(r["label"], r["amount"], alias.get(r["holder"], r["holder"]), r["state"])
             console.print(holds)
-            history = replayer._json(replayer._call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")[
-                "items"
-            ]
+            history = replayer.ok(replayer.call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")["items"]
             for h in history:
                 if h["event"] == "PAID":
                     payer, payee = alias.get(h["actor"], h["actor"]), alias.get(h["counterparty"], h["counterparty"])
                     console.print(f"  paid: {payer} → {payee}  {h['amount']}")
-            transfers = replayer._json(
-                replayer._call("GET", f"/v1/transfers?bill_id={bill_id}&limit=500"), "transfers"
-            )["items"]
+            transfers = replayer.ok(replayer.call("GET", f"/v1/transfers?bill_id={bill_id}&limit=500"), "transfers")[
+                "items"
+            ]
             for t in transfers:
                 if t["price"] and t["status"] == "SIGNED":
                     payer, payee = alias.get(t["to"], t["to"]), alias.get(t["from"], t["from"])
@@ -52,7 +50,7 @@ def demo(console: Console, path: Path = HEADLINE) -> int:
         balances.add_column("participant")
         balances.add_column("balance", justify="right")
         for a, pid in replayer.ids.items():
-            response = replayer._call("GET", f"/v1/cash/balances/{pid}")
+            response = replayer.call("GET", f"/v1/cash/balances/{pid}")
             if response.status_code == 200:
                 balances.add_row(a, response.json()["balance"])
         console.print(balances)

@@ -124,7 +124,7 @@ class Bills(Service):
         self.require_role(caller, *ROLES[operation])
         return bill
 
-    def _answer(self, bill_id: int, result: TxResult, transfer_id: int | None = None) -> dict[str, Any]:
+    def answer(self, bill_id: int, result: TxResult, transfer_id: int | None = None) -> dict[str, Any]:
         answer: dict[str, Any] = {"bill": self.view(bill_id), "tx": views.tx(result)}
         if transfer_id is not None:
             with self.rt.db.session() as s:
@@ -154,14 +154,14 @@ class Bills(Service):
                 document_hash=_doc(body.document_hash),
             ),
         )
-        return self._answer(bill_id, result)
+        return self.answer(bill_id, result)
 
     def step(self, caller: Caller, bill_id: int, operation: str) -> dict[str, Any]:
         """accept, reject, receive, cancel: the contract knows who may and when."""
         self._act(caller, bill_id, operation)
         signer = self.signer(caller)
         send = getattr(self.rt.system.bills, operation)
-        return self._answer(bill_id, self.write(operation, lambda: send(signer.account, bill_id)))
+        return self.answer(bill_id, self.write(operation, lambda: send(signer.account, bill_id)))
 
     def _pick(
         self,
@@ -222,13 +222,13 @@ class Bills(Service):
             return bills.pledge(account, bill_id, rng.start, amount, bank.address)
 
         transfer_id, result = self.write(operation, send)
-        return self._answer(bill_id, result, transfer_id)
+        return self.answer(bill_id, result, transfer_id)
 
     def release(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "release")
         rng = self._pick(bill, range_start, lambda r: r.pledgee == caller.id, lambda r: r.state == "PLEDGED")
         account = self.signer(caller).account
-        return self._answer(
+        return self.answer(
             bill_id, self.write("release", lambda: self.rt.system.bills.release(account, bill_id, rng.start))
         )
 
@@ -241,7 +241,7 @@ class Bills(Service):
         if not any(caller.id in (r.holder, r.pledgee) for r in ranges):
             raise Problem("NOT_PARTY", f"you neither hold nor have a pledge on a range of bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
-        return self._answer(
+        return self.answer(
             bill_id, self.write("present", lambda: self.rt.system.bills.present(account, bill_id, start))
         )
 
@@ -255,7 +255,7 @@ class Bills(Service):
         if caller.id != bill.acceptor:
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
-        return self._answer(bill_id, self.write("pay", lambda: self.rt.system.bills.pay(account, bill_id, start)))
+        return self.answer(bill_id, self.write("pay", lambda: self.rt.system.bills.pay(account, bill_id, start)))
 
     def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "dishonor")
@@ -263,7 +263,7 @@ class Bills(Service):
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
         start, account = self._named(bill, body.range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.dishonor(account, bill_id, body.reason, start)  # noqa: E731
-        return self._answer(bill_id, self.write("dishonor", send))
+        return self.answer(bill_id, self.write("dishonor", send))
 
     def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "recourse")
@@ -277,13 +277,13 @@ class Bills(Service):
         transfer_id, result = self.write(
             "recourse", lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)
         )
-        return self._answer(bill_id, result, transfer_id)
+        return self.answer(bill_id, result, transfer_id)
 
     def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "freeze" if frozen else "unfreeze")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
-        return self._answer(
+        return self.answer(
             bill_id, self.write("freeze" if frozen else "unfreeze", lambda: send(account, bill_id, start))
         )
 
@@ -335,4 +335,4 @@ class Transfers(Service):
         account = self.signer(caller).account
         send = getattr(self.rt.system.bills, operation)
         result = self.write(operation, lambda: send(account, transfer_id))
-        return bills._answer(row.bill_id, result, transfer_id)
+        return bills.answer(row.bill_id, result, transfer_id)
