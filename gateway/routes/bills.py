@@ -72,22 +72,22 @@ def history(
 
 
 @router.post("/{bill_id}/accept", responses=WRITE, response_model=BillTx)
-def accept(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def accept(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "accept")
 
 
 @router.post("/{bill_id}/reject", responses=WRITE, response_model=BillTx)
-def reject(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def reject(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "reject")
 
 
 @router.post("/{bill_id}/receive", responses=WRITE, response_model=BillTx)
-def receive(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def receive(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "receive")
 
 
 @router.post("/{bill_id}/cancel", responses=WRITE, response_model=BillTx)
-def cancel(bill_id: BillId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def cancel(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "cancel")
 
 
@@ -107,18 +107,18 @@ def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) 
 
 
 @router.post("/{bill_id}/release", responses=WRITE, response_model=BillTx)
-def release(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
-    return svc.bills.release(caller, bill_id, body.range_start)
+def release(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
+    return svc.bills.release(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/present", responses=WRITE, response_model=BillTx)
-def present(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
-    return svc.bills.present(caller, bill_id, body.range_start)
+def present(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
+    return svc.bills.present(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/pay", responses=WRITE, response_model=BillTx)
-def pay(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
-    return svc.bills.pay(caller, bill_id, body.range_start)
+def pay(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
+    return svc.bills.pay(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/dishonor", responses=WRITE, response_model=BillTx)
@@ -132,10 +132,10 @@ def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Servic
 
 
 @router.post("/{bill_id}/freeze", responses=WRITE, response_model=BillTx)
-def freeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
-    return svc.bills.freeze(caller, bill_id, body.range_start, True)
+def freeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
+    return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, True)
 
 
 @router.post("/{bill_id}/unfreeze", responses=WRITE, response_model=BillTx)
-def unfreeze(bill_id: BillId, body: RangeOnly, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
-    return svc.bills.freeze(caller, bill_id, body.range_start, False)
+def unfreeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
+    return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, False)

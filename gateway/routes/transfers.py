@@ -33,16 +33,16 @@ def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) 
 
 
 @router.post("/{transfer_id}/sign", responses=WRITE, response_model=TransferTx)
-def sign(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def sign(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
     return svc.transfers.act(caller, transfer_id, "sign", svc.bills)
 
 
 @router.post("/{transfer_id}/reject", responses=WRITE, response_model=TransferTx)
-def reject(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def reject(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "reject_transfer", svc.bills)
 
 
 @router.post("/{transfer_id}/revoke", responses=WRITE, response_model=TransferTx)
-def revoke(transfer_id: TransferId, body: Empty, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+def revoke(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "revoke", svc.bills)

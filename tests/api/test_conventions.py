@@ -111,3 +111,13 @@ def test_a_failed_write_changes_nothing(api: Api, cast: dict[str, str]) -> None:
         assert api.post(f"/v1/bills/{bill}/endorse", who, body).status_code in (403, 404, 422)
     assert api.bill(bill) == before
     assert api.get(f"/v1/bills/{bill}/history").json() == history
+
+
+def test_bodiless_operations_take_no_body_or_an_empty_one(api: Api, cast: dict[str, str]) -> None:
+    bill = api.issue(cast["core"], cast["bank"], cast["t1"], days=1)
+    assert api.client.post(f"/v1/bills/{bill}/accept", headers=api.headers(cast["bank"])).status_code == 200
+    assert api.ok(api.post(f"/v1/bills/{bill}/receive", cast["t1"], {}))["bill"]["status"] == "CIRCULATING"
+    api.advance(1)
+    presented = api.client.post(f"/v1/bills/{bill}/present", headers=api.headers(cast["t1"]))
+    assert presented.status_code == 200 and presented.json()["bill"]["ranges"][0]["state"] == "PRESENTED"
+    problem(api.post(f"/v1/bills/{bill}/pay", cast["bank"], {"range_start": "1"}), 422, "VALIDATION_ERROR")
