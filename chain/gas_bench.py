@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 
 from chain.backends.base import ChainBackend
-from chain.deploy import deploy_contract
+from chain.compile import load_artifact
+from chain.deploy import deploy, deploy_contract, error_decoder
 from chain.keys import Keystore
-from chain.model import BillKind
-from chain.walkthrough import DAY, Step, onboard, run_walkthrough
+from chain.model import BillKind, Role
+from chain.tx import Transactor
+from chain.walkthrough import DAY, Step, TxOut, log_step, onboard, run_walkthrough
 
 #: the issue's gas targets, by the walk-through's operation names
 TARGETS: dict[str, int] = {
@@ -36,13 +38,8 @@ class GasRow:
 
 
 def _baseline(backend: ChainBackend, keystore: Keystore, tx_owner: LocalAccount) -> dict[str, int]:
-    from chain.deploy import error_decoder
-    from chain.tx import Transactor
-
     tx = Transactor(backend, error_decoder())
     address, _ = deploy_contract(tx, tx_owner, "BaselineERC721")
-    from chain.compile import load_artifact
-
     nft = backend.w3.eth.contract(address=address, abi=load_artifact("BaselineERC721").abi)  # type: ignore[call-overload]
     receiver = keystore.get_or_create("baseline-receiver")
     mint = tx.send(tx_owner, nft.functions.mint(tx_owner.address, 1))
@@ -50,25 +47,19 @@ def _baseline(backend: ChainBackend, keystore: Keystore, tx_owner: LocalAccount)
     return {"ERC-721 mint": mint.gas_used, "ERC-721 transfer": transfer.gas_used}
 
 
-def _more_operations(backend: ChainBackend, keystore: Keystore, system_steps: list[Step]) -> list[Step]:
+def _more_operations(backend: ChainBackend, keystore: Keystore) -> list[Step]:
     """Operations the walk-through does not take: pledge, dishonour, recourse, freeze, reject, revoke."""
-    from chain.deploy import deploy
-
     operator = keystore.get_or_create("operator2")
     system = deploy(backend, operator)
     cast = onboard(system, backend, keystore, operator)
     regulator = keystore.get_or_create("regulator")
     backend.fund(regulator.address)
-    from chain.model import Role
-
     system.registry.register(operator, regulator.address, Role.REGULATOR)
     bills, a = system.bills, {n: acc.address for n, acc in cast.accounts.items()}
     steps: list[Step] = []
 
-    def rec(op: str, actor: str, result: object) -> int:
-        out = result if isinstance(result, tuple) else (0, result)
-        steps.append(Step(op, actor, "", out[1].gas_used, out[1].hash))
-        return int(out[0])
+    def rec(op: str, actor: str, out: TxOut) -> int:
+        return log_step(steps, op, actor, "", out)
 
     system.cash.mint(cast["icbc"], a["icbc"], 100_000_000)
     rec("cash transfer", "icbc", system.cash.transfer(cast["icbc"], a["t1"], 5_000_000))
@@ -111,7 +102,7 @@ def _more_operations(backend: ChainBackend, keystore: Keystore, system_steps: li
 
 def measure(backend: ChainBackend, keystore: Keystore) -> list[GasRow]:
     _, steps = run_walkthrough(backend, keystore)
-    steps += _more_operations(backend, keystore, steps)
+    steps += _more_operations(backend, keystore)
     baseline = _baseline(backend, keystore, keystore.get_or_create("operator"))
     unit = baseline["ERC-721 transfer"]
     rows = [GasRow(name, gas, gas / unit, None) for name, gas in baseline.items()]

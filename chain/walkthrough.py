@@ -40,6 +40,17 @@ class Cast:
         return self.accounts[name]
 
 
+#: what a typed client's write returns: the receipt, with the id it created when it creates one
+TxOut = TxResult | tuple[int, TxResult]
+
+
+def log_step(steps: list[Step], operation: str, actor: str, detail: str, out: TxOut) -> int:
+    """Record one write and its gas; return the bill or transfer id it created (0 when none)."""
+    created, result = out if isinstance(out, tuple) else (0, out)
+    steps.append(Step(operation, actor, detail, result.gas_used, result.hash))
+    return int(created)
+
+
 PEOPLE: tuple[tuple[str, Role], ...] = (
     ("core", Role.ENTERPRISE),  # the buyer who draws the bill
     ("t1", Role.ENTERPRISE),  # tier-1 supplier, the payee
@@ -66,11 +77,8 @@ def run_walkthrough(backend: ChainBackend, keystore: Keystore) -> tuple[System, 
     bills = system.bills
     steps: list[Step] = []
 
-    def record(operation: str, actor: str, detail: str, action: Callable[[], TxResult | tuple[int, TxResult]]) -> int:
-        out = action()
-        result = out[1] if isinstance(out, tuple) else out
-        steps.append(Step(operation, actor, detail, result.gas_used, result.hash))
-        return out[0] if isinstance(out, tuple) else 0
+    def record(operation: str, actor: str, detail: str, action: Callable[[], TxOut]) -> int:
+        return log_step(steps, operation, actor, detail, action())
 
     addr = {name: account.address for name, account in cast.accounts.items()}
     record(
