@@ -124,19 +124,6 @@ class BillLifecycle(RuleBasedStateMachine):
         transferable: bool,
         document: bytes | None,
     ) -> None:
-        self._issue(drawer, kind, acceptor, payee, amount, days, transferable, document)
-
-    def _issue(
-        self,
-        drawer: str,
-        kind: int,
-        acceptor: str,
-        payee: str,
-        amount: int,
-        days: int,
-        transferable: bool,
-        document: bytes | None,
-    ) -> None:
         maturity = self.pending_day() + days
         self.act(
             "issue",
@@ -177,7 +164,7 @@ class BillLifecycle(RuleBasedStateMachine):
         self.documents += 1
         document = doc(f"trade-{self.documents}") if kind == 3 else None
         before = len(self.model.bills)
-        self._issue(drawer, kind, acceptor, payee, amount, days, True, document)
+        self.issue(drawer, kind, acceptor, payee, amount, days, True, document)
         bill_id = len(self.model.bills)
         if bill_id == before:
             return
