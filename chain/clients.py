@@ -8,7 +8,7 @@ from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from web3.contract import Contract
 from web3.logs import DISCARD
-from web3.types import EventData
+from web3.types import EventData, TxReceipt
 
 from chain.model import (
     ZERO_ADDRESS,
@@ -50,7 +50,10 @@ class ContractClient:
 
     def events(self, result: TxResult, name: str) -> list[EventData]:
         """The `name` events this contract emitted in a transaction."""
-        return list(self.contract.events[name]().process_receipt(result.receipt, errors=DISCARD))
+        return self.events_in(result.receipt, name)
+
+    def events_in(self, receipt: TxReceipt, name: str) -> list[EventData]:
+        return list(self.contract.events[name]().process_receipt(receipt, errors=DISCARD))
 
 
 class ParticipantRegistryClient(ContractClient):

@@ -1,18 +1,32 @@
-"""Sign with a local key, submit, wait for the receipt; reverts become typed errors."""
+"""Sign with a local key, submit, wait for the receipt; reverts become typed errors.
+
+A write is two halves. `submit` takes the signer's next nonce (chain/nonces.py),
+prices and signs the transaction and hands it to the node; many submissions,
+from one signer or many, can be in flight at once. Waiting for the receipt is the
+`Waiter`'s: `PollingWaiter` polls in the calling thread (tools, tests), while the
+gateway's block follower answers every waiting request from one task that reads
+each new block once (gateway/follower.py). `recover` puts back what the node lost.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from eth_account.signers.local import LocalAccount
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.exceptions import TimeExhausted
+from web3.exceptions import TimeExhausted, TransactionNotFound
 from web3.types import TxParams, TxReceipt, Wei
 
-from chain.backends.base import ChainBackend
+from chain.backends.base import ChainBackend, SendRefused
 from chain.errors import ChainUnavailable, ErrorDecoder, TransactionFailed
 
 GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # estimate x 1.2: storage refunds and warm/cold drift
+NONCE_RETRIES = 3
+T = TypeVar("T")
+Call = ContractFunction | ContractConstructor
 
 
 @dataclass(frozen=True)
@@ -23,61 +37,162 @@ class TxResult:
     receipt: TxReceipt
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A transaction the node accepted, with what it takes to send it again or anew."""
+
+    hash: bytes
+    signer: LocalAccount
+    nonce: int
+    raw: bytes
+    call: Call
+    #: the transaction as signed (to, data, gas, price, nonce)
+    params: TxParams
+    sent_at: float
+
+    @property
+    def hex(self) -> str:
+        return "0x" + self.hash.hex()
+
+
+#: recover(stuck) -> the transaction to wait for from now on (itself, sent again, or a new one)
+Recover = Callable[[Submitted], Submitted]
+
+
+class Waiter(Protocol):
+    def blocking(self, fn: Callable[[], T]) -> T:
+        """Run `fn`, which does blocking chain I/O."""
+        ...
+
+    def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        """The receipt of `tx` (or of what replaced it) once mined."""
+        ...
+
+
+class PollingWaiter:
+    """Waits in the calling thread, polling; a transaction unmined for `stuck_after` s is recovered."""
+
+    def __init__(self, backend: ChainBackend, timeout: float = 120.0, stuck_after: float = 10.0) -> None:
+        self.backend = backend
+        self.timeout = timeout
+        self.stuck_after = stuck_after
+
+    def blocking(self, fn: Callable[[], T]) -> T:
+        return fn()
+
+    def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                wait = max(0.1, min(self.stuck_after, deadline - time.monotonic()))
+                return tx, self.backend.w3.eth.wait_for_transaction_receipt(tx.hash, timeout=wait, poll_latency=0.05)
+            except TimeExhausted:
+                if time.monotonic() >= deadline:
+                    raise ChainUnavailable(f"no receipt for {tx.hex} in {self.timeout}s") from None
+                tx = recover(tx)
+
+
 class Transactor:
-    def __init__(self, backend: ChainBackend, decoder: ErrorDecoder, receipt_timeout: float = 120.0) -> None:
+    def __init__(self, backend: ChainBackend, decoder: ErrorDecoder, waiter: Waiter | None = None) -> None:
         self.backend = backend
         self.decoder = decoder
-        self.receipt_timeout = receipt_timeout
+        self.waiter: Waiter = waiter or PollingWaiter(backend)
 
-    def send(self, signer: LocalAccount, call: ContractFunction | ContractConstructor) -> TxResult:
+    def send(self, signer: LocalAccount, call: Call) -> TxResult:
+        """Submit and wait for the receipt; a revert raises its typed ContractError."""
         try:
-            return self._send(signer, call)
+            submitted = self.waiter.blocking(lambda: self.submit(signer, call))
+            submitted, receipt = self.waiter.receipt(submitted, self.recover)
+            if receipt["status"] != 1:
+                raise self.waiter.blocking(lambda: self._replay_failure(submitted, receipt))
         except OSError as exc:  # requests' and urllib3's connection errors are OSErrors
             raise ChainUnavailable(f"the chain does not answer: {exc}") from exc
-
-    def _send(self, signer: LocalAccount, call: ContractFunction | ContractConstructor) -> TxResult:
-        w3 = self.backend.w3
-        params: TxParams = {
-            "from": signer.address,
-            "chainId": self.backend.chain_id,
-            "gasPrice": Wei(self.backend.gas_price()),
-            "nonce": w3.eth.get_transaction_count(signer.address, "pending"),
-        }
-        try:
-            if self.backend.fixed_gas_limit is None:
-                params["gas"] = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
-            else:
-                # One dry run finds a revert before anything is mined; gas on a dev chain is free.
-                params["gas"] = self.backend.fixed_gas_limit
-                if isinstance(call, ContractFunction):
-                    call.call(params, block_identifier="pending")
-        except self.backend.revert_errors as exc:
-            raise self.decoder.decode(self.backend.revert_data(exc)) from None
-        tx = call.build_transaction(params)
-        signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
-        try:
-            tx_hash = w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout, poll_latency=0.05)
-        except self.backend.revert_errors as exc:
-            raise self.decoder.decode(self.backend.revert_data(exc)) from None
-        except TimeExhausted as exc:
-            raise ChainUnavailable(f"no receipt for {tx_hash.hex()} in {self.receipt_timeout}s") from exc
-        if receipt["status"] != 1:
-            raise self._replay_failure(tx, receipt)
-        block = w3.eth.get_block(receipt["blockNumber"])
-        self.backend.record(bytes(signed.raw_transaction), int(block["timestamp"]))
+        self.backend.nonces.mined(signer.address, submitted.nonce)
         return TxResult(
-            hash="0x" + bytes(receipt["transactionHash"]).hex().removeprefix("0x"),
+            hash=submitted.hex,
             block_number=int(receipt["blockNumber"]),
             gas_used=int(receipt["gasUsed"]),
             receipt=receipt,
         )
 
-    def _replay_failure(self, tx: TxParams, receipt: TxReceipt) -> Exception:
-        """A mined revert (state moved between estimate and inclusion): re-run it for its error."""
-        call: TxParams = {k: tx[k] for k in ("from", "to", "data", "gas") if k in tx}  # type: ignore[literal-required,misc,assignment]
+    # --- submitting
+    def submit(self, signer: LocalAccount, call: Call) -> Submitted:
+        """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
+        params: TxParams = {"from": signer.address, "chainId": self.backend.chain_id}
+        params["gasPrice"] = Wei(self.backend.gas_price())
         try:
-            self.backend.w3.eth.call(call, receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+            if self.backend.fixed_gas_limit is None:
+                params["gas"] = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
+            else:
+                params["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
+        except self.backend.revert_errors as exc:
+            raise self.decoder.decode(self.backend.revert_data(exc)) from None
+        nonces = self.backend.nonces
+        for _ in range(NONCE_RETRIES):
+            try:
+                with nonces.reserve(signer.address) as nonce:
+                    return self._sign_and_send(signer, call, {**params, "nonce": nonce})
+            except SendRefused as refused:
+                if refused.reason != "nonce":
+                    raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
+                nonces.resync(signer.address)
+        raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
+
+    def _sign_and_send(self, signer: LocalAccount, call: Call, params: TxParams) -> Submitted:
+        tx = call.build_transaction(params)
+        signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
+        raw = bytes(signed.raw_transaction)
+        try:
+            self.backend.send_raw(raw)
+        except self.backend.revert_errors as exc:  # the embedded chain runs it at once
+            raise self.decoder.decode(self.backend.revert_data(exc)) from None
+        except SendRefused as refused:
+            if refused.reason != "known":  # the node has exactly this transaction already
+                raise
+        self.backend.nonces.sent(signer.address, int(params["nonce"]), raw)
+        return Submitted(bytes(signed.hash), signer, int(params["nonce"]), raw, call, tx, time.monotonic())
+
+    # --- what the node lost
+    def recover(self, tx: Submitted) -> Submitted:
+        """A transaction unmined for long: still pending, sent again, or (its nonce taken) submitted anew."""
+        w3 = self.backend.w3
+        try:
+            w3.eth.get_transaction(tx.hash)
+            return tx  # the node still has it: it waits for room in a block
+        except TransactionNotFound:
+            pass
+        if self._send_again(tx):  # dropped (a node restart empties its pool): the same bytes again
+            return tx
+        try:
+            w3.eth.get_transaction_receipt(tx.hash)
+            return tx  # mined in the meantime
+        except TransactionNotFound:
+            pass
+        # Another transaction took this nonce (the key was used elsewhere): this call goes again, anew.
+        self.backend.nonces.mined(tx.signer.address, tx.nonce)
+        self.backend.nonces.resync(tx.signer.address)
+        return self.submit(tx.signer, tx.call)
+
+    def _send_again(self, tx: Submitted) -> bool:
+        """Send the signer's unmined transactions again, in nonce order (no gap before `tx`); False if
+        the node says `tx`'s nonce is used."""
+        address = tx.signer.address
+        for nonce, raw in self.backend.nonces.in_flight(address).items():
+            try:
+                self.backend.send_raw(raw)
+            except SendRefused as refused:
+                if refused.reason == "nonce" and nonce == tx.nonce:
+                    return False
+                if refused.reason not in ("known", "nonce"):
+                    raise ChainUnavailable(f"the node refused a transaction sent again: {refused}") from None
+        return True
+
+    def _replay_failure(self, tx: Submitted, receipt: TxReceipt) -> Exception:
+        """A mined revert (state moved between estimate and inclusion): re-run it for its error."""
+        sent = tx.params
+        call: TxParams = {"from": sent["from"], "to": sent["to"], "data": sent["data"], "gas": sent["gas"]}
+        try:
+            self.backend.w3.eth.call(call, receipt["blockNumber"] - 1)
         except self.backend.revert_errors as exc:
             return self.decoder.decode(self.backend.revert_data(exc))
-        return TransactionFailed(f"transaction {receipt['transactionHash'].hex()} reverted")
+        return TransactionFailed(f"transaction {tx.hex} reverted")

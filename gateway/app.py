@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -28,7 +30,16 @@ class MetricsMiddleware(BaseHTTPMiddleware):
 
 
 def create_app(runtime: Runtime) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.follower.start()  # answers writes as their blocks come (gateway/follower.py)
+        try:
+            yield
+        finally:
+            await runtime.follower.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="billchain gateway",
         version="1",
         description="Digital bills and supply-chain finance on a permissioned chain (API.md, version 1).",

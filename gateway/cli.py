@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +71,9 @@ def serve(
     port: Annotated[int, typer.Option()] = 8000,
     data_dir: DataDir = Path(".billchain"),
     block_time: Annotated[float | None, typer.Option(help="anvil: mine a block every N seconds.")] = None,
+    gas_price: Annotated[
+        int | None, typer.Option(help="Wei per gas for every transaction (0: a free-gas network).")
+    ] = None,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
@@ -78,7 +82,8 @@ def serve(
     from gateway.runtime import open_runtime
     from gateway.settings import Settings
 
-    settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
+    overrides = {"gas_price": gas_price} if gas_price is not None else {}
+    settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time, **overrides)
     runtime = open_runtime(settings)
     try:
         console.print(
@@ -120,6 +125,41 @@ def demo() -> None:
     from gateway.replay.story import demo as tell
 
     raise typer.Exit(tell(console))
+
+
+@app.command()
+def bench(
+    chain: Annotated[str, typer.Option(help="embedded or anvil.")] = "embedded",
+    block_time: Annotated[float | None, typer.Option(help="anvil: a block every N seconds (default 1).")] = None,
+    clients: Annotated[list[int] | None, typer.Option(help="Concurrent HTTP clients; repeat for several.")] = None,
+    ops: Annotated[int, typer.Option(help="Operations (transactions) per run at the most clients.")] = 2000,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
+) -> None:
+    """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
+    from gateway.bench import run_bench
+
+    levels = sorted(set(clients or [1, 16, 64]))
+    if block_time is None and chain == "anvil":
+        block_time = 1.0
+    report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
+    every = "automatic mining" if block_time is None else f"a block every {block_time:g} s"
+    table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")
+    for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors"):
+        table.add_column(column, justify="left" if column == "sender" else "right")
+    raw = report.raw.ops_per_s
+    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.00", "", "", "", "")
+    for level in report.levels:
+        table.add_row(
+            f"gateway, {level.clients} clients, {level.operations} ops",
+            f"{level.ops_per_s:.1f}",
+            f"{level.ops_per_s / raw:.2f}",
+            *(f"{level.percentile(p):.0f}" for p in (50, 95, 99)),
+            str(level.errors),
+        )
+    console.print(table)
+    console.print("gas per operation: " + ", ".join(f"{k} {v:,}" for k, v in report.raw.gas.items()))
+    if json_path is not None:
+        json_path.write_text(json.dumps(report.as_json(), indent=2) + "\n")
 
 
 @app.command("gas-bench")

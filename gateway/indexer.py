@@ -6,6 +6,7 @@ block 0 rebuilds the same rows.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +50,7 @@ class Indexer:
         self.system = system
         self.db = db
         self.w3 = system.backend.w3
+        self._lock = threading.Lock()
         self._events: dict[bytes, tuple[Any, Any]] = {}
         for client in (system.registry, system.cash, system.bills):
             for abi in client.contract.abi:
@@ -85,6 +87,10 @@ class Indexer:
 
     def catch_up(self, to_block: int | None = None) -> int:
         """Index every block up to `to_block` (default: the latest); return the last indexed block."""
+        with self._lock:  # the block follower and the embedded write path both drive it
+            return self._catch_up(to_block)
+
+    def _catch_up(self, to_block: int | None) -> int:
         target = self.system.backend.block_number() if to_block is None else to_block
         with self.db.session() as session:
             start = self.last_block(session) + 1

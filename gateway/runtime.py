@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
@@ -14,6 +13,7 @@ from chain.backends.factory import open_backend
 from chain.deploy import System, load_or_deploy
 from chain.keys import Keystore
 from gateway.db import Database
+from gateway.follower import BlockFollower
 from gateway.indexer import Indexer
 from gateway.security import DocumentCipher, hash_token, operator_token
 from gateway.settings import Settings
@@ -33,8 +33,7 @@ class Runtime:
     cipher: DocumentCipher
     operator_token_hash: str
     operator_token_path: Path | None
-    #: one writer at a time: signing, mining and indexing are serialised
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    follower: BlockFollower
 
     def close(self) -> None:
         self.backend.close()
@@ -48,13 +47,15 @@ def open_runtime(settings: Settings) -> Runtime:
     if settings.chain == "embedded":
         backend: ChainBackend = EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
     else:
-        backend = open_backend(settings.chain, data_dir, block_time=settings.block_time)
+        backend = open_backend(settings.chain, data_dir, block_time=settings.block_time, gas_price=settings.gas_price)
     keystore = Keystore(data_dir)
     operator = keystore.get_or_create(OPERATOR_KEY)
     system = load_or_deploy(backend, operator, data_dir)
     db = Database(settings.database)
     indexer = Indexer(system, db)
     indexer.catch_up()
+    follower = BlockFollower(backend, indexer)
+    system.tx.waiter = follower
     token, token_path = operator_token(data_dir, settings.operator_token)
     return Runtime(
         settings=settings,
@@ -67,4 +68,5 @@ def open_runtime(settings: Settings) -> Runtime:
         cipher=DocumentCipher(data_dir),
         operator_token_hash=hash_token(token),
         operator_token_path=token_path,
+        follower=follower,
     )

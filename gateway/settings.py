@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     operator_token: str | None = None
     block_time: float | None = None
+    #: wei per gas for every transaction; 0 on a free-gas network (Besu); default: the node's price
+    gas_price: int | None = None
 
     @property
     def database(self) -> str:

@@ -27,7 +27,13 @@ class AnvilBackend(RpcBackend):
 
     name = "anvil"
 
-    def __init__(self, data_dir: Path, block_time: float | None = None, startup_timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        block_time: float | None = None,
+        gas_price: int | None = None,
+        startup_timeout: float = 20.0,
+    ) -> None:
         if not ANVIL_BIN.exists():
             raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -49,6 +55,8 @@ class AnvilBackend(RpcBackend):
         ]
         if block_time is not None:
             cmd += ["--block-time", str(block_time)]
+        if gas_price == 0:  # a free-gas network, as Besu runs one: no base fee either
+            cmd += ["--gas-price", "0", "--base-fee", "0"]
         self._log = open(data_dir / "anvil.log", "ab")  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
         atexit.register(self.close)  # never leave a node running behind a crashed caller
@@ -56,7 +64,7 @@ class AnvilBackend(RpcBackend):
         deadline = time.monotonic() + startup_timeout
         while True:
             try:
-                super().__init__(url)
+                super().__init__(url, gas_price=gas_price)
                 break
             except ChainUnavailable:
                 if self._process.poll() is not None or time.monotonic() > deadline:

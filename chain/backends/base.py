@@ -7,9 +7,10 @@ from typing import Any
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3RPCError
 
 from chain.errors import ChainError
+from chain.nonces import NonceManager
 
 DEV_FUNDING_WEI = 10**21  # a thousand ether: gas for a dev-chain participant, never cash
 
@@ -20,19 +21,44 @@ class DevChainOnly(ChainError):
     code = "INVALID_STATE"
 
 
+class SendRefused(Exception):
+    """The node would not take a transaction. `reason`: "nonce" (too low, or another transaction
+    holds it), "known" (it has this very transaction already) or "other"."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        text = message.lower()
+        if "already known" in text or "known transaction" in text or "already imported" in text:
+            self.reason = "known"
+        elif (
+            "nonce too low" in text
+            or "nonce_too_low" in text
+            or "invalid transaction nonce" in text
+            or ("replacement" in text and "underpriced" in text)
+        ):
+            self.reason = "nonce"
+        else:
+            self.reason = "other"
+
+
 class ChainBackend(ABC):
     """A connected chain: a Web3 instance plus what only some chains can do."""
 
     name: str
     is_dev: bool
+    #: the node mines a transaction while it is sent (its receipt is there at once)
+    mines_on_send: bool = False
     #: a gas limit to send with instead of estimating (py-evm's estimate is a slow binary search)
     fixed_gas_limit: int | None = None
     #: exceptions that mean "the call reverted" on this backend
     revert_errors: tuple[type[Exception], ...] = (ContractLogicError,)
 
-    def __init__(self, w3: Web3) -> None:
+    def __init__(self, w3: Web3, gas_price: int | None = None) -> None:
         self.w3 = w3
         self._chain_id: int | None = None
+        self._gas_price = gas_price
+        #: one nonce counter per signer, shared by every transactor on this connection
+        self.nonces = NonceManager(self.pending_nonce)
 
     @property
     def chain_id(self) -> int:
@@ -49,14 +75,22 @@ class ChainBackend(ABC):
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
     def gas_price(self) -> int:
-        return int(self.w3.eth.gas_price)
+        """The configured price (0 on a free-gas network), else the node's."""
+        return int(self.w3.eth.gas_price) if self._gas_price is None else self._gas_price
+
+    def pending_nonce(self, address: str) -> int:
+        return int(self.w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]
+
+    def send_raw(self, raw: bytes) -> None:
+        """Hand a signed transaction to the node; SendRefused says why it would not take it."""
+        try:
+            self.w3.eth.send_raw_transaction(raw)
+        except Web3RPCError as exc:
+            raise SendRefused(str(exc.message or exc)) from None
 
     def revert_data(self, exc: Exception) -> bytes | str | None:
         """The revert data carried by one of `revert_errors`."""
         return getattr(exc, "data", None)
-
-    def record(self, raw_transaction: bytes, block_timestamp: int) -> None:  # noqa: B027 - a no-op by default
-        """Called after every mined transaction; the embedded chain journals it."""
 
     @abstractmethod
     def fund(self, address: ChecksumAddress) -> None:

@@ -17,28 +17,45 @@ import json
 import os
 import pickle
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
+from eth.exceptions import VMError
 from eth_account import Account
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import TransactionFailed
 from eth_typing import ChecksumAddress
+from eth_utils import ValidationError as EvmValidationError
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 from web3.providers.eth_tester import EthereumTesterProvider
+from web3.types import RPCEndpoint, RPCResponse
 
-from chain.backends.base import DEV_FUNDING_WEI, ChainBackend
+from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, SendRefused
 
 SNAPSHOT_EVERY = 200
 _BYTES_LITERAL = re.compile(r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")$""")
 
 
+class _LockedProvider(EthereumTesterProvider):
+    """py-evm is not thread-safe: every request takes the backend's lock."""
+
+    def __init__(self, tester: EthereumTester, lock: threading.RLock) -> None:
+        super().__init__(tester)
+        self._lock = lock
+
+    def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        with self._lock:
+            return super().make_request(method, params)
+
+
 class EmbeddedBackend(ChainBackend):
     name = "embedded"
     is_dev = True
-    revert_errors = (ContractLogicError, TransactionFailed)
+    revert_errors = (ContractLogicError, TransactionFailed, VMError)
     fixed_gas_limit = 8_000_000
+    mines_on_send = True
 
     def __init__(self, journal: Path | None = None) -> None:
         entries = _read_journal(journal) if journal else []
@@ -46,7 +63,9 @@ class EmbeddedBackend(ChainBackend):
         params = PyEVMBackend.generate_genesis_params(overrides={"timestamp": genesis} if genesis else None)
         self._pyevm = PyEVMBackend(genesis_parameters=params)
         self.tester = EthereumTester(self._pyevm)
-        super().__init__(Web3(EthereumTesterProvider(self.tester)))
+        #: held by every use of py-evm (requests through web3 and the direct calls below)
+        self.lock = threading.RLock()
+        super().__init__(Web3(_LockedProvider(self.tester, self.lock)))
         self._faucet = Account.from_key(self._pyevm.account_keys[0])
         # Without a default account web3 asks eth_accounts for a `from` on every call.
         self.w3.eth.default_account = self._faucet.address
@@ -115,15 +134,31 @@ class EmbeddedBackend(ChainBackend):
         elif "travel" in entry:
             self.tester.time_travel(entry["travel"])
 
-    def record(self, raw_transaction: bytes, block_timestamp: int) -> None:
-        self._append({"tx": "0x" + raw_transaction.hex(), "ts": block_timestamp})
+    def send_raw(self, raw: bytes) -> None:
+        """Run the transaction at once: mined and journalled if it succeeds; if it reverts, the
+        pending block is put back as it was and the revert raised (nothing mined, nothing spent)."""
+        with self.lock:
+            chain = self._pyevm.chain
+            before = chain.header
+            transaction = chain.get_vm().get_transaction_builder().decode(raw)
+            try:
+                _, _, computation = chain.apply_transaction(transaction)
+            except EvmValidationError as exc:  # nonce, balance, signature: refused, as a node would
+                chain.header = before
+                raise SendRefused(str(exc)) from None
+            if computation.is_error:
+                chain.header = before
+                raise computation.error
+            self.tester.mine_block()
+            self._append({"tx": "0x" + raw.hex(), "ts": self.timestamp()})
 
     def close(self) -> None:
-        if self._journal is not None:
-            if self._entries > self._snapshot_at:
-                self._write_snapshot()
-            self._journal.close()
-            self._journal = None
+        with self.lock:
+            if self._journal is not None:
+                if self._entries > self._snapshot_at:
+                    self._write_snapshot()
+                self._journal.close()
+                self._journal = None
 
     # --- the backend interface
     def gas_price(self) -> int:
@@ -149,33 +184,31 @@ class EmbeddedBackend(ChainBackend):
         return None
 
     def _send_funds(self, address: str) -> None:
-        self.tester.send_transaction(
-            {
-                "from": self._faucet.address,
-                "to": address,
-                "value": DEV_FUNDING_WEI,
-                "gas": 21000,
-                "gas_price": self.gas_price(),
-            }
-        )
+        transfer = {"from": self._faucet.address, "to": address, "value": DEV_FUNDING_WEI, "gas": 21000}
+        with self.lock:
+            self.tester.send_transaction({**transfer, "gas_price": self.gas_price()})
 
     def fund(self, address: ChecksumAddress) -> None:
-        self._send_funds(address)
-        self._append({"fund": address, "ts": self.timestamp()})
+        with self.lock:
+            self._send_funds(address)
+            self._append({"fund": address, "ts": self.timestamp()})
 
     def advance_time(self, seconds: int) -> None:
-        # eth-tester mines the travelling block one second before the target it is given.
-        target = self.timestamp() + seconds + 1
-        pending = int(self.tester.get_block_by_number("pending")["timestamp"])
-        target = max(target, pending + 1)
-        self.tester.time_travel(target)
-        self._append({"travel": target})
+        with self.lock:
+            # eth-tester mines the travelling block one second before the target it is given.
+            target = self.timestamp() + seconds + 1
+            pending = int(self.tester.get_block_by_number("pending")["timestamp"])
+            target = max(target, pending + 1)
+            self.tester.time_travel(target)
+            self._append({"travel": target})
 
     def snapshot(self) -> Any:
-        return self.tester.take_snapshot()
+        with self.lock:
+            return self.tester.take_snapshot()
 
     def revert(self, snapshot: Any) -> None:
-        self.tester.revert_to_snapshot(snapshot)
+        with self.lock:
+            self.tester.revert_to_snapshot(snapshot)
 
 
 def _read_journal(path: Path) -> list[dict[str, Any]]:

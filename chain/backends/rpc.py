@@ -14,8 +14,8 @@ from chain.errors import ChainUnavailable
 class RpcBackend(ChainBackend):
     name = "rpc"
 
-    def __init__(self, url: str, timeout: float = 30.0) -> None:
-        super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})))
+    def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None) -> None:
+        super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})), gas_price=gas_price)
         self.url = url
         try:
             client = str(self.w3.client_version)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems
+from gateway.routes.common import Cursor, Limit, problems, writes
 from gateway.schemas import (
     BillIssue,
     BillOut,
@@ -30,6 +30,7 @@ WRITE = problems(403, 404, 409)
 
 
 @router.post("", status_code=201, responses=problems(403, 409), response_model=BillTx)
+@writes
 def issue(body: BillIssue, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """The caller (an ENTERPRISE) draws a bill."""
     return svc.bills.issue(caller, body)
@@ -72,70 +73,84 @@ def history(
 
 
 @router.post("/{bill_id}/accept", responses=WRITE, response_model=BillTx)
+@writes
 def accept(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "accept")
 
 
 @router.post("/{bill_id}/reject", responses=WRITE, response_model=BillTx)
+@writes
 def reject(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "reject")
 
 
 @router.post("/{bill_id}/receive", responses=WRITE, response_model=BillTx)
+@writes
 def receive(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "receive")
 
 
 @router.post("/{bill_id}/cancel", responses=WRITE, response_model=BillTx)
+@writes
 def cancel(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.bills.step(caller, bill_id, "cancel")
 
 
 @router.post("/{bill_id}/endorse", status_code=201, responses=WRITE, response_model=TransferTx)
+@writes
 def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "endorse", body)
 
 
 @router.post("/{bill_id}/discount", status_code=201, responses=WRITE, response_model=TransferTx)
+@writes
 def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "discount", body)
 
 
 @router.post("/{bill_id}/pledge", status_code=201, responses=WRITE, response_model=TransferTx)
+@writes
 def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "pledge", body)
 
 
 @router.post("/{bill_id}/release", responses=WRITE, response_model=BillTx)
+@writes
 def release(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
     return svc.bills.release(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/present", responses=WRITE, response_model=BillTx)
+@writes
 def present(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
     return svc.bills.present(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/pay", responses=WRITE, response_model=BillTx)
+@writes
 def pay(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
     return svc.bills.pay(caller, bill_id, (body or RangeOnly()).range_start)
 
 
 @router.post("/{bill_id}/dishonor", responses=WRITE, response_model=BillTx)
+@writes
 def dishonor(bill_id: BillId, body: Dishonor, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.dishonor(caller, bill_id, body)
 
 
 @router.post("/{bill_id}/recourse", status_code=201, responses=WRITE, response_model=TransferTx)
+@writes
 def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.recourse(caller, bill_id, body)
 
 
 @router.post("/{bill_id}/freeze", responses=WRITE, response_model=BillTx)
+@writes
 def freeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
     return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, True)
 
 
 @router.post("/{bill_id}/unfreeze", responses=WRITE, response_model=BillTx)
+@writes
 def unfreeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> dict[str, Any]:
     return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, False)

@@ -6,19 +6,21 @@ from fastapi import APIRouter
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import problems
+from gateway.routes.common import problems, writes
 from gateway.schemas import BalanceOut, CashMove, CashOut
 
 router = APIRouter(prefix="/v1/cash", tags=["cash"])
 
 
 @router.post("/mint", responses=problems(403, 409), response_model=CashOut)
+@writes
 def mint(body: CashMove, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """A BANK mints digital cash to a BANK or ENTERPRISE; `balance` is the receiver's new balance."""
     return svc.cash.mint(caller, body)
 
 
 @router.post("/transfer", responses=problems(403, 409), response_model=CashOut)
+@writes
 def transfer(body: CashMove, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """Move cash to another BANK or ENTERPRISE; `balance` is the caller's new balance."""
     return svc.cash.transfer(caller, body)

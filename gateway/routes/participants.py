@@ -6,16 +6,17 @@ from fastapi import APIRouter
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems
+from gateway.routes.common import Cursor, Limit, problems, run_write, writes
 from gateway.schemas import OnboardedOut, OperatorOut, ParticipantCreate, ParticipantOut, ParticipantPage
 
 router = APIRouter(prefix="/v1", tags=["participants"])
 
 
 @router.post("/participants", status_code=201, responses=problems(403, 409), response_model=OnboardedOut)
-def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
+async def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """Onboard a participant (OPERATOR). The answer carries its API token, shown this once."""
-    return svc.participants.onboard(caller, body)
+    async with svc.participants.onboarding:
+        return await run_write(svc.participants.onboard, caller, body)
 
 
 @router.get("/participants", responses=problems(), response_model=ParticipantPage)
@@ -38,6 +39,7 @@ def me(caller: CurrentCaller, svc: Services) -> dict[str, Any]:
 
 
 @router.post("/participants/{participant_id}/freeze", responses=problems(403, 404, 409), response_model=ParticipantOut)
+@writes
 def freeze(participant_id: str, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.participants.set_frozen(caller, participant_id, True)
 
@@ -45,5 +47,6 @@ def freeze(participant_id: str, caller: CurrentCaller, svc: Services) -> dict[st
 @router.post(
     "/participants/{participant_id}/unfreeze", responses=problems(403, 404, 409), response_model=ParticipantOut
 )
+@writes
 def unfreeze(participant_id: str, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.participants.set_frozen(caller, participant_id, False)

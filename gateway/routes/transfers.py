@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems
+from gateway.routes.common import Cursor, Limit, problems, writes
 from gateway.schemas import Empty, TransferOut, TransferPage, TransferTx
 
 router = APIRouter(prefix="/v1/transfers", tags=["transfers"])
@@ -33,16 +33,19 @@ def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) 
 
 
 @router.post("/{transfer_id}/sign", responses=WRITE, response_model=TransferTx)
+@writes
 def sign(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
     return svc.transfers.act(caller, transfer_id, "sign", svc.bills)
 
 
 @router.post("/{transfer_id}/reject", responses=WRITE, response_model=TransferTx)
+@writes
 def reject(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "reject_transfer", svc.bills)
 
 
 @router.post("/{transfer_id}/revoke", responses=WRITE, response_model=TransferTx)
+@writes
 def revoke(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     return svc.transfers.act(caller, transfer_id, "revoke", svc.bills)

@@ -18,8 +18,7 @@ class Admin(Service):
     def chain(self) -> dict[str, Any]:
         backend = self.rt.backend
         try:
-            with self.rt.lock:  # py-evm is not thread-safe: chain reads queue with the writes
-                block, chain_id = backend.w3.eth.get_block("latest"), backend.chain_id
+            block, chain_id = backend.w3.eth.get_block("latest"), backend.chain_id
         except ChainError as error:
             raise Problem.from_chain(error) from None
         timestamp = int(block["timestamp"])
@@ -46,7 +45,6 @@ class Admin(Service):
         seconds = (body.seconds or 0) + (body.days or 0) * DAY
         if seconds <= 0:
             raise Problem("VALIDATION_ERROR", "give seconds or days, more than 0")
-        with self.rt.lock:
-            self.rt.backend.advance_time(seconds)
-            self.rt.indexer.catch_up()
+        self.rt.backend.advance_time(seconds)
+        self.rt.indexer.catch_up()
         return self.chain()

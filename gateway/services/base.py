@@ -48,15 +48,20 @@ class Service:
         account = self.rt.operator if caller.is_operator else self.rt.keystore.load(caller.id)
         return Signer(caller, account)
 
-    # --- the write path: sign, mine, index, then answer (read-your-writes)
+    def blocking(self, fn: Callable[[], T]) -> T:
+        """Run slow blocking work off the event loop when called from a write route."""
+        return self.rt.follower.blocking(fn)
+
+    # --- the write path: submit, await the receipt, index, then answer (read-your-writes)
     def write(self, operation: str, send: Callable[[], T]) -> T:
-        with self.rt.lock:
-            try:
-                out = send()
-            except ChainError as error:
-                raise Problem.from_chain(error) from None
-            result = out[1] if isinstance(out, tuple) else out
-            assert isinstance(result, TxResult)
-            record_tx(operation, result.gas_used)
-            self.rt.indexer.catch_up(result.block_number)
-            return out
+        """`send` submits one transaction and waits for it (in a write route, without holding a
+        thread: see gateway/follower.py); the answer is built only once its block is indexed."""
+        try:
+            out = send()
+        except ChainError as error:
+            raise Problem.from_chain(error) from None
+        result = out[1] if isinstance(out, tuple) else out
+        assert isinstance(result, TxResult)
+        record_tx(operation, result.gas_used)
+        self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
+        return out

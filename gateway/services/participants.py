@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from chain.model import Role
 from gateway.db import ParticipantRow
 from gateway.problems import Problem
+from gateway.runtime import Runtime
 from gateway.schemas import ParticipantCreate
 from gateway.security import hash_token, new_token
 from gateway.services import views
@@ -29,35 +31,39 @@ def credit_code_valid(code: str) -> bool:
 
 
 class Participants(Service):
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        #: ids and member sequence numbers are handed out one onboarding at a time (held by the route)
+        self.onboarding = asyncio.Lock()
+
     def onboard(self, caller: Caller, body: ParticipantCreate) -> dict[str, Any]:
         self.require_role(caller, "OPERATOR")
         if body.credit_code is not None and not credit_code_valid(body.credit_code):
             raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
-        with self.rt.lock:
-            with self.rt.db.session() as s:
-                seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
-            participant_id = body.id or self._free_id(body.role.lower(), seq)
-            if participant_id in RESERVED or self.participant(participant_id) is not None:
-                raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
-            account = self.rt.keystore.get_or_create(participant_id)
-            self.rt.backend.fund(account.address)
-            code, _ = self.write(
-                "register", lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])
-            )
-            token = new_token()
-            row = ParticipantRow(
-                id=participant_id,
-                seq=seq,
-                name=body.name,
-                role=body.role,
-                member_code=f"{code:012d}",
-                address=account.address,
-                status="ACTIVE",
-                credit_code=body.credit_code,
-                token_hash=hash_token(token),
-            )
-            with self.rt.db.session() as s:
-                s.add(row)
+        with self.rt.db.session() as s:
+            seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
+        participant_id = body.id or self._free_id(body.role.lower(), seq)
+        if participant_id in RESERVED or self.participant(participant_id) is not None:
+            raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
+        account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
+        self.blocking(lambda: self.rt.backend.fund(account.address))
+        code, _ = self.write(
+            "register", lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])
+        )
+        token = new_token()
+        row = ParticipantRow(
+            id=participant_id,
+            seq=seq,
+            name=body.name,
+            role=body.role,
+            member_code=f"{code:012d}",
+            address=account.address,
+            status="ACTIVE",
+            credit_code=body.credit_code,
+            token_hash=hash_token(token),
+        )
+        with self.rt.db.session() as s:
+            s.add(row)
         return {**views.participant(row), "api_token": token}
 
     def _free_id(self, prefix: str, n: int) -> str:

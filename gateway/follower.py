@@ -1,0 +1,174 @@
+"""One task follows the chain: it indexes each new block, then answers the writes waiting on it.
+
+A write runs as a greenlet on the event loop (gateway/routes/common.py `writes`):
+its blocking chain I/O (pricing, signing, sending) goes to a worker thread, and its
+wait for the receipt is a future this follower resolves, so a thousand writes in
+flight hold a thousand futures, not a thousand threads. The follower reads each new
+block's receipts in one call (`eth_getBlockReceipts`), indexes the block first and
+only then answers, so whoever is answered reads their own write. A transaction
+unmined for `stuck_after` seconds is handed to `Transactor.recover` (the node may
+have dropped it, say by a restart).
+
+The embedded chain mines while it sends: there a receipt is read at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+import anyio.to_thread
+from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
+from web3.exceptions import TransactionNotFound
+from web3.types import TxReceipt
+
+from chain.backends.base import ChainBackend
+from chain.errors import ChainUnavailable
+from chain.tx import PollingWaiter, Recover, Submitted
+from gateway.indexer import Indexer
+
+log = logging.getLogger("billchain.follower")
+T = TypeVar("T")
+RECENT = 50_000  # receipts kept for a writer that registers after its block was read
+
+
+@dataclass
+class _Waiting:
+    tx: Submitted
+    recover: Recover
+    future: asyncio.Future[tuple[Submitted, TxReceipt]]
+    deadline: float
+
+
+class BlockFollower:
+    def __init__(
+        self,
+        backend: ChainBackend,
+        indexer: Indexer,
+        poll: float = 0.05,
+        stuck_after: float = 15.0,
+        timeout: float = 300.0,
+    ) -> None:
+        self.backend = backend
+        self.indexer = indexer
+        self.poll = poll
+        self.stuck_after = stuck_after
+        self.timeout = timeout
+        self._polling = PollingWaiter(backend, timeout=timeout, stuck_after=stuck_after)
+        self._waiting: dict[bytes, _Waiting] = {}
+        self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
+        self._task: asyncio.Task[None] | None = None
+        self._seen = -1
+
+    # --- the Waiter protocol (chain/tx.py)
+    def blocking(self, fn: Callable[[], T]) -> T:
+        if in_greenlet():
+            result: T = await_only(anyio.to_thread.run_sync(fn))
+            return result
+        return fn()
+
+    def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        if self.backend.mines_on_send:
+            return tx, self.backend.w3.eth.get_transaction_receipt(tx.hash)
+        if self._task is None or not in_greenlet():
+            return self.blocking(lambda: self._polling.receipt(tx, recover))
+        found: tuple[Submitted, TxReceipt] = await_only(self._wait(tx, recover))
+        return found
+
+    async def _wait(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        if (mined := self._recent.get(tx.hash)) is not None:
+            return tx, mined
+        future: asyncio.Future[tuple[Submitted, TxReceipt]] = asyncio.get_running_loop().create_future()
+        self._waiting[tx.hash] = _Waiting(tx, recover, future, time.monotonic() + self.timeout)
+        try:
+            return await future
+        finally:  # under its first hash, and any it was submitted anew under
+            for key in [k for k, w in self._waiting.items() if w.future is future]:
+                del self._waiting[key]
+
+    # --- the task
+    def start(self) -> None:
+        if not self.backend.mines_on_send and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="block-follower")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
+        last_check = time.monotonic()
+        while True:
+            try:
+                await self._step()
+                if time.monotonic() - last_check >= 1.0:
+                    last_check = time.monotonic()
+                    await self._check_stuck()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the node is away, say: keep following, writers time out
+                log.warning("block follower: %s", exc)
+                await asyncio.sleep(1.0)
+            await asyncio.sleep(self.poll)
+
+    async def _step(self) -> None:
+        head = await anyio.to_thread.run_sync(self.backend.block_number)
+        if head <= self._seen:
+            return
+        mined = await anyio.to_thread.run_sync(self._read_blocks, self._seen + 1, head)
+        self._seen = head
+        for tx_hash, receipt in mined.items():
+            self._answer(tx_hash, receipt)
+            self._recent[tx_hash] = receipt
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+
+    def _answer(self, tx_hash: bytes, receipt: TxReceipt) -> None:
+        waiting = self._waiting.get(tx_hash)
+        if waiting is not None and not waiting.future.done():
+            waiting.future.set_result((waiting.tx, receipt))
+
+    def _read_blocks(self, first: int, last: int) -> dict[bytes, TxReceipt]:
+        """The receipts of blocks first..last, after indexing them (read-your-writes)."""
+        mined: dict[bytes, TxReceipt] = {}
+        for number in range(first, last + 1):
+            for receipt in self.backend.w3.eth.get_block_receipts(number):
+                mined[bytes(receipt["transactionHash"])] = receipt
+        self.indexer.catch_up(last)
+        return mined
+
+    async def _check_stuck(self) -> None:
+        now = time.monotonic()
+        for tx_hash, waiting in list(self._waiting.items()):
+            if waiting.future.done():
+                continue
+            if now > waiting.deadline:
+                waiting.future.set_exception(ChainUnavailable(f"no receipt for {waiting.tx.hex} in {self.timeout}s"))
+            elif now - waiting.tx.sent_at > self.stuck_after:
+                await self._unstick(tx_hash, waiting)
+
+    async def _unstick(self, tx_hash: bytes, waiting: _Waiting) -> None:
+        receipt = await anyio.to_thread.run_sync(self._receipt_or_none, tx_hash)
+        if receipt is not None:  # mined in a block this follower read before the writer waited
+            self._answer(tx_hash, receipt)
+            return
+        current = await anyio.to_thread.run_sync(waiting.recover, waiting.tx)
+        if current.hash != tx_hash:  # submitted anew under another nonce
+            self._waiting.pop(tx_hash, None)
+            self._waiting[current.hash] = _Waiting(current, waiting.recover, waiting.future, waiting.deadline)
+        else:  # still pending, or just sent again: its stuck clock starts again
+            waiting.tx = replace(current, sent_at=time.monotonic())
+
+    def _receipt_or_none(self, tx_hash: bytes) -> TxReceipt | None:
+        try:
+            return self.backend.w3.eth.get_transaction_receipt(tx_hash)
+        except TransactionNotFound:
+            return None
