@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import httpx
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from web3.exceptions import TransactionNotFound
 from web3.types import TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend
+from chain.backends.rpc import RpcBackend
 from chain.deploy import System
 from chain.model import BillKind, Role, day_number, shanghai_date
 from chain.tx import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM, Call
@@ -134,18 +135,22 @@ def _send_all(
             raws.append(own[j][0])
             hashes.append(own[j][1])
     began = time.perf_counter()
-    if backend.mines_on_send:
+    if not isinstance(backend, RpcBackend):
         for raw in raws:
             w3.eth.send_raw_transaction(raw)
-    else:  # JSON-RPC batches: one HTTP round trip per SEND_BATCH transactions
-        for i in range(0, len(raws), SEND_BATCH):
-            with w3.batch_requests() as batch:
-                for raw in raws[i : i + SEND_BATCH]:
-                    batch.add(w3.eth.send_raw_transaction(raw))
-                batch.execute()
+    else:  # JSON-RPC batches (web3.py will not batch this method): one round trip per SEND_BATCH
+        with httpx.Client(timeout=60) as http:
+            for i in range(0, len(raws), SEND_BATCH):
+                batch = [
+                    {"jsonrpc": "2.0", "id": n, "method": "eth_sendRawTransaction", "params": ["0x" + raw.hex()]}
+                    for n, raw in enumerate(raws[i : i + SEND_BATCH])
+                ]
+                refused = [r["error"] for r in http.post(backend.url, json=batch).json() if "error" in r]
+                if refused:
+                    raise RuntimeError(f"the node refused {len(refused)} transactions, first: {refused[0]}")
     pending = set(last_of_lane)  # a lane's last nonce mined means all of its transactions are
     while pending:
-        pending = {h for h in pending if not _mined(backend, h)}
+        pending = {h for h in pending if backend.receipt(h) is None}
         if pending:
             time.sleep(0.02)
     seconds = time.perf_counter() - began
@@ -154,11 +159,3 @@ def _send_all(
     if failed:
         raise RuntimeError(f"{len(failed)} benchmark transactions reverted, first {failed[0]['transactionHash'].hex()}")
     return receipts, seconds
-
-
-def _mined(backend: ChainBackend, tx_hash: bytes) -> bool:
-    try:
-        backend.w3.eth.get_transaction_receipt(tx_hash)
-        return True
-    except TransactionNotFound:
-        return False

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 
 from eth_account.signers.local import LocalAccount
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.exceptions import TimeExhausted, TransactionNotFound
+from web3.exceptions import TimeExhausted
 from web3.types import TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend, SendRefused
@@ -118,28 +118,31 @@ class Transactor:
     # --- submitting
     def submit(self, signer: LocalAccount, call: Call) -> Submitted:
         """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
-        params: TxParams = {"from": signer.address, "chainId": self.backend.chain_id}
-        params["gasPrice"] = Wei(self.backend.gas_price())
+        # Encoded once (web3.py resolves the ABI on every estimate and build); gas and nonce come next.
+        tx = call.build_transaction(
+            {"from": signer.address, "chainId": self.backend.chain_id, "gas": 0, "nonce": 0, "gasPrice": Wei(0)}
+        )
+        tx["gasPrice"] = Wei(self.backend.gas_price())
         try:
             if self.backend.fixed_gas_limit is None:
-                params["gas"] = call.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
+                probe: TxParams = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}  # type: ignore[literal-required]
+                tx["gas"] = self.backend.w3.eth.estimate_gas(probe) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
             else:
-                params["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
+                tx["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
         except self.backend.revert_errors as exc:
             raise self.decoder.decode(self.backend.revert_data(exc)) from None
         nonces = self.backend.nonces
         for _ in range(NONCE_RETRIES):
             try:
                 with nonces.reserve(signer.address) as nonce:
-                    return self._sign_and_send(signer, call, {**params, "nonce": nonce})
+                    return self._sign_and_send(signer, call, {**tx, "nonce": nonce})
             except SendRefused as refused:
                 if refused.reason != "nonce":
                     raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
                 nonces.resync(signer.address)
         raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
 
-    def _sign_and_send(self, signer: LocalAccount, call: Call, params: TxParams) -> Submitted:
-        tx = call.build_transaction(params)
+    def _sign_and_send(self, signer: LocalAccount, call: Call, tx: TxParams) -> Submitted:
         signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
         raw = bytes(signed.raw_transaction)
         try:
@@ -149,25 +152,18 @@ class Transactor:
         except SendRefused as refused:
             if refused.reason != "known":  # the node has exactly this transaction already
                 raise
-        self.backend.nonces.sent(signer.address, int(params["nonce"]), raw)
-        return Submitted(bytes(signed.hash), signer, int(params["nonce"]), raw, call, tx, time.monotonic())
+        self.backend.nonces.sent(signer.address, int(tx["nonce"]), raw)
+        return Submitted(bytes(signed.hash), signer, int(tx["nonce"]), raw, call, tx, time.monotonic())
 
     # --- what the node lost
     def recover(self, tx: Submitted) -> Submitted:
         """A transaction unmined for long: still pending, sent again, or (its nonce taken) submitted anew."""
-        w3 = self.backend.w3
-        try:
-            w3.eth.get_transaction(tx.hash)
+        if self.backend.transaction_known(tx.hash):
             return tx  # the node still has it: it waits for room in a block
-        except TransactionNotFound:
-            pass
         if self._send_again(tx):  # dropped (a node restart empties its pool): the same bytes again
             return tx
-        try:
-            w3.eth.get_transaction_receipt(tx.hash)
+        if self.backend.receipt(tx.hash) is not None:
             return tx  # mined in the meantime
-        except TransactionNotFound:
-            pass
         # Another transaction took this nonce (the key was used elsewhere): this call goes again, anew.
         self.backend.nonces.mined(tx.signer.address, tx.nonce)
         self.backend.nonces.resync(tx.signer.address)

@@ -63,7 +63,7 @@ class Level:
 @dataclass
 class BenchReport:
     chain: str
-    block_time: float | None
+    block_time: int | None
     raw: RawResult
     levels: list[Level] = field(default_factory=list)
 
@@ -92,7 +92,7 @@ def level_operations(ops: int, clients: int, most: int) -> int:
     return share + share % 2  # whole endorse-and-sign pairs
 
 
-def run_bench(chain: str, block_time: float | None, clients: list[int], ops: int, log: Any = print) -> BenchReport:
+def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, log: Any = print) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
         backend: ChainBackend
@@ -111,8 +111,8 @@ def run_bench(chain: str, block_time: float | None, clients: list[int], ops: int
                 system = deploy(backend, operator)
                 lanes = prepare_lanes(system, operator, max(clients))
                 http_lanes = asyncio.run(gateway.prepare_lanes(max(clients)))
-                if chain == "anvil" and block_time:
-                    backend.w3.provider.make_request("evm_setIntervalMining", [block_time])  # type: ignore[arg-type]
+                if isinstance(backend, AnvilBackend) and block_time:
+                    backend.interval_mining(block_time)
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
                 report = BenchReport(chain, block_time, raw_rate(system, lanes, ops))
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
@@ -120,9 +120,8 @@ def run_bench(chain: str, block_time: float | None, clients: list[int], ops: int
                     n = level_operations(ops, count, max(clients))
                     log(f"gateway: {count} clients, {n} operations")
                     level = asyncio.run(gateway.load(http_lanes[:count], n))
-                    log(
-                        f"gateway: {level.ops_per_s:.1f} ops/s, p99 {level.percentile(99):.0f} ms, {level.errors} errors"
-                    )
+                    p99 = level.percentile(99)
+                    log(f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors")
                     report.levels.append(level)
                 return report
         finally:

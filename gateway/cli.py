@@ -130,7 +130,9 @@ def demo() -> None:
 @app.command()
 def bench(
     chain: Annotated[str, typer.Option(help="embedded or anvil.")] = "embedded",
-    block_time: Annotated[float | None, typer.Option(help="anvil: a block every N seconds (default 1).")] = None,
+    block_time: Annotated[
+        int | None, typer.Option(min=1, help="anvil: a block every N whole seconds (default 1).")
+    ] = None,
     clients: Annotated[list[int] | None, typer.Option(help="Concurrent HTTP clients; repeat for several.")] = None,
     ops: Annotated[int, typer.Option(help="Operations (transactions) per run at the most clients.")] = 2000,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
@@ -140,7 +142,7 @@ def bench(
 
     levels = sorted(set(clients or [1, 16, 64]))
     if block_time is None and chain == "anvil":
-        block_time = 1.0
+        block_time = 1
     report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
     every = "automatic mining" if block_time is None else f"a block every {block_time:g} s"
     table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")

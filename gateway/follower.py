@@ -25,7 +25,6 @@ from typing import TypeVar
 import anyio.to_thread
 from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
-from web3.exceptions import TransactionNotFound
 from web3.types import TxReceipt
 
 from chain.backends.base import ChainBackend
@@ -156,7 +155,7 @@ class BlockFollower:
                 await self._unstick(tx_hash, waiting)
 
     async def _unstick(self, tx_hash: bytes, waiting: _Waiting) -> None:
-        receipt = await anyio.to_thread.run_sync(self._receipt_or_none, tx_hash)
+        receipt = await anyio.to_thread.run_sync(self.backend.receipt, tx_hash)
         if receipt is not None:  # mined in a block this follower read before the writer waited
             self._answer(tx_hash, receipt)
             return
@@ -166,9 +165,3 @@ class BlockFollower:
             self._waiting[current.hash] = _Waiting(current, waiting.recover, waiting.future, waiting.deadline)
         else:  # still pending, or just sent again: its stuck clock starts again
             waiting.tx = replace(current, sent_at=time.monotonic())
-
-    def _receipt_or_none(self, tx_hash: bytes) -> TxReceipt | None:
-        try:
-            return self.backend.w3.eth.get_transaction_receipt(tx_hash)
-        except TransactionNotFound:
-            return None

@@ -7,7 +7,8 @@ from typing import Any
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
-from web3.exceptions import ContractLogicError, Web3RPCError
+from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
+from web3.types import TxReceipt
 
 from chain.errors import ChainError
 from chain.nonces import NonceManager
@@ -55,6 +56,9 @@ class ChainBackend(ABC):
 
     def __init__(self, w3: Web3, gas_price: int | None = None) -> None:
         self.w3 = w3
+        # Transactions carry the chain id read once (chain_id below); web3.py's validation
+        # middleware would ask the node for it again on every estimate and call.
+        w3.middleware_onion.remove("validation")
         self._chain_id: int | None = None
         self._gas_price = gas_price
         #: one nonce counter per signer, shared by every transactor on this connection
@@ -80,6 +84,21 @@ class ChainBackend(ABC):
 
     def pending_nonce(self, address: str) -> int:
         return int(self.w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]
+
+    def transaction_known(self, tx_hash: bytes) -> bool:
+        """Whether the node has the transaction, pending or mined."""
+        try:
+            self.w3.eth.get_transaction(tx_hash)  # type: ignore[arg-type]
+            return True
+        except TransactionNotFound:
+            return False
+
+    def receipt(self, tx_hash: bytes) -> TxReceipt | None:
+        """The transaction's receipt, if it is mined."""
+        try:
+            return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+        except TransactionNotFound:
+            return None
 
     def send_raw(self, raw: bytes) -> None:
         """Hand a signed transaction to the node; SendRefused says why it would not take it."""

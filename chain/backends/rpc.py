@@ -26,7 +26,10 @@ class RpcBackend(ChainBackend):
     def _rpc(self, method: str, params: list[Any]) -> Any:
         if not self.is_dev:
             raise DevChainOnly(f"{method} needs a development chain")
-        return self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        response = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        if "error" in response:
+            raise DevChainOnly(f"{method}: {response['error']}")
+        return response
 
     def fund(self, address: ChecksumAddress) -> None:
         if self.is_dev:
@@ -35,6 +38,11 @@ class RpcBackend(ChainBackend):
     def advance_time(self, seconds: int) -> None:
         self._rpc("evm_increaseTime", [seconds])
         self._rpc("evm_mine", [])
+
+    def interval_mining(self, seconds: int) -> None:
+        """Stop mining a block per transaction; mine one every `seconds` (whole seconds) instead (anvil)."""
+        self._rpc("evm_setAutomine", [False])
+        self._rpc("evm_setIntervalMining", [seconds])
 
     def snapshot(self) -> Any:
         return self._rpc("evm_snapshot", [])["result"]
