@@ -49,8 +49,11 @@ lint: setup $(LINT_VENV)/bin/slither
 	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile \
 		--filter-paths node_modules --exclude-informational --exclude-low --exclude-optimization
 
+# Gas per operation, then operations per second against the raw rate of the same node (BENCHMARKS.md).
 bench: setup
 	$(BIN)/billchain gas-bench
+	$(BIN)/billchain bench --chain embedded --clients 1 --clients 16 --ops 2000 --json bench/embedded.json
+	$(BIN)/billchain bench --chain anvil --block-time 1 --ops 10000 --json bench/anvil-1s.json
 
 clean:
 	rm -rf $(VENV) $(LINT_VENV) node_modules artifacts/build-info

@@ -6,6 +6,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
+from eth_utils import function_abi_to_4byte_selector, get_abi_input_types
 from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import EventData, TxReceipt
@@ -25,7 +26,7 @@ from chain.model import (
     TransferRecord,
     TransferStatus,
 )
-from chain.tx import Transactor, TxResult
+from chain.tx import EncodedCall, Transactor, TxResult
 
 
 def _opt_address(address: str) -> str | None:
@@ -40,13 +41,23 @@ class ContractClient:
     def __init__(self, contract: Contract, tx: Transactor) -> None:
         self.contract = contract
         self.tx = tx
+        self._encoders: dict[str, tuple[bytes, list[str]]] = {}
 
     @property
     def address(self) -> ChecksumAddress:
         return self.contract.address
 
     def _send(self, signer: LocalAccount, fn: str, *args: Any) -> TxResult:
-        return self.tx.send(signer, self.contract.functions[fn](*args))
+        return self.tx.send(signer, self.encode(fn, *args))
+
+    def encode(self, fn: str, *args: Any) -> EncodedCall:
+        """The call to `fn`, encoded: its selector and argument types are worked out once per function
+        (web3.py's contract functions resolve the whole ABI again on every call)."""
+        if fn not in self._encoders:
+            abi = self.contract.get_function_by_name(fn).abi
+            self._encoders[fn] = (function_abi_to_4byte_selector(abi), list(get_abi_input_types(abi)))
+        selector, types = self._encoders[fn]
+        return EncodedCall(self.contract.address, selector + self.contract.w3.codec.encode(types, args))
 
     def events(self, result: TxResult, name: str) -> list[EventData]:
         """The `name` events this contract emitted in a transaction."""

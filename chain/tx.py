@@ -13,12 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import TimeExhausted
-from web3.types import TxParams, TxReceipt, Wei
+from web3.types import Nonce, TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend, SendRefused
 from chain.errors import ChainUnavailable, ErrorDecoder, TransactionFailed
@@ -26,7 +27,20 @@ from chain.errors import ChainUnavailable, ErrorDecoder, TransactionFailed
 GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # estimate x 1.2: storage refunds and warm/cold drift
 NONCE_RETRIES = 3
 T = TypeVar("T")
-Call = ContractFunction | ContractConstructor
+
+
+@dataclass(frozen=True)
+class EncodedCall:
+    """A contract call already ABI-encoded (chain/clients.py encodes with a per-function cache)."""
+
+    to: str
+    data: bytes
+
+    def build_transaction(self, params: TxParams) -> TxParams:
+        return {**params, "to": self.to, "data": self.data, "value": Wei(0)}  # type: ignore[typeddict-item]
+
+
+Call = ContractFunction | ContractConstructor | EncodedCall
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,10 @@ class PollingWaiter:
         while True:
             try:
                 wait = max(0.1, min(self.stuck_after, deadline - time.monotonic()))
-                return tx, self.backend.w3.eth.wait_for_transaction_receipt(tx.hash, timeout=wait, poll_latency=0.05)
+                receipt = self.backend.w3.eth.wait_for_transaction_receipt(
+                    HexBytes(tx.hash), timeout=wait, poll_latency=0.05
+                )
+                return tx, receipt
             except TimeExhausted:
                 if time.monotonic() >= deadline:
                     raise ChainUnavailable(f"no receipt for {tx.hex} in {self.timeout}s") from None
@@ -119,13 +136,18 @@ class Transactor:
     def submit(self, signer: LocalAccount, call: Call) -> Submitted:
         """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
         # Encoded once (web3.py resolves the ABI on every estimate and build); gas and nonce come next.
-        tx = call.build_transaction(
-            {"from": signer.address, "chainId": self.backend.chain_id, "gas": 0, "nonce": 0, "gasPrice": Wei(0)}
-        )
+        blank: TxParams = {
+            "from": signer.address,
+            "chainId": self.backend.chain_id,
+            "gas": 0,
+            "nonce": Nonce(0),
+            "gasPrice": Wei(0),
+        }
+        tx = call.build_transaction(blank)
         tx["gasPrice"] = Wei(self.backend.gas_price())
         try:
             if self.backend.fixed_gas_limit is None:
-                probe: TxParams = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}  # type: ignore[literal-required]
+                probe = cast(TxParams, {k: v for k, v in tx.items() if k in ("from", "to", "data", "value")})
                 tx["gas"] = self.backend.w3.eth.estimate_gas(probe) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
             else:
                 tx["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
@@ -135,7 +157,7 @@ class Transactor:
         for _ in range(NONCE_RETRIES):
             try:
                 with nonces.reserve(signer.address) as nonce:
-                    return self._sign_and_send(signer, call, {**tx, "nonce": nonce})
+                    return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)})
             except SendRefused as refused:
                 if refused.reason != "nonce":
                     raise ChainUnavailable(f"the node refused the transaction: {refused}") from None

@@ -174,37 +174,37 @@ class Gateway:
             self._process.kill()
         self._log.close()
 
-    def _client(self, connections: int) -> httpx.AsyncClient:
+    def client(self, connections: int) -> httpx.AsyncClient:
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         return httpx.AsyncClient(base_url=self.url, limits=limits, timeout=120)
 
-    async def _post(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    async def post(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> httpx.Response:
         return await http.post(path, json=body, headers={"Authorization": f"Bearer {self.tokens[who]}"})
 
-    async def _ok(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self._post(http, who, path, body)
+    async def ok(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self.post(http, who, path, body)
         if response.status_code >= 300:
             raise RuntimeError(f"set-up {path}: {response.status_code} {response.text}")
         answer: dict[str, Any] = response.json()
         return answer
 
-    async def _onboard(self, http: httpx.AsyncClient, pid: str, role: str) -> str:
-        body = await self._ok(http, "operator", "/v1/participants", {"id": pid, "name": pid, "role": role})
+    async def onboard(self, http: httpx.AsyncClient, pid: str, role: str) -> str:
+        body = await self.ok(http, "operator", "/v1/participants", {"id": pid, "name": pid, "role": role})
         self.tokens[pid] = body["api_token"]
         return pid
 
     async def prepare_lanes(self, count: int) -> list[HttpLane]:
-        async with self._client(64) as http:
-            bank = await self._onboard(http, "bench-bank", "BANK")
-            drawer = await self._onboard(http, "bench-drawer", "ENTERPRISE")
+        async with self.client(64) as http:
+            bank = await self.onboard(http, "bench-bank", "BANK")
+            drawer = await self.onboard(http, "bench-drawer", "ENTERPRISE")
             people = await asyncio.gather(
-                *(self._onboard(http, f"bench-{kind}-{i}", "ENTERPRISE") for i in range(count) for kind in ("h", "r"))
+                *(self.onboard(http, f"bench-{kind}-{i}", "ENTERPRISE") for i in range(count) for kind in ("h", "r"))
             )
             health = (await http.get("/v1/health")).json()
             maturity = (date.fromisoformat(health["chain"]["date"]) + timedelta(days=180)).isoformat()
 
             async def lane(holder: str, receiver: str) -> HttpLane:
-                issued = await self._ok(
+                issued = await self.ok(
                     http,
                     drawer,
                     "/v1/bills",
@@ -217,8 +217,8 @@ class Gateway:
                     },
                 )
                 bill_id = int(issued["bill"]["id"])
-                await self._ok(http, bank, f"/v1/bills/{bill_id}/accept", {})
-                await self._ok(http, holder, f"/v1/bills/{bill_id}/receive", {})
+                await self.ok(http, bank, f"/v1/bills/{bill_id}/accept", {})
+                await self.ok(http, holder, f"/v1/bills/{bill_id}/receive", {})
                 return HttpLane(holder, receiver, bill_id)
 
             return list(await asyncio.gather(*(lane(people[2 * i], people[2 * i + 1]) for i in range(count))))
@@ -233,7 +233,7 @@ class Gateway:
             nonlocal errors, done
             began = time.perf_counter()
             try:
-                response = await self._post(http, who, path, body)
+                response = await self.post(http, who, path, body)
             except httpx.HTTPError:
                 errors += 1
                 return None
@@ -254,7 +254,7 @@ class Gateway:
                     transfer_id = requested.json()["transfer"]["id"]
                     await timed(lane.receiver, f"/v1/transfers/{transfer_id}/sign", {})
 
-        async with self._client(len(lanes)) as http:
+        async with self.client(len(lanes)) as http:
             began = time.perf_counter()
             await asyncio.gather(*(client(lane) for lane in lanes))
             seconds = time.perf_counter() - began

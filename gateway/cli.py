@@ -82,8 +82,9 @@ def serve(
     from gateway.runtime import open_runtime
     from gateway.settings import Settings
 
-    overrides = {"gas_price": gas_price} if gas_price is not None else {}
-    settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time, **overrides)
+    settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
+    if gas_price is not None:  # else BILLCHAIN_GAS_PRICE, else the node's
+        settings.gas_price = gas_price
     runtime = open_runtime(settings)
     try:
         console.print(
@@ -149,12 +150,12 @@ def bench(
     for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors"):
         table.add_column(column, justify="left" if column == "sender" else "right")
     raw = report.raw.ops_per_s
-    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.00", "", "", "", "")
+    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.000", "", "", "", "")
     for level in report.levels:
         table.add_row(
             f"gateway, {level.clients} clients, {level.operations} ops",
             f"{level.ops_per_s:.1f}",
-            f"{level.ops_per_s / raw:.2f}",
+            f"{level.ops_per_s / raw:.3f}",
             *(f"{level.percentile(p):.0f}" for p in (50, 95, 99)),
             str(level.errors),
         )

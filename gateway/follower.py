@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import anyio.to_thread
+from hexbytes import HexBytes
 from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
 from web3.types import TxReceipt
@@ -74,7 +75,7 @@ class BlockFollower:
 
     def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
         if self.backend.mines_on_send:
-            return tx, self.backend.w3.eth.get_transaction_receipt(tx.hash)
+            return tx, self.backend.w3.eth.get_transaction_receipt(HexBytes(tx.hash))
         if self._task is None or not in_greenlet():
             return self.blocking(lambda: self._polling.receipt(tx, recover))
         found: tuple[Submitted, TxReceipt] = await_only(self._wait(tx, recover))

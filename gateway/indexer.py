@@ -110,7 +110,7 @@ class Indexer:
                     continue
                 number = int(log["blockNumber"])
                 if number not in timestamps:
-                    ts = int(self.w3.eth.get_block(number)["timestamp"])
+                    ts = self.system.backend.block_timestamp(number)
                     timestamps[number] = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
                 context = {"who": participants, "at": timestamps[number]}
                 handler(session, event, context)

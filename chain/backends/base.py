@@ -78,6 +78,9 @@ class ChainBackend(ABC):
         """Chain time: the latest block's timestamp."""
         return int(self.w3.eth.get_block("latest")["timestamp"])
 
+    def block_timestamp(self, number: int) -> int:
+        return int(self.w3.eth.get_block(number)["timestamp"])
+
     def gas_price(self) -> int:
         """The configured price (0 on a free-gas network), else the node's."""
         return int(self.w3.eth.gas_price) if self._gas_price is None else self._gas_price

@@ -160,11 +160,23 @@ class EmbeddedBackend(ChainBackend):
                 self._journal.close()
                 self._journal = None
 
-    # --- the backend interface
+    # --- the backend interface (what py-evm knows is read from it, not through web3's formatting)
     def gas_price(self) -> int:
-        # eth-tester answers 1 gwei; a block's base fee is what the transaction must cover.
-        base = self.w3.eth.get_block("latest").get("baseFeePerGas", 0)
-        return max(int(base) * 2, 1)
+        # eth-tester answers 1 gwei; the pending block's base fee is what a transaction must cover.
+        with self.lock:
+            return max(int(self._pyevm.chain.header.base_fee_per_gas) * 2, 1)
+
+    def timestamp(self) -> int:
+        with self.lock:
+            return int(self._pyevm.chain.get_canonical_head().timestamp)
+
+    def block_number(self) -> int:
+        with self.lock:
+            return int(self._pyevm.chain.get_canonical_head().block_number)
+
+    def block_timestamp(self, number: int) -> int:
+        with self.lock:
+            return int(self._pyevm.chain.chaindb.get_canonical_block_header_by_number(number).timestamp)
 
     def revert_data(self, exc: Exception) -> bytes | str | None:
         # eth-tester wraps py-evm's Revert, whose first argument is the raw revert data; on the

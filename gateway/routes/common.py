@@ -27,7 +27,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run synchronous write code as a greenlet: its chain waits suspend it, not a thread."""
-    result: T = await greenlet_spawn(fn, *args, **kwargs)
+    result: T = await greenlet_spawn(functools.partial(fn, *args, **kwargs))
     return result
 
 
