@@ -63,3 +63,41 @@ def test_200_concurrent_operations_over_10_signers_land_exactly_once(tmp_path: P
         assert sample["gasPrice"] == 0
     finally:
         node.close()
+
+
+async def _lost_pool_story(gw: Gateway, node: AnvilBackend) -> dict[str, Any]:
+    auth = {"Authorization": f"Bearer {gw.token}"}
+    async with gw.client(16) as http:
+        bank = await gw.onboard(http, "lost-bank", "BANK")
+        payers = [await gw.onboard(http, f"lost-p{i}", "ENTERPRISE") for i in range(2)]
+        receiver = await gw.onboard(http, "lost-r", "ENTERPRISE")
+        for payer in payers:
+            await gw.ok(http, bank, "/v1/cash/mint", {"to": payer, "amount": "10.00"})
+        node.w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+        sends = [
+            asyncio.create_task(gw.post(http, payer, "/v1/cash/transfer", {"to": receiver, "amount": "1.00"}))
+            for payer in payers
+            for _ in range(3)
+        ]
+        while int(node.w3.provider.make_request("txpool_status", [])["result"]["pending"], 16) < 6:  # type: ignore[arg-type]
+            await asyncio.sleep(0.1)
+        node.w3.provider.make_request("anvil_dropAllTransactions", [])  # type: ignore[arg-type]
+        node.w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+        answers = await asyncio.gather(*sends)
+        balance = (await http.get(f"/v1/cash/balances/{receiver}", headers=auth)).json()["balance"]
+        addresses = [(await http.get(f"/v1/participants/{p}", headers=auth)).json()["address"] for p in payers]
+    return {"answers": answers, "balance": balance, "addresses": addresses}
+
+
+def test_transactions_the_node_lost_are_sent_again_and_answered(tmp_path: Path) -> None:
+    """The node's pool is emptied under six writes in flight (as a node restart does): the
+    follower finds them gone and sends them again, in nonce order; each lands once."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with Gateway(tmp_path / "gateway", node.url, gas_price="0") as gw:
+            out = asyncio.run(_lost_pool_story(gw, node))
+        assert [a.status_code for a in out["answers"]] == [200] * 6, [a.text for a in out["answers"]]
+        assert out["balance"] == "6.00"
+        assert [node.w3.eth.get_transaction_count(a) for a in out["addresses"]] == [3, 3]
+    finally:
+        node.close()
