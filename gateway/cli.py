@@ -133,7 +133,7 @@ def bench(
     chain: Annotated[str, typer.Option(help="embedded or anvil.")] = "embedded",
     block_time: Annotated[
         int | None,
-        typer.Option(min=0, help="anvil: a block every N whole seconds (default 1; 0: one per transaction)."),
+        typer.Option(min=1, help="anvil: a block every N whole seconds (default 1)."),
     ] = None,
     clients: Annotated[list[int] | None, typer.Option(help="Concurrent HTTP clients; repeat for several.")] = None,
     ops: Annotated[int, typer.Option(help="Operations (transactions) per run at the most clients.")] = 2000,
@@ -146,7 +146,7 @@ def bench(
     if block_time is None and chain == "anvil":
         block_time = 1
     report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
-    every = f"a block every {block_time} s" if block_time else "a block per transaction"
+    every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
     table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")
     for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors"):
         table.add_column(column, justify="left" if column == "sender" else "right")
