@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import select
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import Response
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.db import ParticipantRow
 from gateway.problems import problem_response
@@ -31,21 +31,26 @@ def identify(runtime: Runtime, header: str | None) -> Caller | None:
     return Caller(id=row.id, role=row.role, participant=row)
 
 
-class AuthMiddleware(BaseHTTPMiddleware):
-    def __init__(self, app: object, runtime: Runtime) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+class AuthMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware task group and streams per request): it runs on every call."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
         self.runtime = runtime
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.url.path in OPEN_PATHS or not request.url.path.startswith("/v1/"):
-            return await call_next(request)
-        caller = identify(self.runtime, request.headers.get("authorization"))
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or not path.startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        caller = identify(self.runtime, Headers(scope=scope).get("authorization"))
         if caller is None:
             response = problem_response("UNAUTHENTICATED", "send Authorization: Bearer <api_token>")
             response.headers["WWW-Authenticate"] = "Bearer"
-            return response
-        request.state.caller = caller
-        return await call_next(request)
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["caller"] = caller  # what request.state.caller reads
+        await self.app(scope, receive, send)
 
 
 def current_caller(request: Request) -> Caller:
