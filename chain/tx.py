@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
+from eth_account import Account
 from eth_account.signers.local import LocalAccount
+from eth_keys.datatypes import PrivateKey
 from hexbytes import HexBytes
 from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import TimeExhausted
@@ -114,6 +116,7 @@ class Transactor:
         self.backend = backend
         self.decoder = decoder
         self.waiter: Waiter = waiter or PollingWaiter(backend)
+        self._keys: dict[str, PrivateKey] = {}
 
     def send(self, signer: LocalAccount, call: Call) -> TxResult:
         """Submit and wait for the receipt; a revert raises its typed ContractError."""
@@ -165,7 +168,7 @@ class Transactor:
         raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
 
     def _sign_and_send(self, signer: LocalAccount, call: Call, tx: TxParams) -> Submitted:
-        signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
+        signed = Account.sign_transaction(tx, self._key(signer))
         raw = bytes(signed.raw_transaction)
         try:
             self.backend.send_raw(raw)
@@ -176,6 +179,12 @@ class Transactor:
                 raise
         self.backend.nonces.sent(signer.address, int(tx["nonce"]), raw)
         return Submitted(bytes(signed.hash), signer, int(tx["nonce"]), raw, call, tx, time.monotonic())
+
+    def _key(self, signer: LocalAccount) -> PrivateKey:
+        """The signer's key as an object, made once: LocalAccount parses its key bytes on every signature."""
+        if signer.address not in self._keys:
+            self._keys[signer.address] = PrivateKey(signer.key)
+        return self._keys[signer.address]
 
     # --- what the node lost
     def recover(self, tx: Submitted) -> Submitted:
