@@ -215,11 +215,13 @@ class Transactor:
         return True
 
     def _replay_failure(self, tx: Submitted, receipt: TxReceipt) -> Exception:
-        """A mined revert (state moved between estimate and inclusion): re-run it for its error."""
+        """A mined revert (another transaction, maybe earlier in the same block, moved the state
+        after the estimate): re-run it on the state after its block for its error (a revert
+        changes nothing, so that state is what it met)."""
         sent = tx.params
         call: TxParams = {"from": sent["from"], "to": sent["to"], "data": sent["data"], "gas": sent["gas"]}
         try:
-            self.backend.w3.eth.call(call, receipt["blockNumber"] - 1)
+            self.backend.w3.eth.call(call, receipt["blockNumber"])
         except self.backend.revert_errors as exc:
             return self.decoder.decode(self.backend.revert_data(exc))
         return TransactionFailed(f"transaction {tx.hex} reverted")

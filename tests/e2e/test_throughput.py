@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,18 +87,44 @@ async def _lost_pool_story(gw: Gateway, node: AnvilBackend) -> dict[str, Any]:
         answers = await asyncio.gather(*sends)
         balance = (await http.get(f"/v1/cash/balances/{receiver}", headers=auth)).json()["balance"]
         addresses = [(await http.get(f"/v1/participants/{p}", headers=auth)).json()["address"] for p in payers]
-    return {"answers": answers, "balance": balance, "addresses": addresses}
+        nonces = [node.w3.eth.get_transaction_count(a) for a in addresses]
+        race = await _race(gw, http, node, bank, drawer=payers[0], holder=receiver, to=payers[1])
+    return {"answers": answers, "balance": balance, "nonces": nonces, "race": race}
+
+
+async def _race(gw: Gateway, http: Any, node: AnvilBackend, bank: str, drawer: str, holder: str, to: str) -> list[Any]:
+    """Two endorsements of the same whole range at once: both pass the estimate, both are mined,
+    the second reverts on chain."""
+    health = (await http.get("/v1/health")).json()
+    maturity = (date.fromisoformat(health["chain"]["date"]) + timedelta(days=90)).isoformat()
+    body = {"kind": "BANK_ACCEPTANCE", "acceptor": bank, "payee": holder, "amount": "50.00", "maturity_date": maturity}
+    bill = (await gw.ok(http, drawer, "/v1/bills", body))["bill"]["id"]
+    await gw.ok(http, bank, f"/v1/bills/{bill}/accept", {})
+    await gw.ok(http, holder, f"/v1/bills/{bill}/receive", {})
+    node.w3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
+    sends = [asyncio.create_task(gw.post(http, holder, f"/v1/bills/{bill}/endorse", {"to": to})) for _ in range(2)]
+    while int(node.w3.provider.make_request("txpool_status", [])["result"]["pending"], 16) < 2:  # type: ignore[arg-type]
+        await asyncio.sleep(0.1)
+    node.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    node.w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
+    return list(await asyncio.gather(*sends))
 
 
 def test_transactions_the_node_lost_are_sent_again_and_answered(tmp_path: Path) -> None:
     """The node's pool is emptied under six writes in flight (as a node restart does): the
-    follower finds them gone and sends them again, in nonce order; each lands once."""
+    follower finds them gone and sends them again, in nonce order; each lands once. Then two
+    endorsements of one range race into one block: one is answered 201, the other gets the
+    chain's own reason (decoded from its mined revert), not a 5xx."""
     node = AnvilBackend(tmp_path / "node", gas_price=0)
     try:
         with Gateway(tmp_path / "gateway", node.url, gas_price="0") as gw:
             out = asyncio.run(_lost_pool_story(gw, node))
         assert [a.status_code for a in out["answers"]] == [200] * 6, [a.text for a in out["answers"]]
         assert out["balance"] == "6.00"
-        assert [node.w3.eth.get_transaction_count(a) for a in out["addresses"]] == [3, 3]
+        assert out["nonces"] == [3, 3]  # each transfer mined once
+        won, lost = sorted(out["race"], key=lambda a: a.status_code)
+        assert won.status_code == 201, won.text
+        assert lost.status_code == 409, lost.text  # the chain's own reason, decoded from the mined revert
+        assert lost.json()["code"] == "INVALID_STATE"
     finally:
         node.close()
