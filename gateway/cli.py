@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -142,6 +144,8 @@ def bench(
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
     from gateway.bench import run_bench
 
+    # SIGTERM as an exit, so that the gateway and the node the bench started are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     levels = sorted(set(clients or [1, 16, 64]))
     if block_time is None and chain == "anvil":
         block_time = 1
