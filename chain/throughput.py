@@ -20,14 +20,13 @@ import httpx
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
-from web3.contract.contract import ContractFunction
-from web3.types import Nonce, TxParams, TxReceipt, Wei
+from web3.types import Nonce, TxReceipt
 
 from chain.backends.base import ChainBackend
 from chain.backends.rpc import RpcBackend
 from chain.deploy import System
-from chain.model import BillKind, Role, day_number, shanghai_date
-from chain.tx import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM
+from chain.model import ZERO_HASH, BillKind, Role, day_number, shanghai_date
+from chain.tx import EncodedCall
 
 LANE_BILL_FEN = 10_000_000  # 100,000.00: room for that many 0.01 endorsements
 MATURITY_DAYS = 180
@@ -84,23 +83,22 @@ def prepare_lanes(system: System, operator: LocalAccount, count: int) -> list[La
 def raw_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
     """Send `operations` (half endorse requests, half signs) over `lanes`; see the module's doc."""
     per_lane = max(1, operations // (2 * len(lanes)))
-    bills = system.bills.contract.functions
+    bills = system.bills
 
-    def endorse(lane: Lane, j: int) -> tuple[LocalAccount, ContractFunction]:
-        return lane.holder, bills.endorse(lane.bill_id, lane.start + j, 1, lane.receiver.address, b"\0" * 32)
+    def endorse(lane: Lane, j: int) -> tuple[LocalAccount, EncodedCall]:
+        return lane.holder, bills.encode("endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH)
 
-    endorsed, endorse_s = _send_all(system.backend, lanes, per_lane, endorse)
+    endorsed, endorse_s = _send_all(system, lanes, per_lane, endorse)
     transfer_ids = {
-        bytes(r["transactionHash"]): system.bills.events_in(r, "TransferRequested")[0]["args"]["transferId"]
-        for r in endorsed
+        bytes(r["transactionHash"]): bills.events_in(r, "TransferRequested")[0]["args"]["transferId"] for r in endorsed
     }
     order = iter([transfer_ids[bytes(r["transactionHash"])] for r in endorsed])
     requested = {(lane_i, j): next(order) for j in range(per_lane) for lane_i in range(len(lanes))}
 
-    def sign(lane: Lane, j: int) -> tuple[LocalAccount, ContractFunction]:
-        return lane.receiver, bills.sign(requested[(lanes.index(lane), j)])
+    def sign(lane: Lane, j: int) -> tuple[LocalAccount, EncodedCall]:
+        return lane.receiver, bills.encode("sign", requested[(lanes.index(lane), j)])
 
-    signed, sign_s = _send_all(system.backend, lanes, per_lane, sign)
+    signed, sign_s = _send_all(system, lanes, per_lane, sign)
     for lane in lanes:
         lane.start += per_lane
     gas = {
@@ -111,28 +109,26 @@ def raw_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
 
 
 def _send_all(
-    backend: ChainBackend,
+    system: System,
     lanes: list[Lane],
     per_lane: int,
-    make: Callable[[Lane, int], tuple[LocalAccount, ContractFunction]],
+    make: Callable[[Lane, int], tuple[LocalAccount, EncodedCall]],
 ) -> tuple[list[TxReceipt], float]:
     """Sign per_lane calls for every lane, then send them all and wait: (receipts in send order, seconds)."""
+    backend = system.backend
     w3 = backend.w3
-    price = Wei(backend.gas_price())
     raws: list[bytes] = []
     hashes: list[bytes] = []
     last_of_lane: list[bytes] = []
     signed_by_lane: list[list[tuple[bytes, bytes]]] = []
     for lane in lanes:
         signer, first = make(lane, 0)
-        params: TxParams = {"from": signer.address, "chainId": backend.chain_id, "gasPrice": price}
-        params["gas"] = backend.fixed_gas_limit or first.estimate_gas(params) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
+        params = system.tx.prepare(signer, first)  # priced, with gas: the lane's calls differ only in data
         nonce = backend.pending_nonce(signer.address)
         own = []
         for j in range(per_lane):
             _, call = make(lane, j)
-            tx = call.build_transaction({**params, "nonce": Nonce(nonce + j)})
-            signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
+            signed = signer.sign_transaction(call.build_transaction({**params, "nonce": Nonce(nonce + j)}))  # type: ignore[arg-type]
             own.append((bytes(signed.raw_transaction), bytes(signed.hash)))
         signed_by_lane.append(own)
         last_of_lane.append(own[-1][1])

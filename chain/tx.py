@@ -59,7 +59,6 @@ class Submitted:
 
     hash: bytes
     signer: LocalAccount
-    nonce: int
     raw: bytes
     call: Call
     #: the transaction as signed (to, data, gas, price, nonce)
@@ -69,6 +68,10 @@ class Submitted:
     @property
     def hex(self) -> str:
         return "0x" + self.hash.hex()
+
+    @property
+    def nonce(self) -> int:
+        return int(self.params["nonce"])
 
 
 #: recover(stuck) -> the transaction to wait for from now on (itself, sent again, or a new one)
@@ -138,6 +141,21 @@ class Transactor:
     # --- submitting
     def submit(self, signer: LocalAccount, call: Call) -> Submitted:
         """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
+        tx = self.prepare(signer, call)
+        nonces = self.backend.nonces
+        for _ in range(NONCE_RETRIES):
+            try:
+                with nonces.reserve(signer.address) as nonce:
+                    return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)})
+            except SendRefused as refused:
+                if refused.reason != "nonce":
+                    raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
+                nonces.resync(signer.address)
+        raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
+
+    def prepare(self, signer: LocalAccount, call: Call) -> TxParams:
+        """The transaction, encoded, priced and with its gas, all but the nonce; a revert the
+        estimate finds raises its typed ContractError."""
         # Encoded once (web3.py resolves the ABI on every estimate and build); gas and nonce come next.
         blank: TxParams = {
             "from": signer.address,
@@ -156,16 +174,7 @@ class Transactor:
                 tx["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
         except self.backend.revert_errors as exc:
             raise self.decoder.decode(self.backend.revert_data(exc)) from None
-        nonces = self.backend.nonces
-        for _ in range(NONCE_RETRIES):
-            try:
-                with nonces.reserve(signer.address) as nonce:
-                    return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)})
-            except SendRefused as refused:
-                if refused.reason != "nonce":
-                    raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
-                nonces.resync(signer.address)
-        raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
+        return tx
 
     def _sign_and_send(self, signer: LocalAccount, call: Call, tx: TxParams) -> Submitted:
         signed = Account.sign_transaction(tx, self._key(signer))
@@ -178,7 +187,7 @@ class Transactor:
             if refused.reason != "known":  # the node has exactly this transaction already
                 raise
         self.backend.nonces.sent(signer.address, int(tx["nonce"]), raw)
-        return Submitted(bytes(signed.hash), signer, int(tx["nonce"]), raw, call, tx, time.monotonic())
+        return Submitted(bytes(signed.hash), signer, raw, call, tx, time.monotonic())
 
     def _key(self, signer: LocalAccount) -> PrivateKey:
         """The signer's key as an object, made once: LocalAccount parses its key bytes on every signature."""
