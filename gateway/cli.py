@@ -72,9 +72,9 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     data_dir: DataDir = Path(".billchain"),
-    block_time: Annotated[float | None, typer.Option(help="anvil: mine a block every N seconds.")] = None,
+    block_time: Annotated[float | None, typer.Option(min=0.001, help="anvil: mine a block every N seconds.")] = None,
     gas_price: Annotated[
-        int | None, typer.Option(help="Wei per gas for every transaction (0: a free-gas network).")
+        int | None, typer.Option(min=0, help="Wei per gas for every transaction (0: a free-gas network).")
     ] = None,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
@@ -137,8 +137,10 @@ def bench(
         int | None,
         typer.Option(min=1, help="anvil: a block every N whole seconds (default 1)."),
     ] = None,
-    clients: Annotated[list[int] | None, typer.Option(help="Concurrent HTTP clients; repeat for several.")] = None,
-    ops: Annotated[int, typer.Option(help="Operations (transactions) per run at the most clients.")] = 2000,
+    clients: Annotated[
+        list[int] | None, typer.Option(min=1, help="Concurrent HTTP clients; repeat for several.")
+    ] = None,
+    ops: Annotated[int, typer.Option(min=2, help="Operations (transactions) per run at the most clients.")] = 2000,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,9 +17,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".billchain")
     database_url: str | None = None
     operator_token: str | None = None
-    block_time: float | None = None
+    block_time: float | None = Field(default=None, gt=0)
     #: wei per gas for every transaction; 0 on a free-gas network (Besu); default: the node's price
-    gas_price: int | None = None
+    gas_price: int | None = Field(default=None, ge=0)
 
     @property
     def database(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -29,3 +30,26 @@ def test_gas_bench_compares_with_the_erc721_baseline() -> None:
     assert re.search(r"ERC-721 transfer\s+│\s+[\d,]+ │\s+1\.00 │", result.output)
     for target in ("issue", "endorse (split)", "sign (endorse)", "sign (discount, DvP)", "pay"):
         assert re.search(rf"│ {re.escape(target)}\s+│.*≤", result.output), target
+
+
+def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    args = ["bench", "--chain", "embedded", "--clients", "1", "--clients", "2", "--ops", "40", "--json", str(out)]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())
+    assert set(figures) == {"chain", "block_time", "raw_ops_per_s", "gateway", "gas"}
+    assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0
+    assert [level["clients"] for level in figures["gateway"]] == [1, 2]
+    for level in figures["gateway"]:
+        assert set(level) == {"clients", "ops_per_s", "p50_ms", "p95_ms", "p99_ms", "errors"}
+        assert level["errors"] == 0 and level["ops_per_s"] > 0
+        assert level["p50_ms"] <= level["p95_ms"] <= level["p99_ms"]
+    assert 90_000 < figures["gas"]["endorse"] < 110_000 and 40_000 < figures["gas"]["sign"] < 70_000
+    assert re.search(r"│ raw, \d+ ops\s+│\s+[\d.]+ │ 1\.000 │", result.output)
+
+
+def test_bench_and_serve_refuse_impossible_settings() -> None:
+    for args in (["bench", "--clients", "0"], ["bench", "--ops", "1"], ["serve", "--gas-price", "-1"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
