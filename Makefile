@@ -6,7 +6,7 @@ LINT_VENV := .venv-lint
 DATA_DIR ?= .billchain
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run walkthrough demo test lint bench compile clean
+.PHONY: setup run walkthrough demo test lint bench faults fuzz compile clean
 
 setup: $(BIN)/billchain node_modules/.package-lock.json
 
@@ -54,6 +54,10 @@ bench: setup
 	$(BIN)/billchain gas-bench
 	$(BIN)/billchain bench --chain embedded --clients 1 --clients 16 --ops 2000 --json bench/embedded.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --ops 10000 --json bench/anvil-1s.json
+
+# SIGKILL under load, deeper than the bounded test in `make test` (docs/RELIABILITY.md).
+faults: setup
+	$(BIN)/billchain faults --chain embedded --chain anvil --writes 500 --kills 12 --json bench/faults.json
 
 clean:
 	rm -rf $(VENV) $(LINT_VENV) node_modules artifacts/build-info

@@ -114,11 +114,24 @@ class PollingWaiter:
                 tx = recover(tx)
 
 
+class SendJournal(Protocol):
+    """Where a signed transaction is written down before the node sees it (the gateway's outbox)."""
+
+    def before_send(self, tx: Submitted, replaces: bytes | None) -> None:
+        """`tx` is about to be sent; `replaces`: the hash of the transaction it is submitted anew for."""
+        ...
+
+    def refused(self, tx_hash: bytes) -> None:
+        """The node did not take it: it never happened."""
+        ...
+
+
 class Transactor:
     def __init__(self, backend: ChainBackend, decoder: ErrorDecoder, waiter: Waiter | None = None) -> None:
         self.backend = backend
         self.decoder = decoder
         self.waiter: Waiter = waiter or PollingWaiter(backend)
+        self.journal: SendJournal | None = None
         self._keys: dict[str, PrivateKey] = {}
 
     def send(self, signer: LocalAccount, call: Call) -> TxResult:
@@ -127,7 +140,7 @@ class Transactor:
             submitted = self.waiter.blocking(lambda: self.submit(signer, call))
             submitted, receipt = self.waiter.receipt(submitted, self.recover)
             if receipt["status"] != 1:
-                raise self.waiter.blocking(lambda: self._replay_failure(submitted, receipt))
+                raise self.waiter.blocking(lambda: self.failure(submitted, receipt))
         except OSError as exc:  # requests' and urllib3's connection errors are OSErrors
             raise ChainUnavailable(f"the chain does not answer: {exc}") from exc
         self.backend.nonces.mined(signer.address, submitted.nonce)
@@ -139,14 +152,14 @@ class Transactor:
         )
 
     # --- submitting
-    def submit(self, signer: LocalAccount, call: Call) -> Submitted:
+    def submit(self, signer: LocalAccount, call: Call, replaces: bytes | None = None) -> Submitted:
         """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
         tx = self.prepare(signer, call)
         nonces = self.backend.nonces
         for _ in range(NONCE_RETRIES):
             try:
                 with nonces.reserve(signer.address) as nonce:
-                    return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)})
+                    return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)}, replaces)
             except SendRefused as refused:
                 if refused.reason != "nonce":
                     raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
@@ -176,18 +189,30 @@ class Transactor:
             raise self.decoder.decode(self.backend.revert_data(exc)) from None
         return tx
 
-    def _sign_and_send(self, signer: LocalAccount, call: Call, tx: TxParams) -> Submitted:
+    def _sign_and_send(
+        self, signer: LocalAccount, call: Call, tx: TxParams, replaces: bytes | None = None
+    ) -> Submitted:
         signed = Account.sign_transaction(tx, self._key(signer))
-        raw = bytes(signed.raw_transaction)
+        submitted = Submitted(bytes(signed.hash), signer, bytes(signed.raw_transaction), call, tx, time.monotonic())
+        if self.journal is not None:  # written down first: a crash after this is reconciled on start
+            self.journal.before_send(submitted, replaces)
         try:
-            self.backend.send_raw(raw)
+            self.backend.send_raw(submitted.raw)
         except self.backend.revert_errors as exc:  # the embedded chain runs it at once
+            self._refused(submitted)
             raise self.decoder.decode(self.backend.revert_data(exc)) from None
         except SendRefused as refused:
             if refused.reason != "known":  # the node has exactly this transaction already
+                self._refused(submitted)
                 raise
-        self.backend.nonces.sent(signer.address, int(tx["nonce"]), raw)
-        return Submitted(bytes(signed.hash), signer, raw, call, tx, time.monotonic())
+        # Any other failure (a timeout, a dropped connection): the node may have it; the journal's
+        # entry stays, and is reconciled with the chain.
+        self.backend.nonces.sent(signer.address, int(tx["nonce"]), submitted.raw)
+        return submitted
+
+    def _refused(self, tx: Submitted) -> None:
+        if self.journal is not None:
+            self.journal.refused(tx.hash)
 
     def _key(self, signer: LocalAccount) -> PrivateKey:
         """The signer's key as an object, made once: LocalAccount parses its key bytes on every signature."""
@@ -207,7 +232,7 @@ class Transactor:
         # Another transaction took this nonce (the key was used elsewhere): this call goes again, anew.
         self.backend.nonces.mined(tx.signer.address, tx.nonce)
         self.backend.nonces.resync(tx.signer.address)
-        return self.submit(tx.signer, tx.call)
+        return self.submit(tx.signer, tx.call, replaces=tx.hash)
 
     def _send_again(self, tx: Submitted) -> bool:
         """Send the signer's unmined transactions again, in nonce order (no gap before `tx`); False if
@@ -223,7 +248,7 @@ class Transactor:
                     raise ChainUnavailable(f"the node refused a transaction sent again: {refused}") from None
         return True
 
-    def _replay_failure(self, tx: Submitted, receipt: TxReceipt) -> Exception:
+    def failure(self, tx: Submitted, receipt: TxReceipt) -> Exception:
         """A mined revert (another transaction, maybe earlier in the same block, moved the state
         after the estimate): re-run it on the state after its block for its error (a revert
         changes nothing, so that state is what it met)."""

@@ -15,6 +15,7 @@ from gateway.auth import AuthMiddleware
 from gateway.deps import ServiceSet
 from gateway.idempotency import IdempotencyMiddleware
 from gateway.metrics import LATENCY, REQUESTS
+from gateway.recovery import Recovery, route_renderer
 from gateway.routes import bills, cash, misc, participants, transfers
 from gateway.runtime import Runtime
 
@@ -53,6 +54,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         # Worker threads do the blocking chain I/O of submissions (a few ms each), not the waits:
         # enough of them that a burst of writes after a block is not queued behind 40.
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        await anyio.to_thread.run_sync(recovery.reconcile)  # the outbox, before serving anything
         runtime.follower.start()  # answers writes as their blocks come (gateway/follower.py)
         try:
             yield
@@ -68,10 +70,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     app.state.services = ServiceSet.build(runtime)
     problems.install(app)
-    for module in (participants, cash, bills, transfers, misc):
-        app.include_router(module.router)
+    routers = [module.router for module in (participants, cash, bills, transfers, misc)]
+    for router in routers:
+        app.include_router(router)
     # Added last runs first: metrics, then authentication (401 before anything), then idempotency.
-    app.add_middleware(IdempotencyMiddleware, runtime=runtime)
+    recovery = Recovery(runtime, route_renderer(routers))
+    app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
     app.add_middleware(AuthMiddleware, runtime=runtime)
     app.add_middleware(MetricsMiddleware)
     return app

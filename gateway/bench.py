@@ -16,11 +16,7 @@ this process for the raw figure and in the gateway's process for the gateway's.
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -31,11 +27,12 @@ from typing import Any
 import httpx
 from eth_account import Account
 
-from chain.backends.anvil import AnvilBackend, free_port
+from chain.backends.anvil import AnvilBackend
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
 from chain.deploy import deploy
 from chain.throughput import RawResult, prepare_lanes, raw_rate
+from gateway.harness import Gateway
 
 LANE_AMOUNT = "100000.00"
 STEP_AMOUNT = "0.01"
@@ -104,7 +101,7 @@ def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, 
         else:
             raise ValueError(f"bench runs on embedded or anvil, not {chain!r}")
         try:
-            with Gateway(work / "gateway", gateway_chain, gas_price) as gateway:
+            with BenchGateway(work / "gateway", gateway_chain, gas_price) as gateway:
                 log(f"setting up {max(clients)} lanes on the node and through the gateway")
                 operator = Account.create()
                 backend.fund(operator.address)
@@ -135,63 +132,8 @@ class HttpLane:
     bill_id: int
 
 
-class Gateway:
-    """A `billchain serve` subprocess on a fresh data dir, and clients for it."""
-
-    def __init__(self, data_dir: Path, chain: str, gas_price: str | None) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.token = "bc_bench-" + secrets.token_urlsafe(16)
-        self.tokens: dict[str, str] = {"operator": self.token}
-        self.cmd = [sys.executable, "-m", "gateway.cli", "serve", "--chain", chain]
-        self.cmd += ["--data-dir", str(data_dir), "--port", str(self.port)]
-        if gas_price is not None:
-            self.cmd += ["--gas-price", gas_price]
-
-    def __enter__(self) -> Gateway:
-        self.data_dir.mkdir(parents=True)
-        env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": self.token}
-        self._log = open(self.data_dir.parent / "gateway.log", "wb")
-        self._process = subprocess.Popen(self.cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{self.url}/v1/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"the gateway did not start: see {self.data_dir.parent / 'gateway.log'}")
-            time.sleep(0.2)
-
-    def __exit__(self, *_: object) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-        self._log.close()
-
-    def client(self, connections: int) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        return httpx.AsyncClient(base_url=self.url, limits=limits, timeout=120)
-
-    async def post(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> httpx.Response:
-        return await http.post(path, json=body, headers={"Authorization": f"Bearer {self.tokens[who]}"})
-
-    async def ok(self, http: httpx.AsyncClient, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response = await self.post(http, who, path, body)
-        if response.status_code >= 300:
-            raise RuntimeError(f"set-up {path}: {response.status_code} {response.text}")
-        answer: dict[str, Any] = response.json()
-        return answer
-
-    async def onboard(self, http: httpx.AsyncClient, pid: str, role: str) -> str:
-        body = await self.ok(http, "operator", "/v1/participants", {"id": pid, "name": pid, "role": role})
-        self.tokens[pid] = body["api_token"]
-        return pid
+class BenchGateway(Gateway):
+    """The gateway under load: lanes set up through it, then timed."""
 
     async def prepare_lanes(self, count: int) -> list[HttpLane]:
         async with self.client(64) as http:

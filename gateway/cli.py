@@ -172,6 +172,40 @@ def bench(
         json_path.write_text(json.dumps(report.as_json(), indent=2) + "\n")
 
 
+@app.command()
+def faults(
+    chain: Annotated[list[str] | None, typer.Option(help="embedded and/or anvil; repeat for both.")] = None,
+    writes: Annotated[int, typer.Option(min=2, help="Keyed writes per chain.")] = 500,
+    kills: Annotated[int, typer.Option(min=0, help="SIGKILLs of the gateway per chain, at random moments.")] = 12,
+    clients: Annotated[int, typer.Option(min=1, help="Concurrent HTTP clients.")] = 16,
+    seed: Annotated[int, typer.Option(help="Seeds the kill moments.")] = 1,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
+) -> None:
+    """Writes while the gateway is SIGKILLed and restarted; then chain, index and answers are checked.
+    Exit 1 if anything acknowledged was lost or happened twice, or a 5xx or 4xx was seen."""
+    from gateway.faults import run_faults
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    reports = [
+        run_faults(name, writes, kills, clients, seed, log=lambda line: console.print(f"[dim]{line}[/dim]"))
+        for name in chain or ["embedded", "anvil"]
+    ]
+    table = Table(title="Writes under SIGKILL (every unanswered request retried with its key)")
+    for column in ("chain", "writes", "kills", "retries", "lost", "duplicates", "index", "5xx", "4xx", "abandoned"):
+        table.add_column(column, justify="right")
+    for r in reports:
+        figures = (r.writes, r.kills, r.retries, r.lost, r.duplicates, r.index_mismatches, r.five_xx)
+        abandoned = r.outbox.get("ABANDONED", 0)
+        table.add_row(r.chain, *(str(x) for x in figures), str(len(r.client_errors)), str(abandoned))
+    console.print(table)
+    for r in reports:
+        for error in r.client_errors[:5]:
+            console.print(f"[red]{r.chain}: {error}[/red]")
+    if json_path is not None:
+        json_path.write_text(json.dumps([r.as_json() for r in reports], indent=2) + "\n")
+    raise typer.Exit(0 if all(r.clean for r in reports) else 1)
+
+
 @app.command("gas-bench")
 def gas_bench() -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""

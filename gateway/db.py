@@ -50,6 +50,29 @@ class IdempotencyRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class OutboxRow(Base):
+    """A signed transaction, written down before the node sees it (gateway/outbox.py)."""
+
+    __tablename__ = "outbox"
+    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # PENDING, DONE, ABANDONED
+    caller: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    method_path: Mapped[str] = mapped_column(String(300))
+    request: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(String(30))
+    answer: Mapped[str] = mapped_column(Text)  # JSON: how the answer is built from the receipt
+    signer: Mapped[str] = mapped_column(String(42))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    to: Mapped[str] = mapped_column(String(42))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    gas: Mapped[int] = mapped_column(BigInteger)
+    gas_price: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class DocumentRow(Base):
     __tablename__ = "documents"
     hash: Mapped[str] = mapped_column(String(66), primary_key=True)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from gateway.runtime import Runtime
 from gateway.services.admin import Admin
+from gateway.services.answers import Answers
 from gateway.services.bills import Bills, Transfers
 from gateway.services.cash import Cash
 from gateway.services.documents import Documents
@@ -26,6 +27,7 @@ class ServiceSet:
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
+        runtime.answer = Answers(runtime).build  # one builder, for live writes and settled ones
         return cls(
             Participants(runtime), Cash(runtime), Bills(runtime), Transfers(runtime), Documents(runtime), Admin(runtime)
         )

@@ -2,25 +2,38 @@
 
 Pure ASGI: a request without a key passes straight through; a keyed one is read
 whole, compared with what that caller sent under the key before, and its answer
-kept (any non-5xx) for 48 hours. Requests under the same key wait for each other;
-requests under different keys do not.
+kept (any non-5xx) for 48 hours, encrypted (an onboarding answer holds a token).
+The answer is recorded before it is sent: a client that got it can always get it
+again. Requests under the same key wait for each other; under different keys, not.
+A key whose transaction is still in the outbox (the gateway crashed, or answered
+503 while the node held it) is settled first (gateway/recovery.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import weakref
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.db import IdempotencyRow
+from chain.errors import ChainError
+from gateway.db import IdempotencyRow, OutboxRow
+from gateway.outbox import DONE, PENDING, REQUEST, RequestRef
 from gateway.problems import problem_response
+from gateway.routes.common import run_write
 from gateway.runtime import Runtime
+from gateway.security import DocumentCipher
+
+if TYPE_CHECKING:
+    from gateway.recovery import Recovery
 
 HEADER = "idempotency-key"
 KEEP = timedelta(hours=48)  # API.md: at least 24 h
@@ -30,17 +43,53 @@ def _key_valid(key: str) -> bool:
     return 1 <= len(key) <= 255 and all(0x20 <= ord(c) < 0x7F for c in key)
 
 
+def _bound(caller: str, key: str) -> str:
+    return f"idempotency\n{caller}\n{key}"
+
+
+def store_answer(
+    s: Session, cipher: DocumentCipher, caller: str, key: str, request_hash: str, status: int, body: bytes
+) -> None:
+    """Record the answer to (caller, key), sealed, and close the key's outbox entries, in `s`."""
+    if s.get(IdempotencyRow, (caller, key)) is None:
+        sealed = base64.b64encode(cipher.seal(body, _bound(caller, key))).decode()
+        s.add(
+            IdempotencyRow(
+                caller=caller,
+                key=key,
+                request_hash=request_hash,
+                status_code=status,
+                body=sealed,
+                created_at=datetime.now(UTC).replace(tzinfo=None),
+            )
+        )
+    s.execute(
+        update(OutboxRow)
+        .where(OutboxRow.caller == caller, OutboxRow.key == key, OutboxRow.state == PENDING)
+        .values(state=DONE)
+    )
+
+
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+    def __init__(self, app: ASGIApp, runtime: Runtime, recovery: Recovery) -> None:
         self.app = app
         self.runtime = runtime
+        self.recovery = recovery
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = Headers(scope=scope).get(HEADER) if scope["type"] == "http" else None
         caller = scope.get("state", {}).get("caller")
-        if scope.get("method") != "POST" or key is None or caller is None:
+        if scope.get("method") != "POST" or caller is None:
             await self.app(scope, receive, send)
+            return
+        method_path = f"POST {scope['path']}"
+        if key is None:  # the outbox still writes down who sent what
+            token = REQUEST.set(RequestRef(caller.id, method_path))
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                REQUEST.reset(token)
             return
         if not _key_valid(key):
             await problem_response("VALIDATION_ERROR", "Idempotency-Key: 1-255 printable ASCII characters")(
@@ -50,12 +99,27 @@ class IdempotencyMiddleware:
         body = await _read_body(receive)
         fingerprint = hashlib.sha256(scope["path"].encode() + b"\n" + body).hexdigest()
         lock = self._locks.setdefault((caller.id, key), asyncio.Lock())
-        async with lock:  # a concurrent repeat waits for the first, then replays it
-            answer = self._recorded(caller.id, key, fingerprint)
-            if answer is not None:
-                await answer(scope, receive, send)
-                return
-            await self._run_and_record(scope, body, receive, send, caller.id, key, fingerprint)
+        token = REQUEST.set(RequestRef(caller.id, method_path, key, fingerprint, body.decode(errors="replace")))
+        try:
+            async with lock:  # a concurrent repeat waits for the first, then replays it
+                answer = await self._answer_so_far(caller.id, key, fingerprint)
+                if answer is not None:
+                    await answer(scope, receive, send)
+                    return
+                await self._run_and_record(scope, body, receive, send, caller.id, key, fingerprint)
+        finally:
+            REQUEST.reset(token)
+
+    async def _answer_so_far(self, caller: str, key: str, fingerprint: str) -> Response | None:
+        """The recorded answer; a transaction of this key still in the outbox is settled first."""
+        answer = self._recorded(caller, key, fingerprint)
+        if answer is None and self.runtime.outbox.pending(caller, key):
+            try:
+                await run_write(self.recovery.settle_key, caller, key)
+            except (ChainError, OSError) as exc:
+                return problem_response("CHAIN_UNAVAILABLE", f"an earlier request under this key is unsettled: {exc}")
+            answer = self._recorded(caller, key, fingerprint)
+        return answer
 
     def _recorded(self, caller: str, key: str, fingerprint: str) -> Response | None:
         with self.runtime.db.session() as s:
@@ -67,14 +131,16 @@ class IdempotencyMiddleware:
         if row.request_hash != fingerprint:
             return problem_response("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was sent with another request")
         media = "application/problem+json" if row.status_code >= 400 else "application/json"
-        replay = Response(row.body, status_code=row.status_code, media_type=media)
+        body = self.runtime.cipher.open(base64.b64decode(row.body), _bound(caller, key))
+        replay = Response(body, status_code=row.status_code, media_type=media)
         replay.headers["Idempotent-Replayed"] = "true"
         return replay
 
     async def _run_and_record(
         self, scope: Scope, body: bytes, receive: Receive, send: Send, caller: str, key: str, fingerprint: str
     ) -> None:
-        status, chunks, body_read = 500, [], False
+        """Run the request; record its answer (any non-5xx), then send it."""
+        body_read, messages = False, []
 
         async def replay_body() -> Message:  # the body read above, once; then the client's own messages
             nonlocal body_read
@@ -83,27 +149,17 @@ class IdempotencyMiddleware:
             body_read = True
             return {"type": "http.request", "body": body, "more_body": False}
 
-        async def recording(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
+        async def holding(message: Message) -> None:
+            messages.append(message)
 
-        await self.app(scope, replay_body, recording)
-        if status < 500:
+        await self.app(scope, replay_body, holding)
+        start = next(m for m in messages if m["type"] == "http.response.start")
+        if start["status"] < 500:
+            answer = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
             with self.runtime.db.session() as s:
-                s.add(
-                    IdempotencyRow(
-                        caller=caller,
-                        key=key,
-                        request_hash=fingerprint,
-                        status_code=status,
-                        body=b"".join(chunks).decode(),
-                        created_at=datetime.now(UTC).replace(tzinfo=None),
-                    )
-                )
+                store_answer(s, self.runtime.cipher, caller, key, fingerprint, start["status"], answer)
+        for message in messages:
+            await send(message)
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
@@ -12,9 +14,11 @@ from chain.backends.embedded import EmbeddedBackend
 from chain.backends.factory import open_backend
 from chain.deploy import System, load_or_deploy
 from chain.keys import Keystore
+from chain.tx import TxResult
 from gateway.db import Database
 from gateway.follower import BlockFollower
 from gateway.indexer import Indexer
+from gateway.outbox import Answer, Outbox
 from gateway.security import DocumentCipher, hash_token, operator_token
 from gateway.settings import Settings
 
@@ -34,6 +38,9 @@ class Runtime:
     operator_token_hash: str
     operator_token_path: Path | None
     follower: BlockFollower
+    outbox: Outbox
+    #: builds a write's answer from its receipt (gateway/services/answers.py, installed by the services)
+    answer: Callable[[Answer, TxResult], dict[str, Any]] = field(default=lambda answer, _: {})
 
     def close(self) -> None:
         self.backend.close()
@@ -56,6 +63,8 @@ def open_runtime(settings: Settings) -> Runtime:
     indexer.catch_up()
     follower = BlockFollower(backend, indexer)
     system.tx.waiter = follower
+    outbox = Outbox(db)
+    system.tx.journal = outbox  # every transaction written down before it is sent
     token, token_path = operator_token(data_dir, settings.operator_token)
     return Runtime(
         settings=settings,
@@ -69,4 +78,5 @@ def open_runtime(settings: Settings) -> Runtime:
         operator_token_hash=hash_token(token),
         operator_token_path=token_path,
         follower=follower,
+        outbox=outbox,
     )

@@ -39,7 +39,8 @@ def operator_token(data_dir: Path, configured: str | None) -> tuple[str, Path | 
 
 
 class DocumentCipher:
-    """AES-256-GCM with a key kept (mode 0600) in the data dir; the document hash is bound as AAD."""
+    """AES-256-GCM with a key kept (mode 0600) in the data dir, for documents and recorded answers;
+    what the blob belongs to (a document's hash, a caller's key) is bound as AAD."""
 
     def __init__(self, data_dir: Path) -> None:
         path = data_dir / "documents.key"
@@ -47,9 +48,9 @@ class DocumentCipher:
             write_private(path, AESGCM.generate_key(bit_length=256).hex())
         self._aead = AESGCM(bytes.fromhex(path.read_text(encoding="utf-8").strip()))
 
-    def seal(self, data: bytes, document_hash: str) -> bytes:
+    def seal(self, data: bytes, bound: str) -> bytes:
         nonce = os.urandom(12)
-        return nonce + self._aead.encrypt(nonce, data, document_hash.encode())
+        return nonce + self._aead.encrypt(nonce, data, bound.encode())
 
-    def open(self, blob: bytes, document_hash: str) -> bytes:
-        return self._aead.decrypt(blob[:12], blob[12:], document_hash.encode())
+    def open(self, blob: bytes, bound: str) -> bytes:
+        return self._aead.decrypt(blob[:12], blob[12:], bound.encode())

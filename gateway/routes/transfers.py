@@ -36,16 +36,16 @@ def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) 
 @writes
 def sign(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
     """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
-    return svc.transfers.act(caller, transfer_id, "sign", svc.bills)
+    return svc.transfers.act(caller, transfer_id, "sign")
 
 
 @router.post("/{transfer_id}/reject", responses=WRITE, response_model=TransferTx)
 @writes
 def reject(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
-    return svc.transfers.act(caller, transfer_id, "reject_transfer", svc.bills)
+    return svc.transfers.act(caller, transfer_id, "reject_transfer")
 
 
 @router.post("/{transfer_id}/revoke", responses=WRITE, response_model=TransferTx)
 @writes
 def revoke(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> dict[str, Any]:
-    return svc.transfers.act(caller, transfer_id, "revoke", svc.bills)
+    return svc.transfers.act(caller, transfer_id, "revoke")

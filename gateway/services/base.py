@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from chain.errors import ChainError
 from chain.tx import TxResult
 from gateway.db import ParticipantRow
 from gateway.metrics import record_tx
+from gateway.outbox import DONE, REQUEST, WRITE, Answer
 from gateway.problems import Problem
 from gateway.runtime import Runtime
 from gateway.services.caller import Caller, Signer
@@ -53,15 +54,23 @@ class Service:
         return self.rt.follower.blocking(fn)
 
     # --- the write path: submit, await the receipt, index, then answer (read-your-writes)
-    def write(self, operation: str, send: Callable[[], T]) -> T:
+    def write(self, operation: str, send: Callable[[], Any], answer: Answer) -> dict[str, Any]:
         """`send` submits one transaction and waits for it (in a write route, without holding a
-        thread: see gateway/follower.py); the answer is built only once its block is indexed."""
+        thread: see gateway/follower.py); once its block is indexed, `answer` is built from the
+        receipt (gateway/services/answers.py), the way a write settled after a crash is answered."""
+        token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
             out = send()
         except ChainError as error:
             raise Problem.from_chain(error) from None
+        finally:
+            WRITE.reset(token)
         result = out[1] if isinstance(out, tuple) else out
         assert isinstance(result, TxResult)
         record_tx(operation, result.gas_used)
         self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
-        return out
+        reply = self.rt.answer(answer, result)
+        request = REQUEST.get()
+        if request is None or request.key is None:  # a keyed answer is settled with its record
+            self.rt.outbox.mark(result.hash, DONE)
+        return reply

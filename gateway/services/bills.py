@@ -12,6 +12,7 @@ from chain.model import BillKind, day_number
 from chain.tx import TxResult
 from gateway.db import BillRow, HistoryRow, RangeRow, TransferRow, ViewerRow
 from gateway.money import format_amount, parse_amount, parse_rate
+from gateway.outbox import Answer
 from gateway.problems import Problem
 from gateway.schemas import BillIssue, Discount, Dishonor, Endorse, Pledge, Recourse
 from gateway.services import views
@@ -124,15 +125,6 @@ class Bills(Service):
         self.require_role(caller, *ROLES[operation])
         return bill
 
-    def answer(self, bill_id: int, result: TxResult, transfer_id: int | None = None) -> dict[str, Any]:
-        answer: dict[str, Any] = {"bill": self.view(bill_id), "tx": views.tx(result)}
-        if transfer_id is not None:
-            with self.rt.db.session() as s:
-                row = s.get(TransferRow, transfer_id)
-            assert row is not None
-            answer = {"transfer": views.transfer(row), **answer}
-        return answer
-
     def issue(self, caller: Caller, body: BillIssue) -> dict[str, Any]:
         self.require_role(caller, *ROLES["issue"])
         acceptor = self.counterparty(body.acceptor, "acceptor")
@@ -141,7 +133,7 @@ class Bills(Service):
         if not 0 < amount <= MAX_BILL_FEN:
             raise Problem("VALIDATION_ERROR", "amount: more than 0 and at most 1,000,000,000.00")
         signer = self.signer(caller)
-        bill_id, result = self.write(
+        return self.write(
             "issue",
             lambda: self.rt.system.bills.issue(
                 signer.account,
@@ -153,15 +145,15 @@ class Bills(Service):
                 transferable=body.transferable,
                 document_hash=_doc(body.document_hash),
             ),
+            Answer("bill"),
         )
-        return self.answer(bill_id, result)
 
     def step(self, caller: Caller, bill_id: int, operation: str) -> dict[str, Any]:
         """accept, reject, receive, cancel: the contract knows who may and when."""
         self._act(caller, bill_id, operation)
         signer = self.signer(caller)
         send = getattr(self.rt.system.bills, operation)
-        return self.answer(bill_id, self.write(operation, lambda: send(signer.account, bill_id)))
+        return self.write(operation, lambda: send(signer.account, bill_id), Answer("bill", {"bill_id": bill_id}))
 
     def _pick(
         self,
@@ -221,16 +213,14 @@ class Bills(Service):
                 )
             return bills.pledge(account, bill_id, rng.start, amount, bank.address)
 
-        transfer_id, result = self.write(operation, send)
-        return self.answer(bill_id, result, transfer_id)
+        return self.write(operation, send, Answer("bill", {"bill_id": bill_id, "transfer": True}))
 
     def release(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "release")
         rng = self._pick(bill, range_start, lambda r: r.pledgee == caller.id, lambda r: r.state == "PLEDGED")
         account = self.signer(caller).account
-        return self.answer(
-            bill_id, self.write("release", lambda: self.rt.system.bills.release(account, bill_id, rng.start))
-        )
+        send = lambda: self.rt.system.bills.release(account, bill_id, rng.start)  # noqa: E731
+        return self.write("release", send, Answer("bill", {"bill_id": bill_id}))
 
     def present(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
         """Without a range, every range the caller may present (the contract picks them)."""
@@ -241,9 +231,8 @@ class Bills(Service):
         if not any(caller.id in (r.holder, r.pledgee) for r in ranges):
             raise Problem("NOT_PARTY", f"you neither hold nor have a pledge on a range of bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
-        return self.answer(
-            bill_id, self.write("present", lambda: self.rt.system.bills.present(account, bill_id, start))
-        )
+        send = lambda: self.rt.system.bills.present(account, bill_id, start)  # noqa: E731
+        return self.write("present", send, Answer("bill", {"bill_id": bill_id}))
 
     def _named(self, bill: BillRow, range_start: int | None) -> int | None:
         if range_start is not None and not any(r.start == range_start for r in self.ranges(bill.id)):
@@ -255,7 +244,8 @@ class Bills(Service):
         if caller.id != bill.acceptor:
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
-        return self.answer(bill_id, self.write("pay", lambda: self.rt.system.bills.pay(account, bill_id, start)))
+        send = lambda: self.rt.system.bills.pay(account, bill_id, start)  # noqa: E731
+        return self.write("pay", send, Answer("bill", {"bill_id": bill_id}))
 
     def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "dishonor")
@@ -263,7 +253,7 @@ class Bills(Service):
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
         start, account = self._named(bill, body.range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.dishonor(account, bill_id, body.reason, start)  # noqa: E731
-        return self.answer(bill_id, self.write("dishonor", send))
+        return self.write("dishonor", send, Answer("bill", {"bill_id": bill_id}))
 
     def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "recourse")
@@ -274,18 +264,15 @@ class Bills(Service):
             lambda r: r.state in ("DISHONORED", "PRESENTED") and not r.frozen,
         )
         against, account = self.counterparty(body.against, "against"), self.signer(caller).account
-        transfer_id, result = self.write(
-            "recourse", lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)
-        )
-        return self.answer(bill_id, result, transfer_id)
+        send = lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)  # noqa: E731
+        return self.write("recourse", send, Answer("bill", {"bill_id": bill_id, "transfer": True}))
 
     def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> dict[str, Any]:
         bill = self._act(caller, bill_id, "freeze" if frozen else "unfreeze")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
-        return self.answer(
-            bill_id, self.write("freeze" if frozen else "unfreeze", lambda: send(account, bill_id, start))
-        )
+        operation = "freeze" if frozen else "unfreeze"
+        return self.write(operation, lambda: send(account, bill_id, start), Answer("bill", {"bill_id": bill_id}))
 
 
 class Transfers(Service):
@@ -323,7 +310,7 @@ class Transfers(Service):
             rows = list(s.scalars(query.order_by(TransferRow.id).limit(limit + 1)))
         return views.page([views.transfer(r) for r in rows], limit, lambda item: item["id"])
 
-    def act(self, caller: Caller, transfer_id: int, operation: str, bills: Bills) -> dict[str, Any]:
+    def act(self, caller: Caller, transfer_id: int, operation: str) -> dict[str, Any]:
         """sign, reject_transfer, revoke: the contract checks party and state."""
         row = self.load(caller, transfer_id)
         self.require_role(caller, *ROLES[operation])
@@ -334,5 +321,5 @@ class Transfers(Service):
             )
         account = self.signer(caller).account
         send = getattr(self.rt.system.bills, operation)
-        result = self.write(operation, lambda: send(account, transfer_id))
-        return bills.answer(row.bill_id, result, transfer_id)
+        answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": transfer_id})
+        return self.write(operation, lambda: send(account, transfer_id), answer)

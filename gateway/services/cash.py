@@ -6,9 +6,9 @@ from typing import Any
 
 from gateway.db import BalanceRow
 from gateway.money import format_amount, parse_amount
+from gateway.outbox import Answer
 from gateway.problems import Problem
 from gateway.schemas import CashMove
-from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -27,12 +27,10 @@ class Cash(Service):
             raise Problem("VALIDATION_ERROR", "amount: must be greater than 0")
         signer = self.signer(caller)
         cash = self.rt.system.cash
+        answer = Answer("cash", {"to": to.id, "amount": amount, "balance_of": to.id if mint else caller.id})
         if mint:
-            result = self.write("mint", lambda: cash.mint(signer.account, to.address, amount))
-        else:
-            result = self.write("transfer_cash", lambda: cash.transfer(signer.account, to.address, amount))
-        balance = self.balance(to.id if mint else caller.id)
-        return {"to": to.id, "amount": format_amount(amount), "balance": format_amount(balance), "tx": views.tx(result)}
+            return self.write("mint", lambda: cash.mint(signer.account, to.address, amount), answer)
+        return self.write("transfer_cash", lambda: cash.transfer(signer.account, to.address, amount), answer)
 
     def mint(self, caller: Caller, body: CashMove) -> dict[str, Any]:
         return self._move(caller, body, mint=True)

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from chain.model import Role
 from gateway.db import ParticipantRow
+from gateway.outbox import Answer
 from gateway.problems import Problem
 from gateway.runtime import Runtime
 from gateway.schemas import ParticipantCreate
-from gateway.security import hash_token, new_token
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
@@ -47,24 +47,19 @@ class Participants(Service):
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
         account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
         self.blocking(lambda: self.rt.backend.fund(account.address))
-        code, _ = self.write(
-            "register", lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])
+        answer = Answer(
+            "onboard",
+            {
+                "id": participant_id,
+                "seq": seq,
+                "name": body.name,
+                "role": body.role,
+                "credit_code": body.credit_code,
+                "address": account.address,
+            },
         )
-        token = new_token()
-        row = ParticipantRow(
-            id=participant_id,
-            seq=seq,
-            name=body.name,
-            role=body.role,
-            member_code=f"{code:012d}",
-            address=account.address,
-            status="ACTIVE",
-            credit_code=body.credit_code,
-            token_hash=hash_token(token),
-        )
-        with self.rt.db.session() as s:
-            s.add(row)
-        return {**views.participant(row), "api_token": token}
+        register = lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])  # noqa: E731
+        return self.write("register", register, answer)
 
     def _free_id(self, prefix: str, n: int) -> str:
         while self.participant(f"{prefix}-{n}") is not None:
@@ -99,7 +94,5 @@ class Participants(Service):
         signer = self.signer(caller)
         registry = self.rt.system.registry
         action = registry.freeze if frozen else registry.unfreeze
-        self.write(
-            "freeze_participant" if frozen else "unfreeze_participant", lambda: action(signer.account, row.address)
-        )
-        return self.get(participant_id)
+        operation = "freeze_participant" if frozen else "unfreeze_participant"
+        return self.write(operation, lambda: action(signer.account, row.address), Answer("participant", {"id": row.id}))

@@ -1,0 +1,161 @@
+"""Settling the outbox with the chain: a write interrupted by a crash happens once or not at all.
+
+On start, before serving, every PENDING outbox entry (gateway/outbox.py) is settled
+in send order: mined → answered; in the node's pool → waited for; unknown to the node
+→ sent again, the same signed bytes, unless its nonce went to another transaction
+(then it never happened: ABANDONED, and a retry runs the request afresh). The answer
+is built by the services' own builder (gateway/services/answers.py), rendered as the
+route renders it, and recorded under the request's Idempotency-Key, so the client's
+retry gets that one result. A retry that finds its key still PENDING (the gateway
+answered 503 while the node held the transaction) settles it the same way first.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, cast
+
+from eth_account.signers.local import LocalAccount
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter
+from web3.types import Nonce, TxParams, TxReceipt, Wei
+
+from chain.backends.base import SendRefused
+from chain.errors import ChainError, ChainUnavailable
+from chain.tx import EncodedCall, Submitted, TxResult
+from gateway.db import OutboxRow
+from gateway.idempotency import store_answer
+from gateway.outbox import ABANDONED, DONE, Answer
+from gateway.problems import Problem, problem_response
+from gateway.runtime import Runtime
+
+log = logging.getLogger("billchain.recovery")
+
+#: (method and path, answer) -> (status, JSON body), as the route would have answered
+Render = Callable[[str, dict[str, Any]], tuple[int, bytes]]
+
+
+def route_renderer(routers: list[APIRouter]) -> Render:
+    """Renders an answer with the status and response model of the route that `method_path` names."""
+
+    def render(method_path: str, answer: dict[str, Any]) -> tuple[int, bytes]:
+        method, path = method_path.split(" ", 1)
+        for route in (route for router in routers for route in router.routes):
+            if isinstance(route, APIRoute) and method in (route.methods or ()) and route.path_regex.fullmatch(path):
+                model = TypeAdapter(route.response_model)
+                content = model.dump_python(model.validate_python(answer), mode="json")
+                return route.status_code or 200, bytes(JSONResponse(content).body)
+        raise LookupError(f"no route answers {method_path}")
+
+    return render
+
+
+class Recovery:
+    def __init__(self, runtime: Runtime, render: Render) -> None:
+        self.rt = runtime
+        self.render = render
+
+    def reconcile(self) -> dict[str, int]:
+        """Settle every PENDING entry, in send order. A chain that does not answer leaves them
+        PENDING (settled by the next start, or by a retry of their key)."""
+        pending = self.rt.outbox.pending()
+        counts = {"pending": len(pending), "done": 0, "abandoned": 0, "unsettled": 0}
+        for row in pending:
+            try:
+                counts["done" if self.settle(row) else "abandoned"] += 1
+            except (ChainError, OSError) as exc:
+                counts["unsettled"] += 1
+                log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
+        if pending:
+            log.info("outbox reconciled: %s", counts)
+        return counts
+
+    def settle_key(self, caller: str, key: str) -> None:
+        for row in self.rt.outbox.pending(caller, key):
+            self.settle(row)
+
+    def settle(self, row: OutboxRow) -> bool:
+        """Wait for the entry's transaction (sent again if the node lost it), then answer and record
+        it; False if it never happened."""
+        backend, transactor = self.rt.backend, self.rt.system.tx
+        tx = self._submitted(row)
+        lost = backend.receipt(tx.hash) is None and not backend.transaction_known(tx.hash)
+        if lost and not self._send_again(tx):
+            self.rt.outbox.mark(row.tx_hash, ABANDONED)
+            log.info("outbox: %s never happened (its nonce went to another transaction)", row.tx_hash)
+            return False
+        tx, receipt = transactor.waiter.receipt(tx, transactor.recover)
+        backend.nonces.mined(tx.signer.address, tx.nonce)
+        status, body = self._outcome(row, tx, receipt)
+        with self.rt.db.session() as s:
+            settled = s.get(OutboxRow, tx.hex)  # this entry, or the one it was submitted anew as
+            if settled is not None:
+                settled.state = DONE
+            if row.key is not None and row.caller is not None and row.request_hash is not None:
+                store_answer(s, self.rt.cipher, row.caller, row.key, row.request_hash, status, body)
+        return True
+
+    def _submitted(self, row: OutboxRow) -> Submitted:
+        params = cast(
+            TxParams,
+            {
+                "from": row.signer,
+                "to": row.to,
+                "data": row.data,
+                "gas": row.gas,
+                "gasPrice": Wei(row.gas_price),
+                "nonce": Nonce(row.nonce),
+                "chainId": self.rt.backend.chain_id,
+                "value": Wei(0),
+            },
+        )
+        call = EncodedCall(row.to, row.data)
+        return Submitted(bytes.fromhex(row.tx_hash[2:]), self._account(row), row.raw, call, params, time.monotonic())
+
+    def _account(self, row: OutboxRow) -> LocalAccount:
+        if row.signer == self.rt.operator.address:
+            return self.rt.operator
+        account = self.rt.keystore.load(row.caller or "")
+        if account.address != row.signer:
+            raise ChainUnavailable(f"outbox entry {row.tx_hash}: its signer's key is not in the keystore")
+        return account
+
+    def _send_again(self, tx: Submitted) -> bool:
+        """The node lost it (a restart) or never got it (a crash before the send): the same bytes
+        again, unless another transaction holds its nonce."""
+        backend = self.rt.backend
+        mined_count = int(backend.w3.eth.get_transaction_count(tx.signer.address, "latest"))
+        if mined_count > tx.nonce:
+            return backend.receipt(tx.hash) is not None  # mined just now, or its nonce went elsewhere
+        try:
+            backend.send_raw(tx.raw)
+        except SendRefused as refused:
+            if refused.reason == "nonce":
+                return backend.receipt(tx.hash) is not None
+            if refused.reason != "known":
+                raise ChainUnavailable(f"the node refused a transaction sent again: {refused}") from None
+        except backend.revert_errors:  # the embedded chain ran it at once: reverted, nothing happened
+            return False
+        backend.nonces.sent(tx.signer.address, tx.nonce, tx.raw)
+        return True
+
+    def _outcome(self, row: OutboxRow, tx: Submitted, receipt: TxReceipt) -> tuple[int, bytes]:
+        if int(receipt["status"]) != 1:
+            error = self.rt.system.tx.failure(tx, receipt)
+            problem = (
+                Problem.from_chain(error)
+                if isinstance(error, ChainError)
+                else Problem("CHAIN_UNAVAILABLE", f"transaction {tx.hex} reverted")
+            )
+            response = problem_response(problem.code, problem.detail)
+            return response.status_code, bytes(response.body)
+        result = TxResult(tx.hex, int(receipt["blockNumber"]), int(receipt["gasUsed"]), receipt)
+        self.rt.indexer.catch_up(result.block_number)
+        answer = Answer.loads(row.answer)
+        if answer.kind == "none" or not row.method_path:
+            return 200, b"{}"
+        return self.render(row.method_path, self.rt.answer(answer, result))

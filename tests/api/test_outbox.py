@@ -1,0 +1,125 @@
+"""The outbox: a write cut off between signing and answering happens once or not at all, and the
+client's retry with the same Idempotency-Key gets that one result (gateway/outbox.py, recovery.py).
+
+The cut is made at the node's door: `send_raw` fails before the node sees the transaction
+(a crash after the outbox write) or after it took it (a crash, or a timeout, before the answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from gateway.app import create_app
+from gateway.db import BillRow, IdempotencyRow, OutboxRow
+from gateway.runtime import Runtime, open_runtime
+from gateway.settings import Settings
+from tests.api.conftest import OPERATOR_TOKEN, Api, problem
+
+
+def _cut(runtime: Runtime, after_node: bool) -> Callable[[], None]:
+    """The next send fails: before the node sees it, or after it took it. Returns the undo."""
+    backend = runtime.backend
+    real = backend.send_raw
+
+    def failing(raw: bytes) -> None:
+        backend.send_raw = real  # type: ignore[method-assign]
+        if after_node:
+            real(raw)
+        raise ConnectionResetError("the gateway went away here")
+
+    backend.send_raw = failing  # type: ignore[method-assign]
+    return lambda: setattr(backend, "send_raw", real)
+
+
+def _bills(runtime: Runtime) -> int:
+    with runtime.db.session() as s:
+        return len(list(s.scalars(select(BillRow.id))))
+
+
+def _outbox(runtime: Runtime, state: str) -> list[OutboxRow]:
+    with runtime.db.session() as s:
+        return list(s.scalars(select(OutboxRow).where(OutboxRow.state == state)))
+
+
+def _issue_body(api: Api, cast: dict[str, str]) -> dict[str, Any]:
+    return {
+        "kind": "BANK_ACCEPTANCE",
+        "acceptor": cast["bank"],
+        "payee": cast["t1"],
+        "amount": "500.00",
+        "maturity_date": api.maturity(60),
+    }
+
+
+@pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
+def test_a_retry_after_a_failed_send_gets_the_one_result(api: Api, cast: dict[str, str], after_node: bool) -> None:
+    body = _issue_body(api, cast)
+    key = {"Idempotency-Key": f"outbox-{after_node}"}
+    bills = _bills(api.runtime)
+    _cut(api.runtime, after_node)
+    problem(api.post("/v1/bills", cast["core"], body, headers=key), 503, "CHAIN_UNAVAILABLE")
+    assert len([r for r in _outbox(api.runtime, "PENDING") if r.key == key["Idempotency-Key"]]) == 1
+
+    retry = api.post("/v1/bills", cast["core"], body, headers=key)
+    first = api.ok(retry, 201)
+    assert _bills(api.runtime) == bills + 1  # once: sent again, or found mined, never sent anew
+    assert first["bill"]["amount"] == "500.00" and first["bill"]["status"] == "ISSUED"
+    again = api.post("/v1/bills", cast["core"], body, headers=key)
+    assert again.json() == first and again.headers["Idempotent-Replayed"] == "true"
+    assert not [r for r in _outbox(api.runtime, "PENDING") if r.key == key["Idempotency-Key"]]
+
+
+def test_a_refused_transaction_leaves_nothing_in_the_outbox(api: Api, cast: dict[str, str]) -> None:
+    key = {"Idempotency-Key": "outbox-refused"}
+    bill_id = api.issue(cast["core"], cast["bank"], cast["t1"])
+    problem(api.post(f"/v1/bills/{bill_id}/receive", cast["t1"], headers=key), 409, "INVALID_STATE")
+    with api.runtime.db.session() as s:
+        assert s.scalar(select(OutboxRow).where(OutboxRow.key == "outbox-refused")) is None
+        assert s.get(IdempotencyRow, (cast["t1"], "outbox-refused")) is not None
+
+
+def test_recorded_answers_are_sealed(api: Api, cast: dict[str, str]) -> None:
+    """An onboarding answer holds an API token: it is kept encrypted, and replayed whole."""
+    key = {"Idempotency-Key": "onboard-sealed"}
+    payload = {"id": "sealed-corp", "name": "Sealed", "role": "ENTERPRISE"}
+    first = api.ok(api.post("/v1/participants", "operator", payload, headers=key), 201)
+    with api.runtime.db.session() as s:
+        row = s.get(IdempotencyRow, ("operator", "onboard-sealed"))
+    assert row is not None and first["api_token"] not in row.body and "sealed-corp" not in row.body
+    assert api.post("/v1/participants", "operator", payload, headers=key).json() == first
+
+
+@contextmanager
+def _gateway(data_dir: Path) -> Iterator[tuple[Api, Runtime]]:
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
+    try:
+        with TestClient(create_app(runtime)) as client:
+            yield Api(client, runtime), runtime
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
+def test_a_restart_settles_the_outbox_before_serving(tmp_path: Path, after_node: bool) -> None:
+    with _gateway(tmp_path) as (api, runtime):
+        bank, corp, supplier = api.onboard("BANK"), api.onboard("ENTERPRISE"), api.onboard("ENTERPRISE")
+        body = _issue_body(api, {"bank": bank, "t1": supplier})
+        key = {"Idempotency-Key": "crash-1"}
+        _cut(runtime, after_node)
+        problem(api.post("/v1/bills", corp, body, headers=key), 503, "CHAIN_UNAVAILABLE")
+        assert _bills(runtime) == 0
+        tokens = api.tokens
+    with _gateway(tmp_path) as (api, runtime):  # started again: the outbox is settled first
+        api.tokens = tokens
+        assert _bills(runtime) == 1 and not _outbox(runtime, "PENDING")
+        retry = api.post("/v1/bills", corp, body, headers=key)
+        assert api.ok(retry, 201)["bill"]["payee"] == supplier
+        assert retry.headers["Idempotent-Replayed"] == "true"  # answered by the settlement, sent nothing
+        assert _bills(runtime) == 1
