@@ -54,12 +54,15 @@ class BlockFollower:
         poll: float = 0.05,
         stuck_after: float = 15.0,
         timeout: float = 300.0,
+        unreachable_after: float = 2.0,
     ) -> None:
         self.backend = backend
         self.indexer = indexer
         self.poll = poll
         self.stuck_after = stuck_after
         self.timeout = timeout
+        self.unreachable_after = unreachable_after
+        self._down_since: float | None = None
         self._polling = PollingWaiter(backend, timeout=timeout, stuck_after=stuck_after)
         self._waiting: dict[bytes, _Waiting] = {}
         self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
@@ -109,14 +112,16 @@ class BlockFollower:
         while True:
             try:
                 await self._step()
+                self._down_since = None
                 if time.monotonic() - last_check >= 1.0:
                     last_check = time.monotonic()
                     await self._check_stuck()
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the node is away, say: keep following, writers time out
+            except Exception as exc:  # the node is away, say: keep following
                 log.warning("block follower: %s", exc)
-                await asyncio.sleep(1.0)
+                self._node_away()
+                await asyncio.sleep(0.5)
             await asyncio.sleep(self.poll)
 
     async def _step(self) -> None:
@@ -130,6 +135,17 @@ class BlockFollower:
             self._recent[tx_hash] = receipt
         while len(self._recent) > RECENT:
             self._recent.popitem(last=False)
+
+    def _node_away(self) -> None:
+        """Writers waiting on a node that has not answered for `unreachable_after` s are answered
+        503 now, not at their timeout; their transactions stay in the outbox, settled on a retry."""
+        now = time.monotonic()
+        self._down_since = self._down_since or now
+        if now - self._down_since < self.unreachable_after:
+            return
+        for waiting in self._waiting.values():
+            if not waiting.future.done():
+                waiting.future.set_exception(ChainUnavailable("the chain does not answer"))
 
     def _answer(self, tx_hash: bytes, receipt: TxReceipt) -> None:
         waiting = self._waiting.get(tx_hash)

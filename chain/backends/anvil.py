@@ -33,12 +33,13 @@ class AnvilBackend(RpcBackend):
         block_time: float | None = None,
         gas_price: int | None = None,
         startup_timeout: float = 20.0,
+        port: int | None = None,
     ) -> None:
         if not ANVIL_BIN.exists():
             raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
         data_dir.mkdir(parents=True, exist_ok=True)
         self.state_file = data_dir / "anvil-state.json"
-        port = free_port()
+        port = port or free_port()  # a given port: the same node again, for whoever knows its URL
         cmd = [
             str(ANVIL_BIN),
             "--host",

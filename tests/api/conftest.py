@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,17 @@ class Api:
             self.ok(self.post(f"/v1/bills/{bill_id}/accept", acceptor))
         self.ok(self.post(f"/v1/bills/{bill_id}/receive", payee))
         return bill_id
+
+
+@contextmanager
+def gateway_on(data_dir: Path) -> Iterator[tuple[Api, Runtime]]:
+    """A gateway on `data_dir`, served until the block exits; again on the same dir = a restart."""
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
+    try:
+        with TestClient(create_app(runtime)) as client:
+            yield Api(client, runtime), runtime
+    finally:
+        runtime.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from gateway.db import BalanceRow, BillRow, HistoryRow, RangeRow, TransferRow
-from tests.api.conftest import Api, problem
+from gateway.db import BalanceRow, BillRow, Database, HistoryRow, RangeRow, TransferRow
+from tests.api.conftest import Api, gateway_on, problem
 
 
 def test_a_repeat_returns_the_first_answer_and_sends_nothing(api: Api, cast: dict[str, str]) -> None:
@@ -78,3 +79,24 @@ def test_the_index_rebuilds_from_the_chain(api: Api, cast: dict[str, str]) -> No
     assert before["bills"] and before["history"]
     api.runtime.indexer.rebuild()
     assert _index(api) == before
+
+
+def test_a_deleted_index_is_rebuilt_on_start_equal_to_the_old(tmp_path: Path) -> None:
+    with gateway_on(tmp_path) as (api, runtime):
+        bank, core, supplier = api.onboard("BANK"), api.onboard("ENTERPRISE"), api.onboard("ENTERPRISE")
+        bill = api.circulating(core, bank, supplier, amount="300.00", days=30)
+        api.ok(api.post(f"/v1/bills/{bill}/endorse", supplier, {"to": core, "amount": "100.00"}), 201)
+        api.mint(bank, core, "12.34")
+        tokens, before = api.tokens, _index(api)
+        database = runtime.settings.database
+    Database(database).drop_index()  # the read models deleted; participants and keys stay
+    assert not _rows(database, BillRow)
+    with gateway_on(tmp_path) as (api, _):
+        api.tokens = tokens
+        assert _index(api) == before
+        assert api.bill(bill, core)["amount"] == "300.00"
+
+
+def _rows(url: str, table: Any) -> list[Any]:
+    with Database(url).session() as s:
+        return list(s.scalars(select(table)))

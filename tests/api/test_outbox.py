@@ -7,20 +7,16 @@ The cut is made at the node's door: `send_raw` fails before the node sees the tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from gateway.app import create_app
 from gateway.db import BillRow, IdempotencyRow, OutboxRow
-from gateway.runtime import Runtime, open_runtime
-from gateway.settings import Settings
-from tests.api.conftest import OPERATOR_TOKEN, Api, problem
+from gateway.runtime import Runtime
+from tests.api.conftest import Api, gateway_on, problem
 
 
 def _cut(runtime: Runtime, after_node: bool) -> Callable[[], None]:
@@ -96,19 +92,9 @@ def test_recorded_answers_are_sealed(api: Api, cast: dict[str, str]) -> None:
     assert api.post("/v1/participants", "operator", payload, headers=key).json() == first
 
 
-@contextmanager
-def _gateway(data_dir: Path) -> Iterator[tuple[Api, Runtime]]:
-    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
-    try:
-        with TestClient(create_app(runtime)) as client:
-            yield Api(client, runtime), runtime
-    finally:
-        runtime.close()
-
-
 @pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
 def test_a_restart_settles_the_outbox_before_serving(tmp_path: Path, after_node: bool) -> None:
-    with _gateway(tmp_path) as (api, runtime):
+    with gateway_on(tmp_path) as (api, runtime):
         bank, corp, supplier = api.onboard("BANK"), api.onboard("ENTERPRISE"), api.onboard("ENTERPRISE")
         body = _issue_body(api, {"bank": bank, "t1": supplier})
         key = {"Idempotency-Key": "crash-1"}
@@ -116,7 +102,7 @@ def test_a_restart_settles_the_outbox_before_serving(tmp_path: Path, after_node:
         problem(api.post("/v1/bills", corp, body, headers=key), 503, "CHAIN_UNAVAILABLE")
         assert _bills(runtime) == 0
         tokens = api.tokens
-    with _gateway(tmp_path) as (api, runtime):  # started again: the outbox is settled first
+    with gateway_on(tmp_path) as (api, runtime):  # started again: the outbox is settled first
         api.tokens = tokens
         assert _bills(runtime) == 1 and not _outbox(runtime, "PENDING")
         retry = api.post("/v1/bills", corp, body, headers=key)
