@@ -14,10 +14,12 @@ from gateway import problems
 from gateway.auth import AuthMiddleware
 from gateway.deps import ServiceSet
 from gateway.idempotency import IdempotencyMiddleware
+from gateway.limits import LimitsMiddleware
 from gateway.metrics import LATENCY, REQUESTS
 from gateway.recovery import Recovery, route_renderer
 from gateway.routes import bills, cash, misc, participants, transfers
 from gateway.runtime import Runtime
+from gateway.services.documents import MAX_DOCUMENT_BYTES
 
 WORKER_THREADS = 128
 
@@ -73,9 +75,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     routers = [module.router for module in (participants, cash, bills, transfers, misc)]
     for router in routers:
         app.include_router(router)
-    # Added last runs first: metrics, then authentication (401 before anything), then idempotency.
+    # Added last runs first: metrics, authentication (401 before anything), limits, idempotency.
     recovery = Recovery(runtime, route_renderer(routers))
     app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
+    settings = runtime.settings
+    limits = {"max_json": settings.max_body, "max_document": MAX_DOCUMENT_BYTES}
+    app.add_middleware(LimitsMiddleware, rate=settings.rate_limit, burst=settings.rate_burst, **limits)
     app.add_middleware(AuthMiddleware, runtime=runtime)
     app.add_middleware(MetricsMiddleware)
     return app

@@ -154,6 +154,9 @@ async def _load(
                     continue
                 finally:
                     in_flight -= 1
+                if response.status_code == 429:  # past the token's rate: as told, later
+                    await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+                    continue
                 if response.status_code >= 500:
                     report.five_xx += 1
                     await asyncio.sleep(0.2)

@@ -34,6 +34,7 @@ STATUS: dict[str, int] = {
     "INSUFFICIENT_CASH": 409,
     "DOCUMENT_ALREADY_USED": 409,
     "INVALID_RECOURSE_TARGET": 409,
+    "RATE_LIMITED": 429,
     "CHAIN_UNAVAILABLE": 503,
 }
 
@@ -57,6 +58,7 @@ TITLES: dict[str, str] = {
     "INSUFFICIENT_CASH": "The payer does not hold enough cash",
     "DOCUMENT_ALREADY_USED": "The document is already anchored",
     "INVALID_RECOURSE_TARGET": "That party is not liable for this range",
+    "RATE_LIMITED": "Too many requests for this token",
     "CHAIN_UNAVAILABLE": "The chain does not answer",
 }
 

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     block_time: float | None = Field(default=None, gt=0)
     #: wei per gas for every transaction; 0 on a free-gas network (Besu); default: the node's price
     gas_price: int | None = Field(default=None, ge=0)
+    #: requests a second per API token (0: no limit), and the burst a token may spend at once
+    rate_limit: float = Field(default=100.0, ge=0)
+    rate_burst: int = Field(default=200, ge=1)
+    #: the largest JSON body, in bytes (documents: 10 MiB, API.md)
+    max_body: int = Field(default=64 * 1024, ge=1024)
 
     @property
     def database(self) -> str:

@@ -19,7 +19,7 @@ class Documents(Service):
     def upload(self, caller: Caller, data: bytes, content_type: str) -> dict[str, Any]:
         self.require_role(caller, "BANK", "ENTERPRISE")
         if len(data) > MAX_DOCUMENT_BYTES:
-            raise Problem("VALIDATION_ERROR", "a document is at most 10 MiB")
+            raise Problem("PAYLOAD_TOO_LARGE", "a document is at most 10 MiB")
         digest = "0x" + hashlib.sha256(data).hexdigest()
         with self.rt.db.session() as s:
             if s.get(DocumentRow, digest) is None:

@@ -95,9 +95,9 @@ class Api:
 
 
 @contextmanager
-def gateway_on(data_dir: Path) -> Iterator[tuple[Api, Runtime]]:
+def gateway_on(data_dir: Path, **settings: Any) -> Iterator[tuple[Api, Runtime]]:
     """A gateway on `data_dir`, served until the block exits; again on the same dir = a restart."""
-    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN, **settings))
     try:
         with TestClient(create_app(runtime)) as client:
             yield Api(client, runtime), runtime
