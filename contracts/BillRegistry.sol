@@ -138,19 +138,19 @@ contract BillRegistry is IBillRegistry {
             ? ROLE_BANK
             : (kind == COMMERCIAL_ACCEPTANCE ? ROLE_ENTERPRISE : ROLE_HOLDER);
         if (!_hasRole(acc, acceptorRoles)) revert BillInvalidCounterparty(acceptor);
-        IParticipantRegistry.Member memory pay = _registry.member(payee);
-        if (!_hasRole(pay, ROLE_ENTERPRISE) || payee == msg.sender) revert BillInvalidCounterparty(payee);
+        IParticipantRegistry.Member memory payeeMember = _registry.member(payee);
+        if (!_hasRole(payeeMember, ROLE_ENTERPRISE) || payee == msg.sender) revert BillInvalidCounterparty(payee);
 
         _requireActive(drawer, msg.sender);
         _requireActive(acc, acceptor);
-        _requireActive(pay, payee);
+        _requireActive(payeeMember, payee);
 
         billId = ++_billCount;
         bool selfAccepted = acceptor == msg.sender;
         _bills[billId] = Bill({
             drawer: drawer.code,
             acceptor: acc.code,
-            payee: pay.code,
+            payee: payeeMember.code,
             amount: uint40(amount),
             paidAmount: 0,
             issueDay: uint24(day),
