@@ -64,5 +64,11 @@ bench: setup
 faults: setup
 	$(BIN)/billchain faults --chain embedded --chain anvil --writes 500 --kills 12 --json bench/faults.json
 
+# The contracts' stateful test at 5,000 examples (make test runs 200) over two workers, and
+# schemathesis's stateful API test along the OpenAPI links at 300 (make test: 25).
+fuzz: setup
+	STATEFUL_EXAMPLES=5000 STATEFUL_API_EXAMPLES=300 $(BIN)/pytest -n 2 -q -p no:cacheprovider \
+		tests/contracts/test_stateful.py "tests/api/test_schema.py::test_stateful_sequences_along_the_links_give_no_server_error"
+
 clean:
 	rm -rf $(VENV) $(LINT_VENV) node_modules artifacts/build-info

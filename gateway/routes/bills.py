@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems, writes
+from gateway.routes.common import BILL_LINKS, TRANSFER_LINKS, Cursor, Limit, linked, problems, writes
 from gateway.schemas import (
     BillIssue,
     BillOut,
@@ -26,10 +26,11 @@ from gateway.schemas import (
 
 router = APIRouter(prefix="/v1/bills", tags=["bills"])
 BillId = Annotated[int, Path(ge=1, le=2**32 - 1)]
-WRITE = problems(403, 404, 409)
+WRITE = linked(problems(403, 404, 409), 200, BILL_LINKS)
+REQUEST = linked(problems(403, 404, 409), 201, BILL_LINKS, TRANSFER_LINKS)
 
 
-@router.post("", status_code=201, responses=problems(403, 409), response_model=BillTx)
+@router.post("", status_code=201, responses=linked(problems(403, 409), 201, BILL_LINKS), response_model=BillTx)
 @writes
 def issue(body: BillIssue, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """The caller (an ENTERPRISE) draws a bill."""
@@ -96,19 +97,19 @@ def cancel(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | 
     return svc.bills.step(caller, bill_id, "cancel")
 
 
-@router.post("/{bill_id}/endorse", status_code=201, responses=WRITE, response_model=TransferTx)
+@router.post("/{bill_id}/endorse", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "endorse", body)
 
 
-@router.post("/{bill_id}/discount", status_code=201, responses=WRITE, response_model=TransferTx)
+@router.post("/{bill_id}/discount", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "discount", body)
 
 
-@router.post("/{bill_id}/pledge", status_code=201, responses=WRITE, response_model=TransferTx)
+@router.post("/{bill_id}/pledge", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.request(caller, bill_id, "pledge", body)
@@ -138,7 +139,7 @@ def dishonor(bill_id: BillId, body: Dishonor, caller: CurrentCaller, svc: Servic
     return svc.bills.dishonor(caller, bill_id, body)
 
 
-@router.post("/{bill_id}/recourse", status_code=201, responses=WRITE, response_model=TransferTx)
+@router.post("/{bill_id}/recourse", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     return svc.bills.recourse(caller, bill_id, body)

@@ -25,6 +25,61 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": Problem, "content": {"application/problem+json": {}}} for s in sorted(set(every))}
 
 
+def _operation(method: str, path: str) -> str:
+    """An OpenAPI operationRef to one of this API's own operations (JSON pointer escapes)."""
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+def _links(source: str, param: str, targets: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    return {
+        name: {"operationRef": _operation(method, path), "parameters": {param: f"$response.body#{source}"}}
+        for name, (method, path) in targets.items()
+    }
+
+
+_BILL, _TRANSFER = "/v1/bills/{bill_id}", "/v1/transfers/{transfer_id}"
+_BILL_OPS = (
+    *("accept", "reject", "receive", "cancel", "endorse", "discount", "pledge", "release", "present", "pay"),
+    *("dishonor", "recourse", "freeze", "unfreeze"),
+)
+BILL_LINKS = _links(
+    "/bill/id",
+    "bill_id",
+    {
+        "GetBill": ("get", _BILL),
+        "GetBillHistory": ("get", _BILL + "/history"),
+        **{f"{op.title()}Bill": ("post", f"{_BILL}/{op}") for op in _BILL_OPS},
+    },
+)
+TRANSFER_LINKS = _links(
+    "/transfer/id",
+    "transfer_id",
+    {
+        "GetTransfer": ("get", _TRANSFER),
+        **{f"{op.title()}Transfer": ("post", f"{_TRANSFER}/{op}") for op in ("sign", "reject", "revoke")},
+    },
+)
+PARTICIPANT_LINKS = _links(
+    "/id",
+    "participant_id",
+    {
+        "GetParticipant": ("get", "/v1/participants/{participant_id}"),
+        "FreezeParticipant": ("post", "/v1/participants/{participant_id}/freeze"),
+        "UnfreezeParticipant": ("post", "/v1/participants/{participant_id}/unfreeze"),
+        "GetBalance": ("get", "/v1/cash/balances/{participant_id}"),
+    },
+)
+
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+def linked(responses: Responses, status: int, *links: dict[str, Any]) -> Responses:
+    """`responses` with OpenAPI links from the `status` answer: where its ids lead (stateful clients
+    and schemathesis follow them)."""
+    return {**responses, status: {"links": {k: v for group in links for k, v in group.items()}}}
+
+
 async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run synchronous write code as a greenlet: its chain waits suspend it, not a thread."""
     result: T = await greenlet_spawn(functools.partial(fn, *args, **kwargs))

@@ -6,13 +6,18 @@ from fastapi import APIRouter
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems, run_write, writes
+from gateway.routes.common import PARTICIPANT_LINKS, Cursor, Limit, linked, problems, run_write, writes
 from gateway.schemas import OnboardedOut, OperatorOut, ParticipantCreate, ParticipantOut, ParticipantPage
 
 router = APIRouter(prefix="/v1", tags=["participants"])
 
 
-@router.post("/participants", status_code=201, responses=problems(403, 409), response_model=OnboardedOut)
+@router.post(
+    "/participants",
+    status_code=201,
+    responses=linked(problems(403, 409), 201, PARTICIPANT_LINKS),
+    response_model=OnboardedOut,
+)
 async def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services) -> dict[str, Any]:
     """Onboard a participant (OPERATOR). The answer carries its API token, shown this once."""
     async with svc.participants.onboarding:

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Path, Query
 
 from gateway.auth import CurrentCaller
 from gateway.deps import Services
-from gateway.routes.common import Cursor, Limit, problems, writes
+from gateway.routes.common import BILL_LINKS, TRANSFER_LINKS, Cursor, Limit, linked, problems, writes
 from gateway.schemas import Empty, TransferOut, TransferPage, TransferTx
 
 router = APIRouter(prefix="/v1/transfers", tags=["transfers"])
 TransferId = Annotated[int, Path(ge=1, le=2**32 - 1)]
-WRITE = problems(403, 404, 409)
+WRITE = linked(problems(403, 404, 409), 200, BILL_LINKS, TRANSFER_LINKS)
 
 
 @router.get("", responses=problems(), response_model=TransferPage)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -14,9 +17,10 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
+from starlette.types import Receive, Scope, Send
 
 from gateway.app import create_app
-from gateway.runtime import open_runtime
+from gateway.runtime import Runtime, open_runtime
 from gateway.settings import Settings
 from tests.api.conftest import OPERATOR_TOKEN
 
@@ -60,3 +64,95 @@ def test_no_server_error_and_responses_match_the_schema(app: tuple[FastAPI, str]
 
         check()
     assert len(statuses) > 8 * len(operations), "schemathesis sent too few requests to mean anything"
+
+
+#: stateful API examples (make test: 25; make fuzz: more)
+API_EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "25"))
+#: who the stateful test's calls come from: a bank, a drawer, a payee (who holds), a regulator
+CAST = {"bank": "BANK", "drawer": "ENTERPRISE", "payee": "ENTERPRISE", "reg": "REGULATOR"}
+#: the counterparties a generated body names, made real (the rest of each body stays generated)
+PARTIES = {"acceptor": "bank", "bank": "bank", "payee": "payee", "to": "drawer", "against": "drawer"}
+
+
+def caller_for(method: str, path: str) -> str | None:
+    """The one of CAST an operation is meant for; None: the operator (it reads everything)."""
+    if method == "GET" or path.startswith(("/v1/participants", "/v1/admin")):
+        return None
+    if path.startswith("/v1/transfers"):
+        return "payee" if path.endswith("/revoke") else "drawer"  # the payee endorses to the drawer
+    if path.endswith(("/freeze", "/unfreeze")):
+        return "reg"
+    if path.endswith(("/mint", "/accept", "/reject", "/pay", "/dishonor", "/release")):
+        return "bank"
+    return "drawer" if path in ("/v1/bills", "/v1/cash/transfer") or path.endswith("/cancel") else "payee"
+
+
+class FreshGateway:
+    """An ASGI app that forwards to a gateway made anew (new data dir, new chain) for each example:
+    Hypothesis needs each example to meet the same state, or its data generation turns flaky."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made = 0
+        self.client: TestClient | None = None
+        self.runtime: Runtime | None = None
+        self.tokens: dict[str, str] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.client is not None
+        await self.client.app(scope, receive, send)
+
+    def renew(self) -> None:
+        self.close()
+        self.made += 1
+        self.runtime = open_runtime(Settings(data_dir=self.root / str(self.made), operator_token=OPERATOR_TOKEN))
+        self.client = TestClient(create_app(self.runtime)).__enter__()
+        operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
+        for who, role in CAST.items():
+            body = {"id": who, "name": who, "role": role}
+            self.tokens[who] = self.client.post("/v1/participants", json=body, headers=operator).json()["api_token"]
+        self.today = date.fromisoformat(self.client.get("/v1/health").json()["chain"]["date"])
+
+    def close(self) -> None:
+        if self.client is not None and self.runtime is not None:
+            self.client.__exit__(None, None, None)
+            self.runtime.close()
+        self.client = self.runtime = None
+
+
+@pytest.mark.slow
+def test_stateful_sequences_along_the_links_give_no_server_error(tmp_path: Path) -> None:
+    """schemathesis follows the OpenAPI links (an issued bill's id into accept, endorse...; a
+    requested transfer's id into sign...), each call with the token of a caller that may make it."""
+    gateway = FreshGateway(tmp_path)
+    gateway.renew()
+    schema = schemathesis.openapi.from_asgi("/openapi.json", gateway)
+    calls: list[tuple[str, int]] = []
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            gateway.renew()
+
+        def before_call(self, case: schemathesis.Case) -> None:
+            if isinstance(case.body, dict):  # real counterparties and a maturity the rules allow
+                for field, who in PARTIES.items():
+                    if field in case.body:
+                        case.body[field] = who
+                if "maturity_date" in case.body:
+                    case.body["maturity_date"] = (gateway.today + timedelta(days=90)).isoformat()
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            who = caller_for(case.method, case.path)
+            return {"headers": {"Authorization": f"Bearer {gateway.tokens[who] if who else OPERATOR_TOKEN}"}}
+
+        def validate_response(self, response: Any, case: schemathesis.Case, *args: Any, **kwargs: Any) -> None:
+            calls.append((f"{case.method} {case.path}", response.status_code))
+            assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text}"
+            case.validate_response(response, checks=[response_schema_conformance, content_type_conformance])
+
+    try:
+        Workflow.run(settings=settings(max_examples=API_EXAMPLES, stateful_step_count=8, deadline=None, database=None))
+    finally:
+        gateway.close()
+    followed = {path for path, status in calls if "{" in path and status < 400}
+    assert len(calls) > 50 and followed, "the links led nowhere"

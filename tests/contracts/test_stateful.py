@@ -6,6 +6,7 @@ the six invariants of DOMAIN.md are checked on chain state.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from itertools import pairwise
@@ -14,7 +15,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from chain.backends.embedded import EmbeddedBackend
 from chain.errors import ContractError
@@ -480,11 +488,23 @@ class BillLifecycle(RuleBasedStateMachine):
 # NOT_PARTY/FORBIDDEN predictions: callers are drawn at random, and every call the
 # model refuses must revert on chain with that code and change nothing.
 
-TestBillLifecycle = BillLifecycle.TestCase
-TestBillLifecycle.settings = settings(
-    max_examples=int(__import__("os").environ.get("STATEFUL_EXAMPLES", "200")),
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
-)
+#: examples in all (make test: 200; make fuzz: 5,000), split over SHARDS tests that xdist runs in
+#: parallel, each from its own random seed; steps per example (Hypothesis's rule calls)
+EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "200"))
+STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
+SHARDS = 2
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_bill_lifecycle(shard: int) -> None:
+    budget = settings(
+        max_examples=-(-EXAMPLES // SHARDS),
+        stateful_step_count=STEPS,
+        deadline=None,
+        database=None,  # every shard and run explores afresh
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+    run_state_machine_as_test(BillLifecycle, settings=budget)
+
+
 pytestmark = pytest.mark.slow
