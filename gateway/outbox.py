@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from chain.tx import Submitted
 from gateway.db import Database, OutboxRow
@@ -122,6 +122,13 @@ class Outbox:
             query = query.where(OutboxRow.caller == caller, OutboxRow.key == key)
         with self.db.session() as s:
             return list(s.scalars(query.order_by(OutboxRow.signer, OutboxRow.nonce)))
+
+    def prune(self, older_than: datetime) -> int:
+        """Forget settled entries (DONE, ABANDONED) written before `older_than`; their answers are
+        kept with their keys as long as those are."""
+        with self.db.session() as s:
+            result = s.execute(delete(OutboxRow).where(OutboxRow.state != PENDING, OutboxRow.created_at < older_than))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as s:

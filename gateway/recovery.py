@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from eth_account.signers.local import LocalAccount
@@ -28,7 +29,7 @@ from chain.backends.base import SendRefused
 from chain.errors import ChainError, ChainUnavailable
 from chain.tx import EncodedCall, Submitted, TxResult
 from gateway.db import OutboxRow
-from gateway.idempotency import store_answer
+from gateway.idempotency import KEEP, store_answer
 from gateway.outbox import ABANDONED, DONE, Answer
 from gateway.problems import Problem, problem_response
 from gateway.runtime import Runtime
@@ -62,6 +63,7 @@ class Recovery:
     def reconcile(self) -> dict[str, int]:
         """Settle every PENDING entry, in send order. A chain that does not answer leaves them
         PENDING (settled by the next start, or by a retry of their key)."""
+        self.rt.outbox.prune(datetime.now(UTC).replace(tzinfo=None) - KEEP)
         pending = self.rt.outbox.pending()
         counts = {"pending": len(pending), "done": 0, "abandoned": 0, "unsettled": 0}
         for row in pending:

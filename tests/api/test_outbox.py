@@ -8,6 +8,7 @@ The cut is made at the node's door: `send_raw` fails before the node sees the tr
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,13 @@ def test_a_restart_settles_the_outbox_before_serving(tmp_path: Path, after_node:
         assert api.ok(retry, 201)["bill"]["payee"] == supplier
         assert retry.headers["Idempotent-Replayed"] == "true"  # answered by the settlement, sent nothing
         assert _bills(runtime) == 1
+
+
+def test_settled_entries_are_pruned_after_the_keys_expire(api: Api, cast: dict[str, str]) -> None:
+    api.mint(cast["bank"], cast["t1"], "1.00")
+    outbox = api.runtime.outbox
+    settled = outbox.counts()["DONE"]
+    assert settled > 0
+    assert outbox.prune(datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=48)) == 0  # all recent
+    assert outbox.prune(datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)) == settled
+    assert outbox.counts()["DONE"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +24,11 @@ from gateway.app import create_app
 from gateway.runtime import Runtime, open_runtime
 from gateway.settings import Settings
 from tests.api.conftest import OPERATOR_TOKEN
+
+
+def summary(statuses: list[int]) -> str:
+    counts = Counter(f"{s // 100}xx" for s in statuses)
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +70,7 @@ def test_no_server_error_and_responses_match_the_schema(app: tuple[FastAPI, str]
 
         check()
     assert len(statuses) > 8 * len(operations), "schemathesis sent too few requests to mean anything"
+    print(f"\nschemathesis ({'bank' if as_bank else 'operator'}): {len(statuses)} requests, {summary(statuses)}")
 
 
 #: stateful API examples (make test: 25; make fuzz: more)
@@ -156,3 +163,4 @@ def test_stateful_sequences_along_the_links_give_no_server_error(tmp_path: Path)
         gateway.close()
     followed = {path for path, status in calls if "{" in path and status < 400}
     assert len(calls) > 50 and followed, "the links led nowhere"
+    print(f"\nschemathesis stateful: {len(calls)} calls, {summary([s for _, s in calls])}, followed {sorted(followed)}")
