@@ -191,13 +191,14 @@ def faults(
         for name in chain or ["embedded", "anvil"]
     ]
     table = Table(title="Writes under SIGKILL (every unanswered request retried with its key)")
-    for column in ("chain", "writes", "kills", "retries", "lost", "duplicates", "index", "5xx", "4xx", "abandoned"):
+    columns = ("chain", "writes", "kills", "retried", "settled", "lost", "twice", "index", "5xx", "4xx")
+    for column in columns:
         table.add_column(column, justify="right")
     for r in reports:
-        figures = (r.writes, r.kills, r.retries, r.lost, r.duplicates, r.index_mismatches, r.five_xx)
-        abandoned = r.outbox.get("ABANDONED", 0)
-        table.add_row(r.chain, *(str(x) for x in figures), str(len(r.client_errors)), str(abandoned))
-    console.print(table)
+        settled = f"{r.reconciled.get('done', 0)}+{r.reconciled.get('abandoned', 0)}"  # on start: done+never
+        figures = (r.writes, r.kills, r.retries, settled, r.lost, r.duplicates, r.index_mismatches, r.five_xx)
+        table.add_row(r.chain, *(str(x) for x in figures), str(len(r.client_errors)))
+    console.print(table, width=120)
     for r in reports:
         for error in r.client_errors[:5]:
             console.print(f"[red]{r.chain}: {error}[/red]")

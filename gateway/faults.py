@@ -18,6 +18,7 @@ second, so kills find transactions waiting in its pool.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import tempfile
 import time
@@ -62,6 +63,8 @@ class FaultReport:
     client_errors: list[str] = field(default_factory=list)
     five_xx: int = 0
     outbox: dict[str, int] = field(default_factory=dict)
+    #: what the restarts found in the outbox and settled before serving (from the gateway's log)
+    reconciled: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -82,6 +85,7 @@ class FaultReport:
             "client_errors": self.client_errors,
             "five_xx": self.five_xx,
             "outbox": self.outbox,
+            "reconciled": self.reconciled,
             "seconds": round(self.seconds, 1),
         }
 
@@ -103,6 +107,7 @@ def run_faults(chain: str, writes: int, kills: int, clients: int = 16, seed: int
                 log(f"{chain}: {writes} writes by {clients} clients, {kills} kills")
                 answers = asyncio.run(_load(gateway, plan, kills, clients, rng, report, log))
             report.seconds = time.monotonic() - began
+            report.reconciled = _reconciled(work / "gateway.log")
             _check(report, work / "gateway", target, gateway.token, plan, answers)
         finally:
             if node is not None:
@@ -185,6 +190,15 @@ async def _load(
         await asyncio.gather(killer(), *(client(http) for _ in range(clients)))
     report.answered = len(answers)
     return answers
+
+
+def _reconciled(log_file: Path) -> dict[str, int]:
+    """The sum of the gateway's "outbox reconciled" lines (gateway/recovery.py)."""
+    total: Counter[str] = Counter()
+    for line in log_file.read_text(errors="replace").splitlines():
+        if "outbox reconciled: " in line:
+            total.update(json.loads(line.split("outbox reconciled: ", 1)[1]))
+    return dict(total)
 
 
 def _check(

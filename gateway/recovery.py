@@ -12,6 +12,7 @@ answered 503 while the node held the transaction) settles it the same way first.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -72,8 +73,8 @@ class Recovery:
             except (ChainError, OSError) as exc:
                 counts["unsettled"] += 1
                 log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
-        if pending:
-            log.info("outbox reconciled: %s", counts)
+        if pending:  # what an unclean stop left: worth a line in any log
+            log.warning("outbox reconciled: %s", json.dumps(counts))
         return counts
 
     def settle_key(self, caller: str, key: str) -> None:
