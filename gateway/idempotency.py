@@ -14,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import weakref
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
@@ -35,6 +37,7 @@ from gateway.security import DocumentCipher
 if TYPE_CHECKING:
     from gateway.recovery import Recovery
 
+log = logging.getLogger("billchain.idempotency")
 HEADER = "idempotency-key"
 KEEP = timedelta(hours=48)  # API.md: at least 24 h
 
@@ -118,6 +121,9 @@ class IdempotencyMiddleware:
                 await run_write(self.recovery.settle_key, caller, key)
             except (ChainError, OSError) as exc:
                 return problem_response("CHAIN_UNAVAILABLE", f"an earlier request under this key is unsettled: {exc}")
+            except Exception:  # never a bare 500: the entry stays PENDING for the next try
+                log.exception("outbox: settling %s's key failed", caller)
+                return problem_response("CHAIN_UNAVAILABLE", "an earlier request under this key is unsettled")
             answer = self._recorded(caller, key, fingerprint)
         return answer
 
@@ -131,7 +137,10 @@ class IdempotencyMiddleware:
         if row.request_hash != fingerprint:
             return problem_response("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was sent with another request")
         media = "application/problem+json" if row.status_code >= 400 else "application/json"
-        body = self.runtime.cipher.open(base64.b64decode(row.body), _bound(caller, key))
+        try:
+            body = self.runtime.cipher.open(base64.b64decode(row.body), _bound(caller, key))
+        except (ValueError, InvalidTag):  # recorded in plain by a gateway before answers were sealed
+            body = row.body.encode()
         replay = Response(body, status_code=row.status_code, media_type=media)
         replay.headers["Idempotent-Replayed"] = "true"
         return replay

@@ -73,6 +73,9 @@ class Recovery:
             except (ChainError, OSError) as exc:
                 counts["unsettled"] += 1
                 log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
+            except Exception:  # one bad entry does not keep the gateway from serving
+                counts["unsettled"] += 1
+                log.exception("outbox: %s not settled", row.tx_hash)
         if pending:  # what an unclean stop left: worth a line in any log
             log.warning("outbox reconciled: %s", json.dumps(counts))
         return counts

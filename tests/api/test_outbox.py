@@ -7,6 +7,7 @@ The cut is made at the node's door: `send_raw` fails before the node sees the tr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,3 +121,15 @@ def test_settled_entries_are_pruned_after_the_keys_expire(api: Api, cast: dict[s
     assert outbox.prune(datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=48)) == 0  # all recent
     assert outbox.prune(datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)) == settled
     assert outbox.counts()["DONE"] == 0
+
+
+def test_an_answer_recorded_in_plain_before_sealing_still_replays(api: Api, cast: dict[str, str]) -> None:
+    """Data dirs from before answers were sealed: their recorded answers are read as they are."""
+    body = {"to": cast["t1"], "amount": "1.00"}
+    first = api.ok(api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"}))
+    with api.runtime.db.session() as s:
+        row = s.get(IdempotencyRow, (cast["bank"], "plain-1"))
+        assert row is not None
+        row.body = json.dumps(first)
+    again = api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"})
+    assert again.json() == first and again.headers["Idempotent-Replayed"] == "true"
