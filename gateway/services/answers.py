@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
 from chain.tx import TxResult
 from gateway.db import ParticipantRow, TransferRow
 from gateway.money import format_amount
@@ -68,9 +70,12 @@ class Answers(Service):
         with self.rt.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
             if row is None:
+                seq = args["seq"]  # taken meanwhile, if this is settled late (after a 503): the next free one
+                if s.scalar(select(ParticipantRow.id).where(ParticipantRow.seq == seq)) is not None:
+                    seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
                 row = ParticipantRow(
                     id=args["id"],
-                    seq=args["seq"],
+                    seq=seq,
                     name=args["name"],
                     role=args["role"],
                     member_code=f"{code:012d}",

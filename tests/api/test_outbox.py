@@ -133,3 +133,16 @@ def test_an_answer_recorded_in_plain_before_sealing_still_replays(api: Api, cast
         row.body = json.dumps(first)
     again = api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"})
     assert again.json() == first and again.headers["Idempotent-Replayed"] == "true"
+
+
+def test_an_onboarding_cut_off_is_settled_with_a_working_token(api: Api) -> None:
+    key = {"Idempotency-Key": "onboard-cut"}
+    payload = {"id": "cut-corp", "name": "Cut", "role": "ENTERPRISE"}
+    _cut(api.runtime, after_node=True)  # registered on chain; the gateway went away before the row
+    problem(api.post("/v1/participants", "operator", payload, headers=key), 503, "CHAIN_UNAVAILABLE")
+    other = api.onboard("ENTERPRISE")  # meanwhile another takes the next sequence number
+    settled = api.ok(api.post("/v1/participants", "operator", payload, headers=key), 201)
+    assert settled["id"] == "cut-corp" and settled["api_token"]
+    api.tokens["cut-corp"] = settled["api_token"]
+    assert api.ok(api.get("/v1/me", "cut-corp"))["id"] == "cut-corp"
+    assert api.ok(api.get(f"/v1/participants/{other}"))["member_code"] != settled["member_code"]
