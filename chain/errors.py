@@ -25,6 +25,12 @@ class ChainUnavailable(ChainError):
     code: ClassVar[str] = "CHAIN_UNAVAILABLE"
 
 
+class AccountNotAllowed(ChainError):
+    """The network's account allowlist does not let this account send transactions (FORBIDDEN)."""
+
+    code: ClassVar[str] = "FORBIDDEN"
+
+
 class TransactionFailed(ChainError):
     """A transaction reverted without data this module can decode."""
 

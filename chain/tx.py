@@ -24,7 +24,7 @@ from web3.exceptions import TimeExhausted
 from web3.types import Nonce, TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend, SendRefused
-from chain.errors import ChainUnavailable, ErrorDecoder, TransactionFailed
+from chain.errors import AccountNotAllowed, ChainUnavailable, ErrorDecoder, TransactionFailed
 
 GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # estimate x 1.2: storage refunds and warm/cold drift
 NONCE_RETRIES = 3
@@ -161,6 +161,8 @@ class Transactor:
                 with nonces.reserve(signer.address) as nonce:
                     return self._sign_and_send(signer, call, {**tx, "nonce": Nonce(nonce)}, replaces)
             except SendRefused as refused:
+                if refused.reason == "forbidden":
+                    raise AccountNotAllowed(f"the network does not let {signer.address} send: {refused}") from None
                 if refused.reason != "nonce":
                     raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
                 nonces.resync(signer.address)
@@ -178,7 +180,12 @@ class Transactor:
             "gasPrice": Wei(0),
         }
         tx = call.build_transaction(blank)
-        tx["gasPrice"] = Wei(self.backend.gas_price())
+        price = Wei(self.backend.gas_price())
+        if self.backend.eip1559:  # type 2: at a zero price both caps are 0 (Besu's free-gas network)
+            del tx["gasPrice"]
+            tx["maxFeePerGas"] = tx["maxPriorityFeePerGas"] = price
+        else:
+            tx["gasPrice"] = price
         try:
             if self.backend.fixed_gas_limit is None:
                 probe = cast(TxParams, {k: v for k, v in tx.items() if k in ("from", "to", "data", "value")})

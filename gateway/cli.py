@@ -76,6 +76,7 @@ def serve(
     gas_price: Annotated[
         int | None, typer.Option(min=0, help="Wei per gas for every transaction (0: a free-gas network).")
     ] = None,
+    eip1559: Annotated[bool, typer.Option("--eip1559", help="A URL chain: type-2 transactions, not legacy.")] = False,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
@@ -87,6 +88,7 @@ def serve(
     settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
     if gas_price is not None:  # else BILLCHAIN_GAS_PRICE, else the node's
         settings.gas_price = gas_price
+    settings.eip1559 = settings.eip1559 or eip1559  # the flag, or BILLCHAIN_EIP1559
     runtime = open_runtime(settings)
     try:
         console.print(

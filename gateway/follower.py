@@ -32,10 +32,12 @@ from chain.backends.base import ChainBackend
 from chain.errors import ChainUnavailable
 from chain.tx import PollingWaiter, Recover, Submitted
 from gateway.indexer import Indexer
+from gateway.metrics import REORGS
 
 log = logging.getLogger("billchain.follower")
 T = TypeVar("T")
 RECENT = 50_000  # receipts kept for a writer that registers after its block was read
+KEPT_HASHES = 256  # block hashes kept to check each new block's parent
 
 
 @dataclass
@@ -68,6 +70,8 @@ class BlockFollower:
         self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
         self._seen = -1
+        self._hashes: dict[int, bytes] = {}
+        self.reorgs = 0
 
     # --- the Waiter protocol (chain/tx.py)
     def blocking(self, fn: Callable[[], T]) -> T:
@@ -156,10 +160,27 @@ class BlockFollower:
         """The receipts of blocks first..last, after indexing them (read-your-writes)."""
         mined: dict[bytes, TxReceipt] = {}
         for number in range(first, last + 1):
+            self._check_parent(number)
             for receipt in self.backend.w3.eth.get_block_receipts(number):
                 mined[bytes(receipt["transactionHash"])] = receipt
         self.indexer.catch_up(last)
         return mined
+
+    def _check_parent(self, number: int) -> None:
+        """QBFT blocks are final: a block whose parent is not the block read before means the chain
+        was reorganised under the index (a node reset, a fork). Not expected; logged and counted."""
+        block = self.backend.w3.eth.get_block(number)
+        known = self._hashes.get(number - 1)
+        if known is not None and known != bytes(block["parentHash"]):
+            self.reorgs += 1
+            REORGS.inc()
+            log.error(
+                "chain reorganised below block %d: its parent is not the block indexed before; the index "
+                "may hold dropped blocks: stop, delete the index tables, start again to rebuild it",
+                number,
+            )
+        self._hashes[number] = bytes(block["hash"])
+        self._hashes.pop(number - KEPT_HASHES, None)
 
     async def _check_stuck(self) -> None:
         now = time.monotonic()

@@ -93,7 +93,7 @@ class Outbox:
                     to=str(params["to"]),
                     data=bytes(params["data"]),  # type: ignore[arg-type]
                     gas=int(params["gas"]),
-                    gas_price=int(params["gasPrice"]),
+                    gas_price=int(params.get("gasPrice", params.get("maxFeePerGas", 0))),
                     raw=tx.raw,
                     created_at=datetime.now(UTC).replace(tzinfo=None),
                 )

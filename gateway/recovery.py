@@ -112,8 +112,7 @@ class Recovery:
                 "from": row.signer,
                 "to": row.to,
                 "data": row.data,
-                "gas": row.gas,
-                "gasPrice": Wei(row.gas_price),
+                "gas": row.gas,  # the price is in the signed bytes: what is kept here is for reading
                 "nonce": Nonce(row.nonce),
                 "chainId": self.rt.backend.chain_id,
                 "value": Wei(0),

@@ -54,7 +54,13 @@ def open_runtime(settings: Settings) -> Runtime:
     if settings.chain == "embedded":
         backend: ChainBackend = EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
     else:
-        backend = open_backend(settings.chain, data_dir, block_time=settings.block_time, gas_price=settings.gas_price)
+        backend = open_backend(
+            settings.chain,
+            data_dir,
+            block_time=settings.block_time,
+            gas_price=settings.gas_price,
+            eip1559=settings.eip1559,
+        )
     keystore = Keystore(data_dir)
     operator = keystore.get_or_create(OPERATOR_KEY)
     system = load_or_deploy(backend, operator, data_dir)

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     block_time: float | None = Field(default=None, gt=0)
     #: wei per gas for every transaction; 0 on a free-gas network (Besu); default: the node's price
     gas_price: int | None = Field(default=None, ge=0)
+    #: a URL chain: EIP-1559 (type 2) transactions at the gas price instead of legacy ones
+    eip1559: bool = False
     #: requests a second per API token (0: no limit), and the burst a token may spend at once
     rate_limit: float = Field(default=100.0, ge=0)
     rate_burst: int = Field(default=200, ge=1)

@@ -34,6 +34,7 @@ class AnvilBackend(RpcBackend):
         gas_price: int | None = None,
         startup_timeout: float = 20.0,
         port: int | None = None,
+        chain_id: int = ANVIL_CHAIN_ID,
     ) -> None:
         if not ANVIL_BIN.exists():
             raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
@@ -47,7 +48,7 @@ class AnvilBackend(RpcBackend):
             "--port",
             str(port),
             "--chain-id",
-            str(ANVIL_CHAIN_ID),
+            str(chain_id),  # another id: anvil configured like a production network
             "--state",
             str(self.state_file),
             "--hardfork",

@@ -24,7 +24,8 @@ class DevChainOnly(ChainError):
 
 class SendRefused(Exception):
     """The node would not take a transaction. `reason`: "nonce" (too low, or another transaction
-    holds it), "known" (it has this very transaction already) or "other"."""
+    holds it), "known" (it has this very transaction already), "forbidden" (a permissioned
+    network's account allowlist leaves the sender out: Besu) or "other"."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -38,6 +39,8 @@ class SendRefused(Exception):
             or ("replacement" in text and "underpriced" in text)
         ):
             self.reason = "nonce"
+        elif "not authorized to send transactions" in text or "tx_sender_not_authorized" in text:
+            self.reason = "forbidden"
         else:
             self.reason = "other"
 
@@ -51,6 +54,8 @@ class ChainBackend(ABC):
     mines_on_send: bool = False
     #: a gas limit to send with instead of estimating (py-evm's estimate is a slow binary search)
     fixed_gas_limit: int | None = None
+    #: send EIP-1559 transactions (maxFeePerGas = maxPriorityFeePerGas = the price) instead of legacy ones
+    eip1559: bool = False
     #: exceptions that mean "the call reverted" on this backend
     revert_errors: tuple[type[Exception], ...] = (ContractLogicError,)
 
@@ -109,6 +114,9 @@ class ChainBackend(ABC):
             self.w3.eth.send_raw_transaction(raw)
         except Web3RPCError as exc:
             raise SendRefused(str(exc.message or exc)) from None
+
+    def allow_account(self, address: ChecksumAddress) -> None:  # noqa: B027 - most chains allow everyone
+        """Let `address` send transactions, where the node keeps an account allowlist (Besu)."""
 
     def revert_data(self, exc: Exception) -> bytes | str | None:
         """The revert data carried by one of `revert_errors`."""

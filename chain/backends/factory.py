@@ -8,9 +8,14 @@ from chain.backends.base import ChainBackend
 
 
 def open_backend(
-    chain: str, data_dir: Path, block_time: float | None = None, gas_price: int | None = None
+    chain: str,
+    data_dir: Path,
+    block_time: float | None = None,
+    gas_price: int | None = None,
+    eip1559: bool = False,
 ) -> ChainBackend:
-    """`gas_price`: what every transaction pays per gas (0: a free-gas network); default the node's."""
+    """`gas_price`: what every transaction pays per gas (0: a free-gas network); default the node's.
+    `eip1559`: type-2 transactions on a URL chain (legacy ones by default, as Besu takes both)."""
     if chain == "embedded":
         from chain.backends.embedded import EmbeddedBackend
 
@@ -22,5 +27,5 @@ def open_backend(
     if chain.startswith(("http://", "https://")):
         from chain.backends.rpc import RpcBackend
 
-        return RpcBackend(chain, gas_price=gas_price)
+        return RpcBackend(chain, gas_price=gas_price, eip1559=eip1559)
     raise ValueError(f"unknown chain {chain!r}: use embedded, anvil or an http(s) JSON-RPC URL")

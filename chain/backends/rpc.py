@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from eth_typing import ChecksumAddress
@@ -10,13 +11,16 @@ from web3 import Web3
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
 from chain.errors import ChainUnavailable
 
+log = logging.getLogger("billchain.chain")
+
 
 class RpcBackend(ChainBackend):
     name = "rpc"
 
-    def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None) -> None:
+    def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None, eip1559: bool = False) -> None:
         super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})), gas_price=gas_price)
         self.url = url
+        self.eip1559 = eip1559
         try:
             client = str(self.w3.client_version)
         except Exception as exc:  # any transport failure means the same to a caller
@@ -30,6 +34,13 @@ class RpcBackend(ChainBackend):
         if "error" in response:
             raise DevChainOnly(f"{method}: {response['error']}")
         return response
+
+    def allow_account(self, address: ChecksumAddress) -> None:
+        """Besu's PERM API (local account permissioning) on this node; a node without it (anvil,
+        or PERM not enabled) allows every account, and an account already allowed stays so."""
+        response = self.w3.provider.make_request("perm_addAccountsToAllowlist", [[address]])  # type: ignore[arg-type]
+        if "error" in response:
+            log.info("account allowlist of %s: %s not added: %s", self.url, address, response["error"])
 
     def fund(self, address: ChecksumAddress) -> None:
         if self.is_dev:

@@ -47,6 +47,7 @@ class Participants(Service):
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
         account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
         self.blocking(lambda: self.rt.backend.fund(account.address))
+        self.blocking(lambda: self.rt.backend.allow_account(account.address))  # a permissioned network
         answer = Answer(
             "onboard",
             {

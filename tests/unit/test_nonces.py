@@ -18,6 +18,7 @@ from eth_utils import keccak
 from web3 import Web3
 
 from chain.backends.base import ChainBackend, SendRefused
+from chain.errors import AccountNotAllowed
 from chain.nonces import NonceManager
 from chain.tx import Submitted, Transactor
 
@@ -38,6 +39,8 @@ class FakeNode(ChainBackend):
 
     @staticmethod
     def _sender_nonce(raw: bytes) -> tuple[str, int]:
+        if raw[0] < 0x7F:  # a typed envelope (EIP-2718): type byte, then [chainId, nonce, ...]
+            return Account.recover_transaction(raw), int.from_bytes(rlp.decode(raw[1:])[1], "big")
         return Account.recover_transaction(raw), int.from_bytes(rlp.decode(raw)[0], "big")
 
     def pending_nonce(self, address: str) -> int:
@@ -198,3 +201,28 @@ def test_send_refused_reads_each_nodes_wording() -> None:
     assert SendRefused("already known").reason == "known"
     assert SendRefused("Known transaction").reason == "known"
     assert SendRefused("insufficient funds for gas * price + value").reason == "other"
+    assert SendRefused("Sender account not authorized to send transactions").reason == "forbidden"  # Besu
+
+
+def test_an_account_the_network_does_not_allow_is_forbidden_and_uses_no_nonce(
+    node: FakeNode, signer: LocalAccount
+) -> None:
+    """Besu's account allowlist: the gateway answers 403 FORBIDDEN, not 503, and sends nothing."""
+    real = node.send_raw
+
+    def refusing(raw: bytes) -> None:
+        raise SendRefused("Sender account not authorized to send transactions")
+
+    node.send_raw = refusing  # type: ignore[method-assign]
+    with pytest.raises(AccountNotAllowed) as refused:
+        submit(node, signer, 0)
+    assert refused.value.code == "FORBIDDEN"
+    node.send_raw = real  # type: ignore[method-assign]
+    assert submit(node, signer, 1).nonce == 0  # the refused one took no nonce
+
+
+def test_eip1559_transactions_carry_both_caps_at_the_price(node: FakeNode, signer: LocalAccount) -> None:
+    node.eip1559 = True
+    sent = submit(node, signer, 0)
+    assert sent.params["maxFeePerGas"] == sent.params["maxPriorityFeePerGas"] == 0  # type: ignore[typeddict-item]
+    assert "gasPrice" not in sent.params and sent.raw[0] == 2  # a type-2 envelope

@@ -1,0 +1,75 @@
+"""The scenario library through the gateway's URL chain path, on anvil configured like the Besu
+network of docker-compose.yml: its chain id, a block every 2 s, gas price 0 (issue "Beyond one
+machine"; Besu itself does not run here)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chain.backends.anvil import AnvilBackend
+from chain.network import BLOCK_PERIOD_S, CHAIN_ID
+from gateway.follower import BlockFollower
+from gateway.harness import Gateway
+
+# Its own xdist group: it mostly waits for 2 s blocks, beside the timing-sensitive anvil group.
+pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("network"), pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> None:
+    node = AnvilBackend(tmp_path / "node", block_time=BLOCK_PERIOD_S, gas_price=0, chain_id=CHAIN_ID)
+    try:
+        with Gateway(tmp_path / "gateway", node.url, "0") as gateway:
+            health = httpx.get(f"{gateway.url}/v1/health").json()
+            assert health["chain"]["chain_id"] == CHAIN_ID and health["chain"]["backend"] == "rpc"
+            report = tmp_path / "replay.json"
+            replay = [sys.executable, "-m", "gateway.cli", "replay", str(ROOT / "scripts" / "scenarios")]
+            replay += ["--target", gateway.url, "--operator-token", gateway.token, "--json", str(report)]
+            done = subprocess.run(replay, capture_output=True, text=True, timeout=1500)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+        results = json.loads(report.read_text())
+        scenarios = results["scenarios"]
+        assert len(scenarios) == len(list((ROOT / "scripts" / "scenarios").glob("*.yaml")))
+        assert all(s["passed"] for s in scenarios)
+        head = node.block_number()
+        stamps = [node.block_timestamp(n) for n in range(head - 5, head + 1)]
+        assert {b - a for a, b in itertools.pairwise(stamps)} == {BLOCK_PERIOD_S}  # interval blocks
+        latest = node.w3.eth.get_block(head - 1, full_transactions=True)
+        assert all(int(tx["gasPrice"]) == 0 for tx in latest["transactions"])  # free gas
+    finally:
+        node.close()
+
+
+class _NoIndex:
+    def catch_up(self, block: int | None = None) -> int:
+        return block or 0
+
+
+def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """QBFT blocks are final; a reorganised chain (here: anvil reverted to a snapshot) is reported."""
+    node = AnvilBackend(tmp_path / "node")
+    try:
+        follower = BlockFollower(node, _NoIndex())  # type: ignore[arg-type]
+        node.advance_time(1)  # block 1
+        snapshot = node.snapshot()
+        node.advance_time(1)  # block 2
+        follower._read_blocks(1, 2)
+        assert follower.reorgs == 0
+        node.revert(snapshot)
+        node.advance_time(5)  # another block 2
+        node.advance_time(1)  # block 3, on top of it
+        with caplog.at_level(logging.ERROR, logger="billchain.follower"):
+            follower._read_blocks(3, 3)
+        assert follower.reorgs == 1 and "reorganised below block 3" in caplog.text
+    finally:
+        node.close()
