@@ -73,3 +73,28 @@ def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
         assert follower.reorgs == 1 and "reorganised below block 3" in caplog.text
     finally:
         node.close()
+
+
+def test_eip1559_transactions_at_zero_price_through_the_url_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Besu takes legacy and type-2 transactions; with --eip1559 (here BILLCHAIN_EIP1559) both caps are 0."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0, chain_id=CHAIN_ID)
+    monkeypatch.setenv("BILLCHAIN_EIP1559", "true")
+    try:
+        with Gateway(tmp_path / "gateway", node.url, "0") as gateway:
+            minted = httpx.post(
+                f"{gateway.url}/v1/participants",
+                json={"id": "eip-bank", "name": "Bank", "role": "BANK"},
+                headers={"Authorization": f"Bearer {gateway.token}"},
+            ).json()
+            answer = httpx.post(
+                f"{gateway.url}/v1/cash/mint",
+                json={"to": "eip-bank", "amount": "10.00"},
+                headers={"Authorization": f"Bearer {minted['api_token']}"},
+            )
+            assert answer.status_code == 200, answer.text
+        tx = node.w3.eth.get_transaction(answer.json()["tx"]["hash"])
+        assert tx["type"] == 2 and tx["maxFeePerGas"] == 0 and tx["maxPriorityFeePerGas"] == 0
+    finally:
+        node.close()
