@@ -54,7 +54,9 @@ def test_validators_run_qbft_with_free_gas_and_both_allowlists(compose: dict[str
         mounts = {m.split(":")[1]: m.split(":")[0] for m in service["volumes"]}
         assert mounts["/opt/besu/node"] == f"./network/{name}"  # its key and permissions file
         assert mounts["/opt/besu/data"] == f"{name}-data" and f"{name}-data" in compose["volumes"]
-        ips.add(service["networks"]["billchain"]["ipv4_address"])
+        ip = service["networks"]["billchain"]["ipv4_address"]
+        assert service["environment"]["BESU_P2P_HOST"] == ip  # what its peers' allowlists expect
+        ips.add(ip)
     assert len(ips) == 4
 
 
