@@ -200,7 +200,7 @@ def faults(
         settled = f"{r.reconciled.get('done', 0)}+{r.reconciled.get('abandoned', 0)}"  # on start: done+never
         figures = (r.writes, r.kills, r.retries, settled, r.lost, r.duplicates, r.index_mismatches, r.five_xx)
         table.add_row(r.chain, *(str(x) for x in figures), str(len(r.client_errors)))
-    console.print(table, width=120)
+    Console(width=120).print(table)  # wider than a pipe's 80 columns
     for r in reports:
         for error in r.client_errors[:5]:
             console.print(f"[red]{r.chain}: {error}[/red]")

@@ -39,6 +39,7 @@ from gateway.runtime import open_runtime
 from gateway.settings import Settings
 
 PAYEES = 4
+GIVE_UP_S = 300.0  # a client retries one write this long (restarts included) before calling it lost
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ async def _load(
         nonlocal in_flight
         while queue:
             write, tries = queue.pop(), 0
-            while True:
+            give_up = time.monotonic() + GIVE_UP_S
+            while time.monotonic() < give_up:  # past it, the write counts as lost
                 await up.wait()
                 tries += 1
                 in_flight += 1

@@ -131,22 +131,38 @@ class Recovery:
 
     def _send_again(self, tx: Submitted) -> bool:
         """The node lost it (a restart) or never got it (a crash before the send): the same bytes
-        again, unless another transaction holds its nonce."""
+        again; False if another transaction holds its nonce."""
         backend = self.rt.backend
         mined_count = int(backend.w3.eth.get_transaction_count(tx.signer.address, "latest"))
         if mined_count > tx.nonce:
-            return backend.receipt(tx.hash) is not None  # mined just now, or its nonce went elsewhere
+            return self._nonce_used_by_itself(tx)
         try:
             backend.send_raw(tx.raw)
         except SendRefused as refused:
             if refused.reason == "nonce":
-                return backend.receipt(tx.hash) is not None
+                return self._nonce_used_by_itself(tx)
             if refused.reason != "known":
                 raise ChainUnavailable(f"the node refused a transaction sent again: {refused}") from None
         except backend.revert_errors:  # the embedded chain ran it at once: reverted, nothing happened
             return False
         backend.nonces.sent(tx.signer.address, tx.nonce, tx.raw)
         return True
+
+    def _nonce_used_by_itself(self, tx: Submitted) -> bool:
+        """Its nonce is used on chain. By itself (mined meanwhile): True. By another transaction the
+        outbox holds and the node has mined: False, this one never happened. By nothing the gateway
+        can see (the node lost blocks it had mined, or the key signed elsewhere): it is not settled,
+        since running the request afresh could do it twice."""
+        backend = self.rt.backend
+        if backend.receipt(tx.hash) is not None:
+            return True
+        for other in self.rt.outbox.with_nonce(tx.signer.address, tx.nonce):
+            if other.tx_hash != tx.hex and backend.receipt(bytes.fromhex(other.tx_hash[2:])) is not None:
+                return False
+        raise ChainUnavailable(
+            f"nonce {tx.nonce} of {tx.signer.address} is used on chain, but neither {tx.hex} nor another "
+            "transaction of the gateway's is in the node's history: left unsettled"
+        )
 
     def _outcome(self, row: OutboxRow, tx: Submitted, receipt: TxReceipt) -> tuple[int, bytes]:
         if int(receipt["status"]) != 1:

@@ -146,3 +146,35 @@ def test_an_onboarding_cut_off_is_settled_with_a_working_token(api: Api) -> None
     api.tokens["cut-corp"] = settled["api_token"]
     assert api.ok(api.get("/v1/me", "cut-corp"))["id"] == "cut-corp"
     assert api.ok(api.get(f"/v1/participants/{other}"))["member_code"] != settled["member_code"]
+
+
+def test_a_cut_off_write_whose_nonce_went_elsewhere_never_happened(api: Api, cast: dict[str, str]) -> None:
+    """Not at all: the node never saw it and another write of the same signer took its nonce; the
+    retry runs afresh (once), and the entry is ABANDONED."""
+    body, key = _issue_body(api, cast), {"Idempotency-Key": "outbox-abandoned"}
+    _cut(api.runtime, after_node=False)
+    problem(api.post("/v1/bills", cast["core"], body, headers=key), 503, "CHAIN_UNAVAILABLE")
+    api.issue(cast["core"], cast["bank"], cast["t2"])  # the same signer's next write takes that nonce
+    bills = _bills(api.runtime)
+    retry = api.ok(api.post("/v1/bills", cast["core"], body, headers=key), 201)
+    assert _bills(api.runtime) == bills + 1 and retry["bill"]["payee"] == cast["t1"]
+    abandoned = [r for r in _outbox(api.runtime, "ABANDONED") if r.key == "outbox-abandoned"]
+    assert len(abandoned) == 1 and not [r for r in _outbox(api.runtime, "PENDING") if r.key == "outbox-abandoned"]
+
+
+def test_a_nonce_taken_by_a_transaction_the_gateway_never_sent_is_not_guessed(api: Api, cast: dict[str, str]) -> None:
+    """Its nonce used, but by nothing in the outbox (the key signed elsewhere, or a node that lost
+    blocks): running the request afresh could do it twice, so the key's retries get 503 and the
+    entry stays PENDING for a person to look at."""
+    body, key = _issue_body(api, cast), {"Idempotency-Key": "outbox-unknown-taker"}
+    _cut(api.runtime, after_node=False)
+    problem(api.post("/v1/bills", cast["core"], body, headers=key), 503, "CHAIN_UNAVAILABLE")
+    account, backend = api.runtime.keystore.load(cast["core"]), api.runtime.backend
+    stray = {"to": account.address, "value": 0, "gas": 21_000, "gasPrice": backend.gas_price()}
+    stray |= {"chainId": backend.chain_id, "nonce": backend.pending_nonce(account.address)}
+    backend.send_raw(bytes(account.sign_transaction(stray).raw_transaction))  # signed outside the gateway
+    bills = _bills(api.runtime)
+    problem(api.post("/v1/bills", cast["core"], body, headers=key), 503, "CHAIN_UNAVAILABLE")
+    assert _bills(api.runtime) == bills
+    assert [r.key for r in _outbox(api.runtime, "PENDING")].count("outbox-unknown-taker") == 1
+    backend.nonces.resync(account.address)  # the stray transaction moved the signer's count

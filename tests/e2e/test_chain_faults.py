@@ -45,7 +45,9 @@ def test_a_node_stopped_under_load_gives_fast_503s_then_writes_resume_once(tmp_p
                             payee, amount = payees[(c + i) % 4], 100 + c * WRITES_EACH + i
                             expected[payee] += amount
                             body = {"to": payee, "amount": f"{amount // 100}.{amount % 100:02d}"}
+                            give_up = time.monotonic() + 120  # a write that never resumes fails, not hangs
                             while True:
+                                assert time.monotonic() < give_up, f"cf-{c}-{i} never answered 200"
                                 began = time.monotonic()
                                 try:
                                     r = await gateway.post(http, bank, "/v1/cash/mint", body, key=f"cf-{c}-{i}")
@@ -62,7 +64,11 @@ def test_a_node_stopped_under_load_gives_fast_503s_then_writes_resume_once(tmp_p
                     async def outage() -> None:
                         nonlocal node
                         await asyncio.sleep(3)
-                        await asyncio.to_thread(node.close)  # the node goes away, writes in flight
+                        # The node stops with writes in flight. Mining is paused first: anvil killed while
+                        # it mines on an interval dumps state that its restored block history lacks (a
+                        # sealed QBFT block is never lost; that case is left unsettled, see README).
+                        node._rpc("evm_setIntervalMining", [0])
+                        await asyncio.to_thread(node.close)
                         await asyncio.sleep(OUTAGE_S)
                         node = await asyncio.to_thread(AnvilBackend, tmp_path / "node", None, 0, 20.0, port)
                         node.interval_mining(1)
