@@ -125,6 +125,10 @@ class SendJournal(Protocol):
         """The node did not take it: it never happened."""
         ...
 
+    def holders(self, signer: str, nonce: int) -> list[bytes]:
+        """The hashes of the transactions written down with this signer and nonce."""
+        ...
+
 
 class Transactor:
     def __init__(self, backend: ChainBackend, decoder: ErrorDecoder, waiter: Waiter | None = None) -> None:
@@ -236,10 +240,25 @@ class Transactor:
             return tx
         if self.backend.receipt(tx.hash) is not None:
             return tx  # mined in the meantime
-        # Another transaction took this nonce (the key was used elsewhere): this call goes again, anew.
+        if not self.nonce_taken_by_a_known_transaction(tx):
+            raise ChainUnavailable(
+                f"nonce {tx.nonce} of {tx.signer.address} is used on chain, but by no transaction written down "
+                f"here: {tx.hex} is left unsettled rather than done twice"
+            )
+        # Another transaction took this nonce: this call goes again, anew.
         self.backend.nonces.mined(tx.signer.address, tx.nonce)
         self.backend.nonces.resync(tx.signer.address)
         return self.submit(tx.signer, tx.call, replaces=tx.hash)
+
+    def nonce_taken_by_a_known_transaction(self, tx: Submitted) -> bool:
+        """Whether another transaction the journal holds, mined, has `tx`'s nonce: then `tx` never
+        happened, and its call may go again. If none does, the key signed elsewhere or the node lost
+        blocks it had mined, and `tx` may well have happened. Without a journal (a tool signing
+        alone) another transaction is assumed."""
+        if self.journal is None:
+            return True
+        holders = self.journal.holders(tx.signer.address, tx.nonce)
+        return any(h != tx.hash and self.backend.receipt(h) is not None for h in holders)
 
     def _send_again(self, tx: Submitted) -> bool:
         """Send the signer's unmined transactions again, in nonce order (no gap before `tx`); False if

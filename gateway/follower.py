@@ -29,7 +29,7 @@ from sqlalchemy.util.concurrency import in_greenlet
 from web3.types import TxReceipt
 
 from chain.backends.base import ChainBackend
-from chain.errors import ChainUnavailable
+from chain.errors import ChainError, ChainUnavailable
 from chain.tx import PollingWaiter, Recover, Submitted
 from gateway.indexer import Indexer
 from gateway.metrics import REORGS
@@ -197,7 +197,11 @@ class BlockFollower:
         if receipt is not None:  # mined in a block this follower read before the writer waited
             self._answer(tx_hash, receipt)
             return
-        current = await anyio.to_thread.run_sync(waiting.recover, waiting.tx)
+        try:
+            current = await anyio.to_thread.run_sync(waiting.recover, waiting.tx)
+        except ChainError as exc:  # this writer's own trouble (say, left unsettled): its answer, not all
+            waiting.future.set_exception(exc)
+            return
         if current.hash != tx_hash:  # submitted anew under another nonce
             self._waiting.pop(tx_hash, None)
             self._waiting[current.hash] = _Waiting(current, waiting.recover, waiting.future, waiting.deadline)

@@ -130,10 +130,11 @@ class Outbox:
             result = s.execute(delete(OutboxRow).where(OutboxRow.state != PENDING, OutboxRow.created_at < older_than))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def with_nonce(self, signer: str, nonce: int) -> list[OutboxRow]:
-        """Every entry (any state) signed by `signer` with `nonce`."""
+    def holders(self, signer: str, nonce: int) -> list[bytes]:
+        """The hashes of every entry (any state) signed by `signer` with `nonce`."""
+        query = select(OutboxRow.tx_hash).where(OutboxRow.signer == signer, OutboxRow.nonce == nonce)
         with self.db.session() as s:
-            return list(s.scalars(select(OutboxRow).where(OutboxRow.signer == signer, OutboxRow.nonce == nonce)))
+            return [bytes.fromhex(h[2:]) for h in s.scalars(query)]
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as s:

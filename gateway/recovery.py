@@ -149,16 +149,14 @@ class Recovery:
         return True
 
     def _nonce_used_by_itself(self, tx: Submitted) -> bool:
-        """Its nonce is used on chain. By itself (mined meanwhile): True. By another transaction the
-        outbox holds and the node has mined: False, this one never happened. By nothing the gateway
-        can see (the node lost blocks it had mined, or the key signed elsewhere): it is not settled,
-        since running the request afresh could do it twice."""
-        backend = self.rt.backend
-        if backend.receipt(tx.hash) is not None:
+        """Its nonce is used on chain. By itself (mined meanwhile): True. By another transaction of
+        the outbox's, mined: False, this one never happened. By nothing the gateway sent: it is not
+        settled (chain/tx.py `nonce_taken_by_a_known_transaction`), since running the request
+        afresh could do it twice."""
+        if self.rt.backend.receipt(tx.hash) is not None:
             return True
-        for other in self.rt.outbox.with_nonce(tx.signer.address, tx.nonce):
-            if other.tx_hash != tx.hex and backend.receipt(bytes.fromhex(other.tx_hash[2:])) is not None:
-                return False
+        if self.rt.system.tx.nonce_taken_by_a_known_transaction(tx):
+            return False
         raise ChainUnavailable(
             f"nonce {tx.nonce} of {tx.signer.address} is used on chain, but neither {tx.hex} nor another "
             "transaction of the gateway's is in the node's history: left unsettled"

@@ -18,7 +18,7 @@ from eth_utils import keccak
 from web3 import Web3
 
 from chain.backends.base import ChainBackend, SendRefused
-from chain.errors import AccountNotAllowed
+from chain.errors import AccountNotAllowed, ChainUnavailable
 from chain.nonces import NonceManager
 from chain.tx import Submitted, Transactor
 
@@ -226,3 +226,56 @@ def test_eip1559_transactions_carry_both_caps_at_the_price(node: FakeNode, signe
     sent = submit(node, signer, 0)
     assert sent.params["maxFeePerGas"] == sent.params["maxPriorityFeePerGas"] == 0  # type: ignore[typeddict-item]
     assert "gasPrice" not in sent.params and sent.raw[0] == 2  # a type-2 envelope
+
+
+class Journal:
+    """The outbox's part the transactor sees: what was written down, by signer and nonce."""
+
+    def __init__(self) -> None:
+        self.written: list[Submitted] = []
+
+    def before_send(self, tx: Submitted, replaces: bytes | None) -> None:
+        self.written.append(tx)
+
+    def refused(self, tx_hash: bytes) -> None:
+        self.written = [t for t in self.written if t.hash != tx_hash]
+
+    def holders(self, signer: str, nonce: int) -> list[bytes]:
+        return [t.hash for t in self.written if t.signer.address == signer and t.nonce == nonce]
+
+
+def test_with_a_journal_a_nonce_taken_by_an_unknown_transaction_is_not_submitted_anew(
+    node: FakeNode, signer: LocalAccount
+) -> None:
+    """The gateway's case: it cannot tell a key used elsewhere from a node that lost what it had
+    mined, so it does not guess: the write is left unsettled (503), never done twice."""
+    transactor = Transactor(node, decoder=None)  # type: ignore[arg-type]
+    transactor.journal = Journal()
+    ours = transactor.submit(signer, Payment(1))  # type: ignore[arg-type]
+    node.restart()
+    stray = {"to": "0x" + "22" * 20, "value": 0, "gas": 21_000, "gasPrice": 0, "nonce": 0, "chainId": 1337}
+    node.send_raw(bytes(signer.sign_transaction(stray).raw_transaction))
+    node.mine()
+    with pytest.raises(ChainUnavailable, match="left unsettled"):
+        transactor.recover(ours)
+    assert node.mined_count[signer.address] == 1  # nothing sent anew
+
+
+def test_with_a_journal_a_nonce_taken_by_a_known_transaction_goes_again_anew(
+    node: FakeNode, signer: LocalAccount
+) -> None:
+    transactor, journal = Transactor(node, decoder=None), Journal()  # type: ignore[arg-type]
+    transactor.journal = journal
+    ours = transactor.submit(signer, Payment(1))  # type: ignore[arg-type]
+    node.restart()
+    stray = {"to": "0x" + "22" * 20, "value": 0, "gas": 21_000, "gasPrice": 0, "nonce": 0, "chainId": 1337}
+    theirs = signer.sign_transaction(stray)
+    node.send_raw(bytes(theirs.raw_transaction))
+    node.mine()
+    # ... but this one the gateway wrote down (another request's, say): evidence that ours never happened
+    known = Submitted(bytes(theirs.hash), signer, bytes(theirs.raw_transaction), Payment(2), stray, 0)  # type: ignore[arg-type]
+    journal.written.append(known)
+    again = transactor.recover(ours)
+    assert again.hash != ours.hash and again.nonce == ours.nonce + 1
+    node.mine()
+    assert node.receipt(again.hash) is not None and node.mined_count[signer.address] == 2
