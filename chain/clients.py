@@ -70,7 +70,11 @@ class ContractClient:
 class ParticipantRegistryClient(ContractClient):
     def register(self, operator: LocalAccount, account: str, role: Role) -> tuple[int, TxResult]:
         result = self._send(operator, "register", account, int(role))
-        return int(self.events(result, "ParticipantRegistered")[0]["args"]["code"]), result
+        return self.registered_code(result), result
+
+    def registered_code(self, result: TxResult) -> int:
+        """The member code the registration in `result` was given."""
+        return int(self.events(result, "ParticipantRegistered")[0]["args"]["code"])
 
     def freeze(self, signer: LocalAccount, account: str) -> TxResult:
         return self._send(signer, "freeze", account)
@@ -123,7 +127,11 @@ class BillRegistryClient(ContractClient):
         result = self._send(
             drawer, "issue", int(kind), acceptor, payee, amount, maturity_day, transferable, document_hash or ZERO_HASH
         )
-        return int(self.events(result, "BillIssued")[0]["args"]["billId"]), result
+        return self.issued_bill_id(result), result
+
+    def issued_bill_id(self, result: TxResult) -> int:
+        """The bill an `issue` transaction drew."""
+        return int(self.events(result, "BillIssued")[0]["args"]["billId"])
 
     def accept(self, signer: LocalAccount, bill_id: int) -> TxResult:
         return self._send(signer, "accept", bill_id)
@@ -138,14 +146,15 @@ class BillRegistryClient(ContractClient):
         return self._send(signer, "cancel", bill_id)
 
     # --- transfers
-    def _transfer_id(self, result: TxResult) -> int:
+    def requested_transfer_id(self, result: TxResult) -> int:
+        """The transfer an endorse, discount, pledge or recourse transaction requested."""
         return int(self.events(result, "TransferRequested")[0]["args"]["transferId"])
 
     def endorse(
         self, holder: LocalAccount, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None
     ) -> tuple[int, TxResult]:
         result = self._send(holder, "endorse", bill_id, start, amount, to, document_hash or ZERO_HASH)
-        return self._transfer_id(result), result
+        return self.requested_transfer_id(result), result
 
     def discount(
         self,
@@ -161,15 +170,15 @@ class BillRegistryClient(ContractClient):
         result = self._send(
             holder, "discount", bill_id, start, amount, bank, rate_micros, adjust_days, document_hash or ZERO_HASH
         )
-        return self._transfer_id(result), result
+        return self.requested_transfer_id(result), result
 
     def pledge(self, holder: LocalAccount, bill_id: int, start: int, amount: int, bank: str) -> tuple[int, TxResult]:
         result = self._send(holder, "pledge", bill_id, start, amount, bank)
-        return self._transfer_id(result), result
+        return self.requested_transfer_id(result), result
 
     def recourse(self, holder: LocalAccount, bill_id: int, start: int, against: str) -> tuple[int, TxResult]:
         result = self._send(holder, "recourse", bill_id, start, against)
-        return self._transfer_id(result), result
+        return self.requested_transfer_id(result), result
 
     def sign(self, signer: LocalAccount, transfer_id: int) -> TxResult:
         return self._send(signer, "sign", transfer_id)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from chain.tx import Submitted
 from gateway.db import Database, OutboxRow
@@ -111,10 +111,6 @@ class Outbox:
             if row is not None:
                 row.state = state
 
-    def get(self, tx_hash: str) -> OutboxRow | None:
-        with self.db.session() as s:
-            return s.get(OutboxRow, tx_hash)
-
     def pending(self, caller: str | None = None, key: str | None = None) -> list[OutboxRow]:
         """PENDING entries in send order (signer, nonce); of one caller's key when given."""
         query = select(OutboxRow).where(OutboxRow.state == PENDING)
@@ -138,5 +134,6 @@ class Outbox:
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as s:
-            states = list(s.scalars(select(OutboxRow.state)))
-        return {state: states.count(state) for state in (PENDING, DONE, ABANDONED)}
+            rows = s.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
+            found: dict[str, int] = {state: n for state, n in rows}
+        return {state: found.get(state, 0) for state in (PENDING, DONE, ABANDONED)}

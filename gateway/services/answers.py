@@ -36,10 +36,8 @@ class Answers(Service):
         """{bill, tx}, or {transfer, bill, tx}: bill_id absent = the bill this transaction issued;
         transfer=True = the transfer this transaction requested."""
         bills = self.rt.system.bills
-        bill_id = args.get("bill_id") or int(bills.events(result, "BillIssued")[0]["args"]["billId"])
-        transfer_id = args.get("transfer_id")
-        if args.get("transfer"):
-            transfer_id = int(bills.events(result, "TransferRequested")[0]["args"]["transferId"])
+        bill_id = args.get("bill_id") or bills.issued_bill_id(result)
+        transfer_id = bills.requested_transfer_id(result) if args.get("transfer") else args.get("transfer_id")
         answer: dict[str, Any] = {"bill": Bills(self.rt).view(bill_id), "tx": views.tx(result)}
         if transfer_id is not None:
             with self.rt.db.session() as s:
@@ -65,7 +63,7 @@ class Answers(Service):
     def _onboard(self, args: dict[str, Any], result: TxResult) -> dict[str, Any]:
         """The participant's row and its token, made once its registration is mined. Settled after a
         crash that came after the row was written, the token is made anew: the first was never given."""
-        code = int(self.rt.system.registry.events(result, "ParticipantRegistered")[0]["args"]["code"])
+        code = self.rt.system.registry.registered_code(result)
         token = new_token()
         with self.rt.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
