@@ -22,8 +22,10 @@ def main() -> None:
     parser.add_argument("--block-period", type=int, default=BLOCK_PERIOD_S, help="seconds")
     parser.add_argument("--participants-from", type=Path, help="a gateway data dir: its accounts are allowed")
     args = parser.parse_args()
-    if args.validators < 1 or args.block_period < 1:
-        parser.error("--validators and --block-period are at least 1")
+    if min(args.validators, args.block_period, args.chain_id) < 1:
+        parser.error("--validators, --block-period and --chain-id are at least 1")
+    if args.participants_from and not (args.participants_from / "keys").is_dir():
+        parser.error(f"--participants-from: {args.participants_from} holds no keys/ (a gateway data dir does)")
     network = generate(
         args.out,
         validators=args.validators,

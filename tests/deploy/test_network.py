@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -74,3 +76,13 @@ def test_generating_again_keeps_the_validators_and_allows_the_onboarded(network:
     assert _validators(network) == before and [v.address for v in again.validators] == before
     permissions = tomllib.loads((network / "validator-3" / "permissions_config.toml").read_text())
     assert permissions["accounts-allowlist"] == [again.operator, *participants]
+
+
+@pytest.mark.parametrize(
+    "bad", [["--validators", "0"], ["--chain-id", "0"], ["--block-period", "0"], ["--participants-from", "/nowhere"]]
+)
+def test_the_generator_refuses_bad_arguments_and_writes_nothing(tmp_path: Path, bad: list[str]) -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "generate_network.py"
+    done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path / "net"), *bad], capture_output=True)
+    assert done.returncode == 2 and b"error" in done.stderr
+    assert not (tmp_path / "net").exists()
