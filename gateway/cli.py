@@ -7,11 +7,15 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from gateway.runtime import Runtime
+    from gateway.settings import Settings
 
 app = typer.Typer(
     help="billchain: digital bills and supply-chain finance on a permissioned chain.", no_args_is_help=True
@@ -82,14 +86,13 @@ def serve(
     import uvicorn
 
     from gateway.app import create_app
-    from gateway.runtime import open_runtime
     from gateway.settings import Settings
 
     settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
     if gas_price is not None:  # else BILLCHAIN_GAS_PRICE, else the node's
         settings.gas_price = gas_price
     settings.eip1559 = settings.eip1559 or eip1559  # the flag, or BILLCHAIN_EIP1559
-    runtime = open_runtime(settings)
+    runtime = _open_or_exit(settings, "billchain serve")
     try:
         console.print(
             f"billchain gateway on {settings.chain} (chain id {runtime.backend.chain_id}), data in {data_dir}/"
@@ -103,6 +106,76 @@ def serve(
         uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
     finally:
         runtime.close()
+
+
+def _open_or_exit(settings: Settings, command: str) -> Runtime:
+    """The runtime, or exit 2 with one line saying why not (a held data dir, a broken chain file)."""
+    from chain.backends.anvil import AnvilStateUnreadable
+    from chain.backends.embedded import JournalBroken
+    from gateway.datadir import DataDirBusy
+    from gateway.runtime import open_runtime
+
+    try:
+        return open_runtime(settings, command)
+    except (DataDirBusy, JournalBroken, AnvilStateUnreadable) as refused:
+        console.print(f"[red]{command}: {refused}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def reindex(
+    chain: Annotated[str, typer.Option(help="embedded, anvil, or a JSON-RPC URL.")] = "embedded",
+    data_dir: DataDir = Path(".billchain"),
+    gas_price: Annotated[int | None, typer.Option(min=0, help="As for serve.")] = None,
+) -> None:
+    """Rebuild the index from the chain and close the chain incidents a person has looked at (the
+    gateway stopped: one process per data dir)."""
+    from gateway.settings import Settings
+
+    settings = Settings(chain=chain, data_dir=data_dir, gas_price=gas_price)
+    runtime = _open_or_exit(settings, "billchain reindex")
+    try:
+        last = runtime.indexer.rebuild()
+        closed = runtime.guard.resolve()
+    finally:
+        runtime.close()
+    console.print(f"index rebuilt from the chain up to block {last}")
+    for incident in closed:
+        lost = json.loads(incident.lost)
+        when = f"{incident.detected_at:%Y-%m-%d %H:%M} UTC"
+        console.print(f"closed incident {incident.id} ({when}): {incident.reason}", soft_wrap=True)
+        for tx_hash in lost:
+            console.print(f"  not on the chain: {tx_hash}", soft_wrap=True)
+
+
+@app.command("repair-journal")
+def repair_journal(data_dir: DataDir = Path(".billchain")) -> None:
+    """Cut the embedded chain's journal before the first line that cannot be replayed (the rest is
+    kept aside), so that the gateway starts again on the chain up to there."""
+    from chain.backends.embedded import check_journal
+    from chain.backends.embedded import repair_journal as repair
+    from gateway.datadir import DataDirBusy, DataDirLock
+
+    journal = data_dir / "embedded-chain.jsonl"
+    try:
+        lock = DataDirLock(data_dir).acquire("billchain repair-journal")
+    except DataDirBusy as busy:
+        console.print(f"[red]{busy}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    try:
+        if not journal.exists():
+            console.print(f"no journal at {journal}")
+            raise typer.Exit(2)
+        broken = check_journal(journal)
+        if broken is None:
+            console.print(f"{journal} replays whole: nothing to repair")
+            return
+        aside = repair(journal, broken.line)
+    finally:
+        lock.release()
+    kept = f"kept lines 1-{broken.line - 1} (the chain up to block {broken.block - 1})"
+    console.print(f"{journal}: {kept}", soft_wrap=True)
+    console.print(f"the rest is in {aside}; start the gateway, then see /v1/health", soft_wrap=True)
 
 
 @app.command()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -95,6 +96,20 @@ class IndexState(Base):
     __tablename__ = "index_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_block: Mapped[int] = mapped_column(BigInteger)
+    #: the hash of `last_block` as indexed: a chain that no longer has it is not the chain indexed
+    last_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+
+
+class ChainIncidentRow(Base):
+    """The chain lost what the gateway had acknowledged (gateway/chainguard.py); open until a person
+    acknowledges it with `billchain reindex`."""
+
+    __tablename__ = "chain_incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    lost: Mapped[str] = mapped_column(Text)  # JSON: the acknowledged transactions the chain lacks
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class BillRow(Base):
@@ -193,7 +208,16 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        if not self._index_layout_current():  # derived from the chain: dropped, and rebuilt from it
+            self.drop_index()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _index_layout_current(self) -> bool:
+        found = inspect(self.engine)
+        return all(
+            {c.name for c in table.__table__.columns} <= {c["name"] for c in found.get_columns(table.__tablename__)}
+            for table in INDEX_TABLES
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

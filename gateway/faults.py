@@ -11,8 +11,11 @@ gateway is stopped, its data dir opened, and everything checked against the chai
 - index: the index's bills and balances differ from the chain's;
 - 5xx: every 5xx a client saw (a 503 while the chain or a settlement is away counts).
 
-On anvil the node runs on its own (as a production node does), with a block every
-second, so kills find transactions waiting in its pool.
+On anvil the gateway runs the node itself, as a user does (`billchain serve --chain
+anvil`), with a block every second, so kills find transactions waiting in its pool:
+the node dies with each killed gateway (writing its state) and the restarted gateway
+starts it again from that state. The check opens the data dir once more (a node from
+the same state) and reads the chain itself.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from chain.backends.anvil import AnvilBackend
 from gateway.db import BalanceRow, BillRow, ParticipantRow
 from gateway.harness import Gateway
 from gateway.money import format_amount
@@ -97,22 +99,15 @@ def run_faults(chain: str, writes: int, kills: int, clients: int = 16, seed: int
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="billchain-faults-") as tmp:
         work = Path(tmp)
-        node = AnvilBackend(work / "node", gas_price=0) if chain == "anvil" else None
-        try:
-            target = node.url if node is not None else "embedded"
-            gateway = Gateway(work / "gateway", target, "0" if node is not None else None)
-            with gateway:
-                plan = asyncio.run(_set_up(gateway, writes))
-                if node is not None:
-                    node.interval_mining(1)
-                log(f"{chain}: {writes} writes by {clients} clients, {kills} kills")
-                answers = asyncio.run(_load(gateway, plan, kills, clients, rng, report, log))
-            report.seconds = time.monotonic() - began
-            report.reconciled = _reconciled(work / "gateway.log")
-            _check(report, work / "gateway", target, gateway.token, plan, answers)
-        finally:
-            if node is not None:
-                node.close()
+        anvil = chain == "anvil"
+        gateway = Gateway(work / "gateway", chain, "0" if anvil else None, block_time=1 if anvil else None)
+        with gateway:
+            plan = asyncio.run(_set_up(gateway, writes))
+            log(f"{chain}: {writes} writes by {clients} clients, {kills} kills")
+            answers = asyncio.run(_load(gateway, plan, kills, clients, rng, report, log))
+        report.seconds = time.monotonic() - began
+        report.reconciled = _reconciled(work / "gateway.log")
+        _check(report, work / "gateway", chain, gateway.token, plan, answers)
     return report
 
 
@@ -213,7 +208,7 @@ def _check(
 ) -> None:
     """With the gateway stopped: the chain, the index and the answers agree, write by write."""
     settings = Settings(data_dir=data_dir, chain=target, operator_token=token, gas_price=0)
-    runtime = open_runtime(settings)
+    runtime = open_runtime(settings, "billchain faults (check)")
     try:
         bills, cash = runtime.system.bills, runtime.system.cash
         with runtime.db.session() as s:

@@ -40,6 +40,10 @@ RECENT = 50_000  # receipts kept for a writer that registers after its block was
 KEPT_HASHES = 256  # block hashes kept to check each new block's parent
 
 
+class ChainDiverged(ChainError):
+    """The chain went back under the index (a reorganisation, a node reset)."""
+
+
 @dataclass
 class _Waiting:
     tx: Submitted
@@ -57,8 +61,11 @@ class BlockFollower:
         stuck_after: float = 15.0,
         timeout: float = 300.0,
         unreachable_after: float = 2.0,
+        diverged: Callable[[str], object] | None = None,
     ) -> None:
+        """`diverged(reason)`: called (in a worker thread) when the chain went back under the index."""
         self.backend = backend
+        self.diverged = diverged
         self.indexer = indexer
         self.poll = poll
         self.stuck_after = stuck_after
@@ -130,15 +137,32 @@ class BlockFollower:
 
     async def _step(self) -> None:
         head = await anyio.to_thread.run_sync(self.backend.block_number)
-        if head <= self._seen:
+        if head < self._seen:
+            await self._went_back(f"the chain's head went back from block {self._seen} to block {head}")
             return
-        mined = await anyio.to_thread.run_sync(self._read_blocks, self._seen + 1, head)
+        if head == self._seen:
+            return
+        try:
+            mined = await anyio.to_thread.run_sync(self._read_blocks, self._seen + 1, head)
+        except ChainDiverged as diverged:
+            await self._went_back(str(diverged))
+            return
         self._seen = head
         for tx_hash, receipt in mined.items():
             self._answer(tx_hash, receipt)
             self._recent[tx_hash] = receipt
         while len(self._recent) > RECENT:
             self._recent.popitem(last=False)
+
+    async def _went_back(self, reason: str) -> None:
+        """The chain is no longer the chain indexed: the guard repairs (gateway/chainguard.py), then
+        following starts again from the chain's head."""
+        if self.diverged is not None:
+            await anyio.to_thread.run_sync(self.diverged, reason)
+        else:
+            log.error("the chain is not the chain indexed: %s", reason)
+        self._hashes.clear()
+        self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
 
     def _node_away(self) -> None:
         """Writers waiting on a node that has not answered for `unreachable_after` s are answered
@@ -168,17 +192,15 @@ class BlockFollower:
 
     def _check_parent(self, number: int) -> None:
         """QBFT blocks are final: a block whose parent is not the block read before means the chain
-        was reorganised under the index (a node reset, a fork). Not expected; logged and counted."""
+        was reorganised under the index (a node reset, a fork). Not expected: counted, logged, and
+        raised before the block is indexed on top of blocks the chain dropped."""
         block = self.backend.w3.eth.get_block(number)
         known = self._hashes.get(number - 1)
         if known is not None and known != bytes(block["parentHash"]):
             self.reorgs += 1
             REORGS.inc()
-            log.error(
-                "chain reorganised below block %d: its parent is not the block indexed before; the index "
-                "may hold dropped blocks: stop, delete the index tables, start again to rebuild it",
-                number,
-            )
+            log.error("chain reorganised below block %d: its parent is not the block indexed before", number)
+            raise ChainDiverged(f"block {number}'s parent is not the block {number - 1} indexed before")
         self._hashes[number] = bytes(block["hash"])
         self._hashes.pop(number - KEPT_HASHES, None)
 

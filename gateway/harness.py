@@ -21,7 +21,8 @@ G = TypeVar("G", bound="Gateway")
 class Gateway:
     """A `billchain serve` subprocess on a fresh data dir, and clients for it."""
 
-    def __init__(self, data_dir: Path, chain: str, gas_price: str | None) -> None:
+    def __init__(self, data_dir: Path, chain: str, gas_price: str | None, block_time: float | None = None) -> None:
+        """`chain`: embedded, anvil (a node the gateway starts, as a user runs it) or a node's URL."""
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -31,6 +32,8 @@ class Gateway:
         self.cmd += ["--data-dir", str(data_dir), "--port", str(self.port)]
         if gas_price is not None:
             self.cmd += ["--gas-price", gas_price]
+        if block_time is not None:
+            self.cmd += ["--block-time", str(block_time)]
 
     def __enter__(self: G) -> G:
         self.start()
@@ -53,6 +56,10 @@ class Gateway:
                 self.__exit__()
                 raise RuntimeError(f"the gateway did not start: see {self.data_dir.parent / 'gateway.log'}")
             time.sleep(0.2)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def __exit__(self, *_: object) -> None:
         self._process.terminate()

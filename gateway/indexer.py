@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from web3 import Web3
 from web3._utils.events import get_event_data
@@ -116,12 +116,32 @@ class Indexer:
                 handler(session, event, context)
             state = session.get(IndexState, 1) or IndexState(id=1, last_block=target)
             state.last_block = target
+            state.last_hash = self.system.backend.block_hash(target)
             session.add(state)
         return target
 
     def rebuild(self) -> int:
-        self.db.drop_index()
-        return self.catch_up()
+        """Drop every read model and read the chain again from block 0: the index equals the chain."""
+        with self._lock:
+            self.db.drop_index()
+            with self.db.session() as session:  # statuses come back from the chain's events
+                session.execute(update(ParticipantRow).values(status="ACTIVE"))
+            return self._catch_up(None)
+
+    def divergence(self) -> str | None:
+        """Why the chain is not the chain this index was built from, or None: its head is below the
+        last indexed block, or the block at that height is another block."""
+        with self.db.session() as session:
+            state = session.get(IndexState, 1)
+        if state is None:
+            return None
+        backend = self.system.backend
+        head = backend.block_number()
+        if head < state.last_block:
+            return f"the chain's head is block {head}, below block {state.last_block} that the index holds"
+        if state.last_hash is not None and backend.block_hash(state.last_block) != state.last_hash:
+            return f"block {state.last_block} on the chain is not the block {state.last_block} the index holds"
+        return None
 
     # --- helpers
     @staticmethod

@@ -15,6 +15,8 @@ from chain.backends.factory import open_backend
 from chain.deploy import System, load_or_deploy
 from chain.keys import Keystore
 from chain.tx import TxResult
+from gateway.chainguard import ChainGuard
+from gateway.datadir import DataDirLock
 from gateway.db import Database
 from gateway.follower import BlockFollower
 from gateway.indexer import Indexer
@@ -39,17 +41,32 @@ class Runtime:
     operator_token_path: Path | None
     follower: BlockFollower
     outbox: Outbox
+    guard: ChainGuard
+    lock: DataDirLock
     #: builds a write's answer from its receipt (gateway/services/answers.py, installed by the services)
     answer: Callable[[Answer, TxResult], dict[str, Any]] = field(default=lambda answer, _: {})
 
     def close(self) -> None:
-        self.backend.close()
-        self.db.engine.dispose()
+        try:
+            self.backend.close()
+            self.db.engine.dispose()
+        finally:
+            self.lock.release()
 
 
-def open_runtime(settings: Settings) -> Runtime:
+def open_runtime(settings: Settings, command: str = "billchain serve") -> Runtime:
+    """Everything a gateway holds, opened on the data dir it holds alone (DataDirBusy otherwise)."""
     data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = DataDirLock(data_dir).acquire(command, port=settings.port, chain=settings.chain)
+    try:
+        return _open(settings, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _open(settings: Settings, lock: DataDirLock) -> Runtime:
+    data_dir = settings.data_dir
     data_dir.chmod(0o700)  # keys, token hashes and documents live here: owner only
     if settings.chain == "embedded":
         backend: ChainBackend = EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
@@ -61,13 +78,19 @@ def open_runtime(settings: Settings) -> Runtime:
             gas_price=settings.gas_price,
             eip1559=settings.eip1559,
         )
-    keystore = Keystore(data_dir)
-    operator = keystore.get_or_create(OPERATOR_KEY)
-    system = load_or_deploy(backend, operator, data_dir)
-    db = Database(settings.database)
-    indexer = Indexer(system, db)
-    indexer.catch_up()
-    follower = BlockFollower(backend, indexer)
+    try:
+        keystore = Keystore(data_dir)
+        operator = keystore.get_or_create(OPERATOR_KEY)
+        system = load_or_deploy(backend, operator, data_dir)
+        db = Database(settings.database)
+        indexer = Indexer(system, db)
+        guard = ChainGuard(backend, db, indexer)
+        guard.check()  # never an index ahead of its chain, before anything is indexed or served
+        indexer.catch_up()
+    except BaseException:
+        backend.close()
+        raise
+    follower = BlockFollower(backend, indexer, diverged=guard.repair)
     system.tx.waiter = follower
     outbox = Outbox(db)
     system.tx.journal = outbox  # every transaction written down before it is sent
@@ -85,4 +108,6 @@ def open_runtime(settings: Settings) -> Runtime:
         operator_token_path=token_path,
         follower=follower,
         outbox=outbox,
+        guard=guard,
+        lock=lock,
     )

@@ -294,7 +294,10 @@ class HealthChain(Out):
 
 
 class HealthOut(Out):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"] = Field(
+        description='"degraded": the chain lost what the gateway had acknowledged (`reason`); writes answer 503'
+    )
+    reason: str | None = Field(default=None, description="Why the gateway is degraded (absent when ok).")
     chain: HealthChain
     contracts: dict[str, str]
 

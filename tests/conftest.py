@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
+from chain.backends import children
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
 from chain.deploy import System, deploy
@@ -29,6 +33,45 @@ MEMBERS: tuple[tuple[str, Role], ...] = (
     ("t3", Role.ENTERPRISE),
     ("reg", Role.REGULATOR),
 )
+
+
+# Every process a test starts carries this run's mark in its environment (children inherit it):
+# once every test is done, none of them may be left running.
+RUN_MARK = "BILLCHAIN_TEST_RUN"
+NODE_PROGRAMS = ("anvil", "geth", "gateway.cli")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault(RUN_MARK, uuid.uuid4().hex)
+
+
+def leftover_processes(mark: str) -> list[tuple[int, str]]:
+    """Nodes and gateways started under `mark` that still run."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes().split(b"\0")
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        ours = f"{RUN_MARK}={mark}".encode() in environ and any(p in command for p in NODE_PROGRAMS)
+        if ours and children.alive(int(proc.name)):
+            found.append((int(proc.name), command.strip()))
+    return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # the controller looks, once every worker is done
+    left = leftover_processes(os.environ[RUN_MARK])
+    for pid, command in left:
+        print(f"\nleft running after the tests: pid {pid}: {command[:200]}")
+        children.stop(pid, timeout=5)
+    if left:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def key_for(name: str) -> LocalAccount:

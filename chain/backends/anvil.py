@@ -1,25 +1,40 @@
-"""anvil, started from node_modules on a free port, its state file in the data dir."""
+"""anvil, started from node_modules on a free port, its state file in the data dir.
+
+The node is this backend's child (chain/backends/children.py): it dies with the
+process that started it, whatever kills that process, and writes its state as it
+dies (SIGTERM); while it runs it also writes its state every `STATE_INTERVAL_S`
+seconds, so that even a SIGKILL of the node itself loses at most that much (the
+gateway's outbox sends again what the node lost). One node per state file: a
+start stops a node left running on it (after it wrote its state) before it runs
+its own.
+"""
 
 from __future__ import annotations
 
 import atexit
+import json
 import socket
-import subprocess
 import time
 from pathlib import Path
 
+from chain.backends import children
 from chain.backends.rpc import RpcBackend
 from chain.compile import NODE_MODULES
 from chain.errors import ChainUnavailable
 
 ANVIL_BIN = NODE_MODULES / ".bin" / "anvil"
 ANVIL_CHAIN_ID = 31337
+STATE_INTERVAL_S = 1
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+class AnvilStateUnreadable(ChainUnavailable):
+    """The state file is not whole (a node killed while writing it): anvil would start empty."""
 
 
 class AnvilBackend(RpcBackend):
@@ -40,6 +55,9 @@ class AnvilBackend(RpcBackend):
             raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
         data_dir.mkdir(parents=True, exist_ok=True)
         self.state_file = data_dir / "anvil-state.json"
+        self.pid_file = children.PidFile(data_dir / "anvil.pid")
+        self.pid_file.stop_leftover("anvil")  # never two nodes on one state
+        _check_state(self.state_file)
         port = port or free_port()  # a given port: the same node again, for whoever knows its URL
         cmd = [
             str(ANVIL_BIN),
@@ -51,6 +69,8 @@ class AnvilBackend(RpcBackend):
             str(chain_id),  # another id: anvil configured like a production network
             "--state",
             str(self.state_file),
+            "--state-interval",
+            str(STATE_INTERVAL_S),
             "--hardfork",
             "cancun",
             "--silent",
@@ -60,9 +80,11 @@ class AnvilBackend(RpcBackend):
         if gas_price == 0:  # a free-gas network, as Besu runs one: no base fee either
             cmd += ["--gas-price", "0", "--base-fee", "0"]
         self._log = open(data_dir / "anvil.log", "ab")  # noqa: SIM115 - closed in close()
-        self._process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
-        atexit.register(self.close)  # never leave a node running behind a crashed caller
+        self._process = children.spawn(cmd, self._log)
+        self.pid = self._process.pid
         url = f"http://127.0.0.1:{port}"
+        self.pid_file.write(self.pid, port=port, state=str(self.state_file))
+        atexit.register(self.close)  # never leave a node running behind a crashed caller
         deadline = time.monotonic() + startup_timeout
         while True:
             try:
@@ -78,10 +100,20 @@ class AnvilBackend(RpcBackend):
     def close(self) -> None:
         atexit.unregister(self.close)
         if self._process.poll() is None:
-            self._process.terminate()  # SIGTERM: anvil writes its state file, then exits
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            children.stop(self._process.pid)  # SIGTERM: anvil writes its state file, then exits
+        self._process.wait()
+        self.pid_file.clear(self._process.pid)
         self._log.close()
+
+
+def _check_state(path: Path) -> None:
+    """anvil starts from an empty chain when its state file does not parse: refuse that instead."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        json.loads(path.read_bytes())
+    except ValueError as exc:
+        raise AnvilStateUnreadable(
+            f"{path} is not whole ({exc}); anvil would start on an empty chain. Move it aside to start "
+            "afresh, or restore it from a backup"
+        ) from None

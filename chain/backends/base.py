@@ -7,7 +7,7 @@ from typing import Any
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
-from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
+from web3.exceptions import BlockNotFound, ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.types import TxReceipt
 
 from chain.errors import ChainError
@@ -85,6 +85,13 @@ class ChainBackend(ABC):
 
     def block_timestamp(self, number: int) -> int:
         return int(self.w3.eth.get_block(number)["timestamp"])
+
+    def block_hash(self, number: int) -> str | None:
+        """The hash of block `number` on this chain ("0x…"), None past its head."""
+        try:
+            return "0x" + bytes(self.w3.eth.get_block(number)["hash"]).hex()
+        except BlockNotFound:
+            return None
 
     def gas_price(self) -> int:
         """The configured price (0 on a free-gas network), else the node's."""

@@ -18,10 +18,11 @@ import os
 import pickle
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from eth.exceptions import VMError
+from eth.exceptions import HeaderNotFound, VMError
 from eth_account import Account
 from eth_tester import EthereumTester, PyEVMBackend
 from eth_tester.exceptions import TransactionFailed
@@ -33,9 +34,45 @@ from web3.providers.eth_tester import EthereumTesterProvider
 from web3.types import RPCEndpoint, RPCResponse
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, SendRefused
+from chain.errors import ChainError
 
 SNAPSHOT_EVERY = 200
 _BYTES_LITERAL = re.compile(r"""b(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")$""")
+
+
+class JournalBroken(ChainError):
+    """A journal line py-evm will not replay (two processes wrote one journal, say)."""
+
+    def __init__(self, path: Path, line: int, block: int, cause: Exception) -> None:
+        super().__init__(
+            f"{path}, line {line}: block {block} cannot be replayed ({type(cause).__name__}: {cause}). "
+            f"The chain up to block {block - 1} is whole: `billchain repair-journal --data-dir "
+            f"{path.parent}` keeps lines 1-{line - 1} and moves the rest aside, then the gateway starts "
+            "on that chain (what came after is lost from it; the outbox and `billchain reindex` say what)"
+        )
+        self.path, self.line, self.block = path, line, block
+
+
+def repair_journal(path: Path, line: int) -> Path:
+    """Keep the journal's lines before `line`; move the rest to a `.broken-<time>` file beside it. The
+    snapshot goes too (it may hold what was cut): the next start replays the journal from its start."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
+    aside.write_bytes(b"".join(lines[line - 1 :]))
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(b"".join(lines[: line - 1]))
+    os.replace(partial, path)
+    path.with_suffix(".snapshot").unlink(missing_ok=True)
+    return aside
+
+
+def check_journal(path: Path) -> JournalBroken | None:
+    """Replay the journal on a throw-away chain: where it breaks, if it does."""
+    try:
+        EmbeddedBackend(journal=path, replay_only=True).close()
+    except JournalBroken as broken:
+        return broken
+    return None
 
 
 class _LockedProvider(EthereumTesterProvider):
@@ -57,8 +94,10 @@ class EmbeddedBackend(ChainBackend):
     fixed_gas_limit = 8_000_000
     mines_on_send = True
 
-    def __init__(self, journal: Path | None = None) -> None:
-        entries = _read_journal(journal) if journal else []
+    def __init__(self, journal: Path | None = None, replay_only: bool = False) -> None:
+        """`replay_only`: read the journal and snapshot, write nothing (a check)."""
+        entries = _read_journal(journal, cut_torn_tail=not replay_only) if journal else []
+        self._replay_only = replay_only
         genesis = entries[0]["genesis"] if entries else None
         params = PyEVMBackend.generate_genesis_params(overrides={"timestamp": genesis} if genesis else None)
         self._pyevm = PyEVMBackend(genesis_parameters=params)
@@ -74,8 +113,13 @@ class EmbeddedBackend(ChainBackend):
         self._entries = self._snapshot_at = len(entries)
         if journal is not None:
             done = self._restore(len(entries)) if entries else 0
-            for entry in entries[max(done, 1) :]:
-                self._replay(entry)
+            for line, entry in enumerate(entries[max(done, 1) :], start=max(done, 1) + 1):
+                try:
+                    self._replay(entry)
+                except Exception as exc:  # whatever py-evm refuses: the line and block, not a trace
+                    raise JournalBroken(journal, line, self.block_number() + 1, exc) from None
+            if replay_only:
+                return
             journal.parent.mkdir(parents=True, exist_ok=True)
             self._journal = open(journal, "a", encoding="utf-8")  # noqa: SIM115 - held for the backend's life
             if not entries:
@@ -178,6 +222,13 @@ class EmbeddedBackend(ChainBackend):
         with self.lock:
             return int(self._pyevm.chain.chaindb.get_canonical_block_header_by_number(number).timestamp)
 
+    def block_hash(self, number: int) -> str | None:
+        with self.lock:
+            try:
+                return "0x" + bytes(self._pyevm.chain.chaindb.get_canonical_block_hash(number)).hex()
+            except HeaderNotFound:
+                return None
+
     def revert_data(self, exc: Exception) -> bytes | str | None:
         # eth-tester wraps py-evm's Revert, whose first argument is the raw revert data; on the
         # eth_call path it hands over only that argument's repr (a Python bytes literal).
@@ -223,7 +274,7 @@ class EmbeddedBackend(ChainBackend):
             self.tester.revert_to_snapshot(snapshot)
 
 
-def _read_journal(path: Path) -> list[dict[str, Any]]:
+def _read_journal(path: Path, cut_torn_tail: bool = True) -> list[dict[str, Any]]:
     """The journal's entries; a last line torn by a crash mid-write is cut off the file."""
     if not path.exists():
         return []
@@ -239,7 +290,7 @@ def _read_journal(path: Path) -> list[dict[str, Any]]:
                 entries.pop()
                 break
             good += len(line)
-    if good < path.stat().st_size:
+    if good < path.stat().st_size and cut_torn_tail:
         with open(path, "r+b") as f:
             f.truncate(good)
     return entries

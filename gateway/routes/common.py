@@ -16,7 +16,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size, 1-500")]
-Cursor = Annotated[str | None, Query(max_length=40, description="next_cursor of the previous page")]
+Cursor = Annotated[
+    str | None, Query(pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page (else 422)")
+]
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

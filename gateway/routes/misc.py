@@ -17,7 +17,7 @@ router = APIRouter()
 DocHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")]
 
 
-@router.get("/v1/health", tags=["operations"], response_model=HealthOut)
+@router.get("/v1/health", tags=["operations"], response_model=HealthOut, response_model_exclude_none=True)
 def health(svc: Services) -> dict[str, Any]:
     return svc.admin.health()
 

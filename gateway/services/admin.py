@@ -32,8 +32,10 @@ class Admin(Service):
 
     def health(self) -> dict[str, Any]:
         info = self.chain()
+        degraded = self.rt.guard.blocked
         return {
-            "status": "ok",
+            "status": "ok" if degraded is None else "degraded",
+            "reason": degraded,
             "chain": {k: info[k] for k in ("backend", "chain_id", "block_number", "date")},
             "contracts": self.rt.system.addresses,
         }

@@ -57,7 +57,11 @@ class Service:
     def write(self, operation: str, send: Callable[[], Any], answer: Answer) -> dict[str, Any]:
         """`send` submits one transaction and waits for it (in a write route, without holding a
         thread: see gateway/follower.py); once its block is indexed, `answer` is built from the
-        receipt (gateway/services/answers.py), the way a write settled after a crash is answered."""
+        receipt (gateway/services/answers.py), the way a write settled after a crash is answered.
+        While the chain lacks what was acknowledged (gateway/chainguard.py), writes wait for a person."""
+        held = self.rt.guard.blocked
+        if held is not None:
+            raise Problem("CHAIN_UNAVAILABLE", f"writes are held: {held} (see /v1/health)")
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
             out = send()

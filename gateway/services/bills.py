@@ -92,7 +92,7 @@ class Bills(Service):
     ) -> dict[str, Any]:
         query = self._visible(caller, select(BillRow))
         if cursor:
-            query = query.where(BillRow.id > (int(cursor) if cursor.isdigit() else 0))
+            query = query.where(BillRow.id > int(cursor))
         if holder:
             query = query.where(BillRow.id.in_(select(RangeRow.bill_id).where(RangeRow.holder == holder)))
         for column, value in ((BillRow.status, status), (BillRow.kind, kind), (BillRow.acceptor, acceptor)):
@@ -106,7 +106,7 @@ class Bills(Service):
 
     def history(self, caller: Caller, bill_id: int, limit: int, cursor: str | None) -> dict[str, Any]:
         self.load(caller, bill_id)
-        after = int(cursor) if cursor and cursor.isdigit() else 0
+        after = int(cursor) if cursor else 0
         with self.rt.db.session() as s:
             rows = list(
                 s.scalars(
@@ -305,7 +305,7 @@ class Transfers(Service):
         if bill_id is not None:
             query = query.where(TransferRow.bill_id == bill_id)
         if cursor:
-            query = query.where(TransferRow.id > (int(cursor) if cursor.isdigit() else 0))
+            query = query.where(TransferRow.id > int(cursor))
         with self.rt.db.session() as s:
             rows = list(s.scalars(query.order_by(TransferRow.id).limit(limit + 1)))
         return views.page([views.transfer(r) for r in rows], limit, lambda item: item["id"])

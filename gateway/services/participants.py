@@ -74,7 +74,7 @@ class Participants(Service):
         return views.participant(row)
 
     def list(self, limit: int, cursor: str | None) -> dict[str, Any]:
-        after = int(cursor) if cursor and cursor.isdigit() else 0
+        after = int(cursor) if cursor else 0
         with self.rt.db.session() as s:
             rows = list(
                 s.scalars(

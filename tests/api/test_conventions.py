@@ -121,3 +121,9 @@ def test_bodiless_operations_take_no_body_or_an_empty_one(api: Api, cast: dict[s
     presented = api.client.post(f"/v1/bills/{bill}/present", headers=api.headers(cast["t1"]))
     assert presented.status_code == 200 and presented.json()["bill"]["ranges"][0]["state"] == "PRESENTED"
     problem(api.post(f"/v1/bills/{bill}/pay", cast["bank"], {"range_start": "1"}), 422, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize("cursor", ["²", "1" * 40, "abc", "-1", "1.5", "0x10"])
+@pytest.mark.parametrize("path", ["/v1/bills", "/v1/participants", "/v1/transfers", "/v1/bills/1/history"])
+def test_a_bad_cursor_is_422_not_a_server_error(api: Api, path: str, cursor: str) -> None:
+    problem(api.get(path, params={"cursor": cursor}), 422, "VALIDATION_ERROR")

@@ -16,7 +16,7 @@ import pytest
 
 from chain.backends.anvil import AnvilBackend
 from chain.network import BLOCK_PERIOD_S, CHAIN_ID
-from gateway.follower import BlockFollower
+from gateway.follower import BlockFollower, ChainDiverged
 from gateway.harness import Gateway
 
 # Its own xdist group: it mostly waits for 2 s blocks, beside the timing-sensitive anvil group.
@@ -68,8 +68,8 @@ def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
         node.revert(snapshot)
         node.advance_time(5)  # another block 2
         node.advance_time(1)  # block 3, on top of it
-        with caplog.at_level(logging.ERROR, logger="billchain.follower"):
-            follower._read_blocks(3, 3)
+        with caplog.at_level(logging.ERROR, logger="billchain.follower"), pytest.raises(ChainDiverged):
+            follower._read_blocks(3, 3)  # raised before block 3 is indexed on top of the dropped block 2
         assert follower.reorgs == 1 and "reorganised below block 3" in caplog.text
     finally:
         node.close()
