@@ -1,8 +1,9 @@
-"""Compile the Solidity contracts into reproducible artifacts.
+"""Compile the Solidity contracts into reproducible artifacts (a source checkout's tool).
 
 Uses a native ``solc`` on PATH through py-solc-x when there is one, else the pinned
-npm ``solc`` (solcjs), which runs offline. Writes one artifact per contract and a
-hardhat-format build-info so slither can analyse the contracts without a download.
+npm ``solc`` (solcjs), which runs offline. Writes one artifact per contract into the
+`chain` package (chain/artifacts, shipped as package data and read by chain/artifacts.py)
+and a hardhat-format build-info so slither can analyse the contracts without a download.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from chain.artifacts import ARTIFACTS_DIR, Artifact, CompileError
+
+ROOT = Path(__file__).resolve().parent.parent  # a source checkout: contracts/ and node_modules/ beside chain/
 CONTRACTS_DIR = ROOT / "contracts"
 NODE_MODULES = ROOT / "node_modules"
-ARTIFACTS_DIR = ROOT / "artifacts"
-BUILD_INFO_DIR = ARTIFACTS_DIR / "build-info"
+BUILD_INFO_DIR = ROOT / "artifacts" / "build-info"  # where slither's hardhat reader looks (hardhat.config.js)
 
 SOLC_VERSION = "0.8.28"
 EVM_VERSION = "cancun"
@@ -30,44 +31,6 @@ OPTIMIZER_RUNS = 200
 DEPLOYED = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721")
 
 _IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\bfrom\s+)?"([^"]+)"\s*;', re.MULTILINE)
-
-
-class CompileError(RuntimeError):
-    """The compiler rejected the sources or could not run."""
-
-
-@dataclass(frozen=True)
-class Artifact:
-    name: str
-    abi: list[dict[str, Any]]
-    bytecode: str
-    deployed_bytecode: str
-    compiler: str
-    source_unit: str
-    source_hash: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "contractName": self.name,
-            "sourceName": self.source_unit,
-            "sourceHash": self.source_hash,
-            "compiler": self.compiler,
-            "abi": self.abi,
-            "bytecode": self.bytecode,
-            "deployedBytecode": self.deployed_bytecode,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Artifact:
-        return cls(
-            name=data["contractName"],
-            abi=data["abi"],
-            bytecode=data["bytecode"],
-            deployed_bytecode=data["deployedBytecode"],
-            compiler=data["compiler"],
-            source_unit=data["sourceName"],
-            source_hash=data["sourceHash"],
-        )
 
 
 def _locate(unit: str) -> Path:
@@ -78,6 +41,10 @@ def _locate(unit: str) -> Path:
 
 def collect_sources() -> dict[str, str]:
     """Every source unit under contracts/ and everything it imports, by unit name."""
+    if not CONTRACTS_DIR.is_dir():
+        raise CompileError(
+            f"no {CONTRACTS_DIR}: compiling needs a source checkout (an installed package has artifacts)"
+        )
     pending = sorted(str(p.relative_to(ROOT).as_posix()) for p in CONTRACTS_DIR.rglob("*.sol"))
     sources: dict[str, str] = {}
     while pending:
@@ -198,10 +165,3 @@ def write_artifacts(artifacts: dict[str, Artifact], build_info: dict[str, Any] |
         shutil.rmtree(BUILD_INFO_DIR, ignore_errors=True)
         BUILD_INFO_DIR.mkdir(parents=True)
         (BUILD_INFO_DIR / f"{build_info['id']}.json").write_text(json.dumps(build_info))
-
-
-def load_artifact(name: str) -> Artifact:
-    path = ARTIFACTS_DIR / f"{name}.json"
-    if not path.is_file():
-        raise CompileError(f"no artifact {path} (run `billchain compile`)")
-    return Artifact.from_json(json.loads(path.read_text()))

@@ -5,7 +5,7 @@ prices and signs the transaction and hands it to the node; many submissions,
 from one signer or many, can be in flight at once. Waiting for the receipt is the
 `Waiter`'s: `PollingWaiter` polls in the calling thread (tools, tests), while the
 gateway's block follower answers every waiting request from one task that reads
-each new block once (gateway/follower.py). `recover` puts back what the node lost.
+each new block once (gateway/ledger/follower.py). `recover` puts back what the node lost.
 """
 
 from __future__ import annotations
@@ -131,11 +131,19 @@ class SendJournal(Protocol):
 
 
 class Transactor:
-    def __init__(self, backend: ChainBackend, decoder: ErrorDecoder, waiter: Waiter | None = None) -> None:
+    def __init__(
+        self,
+        backend: ChainBackend,
+        decoder: ErrorDecoder,
+        waiter: Waiter | None = None,
+        journal: SendJournal | None = None,
+    ) -> None:
+        """`waiter`: how receipts are awaited (polling by default); `journal`: where each signed
+        transaction is written down before it is sent (the gateway's outbox), if anywhere."""
         self.backend = backend
         self.decoder = decoder
         self.waiter: Waiter = waiter or PollingWaiter(backend)
-        self.journal: SendJournal | None = None
+        self.journal = journal
         self._keys: dict[str, PrivateKey] = {}
 
     def send(self, signer: LocalAccount, call: Call) -> TxResult:

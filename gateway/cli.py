@@ -1,73 +1,59 @@
-"""The `billchain` command."""
+"""The `billchain` command: the gateway's own commands, and the tools' found on demand.
+
+`serve`, `reindex` and `repair-journal` are what a bank runs; they are defined here.
+Every other command (replay, demo, bench, faults, ...) belongs to the tools package
+(billchain_tools), which registers itself under the `billchain.commands` entry
+point: it is loaded only to run or list one of its commands, so the product never
+imports the tools (the layer contract in pyproject.toml).
+"""
 
 from __future__ import annotations
 
 import json
-import signal
-import sys
-import tempfile
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from gateway.runtime import Runtime
-    from gateway.settings import Settings
+    from gateway.core.settings import Settings
+    from gateway.ledger.runtime import Runtime
+
+TOOLS_GROUP = "billchain.commands"
+
+
+class WithTools(TyperGroup):
+    """The gateway's commands, then those of every package registered under `billchain.commands`."""
+
+    def _tools(self) -> list[TyperGroup]:
+        return [typer.main.get_group(point.load()) for point in entry_points(group=TOOLS_GROUP)]
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        own = super().list_commands(ctx)
+        return own + sorted(name for group in self._tools() for name in group.list_commands(ctx) if name not in own)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        own = super().get_command(ctx, cmd_name)
+        if own is not None:
+            return own
+        for group in self._tools():
+            found = group.get_command(ctx, cmd_name)
+            if found is not None:
+                return found
+        return None
+
 
 app = typer.Typer(
-    help="billchain: digital bills and supply-chain finance on a permissioned chain.", no_args_is_help=True
+    cls=WithTools,
+    help="billchain: digital bills and supply-chain finance on a permissioned chain.",
+    no_args_is_help=True,
 )
 console = Console()
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Where keys, address books and chain state live.")]
-
-
-@app.command()
-def compile(
-    build_info: Annotated[
-        bool, typer.Option("--build-info", help="Also write artifacts/build-info for slither.")
-    ] = True,
-) -> None:
-    """Compile the contracts into artifacts/ (reproducible: ABI, bytecode, compiler, source hash)."""
-    from chain.compile import compile_contracts, write_artifacts
-
-    artifacts, info = compile_contracts()
-    write_artifacts(artifacts, info if build_info else None)
-    for name, artifact in sorted(artifacts.items()):
-        size = (len(artifact.deployed_bytecode) - 2) // 2
-        console.print(f"{name:22} {size:6} bytes  {artifact.compiler}")
-
-
-@app.command()
-def walkthrough(
-    data_dir: DataDir = Path(".billchain"),
-) -> None:
-    """Deploy on a fresh embedded chain and walk one bill through its whole life, with gas per step."""
-    from chain.backends.embedded import EmbeddedBackend
-    from chain.keys import Keystore
-    from chain.walkthrough import run_walkthrough
-
-    backend = EmbeddedBackend()
-    keystore = Keystore(data_dir / "walkthrough")
-    system, steps = run_walkthrough(backend, keystore)
-    console.print(f"[bold]billchain[/bold] on the embedded chain (chain id {backend.chain_id})")
-    for name, address in system.addresses.items():
-        console.print(f"  {name:20} {address}")
-    for name, gas in system.deploy_gas.items():
-        console.print(f"  deploy {name:13} {gas:>9,} gas")
-    table = Table(
-        title="One bill's life: issue → accept → receive → split endorse → sign → discount (DvP) → present → pay"
-    )
-    for column in ("#", "operation", "by", "what happened", "gas"):
-        table.add_column(column, justify="right" if column in ("#", "gas") else "left")
-    for i, step in enumerate(steps, 1):
-        table.add_row(str(i), step.operation, step.actor, step.detail, f"{step.gas:,}")
-    console.print(table)
-    bill = system.bills.bill(1)
-    console.print(f"Bill 1 is {bill.status.name}; cash supply {system.cash.total_supply() / 100:,.2f} = minted.")
 
 
 @app.command()
@@ -85,8 +71,8 @@ def serve(
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
 
-    from gateway.app import create_app
-    from gateway.settings import Settings
+    from gateway.compose import build_app
+    from gateway.core.settings import Settings
 
     settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
     if gas_price is not None:  # else BILLCHAIN_GAS_PRICE, else the node's
@@ -103,7 +89,7 @@ def serve(
             console.print(f"  operator token: {runtime.operator_token_path} (mode 0600)")
         else:
             console.print("  operator token: from BILLCHAIN_OPERATOR_TOKEN")
-        uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+        uvicorn.run(build_app(runtime), host=host, port=port, log_level="info")
     finally:
         runtime.close()
 
@@ -112,8 +98,8 @@ def _open_or_exit(settings: Settings, command: str) -> Runtime:
     """The runtime, or exit 2 with one line saying why not (a held data dir, a broken chain file)."""
     from chain.backends.anvil import AnvilStateUnreadable
     from chain.backends.embedded import JournalBroken
-    from gateway.datadir import DataDirBusy
-    from gateway.runtime import open_runtime
+    from gateway.compose import open_runtime
+    from gateway.core.datadir import DataDirBusy
 
     try:
         return open_runtime(settings, command)
@@ -130,7 +116,7 @@ def reindex(
 ) -> None:
     """Rebuild the index from the chain and close the chain incidents a person has looked at (the
     gateway stopped: one process per data dir)."""
-    from gateway.settings import Settings
+    from gateway.core.settings import Settings
 
     settings = Settings(chain=chain, data_dir=data_dir, gas_price=gas_price)
     runtime = _open_or_exit(settings, "billchain reindex")
@@ -154,7 +140,7 @@ def repair_journal(data_dir: DataDir = Path(".billchain")) -> None:
     kept aside), so that the gateway starts again on the chain up to there."""
     from chain.backends.embedded import check_journal
     from chain.backends.embedded import repair_journal as repair
-    from gateway.datadir import DataDirBusy, DataDirLock
+    from gateway.core.datadir import DataDirBusy, DataDirLock
 
     journal = data_dir / "embedded-chain.jsonl"
     try:
@@ -176,129 +162,6 @@ def repair_journal(data_dir: DataDir = Path(".billchain")) -> None:
     kept = f"kept lines 1-{broken.line - 1} (the chain up to block {broken.block - 1})"
     console.print(f"{journal}: {kept}", soft_wrap=True)
     console.print(f"the rest is in {aside}; start the gateway, then see /v1/health", soft_wrap=True)
-
-
-@app.command()
-def replay(
-    paths: Annotated[list[Path], typer.Argument(help="Scenario files, or directories of *.yaml files.")],
-    target: Annotated[str, typer.Option(help="embedded, or a running gateway's http://HOST:PORT.")] = "embedded",
-    operator_token: Annotated[
-        str | None, typer.Option(envvar="BILLCHAIN_OPERATOR_TOKEN", help="For a URL target.")
-    ] = None,
-    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
-    json_report: Annotated[Path | None, typer.Option("--json", help="Write the full results as JSON here.")] = None,
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failing scenario.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print tables only for failing scenarios.")] = False,
-    schema: Annotated[bool, typer.Option("--schema", help="Print the scenario JSON Schema and exit.")] = False,
-) -> None:
-    """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or a running gateway."""
-    from gateway.replay.runner import run_replay
-
-    raise typer.Exit(run_replay(paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console))
-
-
-@app.command()
-def demo() -> None:
-    """Replay the headline supply-chain scenario on the embedded chain and tell its story."""
-    from gateway.replay.story import demo as tell
-
-    raise typer.Exit(tell(console))
-
-
-@app.command()
-def bench(
-    chain: Annotated[str, typer.Option(help="embedded or anvil.")] = "embedded",
-    block_time: Annotated[
-        int | None,
-        typer.Option(min=1, help="anvil: a block every N whole seconds (default 1)."),
-    ] = None,
-    clients: Annotated[
-        list[int] | None, typer.Option(min=1, help="Concurrent HTTP clients; repeat for several.")
-    ] = None,
-    ops: Annotated[int, typer.Option(min=2, help="Operations (transactions) per run at the most clients.")] = 2000,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
-) -> None:
-    """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
-    from gateway.bench import run_bench
-
-    # SIGTERM as an exit, so that the gateway and the node the bench started are stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    levels = sorted(set(clients or [1, 16, 64]))
-    if block_time is None and chain == "anvil":
-        block_time = 1
-    report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
-    every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
-    table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")
-    for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors"):
-        table.add_column(column, justify="left" if column == "sender" else "right")
-    raw = report.raw.ops_per_s
-    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.000", "", "", "", "")
-    for level in report.levels:
-        table.add_row(
-            f"gateway, {level.clients} clients, {level.operations} ops",
-            f"{level.ops_per_s:.1f}",
-            f"{level.ops_per_s / raw:.3f}",
-            *(f"{level.percentile(p):.0f}" for p in (50, 95, 99)),
-            str(level.errors),
-        )
-    console.print(table)
-    console.print("gas per operation: " + ", ".join(f"{k} {v:,}" for k, v in report.raw.gas.items()))
-    if json_path is not None:
-        json_path.write_text(json.dumps(report.as_json(), indent=2) + "\n")
-
-
-@app.command()
-def faults(
-    chain: Annotated[list[str] | None, typer.Option(help="embedded and/or anvil; repeat for both.")] = None,
-    writes: Annotated[int, typer.Option(min=2, help="Keyed writes per chain.")] = 500,
-    kills: Annotated[int, typer.Option(min=0, help="SIGKILLs of the gateway per chain, at random moments.")] = 12,
-    clients: Annotated[int, typer.Option(min=1, help="Concurrent HTTP clients.")] = 16,
-    seed: Annotated[int, typer.Option(help="Seeds the kill moments.")] = 1,
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
-) -> None:
-    """Writes while the gateway is SIGKILLed and restarted; then chain, index and answers are checked.
-    Exit 1 if anything acknowledged was lost or happened twice, or a 5xx or 4xx was seen."""
-    from gateway.faults import run_faults
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    reports = [
-        run_faults(name, writes, kills, clients, seed, log=lambda line: console.print(f"[dim]{line}[/dim]"))
-        for name in chain or ["embedded", "anvil"]
-    ]
-    table = Table(title="Writes under SIGKILL (every unanswered request retried with its key)")
-    columns = ("chain", "writes", "kills", "retried", "settled", "lost", "twice", "index", "5xx", "4xx")
-    for column in columns:
-        table.add_column(column, justify="right")
-    for r in reports:
-        settled = f"{r.reconciled.get('done', 0)}+{r.reconciled.get('abandoned', 0)}"  # on start: done+never
-        figures = (r.writes, r.kills, r.retries, settled, r.lost, r.duplicates, r.index_mismatches, r.five_xx)
-        table.add_row(r.chain, *(str(x) for x in figures), str(len(r.client_errors)))
-    Console(width=120).print(table)  # wider than a pipe's 80 columns
-    for r in reports:
-        for error in r.client_errors[:5]:
-            console.print(f"[red]{r.chain}: {error}[/red]")
-    if json_path is not None:
-        json_path.write_text(json.dumps([r.as_json() for r in reports], indent=2) + "\n")
-    raise typer.Exit(0 if all(r.clean for r in reports) else 1)
-
-
-@app.command("gas-bench")
-def gas_bench() -> None:
-    """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""
-    from chain.backends.embedded import EmbeddedBackend
-    from chain.gas_bench import measure
-    from chain.keys import Keystore
-
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = measure(EmbeddedBackend(), Keystore(Path(tmp), passphrase="bench"))
-    table = Table(title="Gas per operation (ratio: to the ERC-721 transfer of the same run)")
-    for column in ("operation", "gas", "ratio", "target", "met"):
-        table.add_column(column, justify="left" if column == "operation" else "right")
-    for row in rows:
-        met = "" if row.met is None else ("yes" if row.met else "NO")
-        target = f"≤ {row.target:,}" if row.target else ""
-        table.add_row(row.operation, f"{row.gas:,}", f"{row.ratio:.2f}", target, met)
-    console.print(table)
 
 
 if __name__ == "__main__":

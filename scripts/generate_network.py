@@ -1,4 +1,4 @@
-"""Generate a Besu QBFT network for docker-compose.yml (chain/network.py; docs/DEPLOY.md).
+"""Generate a Besu QBFT network for docker-compose.yml (billchain_tools/network.py; docs/DEPLOY.md).
 
     .venv/bin/python scripts/generate_network.py --out network
     .venv/bin/python scripts/generate_network.py --out network --participants-from gateway-data/
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chain.network import BLOCK_PERIOD_S, CHAIN_ID, generate
+from billchain_tools.network import BLOCK_PERIOD_S, CHAIN_ID, generate
 
 
 def main() -> None:

@@ -13,16 +13,31 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
+import shutil
 import socket
 import time
 from pathlib import Path
 
 from chain.backends import children
 from chain.backends.rpc import RpcBackend
-from chain.compile import NODE_MODULES
 from chain.errors import ChainUnavailable
 
-ANVIL_BIN = NODE_MODULES / ".bin" / "anvil"
+#: the pinned anvil of a source checkout (npm ci); else BILLCHAIN_ANVIL, else `anvil` on PATH
+CHECKOUT_ANVIL = Path(__file__).resolve().parents[2] / "node_modules" / ".bin" / "anvil"
+
+
+def anvil_binary() -> Path | None:
+    configured = os.environ.get("BILLCHAIN_ANVIL")
+    if configured:
+        return Path(configured)
+    if CHECKOUT_ANVIL.exists():
+        return CHECKOUT_ANVIL
+    found = shutil.which("anvil")
+    return Path(found) if found else None
+
+
+ANVIL_BIN = anvil_binary() or CHECKOUT_ANVIL
 ANVIL_CHAIN_ID = 31337
 STATE_INTERVAL_S = 1
 
@@ -51,8 +66,9 @@ class AnvilBackend(RpcBackend):
         port: int | None = None,
         chain_id: int = ANVIL_CHAIN_ID,
     ) -> None:
-        if not ANVIL_BIN.exists():
-            raise ChainUnavailable(f"{ANVIL_BIN} is missing (run `npm ci`)")
+        binary = anvil_binary()
+        if binary is None or not binary.exists():
+            raise ChainUnavailable(f"no anvil: {CHECKOUT_ANVIL} is missing (run `npm ci`), set BILLCHAIN_ANVIL")
         data_dir.mkdir(parents=True, exist_ok=True)
         self.state_file = data_dir / "anvil-state.json"
         self.pid_file = children.PidFile(data_dir / "anvil.pid")
@@ -60,7 +76,7 @@ class AnvilBackend(RpcBackend):
         _check_state(self.state_file)
         port = port or free_port()  # a given port: the same node again, for whoever knows its URL
         cmd = [
-            str(ANVIL_BIN),
+            str(binary),
             "--host",
             "127.0.0.1",
             "--port",

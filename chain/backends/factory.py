@@ -14,12 +14,13 @@ def open_backend(
     gas_price: int | None = None,
     eip1559: bool = False,
 ) -> ChainBackend:
-    """`gas_price`: what every transaction pays per gas (0: a free-gas network); default the node's.
+    """The embedded chain journals into `data_dir`; anvil keeps its state there.
+    `gas_price`: what every transaction pays per gas (0: a free-gas network); default the node's.
     `eip1559`: type-2 transactions on a URL chain (legacy ones by default, as Besu takes both)."""
     if chain == "embedded":
         from chain.backends.embedded import EmbeddedBackend
 
-        return EmbeddedBackend()
+        return EmbeddedBackend(journal=data_dir / "embedded-chain.jsonl")
     if chain == "anvil":
         from chain.backends.anvil import AnvilBackend
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chain.errors import ChainError
 from chain.model import shanghai_date
-from gateway.problems import Problem
-from gateway.schemas import Advance
+from gateway.core.problems import Problem
+from gateway.core.schemas import Advance, ChainOut, HealthChain, HealthOut
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -15,32 +13,32 @@ DAY = 86_400
 
 
 class Admin(Service):
-    def chain(self) -> dict[str, Any]:
+    def chain(self) -> ChainOut:
         backend = self.rt.backend
         try:
             block, chain_id = backend.w3.eth.get_block("latest"), backend.chain_id
         except ChainError as error:
             raise Problem.from_chain(error) from None
         timestamp = int(block["timestamp"])
-        return {
-            "backend": backend.name,
-            "chain_id": chain_id,
-            "block_number": int(block["number"]),
-            "timestamp": timestamp,
-            "date": shanghai_date(timestamp).isoformat(),
-        }
+        return ChainOut(
+            backend=backend.name,
+            chain_id=chain_id,
+            block_number=int(block["number"]),
+            timestamp=timestamp,
+            date=shanghai_date(timestamp).isoformat(),
+        )
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> HealthOut:
         info = self.chain()
         degraded = self.rt.guard.blocked
-        return {
-            "status": "ok" if degraded is None else "degraded",
-            "reason": degraded,
-            "chain": {k: info[k] for k in ("backend", "chain_id", "block_number", "date")},
-            "contracts": self.rt.system.addresses,
-        }
+        return HealthOut(
+            status="ok" if degraded is None else "degraded",
+            reason=degraded,
+            chain=HealthChain(**info.model_dump(exclude={"timestamp"})),
+            contracts=self.rt.system.addresses,
+        )
 
-    def advance(self, caller: Caller, body: Advance) -> dict[str, Any]:
+    def advance(self, caller: Caller, body: Advance) -> ChainOut:
         self.require_role(caller, "OPERATOR")
         if not self.rt.backend.is_dev:
             raise Problem("INVALID_STATE", "time moves only on a development chain")

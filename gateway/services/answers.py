@@ -1,29 +1,36 @@
 """Every write's answer, built from its receipt and the index alone.
 
-A write route names its answer (`Answer`) before it sends; the same code below then
-answers it live, or after a crash, when gateway/recovery.py settles the transaction
-from the outbox. So an answer never depends on what the route computed in memory.
+A write names its answer (`Answer`) before it sends; the same code below then
+answers it live, or after a crash, when the ledger settles the transaction from the
+outbox (gateway/ledger/recovery.py, which is given `render`). So an answer never
+depends on what the request computed in memory, and is rendered one way.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import func, select
 
+from chain.deploy import System
 from chain.tx import TxResult
-from gateway.db import ParticipantRow, TransferRow
-from gateway.money import format_amount
-from gateway.outbox import Answer
-from gateway.security import hash_token, new_token
+from gateway.core.db import Database, ParticipantRow, TransferRow
+from gateway.core.money import format_amount
+from gateway.core.schemas import BillTx, CashOut, OnboardedOut, ParticipantOut, TransferTx
+from gateway.core.security import hash_token, new_token
+from gateway.ledger.outbox import Answer
 from gateway.services import views
-from gateway.services.base import Service
-from gateway.services.bills import Bills
-from gateway.services.cash import Cash
+
+WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut
 
 
-class Answers(Service):
-    def build(self, answer: Answer, result: TxResult) -> dict[str, Any]:
+class Answers:
+    def __init__(self, db: Database, system: System) -> None:
+        self.db = db
+        self.system = system
+
+    def build(self, answer: Answer, result: TxResult) -> WriteOut:
         builders = {
             "bill": self._bill,
             "cash": self._cash,
@@ -32,40 +39,46 @@ class Answers(Service):
         }
         return builders[answer.kind](answer.args, result)
 
-    def _bill(self, args: dict[str, Any], result: TxResult) -> dict[str, Any]:
+    def render(self, answer: Answer, result: TxResult) -> tuple[int, bytes]:
+        """The answer as the write's route sends it: its status and JSON body."""
+        body: Any = {}
+        if answer.kind != "none":
+            body = self.build(answer, result).model_dump(mode="json", by_alias=True)
+        return answer.status, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _bill(self, args: dict[str, Any], result: TxResult) -> BillTx | TransferTx:
         """{bill, tx}, or {transfer, bill, tx}: bill_id absent = the bill this transaction issued;
         transfer=True = the transfer this transaction requested."""
-        bills = self.rt.system.bills
+        bills = self.system.bills
         bill_id = args.get("bill_id") or bills.issued_bill_id(result)
         transfer_id = bills.requested_transfer_id(result) if args.get("transfer") else args.get("transfer_id")
-        answer: dict[str, Any] = {"bill": Bills(self.rt).view(bill_id), "tx": views.tx(result)}
-        if transfer_id is not None:
-            with self.rt.db.session() as s:
-                row = s.get(TransferRow, transfer_id)
+        with self.db.session() as s:
+            bill = views.bill_out(s, bill_id)
+            if transfer_id is None:
+                return BillTx(bill=bill, tx=views.tx(result))
+            row = s.get(TransferRow, transfer_id)
             assert row is not None, f"transfer {transfer_id} is not indexed"
-            answer = {"transfer": views.transfer(row), **answer}
-        return answer
+            return TransferTx(transfer=views.transfer(row), bill=bill, tx=views.tx(result))
 
-    def _cash(self, args: dict[str, Any], result: TxResult) -> dict[str, Any]:
-        balance = Cash(self.rt).balance(args["balance_of"])
-        return {
-            "to": args["to"],
-            "amount": format_amount(args["amount"]),
-            "balance": format_amount(balance),
-            "tx": views.tx(result),
-        }
+    def _cash(self, args: dict[str, Any], result: TxResult) -> CashOut:
+        with self.db.session() as s:
+            balance = views.balance(s, args["balance_of"])
+        return CashOut(
+            to=args["to"], amount=format_amount(args["amount"]), balance=format_amount(balance), tx=views.tx(result)
+        )
 
-    def _participant(self, args: dict[str, Any], _: TxResult) -> dict[str, Any]:
-        row = self.participant(args["id"])
+    def _participant(self, args: dict[str, Any], _: TxResult) -> ParticipantOut:
+        with self.db.session() as s:
+            row = s.get(ParticipantRow, args["id"])
         assert row is not None
         return views.participant(row)
 
-    def _onboard(self, args: dict[str, Any], result: TxResult) -> dict[str, Any]:
+    def _onboard(self, args: dict[str, Any], result: TxResult) -> OnboardedOut:
         """The participant's row and its token, made once its registration is mined. Settled after a
         crash that came after the row was written, the token is made anew: the first was never given."""
-        code = self.rt.system.registry.registered_code(result)
+        code = self.system.registry.registered_code(result)
         token = new_token()
-        with self.rt.db.session() as s:
+        with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
             if row is None:
                 seq = args["seq"]  # taken meanwhile, if this is settled late (after a 503): the next free one
@@ -85,4 +98,4 @@ class Answers(Service):
                 s.add(row)
             else:
                 row.token_hash = hash_token(token)
-        return {**views.participant(row), "api_token": token}
+        return OnboardedOut(**views.participant(row).model_dump(), api_token=token)

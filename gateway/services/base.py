@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
-
 from chain.errors import ChainError
 from chain.tx import TxResult
-from gateway.db import ParticipantRow
-from gateway.metrics import record_tx
-from gateway.outbox import DONE, REQUEST, WRITE, Answer
-from gateway.problems import Problem
-from gateway.runtime import Runtime
+from gateway.core.db import ParticipantRow
+from gateway.core.metrics import record_tx
+from gateway.core.problems import Problem
+from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
+from gateway.ledger.runtime import Runtime
+from gateway.services.answers import Answers, WriteOut
 from gateway.services.caller import Caller, Signer
 
 T = TypeVar("T")
+Out = TypeVar("Out", bound=WriteOut)
 
 
 class Service:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, answers: Answers) -> None:
         self.rt = runtime
+        self.answers = answers
 
     # --- participants
     def participant(self, participant_id: str) -> ParticipantRow | None:
@@ -34,10 +35,6 @@ class Service:
         if row is None:
             raise Problem("INVALID_COUNTERPARTY", f"{field}: no participant {participant_id!r}")
         return row
-
-    def by_address(self) -> dict[str, str]:
-        with self.rt.db.session() as s:
-            return {p.address: p.id for p in s.scalars(select(ParticipantRow))}
 
     # --- authorisation
     @staticmethod
@@ -54,27 +51,29 @@ class Service:
         return self.rt.follower.blocking(fn)
 
     # --- the write path: submit, await the receipt, index, then answer (read-your-writes)
-    def write(self, operation: str, send: Callable[[], Any], answer: Answer) -> dict[str, Any]:
+    def write(self, operation: str, send: Callable[[], Any], answer: Answer, out: type[Out]) -> Out:
         """`send` submits one transaction and waits for it (in a write route, without holding a
-        thread: see gateway/follower.py); once its block is indexed, `answer` is built from the
-        receipt (gateway/services/answers.py), the way a write settled after a crash is answered.
-        While the chain lacks what was acknowledged (gateway/chainguard.py), writes wait for a person."""
+        thread: see gateway/ledger/follower.py); once its block is indexed, `answer` is built from
+        the receipt (gateway/services/answers.py), the way a write settled after a crash is answered.
+        While the chain lacks what was acknowledged (gateway/ledger/chainguard.py), writes wait for
+        a person."""
         held = self.rt.guard.blocked
         if held is not None:
             raise Problem("CHAIN_UNAVAILABLE", f"writes are held: {held} (see /v1/health)")
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
-            out = send()
+            sent = send()
         except ChainError as error:
             raise Problem.from_chain(error) from None
         finally:
             WRITE.reset(token)
-        result = out[1] if isinstance(out, tuple) else out
+        result = sent[1] if isinstance(sent, tuple) else sent
         assert isinstance(result, TxResult)
         record_tx(operation, result.gas_used)
         self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
-        reply = self.rt.answer(answer, result)
+        reply = self.answers.build(answer, result)
         request = REQUEST.get()
         if request is None or request.key is None:  # a keyed answer is settled with its record
             self.rt.outbox.mark(result.hash, DONE)
+        assert isinstance(reply, out), f"{operation} answered {type(reply).__name__}, not {out.__name__}"
         return reply

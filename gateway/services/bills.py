@@ -10,11 +10,23 @@ from sqlalchemy import Select, select
 
 from chain.model import BillKind, day_number
 from chain.tx import TxResult
-from gateway.db import BillRow, HistoryRow, RangeRow, TransferRow, ViewerRow
-from gateway.money import format_amount, parse_amount, parse_rate
-from gateway.outbox import Answer
-from gateway.problems import Problem
-from gateway.schemas import BillIssue, Discount, Dishonor, Endorse, Pledge, Recourse
+from gateway.core.db import BillRow, HistoryRow, RangeRow, ViewerRow
+from gateway.core.money import format_amount, parse_amount, parse_rate
+from gateway.core.problems import Problem
+from gateway.core.schemas import (
+    BillIssue,
+    BillOut,
+    BillPage,
+    BillTx,
+    Discount,
+    Dishonor,
+    Endorse,
+    HistoryPage,
+    Pledge,
+    Recourse,
+    TransferTx,
+)
+from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
@@ -68,15 +80,10 @@ class Bills(Service):
         with self.rt.db.session() as s:
             return list(s.scalars(select(RangeRow).where(RangeRow.bill_id == bill_id).order_by(RangeRow.start)))
 
-    def view(self, bill_id: int) -> dict[str, Any]:
-        with self.rt.db.session() as s:
-            row = s.get(BillRow, bill_id)
-        assert row is not None
-        return views.bill(row, self.ranges(bill_id))
-
-    def get(self, caller: Caller, bill_id: int) -> dict[str, Any]:
+    def get(self, caller: Caller, bill_id: int) -> BillOut:
         self.load(caller, bill_id)
-        return self.view(bill_id)
+        with self.rt.db.session() as s:
+            return views.bill_out(s, bill_id)
 
     def list(
         self,
@@ -89,7 +96,7 @@ class Bills(Service):
         matures_before: date | None,
         limit: int,
         cursor: str | None,
-    ) -> dict[str, Any]:
+    ) -> BillPage:
         query = self._visible(caller, select(BillRow))
         if cursor:
             query = query.where(BillRow.id > int(cursor))
@@ -102,9 +109,10 @@ class Bills(Service):
             query = query.where(BillRow.maturity_date < matures_before)
         with self.rt.db.session() as s:
             ids = list(s.scalars(query.with_only_columns(BillRow.id).order_by(BillRow.id).limit(limit + 1)))
-        return views.page([self.view(i) for i in ids], limit, lambda item: item["id"])
+            shown, next_cursor = views.page(ids, limit, lambda i: i)
+            return BillPage(items=[views.bill_out(s, i) for i in shown], next_cursor=next_cursor)
 
-    def history(self, caller: Caller, bill_id: int, limit: int, cursor: str | None) -> dict[str, Any]:
+    def history(self, caller: Caller, bill_id: int, limit: int, cursor: str | None) -> HistoryPage:
         self.load(caller, bill_id)
         after = int(cursor) if cursor else 0
         with self.rt.db.session() as s:
@@ -116,7 +124,8 @@ class Bills(Service):
                     .limit(limit + 1)
                 )
             )
-        return views.page([views.history(r) for r in rows], limit, lambda item: item["seq"])
+        shown, next_cursor = views.page(rows, limit, lambda r: r.seq)
+        return HistoryPage(items=[views.history(r) for r in shown], next_cursor=next_cursor)
 
     # --- writing
     def _act(self, caller: Caller, bill_id: int, operation: str) -> BillRow:
@@ -125,7 +134,7 @@ class Bills(Service):
         self.require_role(caller, *ROLES[operation])
         return bill
 
-    def issue(self, caller: Caller, body: BillIssue) -> dict[str, Any]:
+    def issue(self, caller: Caller, body: BillIssue) -> BillTx:
         self.require_role(caller, *ROLES["issue"])
         acceptor = self.counterparty(body.acceptor, "acceptor")
         payee = self.counterparty(body.payee, "payee")
@@ -146,14 +155,16 @@ class Bills(Service):
                 document_hash=_doc(body.document_hash),
             ),
             Answer("bill"),
+            BillTx,
         )
 
-    def step(self, caller: Caller, bill_id: int, operation: str) -> dict[str, Any]:
+    def step(self, caller: Caller, bill_id: int, operation: str) -> BillTx:
         """accept, reject, receive, cancel: the contract knows who may and when."""
         self._act(caller, bill_id, operation)
         signer = self.signer(caller)
         send = getattr(self.rt.system.bills, operation)
-        return self.write(operation, lambda: send(signer.account, bill_id), Answer("bill", {"bill_id": bill_id}))
+        answer = Answer("bill", {"bill_id": bill_id})
+        return self.write(operation, lambda: send(signer.account, bill_id), answer, BillTx)
 
     def _pick(
         self,
@@ -190,9 +201,7 @@ class Bills(Service):
             )
         return fen
 
-    def request(
-        self, caller: Caller, bill_id: int, operation: str, body: Endorse | Discount | Pledge
-    ) -> dict[str, Any]:
+    def request(self, caller: Caller, bill_id: int, operation: str, body: Endorse | Discount | Pledge) -> TransferTx:
         """endorse, discount, pledge: split off a part of a held range and lock it under a pending transfer."""
         bill = self._act(caller, bill_id, operation)
         rng = self._pick(
@@ -213,16 +222,16 @@ class Bills(Service):
                 )
             return bills.pledge(account, bill_id, rng.start, amount, bank.address)
 
-        return self.write(operation, send, Answer("bill", {"bill_id": bill_id, "transfer": True}))
+        return self.write(operation, send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
 
-    def release(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+    def release(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
         bill = self._act(caller, bill_id, "release")
         rng = self._pick(bill, range_start, lambda r: r.pledgee == caller.id, lambda r: r.state == "PLEDGED")
         account = self.signer(caller).account
         send = lambda: self.rt.system.bills.release(account, bill_id, rng.start)  # noqa: E731
-        return self.write("release", send, Answer("bill", {"bill_id": bill_id}))
+        return self.write("release", send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
-    def present(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+    def present(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
         """Without a range, every range the caller may present (the contract picks them)."""
         bill = self._act(caller, bill_id, "present")
         ranges = self.ranges(bill_id)
@@ -232,30 +241,30 @@ class Bills(Service):
             raise Problem("NOT_PARTY", f"you neither hold nor have a pledge on a range of bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.present(account, bill_id, start)  # noqa: E731
-        return self.write("present", send, Answer("bill", {"bill_id": bill_id}))
+        return self.write("present", send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
     def _named(self, bill: BillRow, range_start: int | None) -> int | None:
         if range_start is not None and not any(r.start == range_start for r in self.ranges(bill.id)):
             raise Problem("VALIDATION_ERROR", f"range_start: no range of bill {bill.id} starts at {range_start}")
         return range_start
 
-    def pay(self, caller: Caller, bill_id: int, range_start: int | None) -> dict[str, Any]:
+    def pay(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
         bill = self._act(caller, bill_id, "pay")
         if caller.id != bill.acceptor:
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.pay(account, bill_id, start)  # noqa: E731
-        return self.write("pay", send, Answer("bill", {"bill_id": bill_id}))
+        return self.write("pay", send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
-    def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> dict[str, Any]:
+    def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> BillTx:
         bill = self._act(caller, bill_id, "dishonor")
         if caller.id != bill.acceptor:
             raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
         start, account = self._named(bill, body.range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.dishonor(account, bill_id, body.reason, start)  # noqa: E731
-        return self.write("dishonor", send, Answer("bill", {"bill_id": bill_id}))
+        return self.write("dishonor", send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
-    def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> dict[str, Any]:
+    def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> TransferTx:
         bill = self._act(caller, bill_id, "recourse")
         rng = self._pick(
             bill,
@@ -265,61 +274,12 @@ class Bills(Service):
         )
         against, account = self.counterparty(body.against, "against"), self.signer(caller).account
         send = lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)  # noqa: E731
-        return self.write("recourse", send, Answer("bill", {"bill_id": bill_id, "transfer": True}))
+        return self.write("recourse", send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
 
-    def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> dict[str, Any]:
+    def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> BillTx:
         bill = self._act(caller, bill_id, "freeze" if frozen else "unfreeze")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
         operation = "freeze" if frozen else "unfreeze"
-        return self.write(operation, lambda: send(account, bill_id, start), Answer("bill", {"bill_id": bill_id}))
-
-
-class Transfers(Service):
-    def load(self, caller: Caller, transfer_id: int) -> TransferRow:
-        with self.rt.db.session() as s:
-            row = s.get(TransferRow, transfer_id)
-        if row is None or not (caller.sees_everything or caller.id in (row.sender, row.receiver)):
-            raise Problem("NOT_FOUND", f"no transfer {transfer_id}")
-        return row
-
-    def get(self, caller: Caller, transfer_id: int) -> dict[str, Any]:
-        return views.transfer(self.load(caller, transfer_id))
-
-    def list(
-        self,
-        caller: Caller,
-        *,
-        direction: str | None,
-        status: str | None,
-        bill_id: int | None,
-        limit: int,
-        cursor: str | None,
-    ) -> dict[str, Any]:
-        query = select(TransferRow)
-        if not caller.sees_everything or direction:
-            mine = {"incoming": TransferRow.receiver == caller.id, "outgoing": TransferRow.sender == caller.id}
-            query = query.where(mine[direction] if direction else (mine["incoming"] | mine["outgoing"]))
-        if status:
-            query = query.where(TransferRow.status == status)
-        if bill_id is not None:
-            query = query.where(TransferRow.bill_id == bill_id)
-        if cursor:
-            query = query.where(TransferRow.id > int(cursor))
-        with self.rt.db.session() as s:
-            rows = list(s.scalars(query.order_by(TransferRow.id).limit(limit + 1)))
-        return views.page([views.transfer(r) for r in rows], limit, lambda item: item["id"])
-
-    def act(self, caller: Caller, transfer_id: int, operation: str) -> dict[str, Any]:
-        """sign, reject_transfer, revoke: the contract checks party and state."""
-        row = self.load(caller, transfer_id)
-        self.require_role(caller, *ROLES[operation])
-        party = row.sender if operation == "revoke" else row.receiver
-        if caller.id != party:
-            raise Problem(
-                "NOT_PARTY", f"only {party!r} may {operation.replace('_transfer', '')} transfer {transfer_id}"
-            )
-        account = self.signer(caller).account
-        send = getattr(self.rt.system.bills, operation)
-        answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": transfer_id})
-        return self.write(operation, lambda: send(account, transfer_id), answer)
+        answer = Answer("bill", {"bill_id": bill_id})
+        return self.write(operation, lambda: send(account, bill_id, start), answer, BillTx)

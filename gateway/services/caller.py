@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 
-from gateway.db import ParticipantRow
+from gateway.core.db import ParticipantRow
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from gateway.db import BalanceRow
-from gateway.money import format_amount, parse_amount
-from gateway.outbox import Answer
-from gateway.problems import Problem
-from gateway.schemas import CashMove
+from gateway.core.db import BalanceRow
+from gateway.core.money import format_amount, parse_amount
+from gateway.core.problems import Problem
+from gateway.core.schemas import BalanceOut, CashMove, CashOut
+from gateway.ledger.outbox import Answer
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -19,7 +17,7 @@ class Cash(Service):
             row = s.get(BalanceRow, participant_id)
             return row.balance if row else 0
 
-    def _move(self, caller: Caller, body: CashMove, mint: bool) -> dict[str, Any]:
+    def _move(self, caller: Caller, body: CashMove, mint: bool) -> CashOut:
         self.require_role(caller, *(("BANK",) if mint else ("BANK", "ENTERPRISE")))
         to = self.counterparty(body.to, "to")
         amount = parse_amount(body.amount)
@@ -29,18 +27,19 @@ class Cash(Service):
         cash = self.rt.system.cash
         answer = Answer("cash", {"to": to.id, "amount": amount, "balance_of": to.id if mint else caller.id})
         if mint:
-            return self.write("mint", lambda: cash.mint(signer.account, to.address, amount), answer)
-        return self.write("transfer_cash", lambda: cash.transfer(signer.account, to.address, amount), answer)
+            return self.write("mint", lambda: cash.mint(signer.account, to.address, amount), answer, CashOut)
+        send = lambda: cash.transfer(signer.account, to.address, amount)  # noqa: E731
+        return self.write("transfer_cash", send, answer, CashOut)
 
-    def mint(self, caller: Caller, body: CashMove) -> dict[str, Any]:
+    def mint(self, caller: Caller, body: CashMove) -> CashOut:
         return self._move(caller, body, mint=True)
 
-    def transfer(self, caller: Caller, body: CashMove) -> dict[str, Any]:
+    def transfer(self, caller: Caller, body: CashMove) -> CashOut:
         return self._move(caller, body, mint=False)
 
-    def read(self, caller: Caller, participant_id: str) -> dict[str, Any]:
+    def read(self, caller: Caller, participant_id: str) -> BalanceOut:
         if self.participant(participant_id) is None:
             raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
         if caller.id != participant_id and caller.role not in ("BANK", "REGULATOR", "OPERATOR"):
             raise Problem("FORBIDDEN", "only the participant, banks, regulators and the operator read a balance")
-        return {"participant": participant_id, "balance": format_amount(self.balance(participant_id))}
+        return BalanceOut(participant=participant_id, balance=format_amount(self.balance(participant_id)))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from sqlalchemy import select
 
-from gateway.db import AnchorRow, DocumentRow, DocumentUploaderRow, ViewerRow
-from gateway.problems import Problem
+from gateway.core.db import AnchorRow, DocumentRow, DocumentUploaderRow, ViewerRow
+from gateway.core.problems import Problem
+from gateway.core.schemas import DocumentOut
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -16,7 +16,7 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 class Documents(Service):
-    def upload(self, caller: Caller, data: bytes, content_type: str) -> dict[str, Any]:
+    def upload(self, caller: Caller, data: bytes, content_type: str) -> DocumentOut:
         self.require_role(caller, "BANK", "ENTERPRISE")
         if len(data) > MAX_DOCUMENT_BYTES:
             raise Problem("PAYLOAD_TOO_LARGE", "a document is at most 10 MiB")
@@ -31,7 +31,7 @@ class Documents(Service):
                 )
             if s.get(DocumentUploaderRow, (digest, caller.id)) is None:
                 s.add(DocumentUploaderRow(hash=digest, uploader=caller.id))
-        return {"hash": digest, "size": len(data), "content_type": content_type}
+        return DocumentOut(hash=digest, size=len(data), content_type=content_type)
 
     def read(self, caller: Caller, document_hash: str) -> tuple[bytes, str]:
         with self.rt.db.session() as s:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from sqlalchemy import func, select
 
 from chain.model import Role
-from gateway.db import ParticipantRow
-from gateway.outbox import Answer
-from gateway.problems import Problem
-from gateway.runtime import Runtime
-from gateway.schemas import ParticipantCreate
+from gateway.core.db import ParticipantRow
+from gateway.core.problems import Problem
+from gateway.core.schemas import OnboardedOut, ParticipantCreate, ParticipantOut, ParticipantPage
+from gateway.ledger.outbox import Answer
+from gateway.ledger.runtime import Runtime
 from gateway.services import views
+from gateway.services.answers import Answers
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -31,12 +31,12 @@ def credit_code_valid(code: str) -> bool:
 
 
 class Participants(Service):
-    def __init__(self, runtime: Runtime) -> None:
-        super().__init__(runtime)
+    def __init__(self, runtime: Runtime, answers: Answers) -> None:
+        super().__init__(runtime, answers)
         #: ids and member sequence numbers are handed out one onboarding at a time (held by the route)
         self.onboarding = asyncio.Lock()
 
-    def onboard(self, caller: Caller, body: ParticipantCreate) -> dict[str, Any]:
+    def onboard(self, caller: Caller, body: ParticipantCreate) -> OnboardedOut:
         self.require_role(caller, "OPERATOR")
         if body.credit_code is not None and not credit_code_valid(body.credit_code):
             raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
@@ -60,20 +60,20 @@ class Participants(Service):
             },
         )
         register = lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])  # noqa: E731
-        return self.write("register", register, answer)
+        return self.write("register", register, answer, OnboardedOut)
 
     def _free_id(self, prefix: str, n: int) -> str:
         while self.participant(f"{prefix}-{n}") is not None:
             n += 1
         return f"{prefix}-{n}"
 
-    def get(self, participant_id: str) -> dict[str, Any]:
+    def get(self, participant_id: str) -> ParticipantOut:
         row = self.participant(participant_id)
         if row is None:
             raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
         return views.participant(row)
 
-    def list(self, limit: int, cursor: str | None) -> dict[str, Any]:
+    def list(self, limit: int, cursor: str | None) -> ParticipantPage:
         after = int(cursor) if cursor else 0
         with self.rt.db.session() as s:
             rows = list(
@@ -84,10 +84,10 @@ class Participants(Service):
                     .limit(limit + 1)
                 )
             )
-            seqs = {r.id: r.seq for r in rows}
-        return views.page([views.participant(r) for r in rows], limit, lambda item: seqs[item["id"]])
+        shown, next_cursor = views.page(rows, limit, lambda r: r.seq)
+        return ParticipantPage(items=[views.participant(r) for r in shown], next_cursor=next_cursor)
 
-    def set_frozen(self, caller: Caller, participant_id: str, frozen: bool) -> dict[str, Any]:
+    def set_frozen(self, caller: Caller, participant_id: str, frozen: bool) -> ParticipantOut:
         self.require_role(caller, "OPERATOR", "REGULATOR")
         row = self.participant(participant_id)
         if row is None:
@@ -96,4 +96,5 @@ class Participants(Service):
         registry = self.rt.system.registry
         action = registry.freeze if frozen else registry.unfreeze
         operation = "freeze_participant" if frozen else "unfreeze_participant"
-        return self.write(operation, lambda: action(signer.account, row.address), Answer("participant", {"id": row.id}))
+        answer = Answer("participant", {"id": row.id})
+        return self.write(operation, lambda: action(signer.account, row.address), answer, ParticipantOut)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gateway.app import create_app
-from gateway.runtime import Runtime, open_runtime
-from gateway.settings import Settings
+from gateway.compose import build_app, open_runtime
+from gateway.core.settings import Settings
+from gateway.ledger.runtime import Runtime
 
 OPERATOR_TOKEN = "bc_test-operator-token"
 _ids = itertools.count(1)
@@ -99,7 +99,7 @@ def gateway_on(data_dir: Path, **settings: Any) -> Iterator[tuple[Api, Runtime]]
     """A gateway on `data_dir`, served until the block exits; again on the same dir = a restart."""
     runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN, **settings))
     try:
-        with TestClient(create_app(runtime)) as client:
+        with TestClient(build_app(runtime)) as client:
             yield Api(client, runtime), runtime
     finally:
         runtime.close()
@@ -109,7 +109,7 @@ def gateway_on(data_dir: Path, **settings: Any) -> Iterator[tuple[Api, Runtime]]
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     data_dir: Path = tmp_path_factory.mktemp("gateway")
     runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
-    with TestClient(create_app(runtime)) as client:
+    with TestClient(build_app(runtime)) as client:
         yield Api(client, runtime)
     runtime.close()
 

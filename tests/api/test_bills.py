@@ -232,7 +232,7 @@ def test_documents_are_stored_encrypted_and_read_by_the_named_only(api: Api, cas
         "content_type": "text/plain",
     }
     with api.runtime.db.session() as s:
-        from gateway.db import DocumentRow
+        from gateway.core.db import DocumentRow
 
         row = s.get(DocumentRow, body["hash"])
         assert row is not None and content not in row.ciphertext

@@ -1,4 +1,4 @@
-"""The gateway never serves an index ahead of its chain (gateway/chainguard.py).
+"""The gateway never serves an index ahead of its chain (gateway/ledger/chainguard.py).
 
 The node (anvil, given to the gateway by URL) is rolled back under the index with
 `evm_revert`, as a node restored from an older state would be."""
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete
 
 from chain.backends.anvil import AnvilBackend
-from gateway.db import OutboxRow
+from gateway.core.db import OutboxRow
 from tests.api.conftest import Api, gateway_on, problem
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]

@@ -8,9 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chain.backends.anvil import ANVIL_BIN, AnvilBackend
-from gateway.app import create_app
-from gateway.runtime import open_runtime
-from gateway.settings import Settings
+from gateway.compose import build_app, open_runtime
+from gateway.core.settings import Settings
 from tests.api.conftest import OPERATOR_TOKEN, problem
 
 
@@ -20,7 +19,7 @@ from tests.api.conftest import OPERATOR_TOKEN, problem
 def test_a_dead_node_answers_503(tmp_path: Path) -> None:
     runtime = open_runtime(Settings(chain="anvil", data_dir=tmp_path, operator_token=OPERATOR_TOKEN))
     try:
-        with TestClient(create_app(runtime)) as client:
+        with TestClient(build_app(runtime)) as client:
             op = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
             bank = client.post("/v1/participants", json={"id": "dead-bank", "name": "B", "role": "BANK"}, headers=op)
             assert bank.status_code == 201, bank.text

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gateway.db import BalanceRow, BillRow, Database, HistoryRow, RangeRow, TransferRow
+from gateway.core.db import BalanceRow, BillRow, Database, HistoryRow, RangeRow, TransferRow
 from tests.api.conftest import Api, gateway_on, problem
 
 

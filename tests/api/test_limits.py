@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.limits import TokenBucket
+from gateway.http.middleware.limits import TokenBucket
 from tests.api.conftest import Api, gateway_on, problem
 
 

@@ -1,5 +1,5 @@
 """The outbox: a write cut off between signing and answering happens once or not at all, and the
-client's retry with the same Idempotency-Key gets that one result (gateway/outbox.py, recovery.py).
+client's retry with the same Idempotency-Key gets that one result (gateway/ledger/outbox.py, recovery.py).
 
 The cut is made at the node's door: `send_raw` fails before the node sees the transaction
 (a crash after the outbox write) or after it took it (a crash, or a timeout, before the answer).
@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from gateway.db import BillRow, IdempotencyRow, OutboxRow
-from gateway.runtime import Runtime
+from gateway.core.db import BillRow, IdempotencyRow, OutboxRow
+from gateway.ledger.runtime import Runtime
 from tests.api.conftest import Api, gateway_on, problem
 
 

@@ -21,7 +21,7 @@ def test_onboarding_returns_the_token_once_and_stores_its_hash(api: Api) -> None
     again = api.ok(api.get("/v1/participants/acme-steel"))
     assert "api_token" not in again and again["address"] == body["address"]
     with api.runtime.db.session() as s:
-        from gateway.db import ParticipantRow
+        from gateway.core.db import ParticipantRow
 
         row = s.get(ParticipantRow, "acme-steel")
         assert row is not None and body["api_token"] not in row.token_hash

@@ -20,9 +20,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.types import Receive, Scope, Send
 
-from gateway.app import create_app
-from gateway.runtime import Runtime, open_runtime
-from gateway.settings import Settings
+from gateway.compose import build_app, open_runtime
+from gateway.core.settings import Settings
+from gateway.ledger.runtime import Runtime
 from tests.api.conftest import OPERATOR_TOKEN
 
 
@@ -34,7 +34,7 @@ def summary(statuses: list[int]) -> str:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
     runtime = open_runtime(Settings(data_dir=Path(tmp_path_factory.mktemp("schema")), operator_token=OPERATOR_TOKEN))
-    application = create_app(runtime)
+    application = build_app(runtime)
     with TestClient(application) as client:
         bank = client.post(
             "/v1/participants",
@@ -113,7 +113,7 @@ class FreshGateway:
         self.close()
         self.made += 1
         self.runtime = open_runtime(Settings(data_dir=self.root / str(self.made), operator_token=OPERATOR_TOKEN))
-        self.client = TestClient(create_app(self.runtime)).__enter__()
+        self.client = TestClient(build_app(self.runtime)).__enter__()
         operator = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}
         for who, role in CAST.items():
             body = {"id": who, "name": who, "role": role}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from chain.compile import load_artifact
+from chain.artifacts import load_artifact
 from chain.deploy import PLATFORM_CONTRACTS
 from chain.errors import ERROR_CLASSES, snake
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chain.network import BLOCK_PERIOD_S, generate
+from billchain_tools.network import BLOCK_PERIOD_S, generate
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATORS = [f"validator-{i}" for i in range(1, 5)]
@@ -98,11 +98,13 @@ def test_the_gateway_reaches_the_network_by_url_and_keeps_its_data_in_postgres(c
     assert "${POSTGRES_PASSWORD:?" in postgres["environment"]["POSTGRES_PASSWORD"]
 
 
-def test_the_dockerfile_installs_the_gateway_with_postgres_and_runs_unprivileged() -> None:
+def test_the_dockerfile_installs_the_wheel_with_postgres_and_runs_unprivileged() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    base = re.search(r"^FROM (\S+)", dockerfile, re.M)
-    assert base and PINNED.match(base.group(1)) and "python:3.11" in base.group(1)
-    assert "pip install -e '.[postgres]'" in dockerfile and "COPY artifacts artifacts" in dockerfile
+    bases = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+    assert bases and all(PINNED.match(b) and "python:3.11" in b for b in bases)
+    assert re.search(r"^RUN pip wheel --no-deps --wheel-dir /wheels \.$", dockerfile, re.M)  # a wheel is built
+    assert "COPY --from=wheel /wheels /wheels" in dockerfile and "billchain-*.whl)[postgres]" in dockerfile
+    assert "pip install -e" not in dockerfile and "artifacts" not in dockerfile  # package data, not the tree
     assert re.search(r"^USER billchain$", dockerfile, re.M)
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "network" in ignored and ".git" in ignored  # no keys and no history in the image

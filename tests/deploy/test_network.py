@@ -1,4 +1,4 @@
-"""The network generator's output: QBFT genesis, keys, static nodes, allowlists (chain/network.py)."""
+"""The network generator's output: QBFT genesis, keys, static nodes, allowlists (billchain_tools/network.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from eth_keys.datatypes import PrivateKey
 
+from billchain_tools.network import CHAIN_ID, decode_qbft_extra_data, generate, qbft_extra_data
 from chain.keys import Keystore
-from chain.network import CHAIN_ID, decode_qbft_extra_data, generate, qbft_extra_data
 
 
 @pytest.fixture

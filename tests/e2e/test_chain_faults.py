@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
+from billchain_tools.harness import Gateway
 from chain.backends.anvil import AnvilBackend
-from gateway.harness import Gateway
 
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("anvil"), pytest.mark.slow]
 CLIENTS, WRITES_EACH, OUTAGE_S = 8, 12, 6.0

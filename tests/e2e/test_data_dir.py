@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from billchain_tools.harness import Gateway
 from chain.backends import children
-from gateway.harness import Gateway
 from tests.api.conftest import OPERATOR_TOKEN, gateway_on
 
 SERVE = [sys.executable, "-m", "gateway.cli", "serve"]
@@ -40,7 +40,7 @@ def test_a_second_gateway_on_a_data_dir_is_refused_naming_the_first(tmp_path: Pa
 
 
 def test_the_lock_is_released_when_its_holder_closes_and_held_across_opens(tmp_path: Path) -> None:
-    from gateway.datadir import DataDirBusy, DataDirLock
+    from gateway.core.datadir import DataDirBusy, DataDirLock
 
     first = DataDirLock(tmp_path).acquire("one", port=1234)
     with pytest.raises(DataDirBusy, match=r"pid \d+ serving on port 1234"):

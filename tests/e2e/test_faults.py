@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.faults import run_faults
+from billchain_tools.faults import run_faults
 
 
 @pytest.mark.slow

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from billchain_tools.harness import Gateway
 from chain.backends import children
-from gateway.harness import Gateway
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]
 BILLS = 12

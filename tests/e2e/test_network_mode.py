@@ -14,14 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from billchain_tools.harness import Gateway
+from billchain_tools.network import BLOCK_PERIOD_S, CHAIN_ID
+from billchain_tools.replay import LIBRARY
 from chain.backends.anvil import AnvilBackend
-from chain.network import BLOCK_PERIOD_S, CHAIN_ID
-from gateway.follower import BlockFollower, ChainDiverged
-from gateway.harness import Gateway
+from gateway.ledger.follower import BlockFollower, ChainDiverged
 
 # Its own xdist group: it mostly waits for 2 s blocks, beside the timing-sensitive anvil group.
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("network"), pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> None:
@@ -31,13 +31,13 @@ def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> N
             health = httpx.get(f"{gateway.url}/v1/health").json()
             assert health["chain"]["chain_id"] == CHAIN_ID and health["chain"]["backend"] == "rpc"
             report = tmp_path / "replay.json"
-            replay = [sys.executable, "-m", "gateway.cli", "replay", str(ROOT / "scripts" / "scenarios")]
+            replay = [sys.executable, "-m", "gateway.cli", "replay", str(LIBRARY)]
             replay += ["--target", gateway.url, "--operator-token", gateway.token, "--json", str(report)]
             done = subprocess.run(replay, capture_output=True, text=True, timeout=1500)
             assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
         results = json.loads(report.read_text())
         scenarios = results["scenarios"]
-        assert len(scenarios) == len(list((ROOT / "scripts" / "scenarios").glob("*.yaml")))
+        assert len(scenarios) == len(list(LIBRARY.glob("*.yaml")))
         assert all(s["passed"] for s in scenarios)
         head = node.block_number()
         stamps = [node.block_timestamp(n) for n in range(head - 5, head + 1)]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
+from billchain_tools.harness import Gateway
 from chain.keys import Keystore
-from gateway.harness import Gateway
 
 
 async def _story(gateway: Gateway) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from billchain_tools.bench import Gateway
 from chain.backends.anvil import AnvilBackend
 from chain.backends.base import DEV_FUNDING_WEI
-from gateway.bench import Gateway
 
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("anvil")]
 SIGNERS, EACH = 10, 20

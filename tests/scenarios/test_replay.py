@@ -11,11 +11,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from billchain_tools.replay import LIBRARY
+from billchain_tools.replay.scenario import ACTIONS
 from gateway.cli import app
-from gateway.replay.scenario import ACTIONS
 from tests.api.test_restart import TOKEN, serving
 
-LIBRARY = Path(__file__).resolve().parents[2] / "scripts" / "scenarios"
 DOMAIN_CODES = {
     "NOT_PARTY",
     "INVALID_STATE",

@@ -1,0 +1,203 @@
+"""`billchain bench`: the gateway's throughput as a share of the chain's own limit, in one run.
+
+One node serves both measurements. On anvil the node is started with automatic
+mining for the set-up, then switched to a block every `block_time` seconds; every
+transaction has gas price 0 (a free-gas network, as Besu runs). The gateway is a
+`billchain serve` subprocess on that node. On the embedded chain py-evm runs in
+this process for the raw figure and in the gateway's process for the gateway's.
+
+1. raw: billchain_tools/throughput.py, over max(clients) lanes of its own.
+2. gateway: for each C, C clients over HTTP, each on its own lane (bill), each doing
+   endorse request, then sign, one request at a time; a level runs
+   ops x C / max(clients) operations (at least 20), so each level takes about as long.
+3. gas: the mean gas of the two operations, from the raw run's receipts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from eth_account import Account
+
+from billchain_tools.harness import Gateway
+from billchain_tools.throughput import RawResult, prepare_lanes, raw_rate
+from chain.backends.anvil import AnvilBackend
+from chain.backends.base import ChainBackend
+from chain.backends.embedded import EmbeddedBackend
+from chain.deploy import deploy
+
+LANE_AMOUNT = "100000.00"
+STEP_AMOUNT = "0.01"
+MIN_LEVEL_OPS = 20
+
+
+@dataclass(frozen=True)
+class Level:
+    clients: int
+    operations: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: int
+
+    @property
+    def ops_per_s(self) -> float:
+        return self.operations / self.seconds
+
+    def percentile(self, p: int) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else 0.0
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+
+
+@dataclass
+class BenchReport:
+    chain: str
+    block_time: int | None
+    raw: RawResult
+    levels: list[Level] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "chain": self.chain,
+            "block_time": self.block_time,
+            "raw_ops_per_s": round(self.raw.ops_per_s, 2),
+            "gateway": [
+                {
+                    "clients": level.clients,
+                    "ops_per_s": round(level.ops_per_s, 2),
+                    "p50_ms": round(level.percentile(50), 1),
+                    "p95_ms": round(level.percentile(95), 1),
+                    "p99_ms": round(level.percentile(99), 1),
+                    "errors": level.errors,
+                }
+                for level in self.levels
+            ],
+            "gas": self.raw.gas,
+        }
+
+
+def level_operations(ops: int, clients: int, most: int) -> int:
+    share = max(MIN_LEVEL_OPS, ops * clients // most)
+    return share + share % 2  # whole endorse-and-sign pairs
+
+
+def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, log: Any = print) -> BenchReport:
+    with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
+        work = Path(tmp)
+        backend: ChainBackend
+        if chain == "anvil":
+            backend = AnvilBackend(work / "node", gas_price=0)  # automatic mining while setting up
+            gateway_chain, gas_price = backend.url, "0"
+        elif chain == "embedded":
+            backend, gateway_chain, gas_price = EmbeddedBackend(), "embedded", None
+        else:
+            raise ValueError(f"bench runs on embedded or anvil, not {chain!r}")
+        try:
+            with BenchGateway(work / "gateway", gateway_chain, gas_price) as gateway:
+                log(f"setting up {max(clients)} lanes on the node and through the gateway")
+                operator = Account.create()
+                backend.fund(operator.address)
+                system = deploy(backend, operator)
+                lanes = prepare_lanes(system, operator, max(clients))
+                http_lanes = asyncio.run(gateway.prepare_lanes(max(clients)))
+                if isinstance(backend, AnvilBackend) and block_time:
+                    backend.interval_mining(block_time)
+                log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
+                report = BenchReport(chain, block_time, raw_rate(system, lanes, ops))
+                log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
+                for count in clients:
+                    n = level_operations(ops, count, max(clients))
+                    log(f"gateway: {count} clients, {n} operations")
+                    level = asyncio.run(gateway.load(http_lanes[:count], n))
+                    p99 = level.percentile(99)
+                    log(f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors")
+                    report.levels.append(level)
+                return report
+        finally:
+            backend.close()
+
+
+@dataclass
+class HttpLane:
+    holder: str
+    receiver: str
+    bill_id: int
+
+
+class BenchGateway(Gateway):
+    """The gateway under load: lanes set up through it, then timed."""
+
+    async def prepare_lanes(self, count: int) -> list[HttpLane]:
+        async with self.client(64) as http:
+            bank = await self.onboard(http, "bench-bank", "BANK")
+            drawer = await self.onboard(http, "bench-drawer", "ENTERPRISE")
+            people = await asyncio.gather(
+                *(self.onboard(http, f"bench-{kind}-{i}", "ENTERPRISE") for i in range(count) for kind in ("h", "r"))
+            )
+            health = (await http.get("/v1/health")).json()
+            maturity = (date.fromisoformat(health["chain"]["date"]) + timedelta(days=180)).isoformat()
+
+            async def lane(holder: str, receiver: str) -> HttpLane:
+                issued = await self.ok(
+                    http,
+                    drawer,
+                    "/v1/bills",
+                    {
+                        "kind": "BANK_ACCEPTANCE",
+                        "acceptor": bank,
+                        "payee": holder,
+                        "amount": LANE_AMOUNT,
+                        "maturity_date": maturity,
+                    },
+                )
+                bill_id = int(issued["bill"]["id"])
+                await self.ok(http, bank, f"/v1/bills/{bill_id}/accept", {})
+                await self.ok(http, holder, f"/v1/bills/{bill_id}/receive", {})
+                return HttpLane(holder, receiver, bill_id)
+
+            return list(await asyncio.gather(*(lane(people[2 * i], people[2 * i + 1]) for i in range(count))))
+
+    async def load(self, lanes: list[HttpLane], operations: int) -> Level:
+        """Each lane's client: endorse 0.01 to its receiver, the receiver signs; until `operations` are done."""
+        pairs_left = operations // 2
+        latencies: list[float] = []
+        errors = done = 0
+
+        async def timed(who: str, path: str, body: dict[str, Any]) -> httpx.Response | None:
+            nonlocal errors, done
+            began = time.perf_counter()
+            try:
+                response = await self.post(http, who, path, body)
+            except httpx.HTTPError:
+                errors += 1
+                return None
+            latencies.append((time.perf_counter() - began) * 1000)
+            if response.status_code >= 300:
+                errors += 1
+                return None
+            done += 1
+            return response
+
+        async def client(lane: HttpLane) -> None:
+            nonlocal pairs_left
+            while pairs_left > 0:
+                pairs_left -= 1
+                body = {"to": lane.receiver, "amount": STEP_AMOUNT}
+                requested = await timed(lane.holder, f"/v1/bills/{lane.bill_id}/endorse", body)
+                if requested is not None:
+                    transfer_id = requested.json()["transfer"]["id"]
+                    await timed(lane.receiver, f"/v1/transfers/{transfer_id}/sign", {})
+
+        async with self.client(len(lanes)) as http:
+            began = time.perf_counter()
+            await asyncio.gather(*(client(lane) for lane in lanes))
+            seconds = time.perf_counter() - began
+        return Level(len(lanes), done, seconds, latencies, errors)

@@ -1,0 +1,115 @@
+"""Gas per operation, measured against an OpenZeppelin ERC-721 deployed in the same run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+
+from billchain_tools.walkthrough import DAY, Step, TxOut, log_step, onboard, run_walkthrough
+from chain.artifacts import load_artifact
+from chain.backends.base import ChainBackend
+from chain.deploy import deploy, deploy_contract, error_decoder
+from chain.keys import Keystore
+from chain.model import BillKind, Role
+from chain.tx import Transactor
+
+#: the issue's gas targets, by the walk-through's operation names
+TARGETS: dict[str, int] = {
+    "issue": 150_000,
+    "endorse (split)": 110_000,
+    "sign (endorse)": 70_000,
+    "sign (discount, DvP)": 100_000,
+    "pay": 80_000,
+}
+
+
+@dataclass(frozen=True)
+class GasRow:
+    operation: str
+    gas: int
+    ratio: float  # to the baseline ERC-721 transfer
+    target: int | None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.target is None else self.gas <= self.target
+
+
+def _baseline(backend: ChainBackend, keystore: Keystore, tx_owner: LocalAccount) -> dict[str, int]:
+    tx = Transactor(backend, error_decoder())
+    address, _ = deploy_contract(tx, tx_owner, "BaselineERC721")
+    nft = backend.w3.eth.contract(address=address, abi=load_artifact("BaselineERC721").abi)  # type: ignore[call-overload]
+    receiver = keystore.get_or_create("baseline-receiver")
+    mint = tx.send(tx_owner, nft.functions.mint(tx_owner.address, 1))
+    transfer = tx.send(tx_owner, nft.functions.transferFrom(tx_owner.address, receiver.address, 1))
+    return {"ERC-721 mint": mint.gas_used, "ERC-721 transfer": transfer.gas_used}
+
+
+def _more_operations(backend: ChainBackend, keystore: Keystore) -> list[Step]:
+    """Operations the walk-through does not take: pledge, dishonour, recourse, freeze, reject, revoke."""
+    operator = keystore.get_or_create("operator2")
+    system = deploy(backend, operator)
+    cast = onboard(system, backend, keystore, operator)
+    regulator = keystore.get_or_create("regulator")
+    backend.fund(regulator.address)
+    system.registry.register(operator, regulator.address, Role.REGULATOR)
+    bills, a = system.bills, {n: acc.address for n, acc in cast.accounts.items()}
+    steps: list[Step] = []
+
+    def rec(op: str, actor: str, out: TxOut) -> int:
+        return log_step(steps, op, actor, "", out)
+
+    system.cash.mint(cast["icbc"], a["icbc"], 100_000_000)
+    rec("cash transfer", "icbc", system.cash.transfer(cast["icbc"], a["t1"], 5_000_000))
+    today = bills.today()
+    bill = rec(
+        "issue (no document)",
+        "core",
+        bills.issue(
+            cast["core"],
+            kind=BillKind.BANK_ACCEPTANCE,
+            acceptor=a["icbc"],
+            payee=a["t1"],
+            amount=10_000_000,
+            maturity_day=today + 30,
+        ),
+    )
+    bills.accept(cast["icbc"], bill)
+    bills.receive(cast["t1"], bill)
+    t = rec("endorse (whole range)", "t1", bills.endorse(cast["t1"], bill, 1, 10_000_000, a["t2"]))
+    rec("revoke", "t1", bills.revoke(cast["t1"], t))
+    doc = hashlib.sha256(b"invoice 42").digest()
+    t = rec("discount (with document)", "t1", bills.discount(cast["t1"], bill, 1, 4_000_000, a["cmb"], 20_000, 0, doc))
+    rec("reject transfer", "cmb", bills.reject_transfer(cast["cmb"], t))
+    t = rec("pledge", "t1", bills.pledge(cast["t1"], bill, 1, 4_000_000, a["cmb"]))
+    rec("sign (pledge)", "cmb", bills.sign(cast["cmb"], t))
+    rec("release", "cmb", bills.release(cast["cmb"], bill, 1))
+    rec("freeze range", "regulator", bills.freeze(regulator, bill, 1))
+    rec("unfreeze range", "regulator", bills.unfreeze(regulator, bill, 1))
+    t = rec("endorse (split)", "t1", bills.endorse(cast["t1"], bill, 4_000_001, 3_000_000, a["t2"]))
+    bills.sign(cast["t2"], t)
+    backend.advance_time(30 * DAY)
+    rec("present all", "t1", bills.present(cast["t1"], bill))
+    bills.present(cast["t2"], bill)
+    rec("dishonor", "icbc", bills.dishonor(cast["icbc"], bill, "no funds", 4_000_001))
+    t = rec("recourse", "t2", bills.recourse(cast["t2"], bill, 4_000_001, a["t1"]))
+    rec("sign (recourse)", "t1", bills.sign(cast["t1"], t))
+    rec("pay all", "icbc", bills.pay(cast["icbc"], bill))
+    return steps
+
+
+def measure(backend: ChainBackend, keystore: Keystore) -> list[GasRow]:
+    _, steps = run_walkthrough(backend, keystore)
+    steps += _more_operations(backend, keystore)
+    baseline = _baseline(backend, keystore, keystore.get_or_create("operator"))
+    unit = baseline["ERC-721 transfer"]
+    rows = [GasRow(name, gas, gas / unit, None) for name, gas in baseline.items()]
+    seen: set[str] = set()
+    for step in steps:
+        if step.operation in seen:
+            continue
+        seen.add(step.operation)
+        rows.append(GasRow(step.operation, step.gas, step.gas / unit, TARGETS.get(step.operation)))
+    return rows

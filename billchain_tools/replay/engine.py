@@ -1,0 +1,267 @@
+"""Replays one scenario against a target, step by step, checking every expectation."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from billchain_tools.replay.scenario import BILL_ACTIONS, TRANSFER_ACTIONS, Checks, Scenario, Step
+from billchain_tools.replay.targets import Target
+
+ALIAS_FIELDS = ("to", "bank", "acceptor", "payee", "against", "participant")
+RELATIVE_DATE = re.compile(r"^\+(\d+)d$")
+PATHS = {"reject_transfer": "reject", "transfer_cash": "transfer"}
+
+
+class StepFailed(Exception):
+    pass
+
+
+@dataclass
+class StepResult:
+    index: int
+    action: str
+    actor: str | None
+    outcome: str  # passed, failed, skipped
+    status: int | None = None
+    ms: float | None = None
+    gas: int | None = None
+    tx_hash: str | None = None
+    message: str = ""
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    file: str
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(s.outcome == "passed" for s in self.steps)
+
+    @property
+    def failure(self) -> StepResult | None:
+        return next((s for s in self.steps if s.outcome == "failed"), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "file": self.file, "passed": self.passed, "steps": [asdict(s) for s in self.steps]}
+
+
+def slug(alias: str, suffix: str) -> str:
+    base = re.sub(r"[^a-z0-9-]", "-", alias.lower()).strip("-") or "p"
+    if not base[0].isalpha():
+        base = "p" + base
+    return f"{base}-{suffix}"[:40]
+
+
+class Replayer:
+    def __init__(self, scenario: Scenario, path: Path, target: Target) -> None:
+        self.scenario = scenario
+        self.path = path
+        self.target = target
+        self.ids = {alias: slug(alias, target.suffix) for alias in scenario.participants}
+        self.tokens: dict[str, str] = {"operator": target.operator_token}
+        self.bills: dict[str, int] = {}
+        self.transfers: dict[str, int] = {}
+
+    # --- plumbing
+    def call(self, method: str, path: str, who: str | None = "operator", **kwargs: Any) -> httpx.Response:
+        return self.target.request(method, path, self.tokens.get(who) if who else None, **kwargs)
+
+    def ok(self, response: httpx.Response, what: str) -> Any:
+        if response.status_code >= 300:
+            raise StepFailed(f"{what}: {response.status_code} {response.text[:200]}")
+        return response.json()
+
+    def _today(self) -> date:
+        return date.fromisoformat(self.ok(self.call("GET", "/v1/health", None), "health")["chain"]["date"])
+
+    def _ref(self, names: dict[str, int], ref: str | int | None, kind: str) -> int:
+        if isinstance(ref, int):
+            return ref
+        if ref is None or ref not in names:
+            raise StepFailed(f"no {kind} saved as {ref!r}")
+        return names[ref]
+
+    def _id(self, alias: str) -> str:
+        return self.ids.get(alias, alias)
+
+    # --- running
+    def run(self, on_step: Callable[[], None] = lambda: None) -> ScenarioResult:
+        result = ScenarioResult(self.scenario.name, str(self.path))
+        try:
+            self._onboard()
+        except StepFailed as exc:
+            result.steps.append(StepResult(0, "onboard", "operator", "failed", message=str(exc)))
+            for i, step in enumerate(self.scenario.steps, 1):
+                result.steps.append(StepResult(i, step.label, step.as_, "skipped"))
+            return result
+        failed = False
+        for i, step in enumerate(self.scenario.steps, 1):
+            if failed:
+                result.steps.append(StepResult(i, step.label, step.as_, "skipped"))
+            else:
+                result.steps.append(self._step(i, step))
+                failed = result.steps[-1].outcome == "failed"
+            on_step()
+        return result
+
+    def _onboard(self) -> None:
+        for alias, spec in self.scenario.participants.items():
+            body = {"id": self.ids[alias], "name": spec.name or alias, "role": spec.role}
+            if spec.credit_code:
+                body["credit_code"] = spec.credit_code
+            created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
+            self.tokens[alias] = created["api_token"]
+
+    def _step(self, index: int, step: Step) -> StepResult:
+        result = StepResult(index, step.label, step.as_, "passed")
+        try:
+            if step.check is not None:
+                self._check(step.check)
+            else:
+                self._act(step, result)
+        except StepFailed as exc:
+            result.outcome, result.message = "failed", str(exc)
+        return result
+
+    def _body(self, step: Step) -> dict[str, Any]:
+        body = dict(step.with_)
+        for key in ALIAS_FIELDS:
+            if isinstance(body.get(key), str):
+                body[key] = self._id(body[key])
+        if isinstance(body.get("maturity_date"), str) and (m := RELATIVE_DATE.match(body["maturity_date"])):
+            body["maturity_date"] = (self._today() + timedelta(days=int(m.group(1)))).isoformat()
+        doc = body.get("document_hash")
+        if isinstance(doc, str) and doc.startswith("doc:"):
+            body["document_hash"] = self._upload(step.as_, self._document(doc[4:]))
+        return body
+
+    def _document(self, name: str) -> bytes:
+        """The bytes `doc:NAME` stands for: NAME, plus the run's suffix on a shared gateway."""
+        return f"{name}\n(replay {self.target.suffix})".encode() if self.target.unique_documents else name.encode()
+
+    def _upload(self, who: str | None, content: bytes, content_type: str = "text/plain") -> str:
+        response = self.call("POST", "/v1/documents", who, content=content, headers={"Content-Type": content_type})
+        digest = "0x" + hashlib.sha256(content).hexdigest()
+        if response.status_code != 201 and response.json().get("hash") != digest:
+            raise StepFailed(f"uploading a document: {response.status_code} {response.text[:200]}")
+        return digest
+
+    def _request(self, step: Step, body: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        action = step.action
+        assert action is not None
+        if action in BILL_ACTIONS:
+            return f"/v1/bills/{self._ref(self.bills, step.bill, 'bill')}/{action}", body
+        if action in TRANSFER_ACTIONS:
+            return (
+                f"/v1/transfers/{self._ref(self.transfers, step.transfer, 'transfer')}/{PATHS.get(action, action)}",
+                body,
+            )
+        if action == "issue":
+            return "/v1/bills", body
+        if action in ("mint", "transfer_cash"):
+            return f"/v1/cash/{PATHS.get(action, action)}", body
+        if action in ("freeze_participant", "unfreeze_participant"):
+            who = body.pop("participant", None)
+            if not who:
+                raise StepFailed(f"{action} needs with: {{participant: ALIAS}}")
+            return f"/v1/participants/{who}/{action.split('_')[0]}", None
+        if action == "advance_time":
+            return "/v1/admin/chain/advance", body
+        raise StepFailed(f"unknown action {action}")
+
+    def _act(self, step: Step, result: StepResult) -> None:
+        assert step.action is not None
+        if step.action == "upload_document":
+            name = str(step.with_.get("name", step.with_.get("content", "")))
+            began = time.perf_counter()
+            self._upload(step.as_, self._document(name), str(step.with_.get("content_type", "text/plain")))
+            result.ms, result.status = round((time.perf_counter() - began) * 1000, 1), 201
+            return
+        who = "operator" if step.action == "advance_time" else step.as_
+        body = self._body(step)
+        path, payload = self._request(step, body)
+        expect = step.expect
+        watched = self._ref(self.bills, step.bill, "bill") if step.bill is not None else None
+        before = self.bill(watched) if expect and expect.then == "unchanged" and watched else None
+        began = time.perf_counter()
+        response = self.call("POST", path, who, json=payload)
+        result.ms = round((time.perf_counter() - began) * 1000, 1)
+        result.status = response.status_code
+        answer = response.json() if response.headers.get("content-type", "").startswith("application/") else {}
+        if isinstance(answer, dict) and isinstance(answer.get("tx"), dict):
+            result.gas, result.tx_hash = answer["tx"].get("gas_used"), answer["tx"].get("hash")
+        self._meet(expect, response.status_code, answer)
+        if response.status_code < 300 and step.save:
+            store = self.bills if step.action == "issue" else self.transfers
+            store[step.save] = int(answer["bill" if step.action == "issue" else "transfer"]["id"])
+        if before is not None and watched is not None and self.bill(watched) != before:
+            raise StepFailed(f"bill {step.bill} changed although the call failed")
+
+    @staticmethod
+    def _meet(expect: Any, status: int, answer: Any) -> None:
+        code = answer.get("code") if isinstance(answer, dict) else None
+        if expect is None or (expect.error is None and expect.status is None):
+            if not 200 <= status < 300:
+                raise StepFailed(f"expected success, got {status} {code or ''}".strip())
+            return
+        if expect.status is not None and status != expect.status:
+            raise StepFailed(f"expected status {expect.status}, got {status} {code or ''}".strip())
+        if expect.error is not None and code != expect.error:
+            got = f"{status} {code}" if code else f"{status} (success)" if status < 300 else str(status)
+            raise StepFailed(f"expected error {expect.error}, got {got}")
+
+    # --- checks
+    def bill(self, bill_id: int) -> dict[str, Any]:
+        return dict(self.ok(self.call("GET", f"/v1/bills/{bill_id}"), f"reading bill {bill_id}"))
+
+    def _check(self, checks: Checks) -> None:
+        for name, want in checks.bill.items():
+            bill = self.bill(self._ref(self.bills, name, "bill"))
+            if want.status is not None and bill["status"] != want.status:
+                raise StepFailed(f"bill {name}: status {bill['status']}, expected {want.status}")
+            if want.ranges is not None and len(bill["ranges"]) != want.ranges:
+                raise StepFailed(f"bill {name}: {len(bill['ranges'])} ranges, expected {want.ranges}")
+        for name, want_range in checks.range.items():
+            ranges = self.bill(self._ref(self.bills, name, "bill"))["ranges"]
+            start = want_range.start if want_range.start is not None else (ranges[0]["start"] if ranges else 1)
+            found = next((r for r in ranges if r["start"] == start), None)
+            if found is None:
+                raise StepFailed(f"bill {name}: no range starts at {start}")
+            expected = {
+                "holder": want_range.holder and self._id(want_range.holder),
+                "state": want_range.state,
+                "frozen": want_range.frozen,
+            }
+            if want_range.pledgee is not None:
+                expected["pledgee"] = None if want_range.pledgee in ("", "null") else self._id(want_range.pledgee)
+            for key, value in expected.items():
+                if (value is not None or key == "pledgee") and found[key] != value:
+                    raise StepFailed(f"bill {name} range {start}: {key} {found[key]!r}, expected {value!r}")
+        for name, want_transfer in checks.transfer.items():
+            transfer_id = self._ref(self.transfers, name, "transfer")
+            t = self.ok(self.call("GET", f"/v1/transfers/{transfer_id}"), f"reading transfer {name}")
+            for key in ("status", "price"):
+                value = getattr(want_transfer, key)
+                if value is not None and t[key] != value:
+                    raise StepFailed(f"transfer {name}: {key} {t[key]!r}, expected {value!r}")
+        for alias, amount in checks.balance.items():
+            got = self.ok(self.call("GET", f"/v1/cash/balances/{self._id(alias)}"), f"balance of {alias}")["balance"]
+            if got != amount:
+                raise StepFailed(f"balance of {alias}: {got}, expected {amount}")
+        for name, events in checks.history.items():
+            bill_id = self._ref(self.bills, name, "bill")
+            items = self.ok(self.call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")["items"]
+            got = [h["event"] for h in items]
+            if got != events:
+                raise StepFailed(f"history of {name}: {got}, expected {events}")

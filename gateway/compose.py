@@ -1,0 +1,95 @@
+"""The composition root: everything a gateway runs on, built once, in order, each part given what it
+uses (no part is changed after it is built).
+
+    data dir lock -> chain backend -> keys -> contracts (deployed the first time)
+      -> database (migrated) -> index, checked against the chain (gateway/ledger/chainguard.py)
+      -> block follower -> outbox -> transactor (waits with the follower, writes to the outbox)
+      -> typed contract clients -> Runtime
+    Runtime -> answers and services -> recovery (renders with the services' answers) -> the app
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from chain.backends.base import ChainBackend
+from chain.backends.factory import open_backend
+from chain.deploy import attach, contracts_at, deployed_addresses, error_decoder
+from chain.keys import Keystore
+from chain.tx import Transactor
+from gateway.core.datadir import DataDirLock
+from gateway.core.db import Database
+from gateway.core.security import DocumentCipher, hash_token, operator_token
+from gateway.core.settings import Settings
+from gateway.http.app import create_app
+from gateway.ledger.chainguard import ChainGuard
+from gateway.ledger.follower import BlockFollower
+from gateway.ledger.indexer import Indexer
+from gateway.ledger.outbox import Outbox
+from gateway.ledger.recovery import Recovery
+from gateway.ledger.runtime import Runtime
+from gateway.services.service_set import ServiceSet
+
+OPERATOR_KEY = "operator"
+
+
+def open_runtime(settings: Settings, command: str = "billchain serve") -> Runtime:
+    """Everything a gateway holds, opened on the data dir it holds alone (DataDirBusy otherwise)."""
+    lock = DataDirLock(settings.data_dir).acquire(command, port=settings.port, chain=settings.chain)
+    try:
+        return _open(settings, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _open(settings: Settings, lock: DataDirLock) -> Runtime:
+    data_dir = settings.data_dir
+    data_dir.chmod(0o700)  # keys, token hashes and documents live here: owner only
+    backend: ChainBackend = open_backend(
+        settings.chain,
+        data_dir,
+        block_time=settings.block_time,
+        gas_price=settings.gas_price,
+        eip1559=settings.eip1559,
+    )
+    try:
+        keystore = Keystore(data_dir)
+        operator = keystore.get_or_create(OPERATOR_KEY)
+        addresses = deployed_addresses(backend, operator, data_dir)
+        db = Database(settings.database)
+        indexer = Indexer(backend, contracts_at(backend, addresses), db)
+        guard = ChainGuard(backend, db, indexer)
+        guard.check()  # never an index ahead of its chain, before anything is indexed or served
+        indexer.catch_up()
+    except BaseException:
+        backend.close()
+        raise
+    follower = BlockFollower(backend, indexer, diverged=guard.repair)
+    outbox = Outbox(db)
+    # Every transaction waits with the follower and is written to the outbox before it is sent.
+    tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)
+    token, token_path = operator_token(data_dir, settings.operator_token)
+    return Runtime(
+        settings=settings,
+        backend=backend,
+        system=attach(backend, addresses, tx),
+        keystore=keystore,
+        operator=operator,
+        db=db,
+        indexer=indexer,
+        cipher=DocumentCipher(data_dir),
+        operator_token_hash=hash_token(token),
+        operator_token_path=token_path,
+        follower=follower,
+        outbox=outbox,
+        guard=guard,
+        lock=lock,
+    )
+
+
+def build_app(runtime: Runtime) -> FastAPI:
+    """The HTTP app over `runtime`: its services, and the recovery that answers with them."""
+    services = ServiceSet.build(runtime)
+    recovery = Recovery(runtime, services.answers.render)
+    return create_app(runtime, services, recovery)

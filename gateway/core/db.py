@@ -1,0 +1,237 @@
+"""The gateway's own data, through SQLAlchemy: SQLite by default, PostgreSQL by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    inspect,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participants"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    member_code: Mapped[str] = mapped_column(String(12))
+    address: Mapped[str] = mapped_column(String(42), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="ACTIVE")
+    credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class IdempotencyRow(Base):
+    __tablename__ = "idempotency"
+    caller: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OutboxRow(Base):
+    """A signed transaction, written down before the node sees it (gateway/ledger/outbox.py)."""
+
+    __tablename__ = "outbox"
+    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # PENDING, DONE, ABANDONED
+    caller: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    method_path: Mapped[str] = mapped_column(String(300))
+    request: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(String(30))
+    answer: Mapped[str] = mapped_column(Text)  # JSON: how the answer is built from the receipt
+    signer: Mapped[str] = mapped_column(String(42))
+    nonce: Mapped[int] = mapped_column(BigInteger)
+    to: Mapped[str] = mapped_column(String(42))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    gas: Mapped[int] = mapped_column(BigInteger)
+    gas_price: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(200))
+    uploader: Mapped[str] = mapped_column(String(40))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentUploaderRow(Base):
+    __tablename__ = "document_uploaders"
+    hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    uploader: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+# --- the index: read models rebuilt from contract events ------------------------------
+
+
+class IndexState(Base):
+    __tablename__ = "index_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_block: Mapped[int] = mapped_column(BigInteger)
+    #: the hash of `last_block` as indexed: a chain that no longer has it is not the chain indexed
+    last_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+
+
+class ChainIncidentRow(Base):
+    """The chain lost what the gateway had acknowledged (gateway/ledger/chainguard.py); open until a person
+    acknowledges it with `billchain reindex`."""
+
+    __tablename__ = "chain_incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    lost: Mapped[str] = mapped_column(Text)  # JSON: the acknowledged transactions the chain lacks
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class BillRow(Base):
+    __tablename__ = "bills"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_no: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))
+    drawer: Mapped[str] = mapped_column(String(40))
+    acceptor: Mapped[str] = mapped_column(String(40))
+    payee: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    issue_date: Mapped[date] = mapped_column(Date)
+    maturity_date: Mapped[date] = mapped_column(Date)
+    transferable: Mapped[bool] = mapped_column(Boolean)
+    document_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RangeRow(Base):
+    __tablename__ = "ranges"
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"), primary_key=True)
+    start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    end: Mapped[int] = mapped_column(BigInteger)
+    holder: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    pledgee: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    pending_transfer: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    presented_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TransferRow(Base):
+    __tablename__ = "transfers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"))
+    start: Mapped[int] = mapped_column(BigInteger)
+    end: Mapped[int] = mapped_column(BigInteger)
+    sender: Mapped[str] = mapped_column(String(40))
+    receiver: Mapped[str] = mapped_column(String(40))
+    price: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    annual_rate: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    document_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    prior_state: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class HistoryRow(Base):
+    __tablename__ = "history"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bill_id: Mapped[int] = mapped_column(Integer, index=True)
+    event: Mapped[str] = mapped_column(String(30))
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66))
+    timestamp: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    range_start: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    range_end: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    counterparty: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    transfer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ViewerRow(Base):
+    """Who may see a bill beyond REGULATOR and OPERATOR (API.md's visibility rule)."""
+
+    __tablename__ = "bill_viewers"
+    bill_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class BalanceRow(Base):
+    __tablename__ = "balances"
+    participant: Mapped[str] = mapped_column(String(40), primary_key=True)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AnchorRow(Base):
+    """Bills whose lifecycle anchored a document (for who may read the document)."""
+
+    __tablename__ = "anchors"
+    hash: Mapped[str] = mapped_column(String(66), primary_key=True)
+    bill_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+INDEX_TABLES = (BillRow, RangeRow, TransferRow, HistoryRow, ViewerRow, BalanceRow, AnchorRow, IndexState)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url, future=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        if not self._index_layout_current():  # derived from the chain: dropped, and rebuilt from it
+            self.drop_index()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _index_layout_current(self) -> bool:
+        found = inspect(self.engine)
+        return all(
+            {c.name for c in table.__table__.columns} <= {c["name"] for c in found.get_columns(table.__tablename__)}
+            for table in INDEX_TABLES
+        )
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def drop_index(self) -> None:
+        Base.metadata.drop_all(self.engine, tables=[t.__table__ for t in INDEX_TABLES])  # type: ignore[misc]
+        Base.metadata.create_all(self.engine)
+
+
+def _sqlite_pragmas(connection: object, _: object) -> None:
+    cursor = connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

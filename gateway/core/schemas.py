@@ -1,0 +1,324 @@
+"""Request and response models, one per use; amounts are strings at this edge only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Amount = Annotated[StrictStr, Field(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", examples=["300000.00"])]
+Rate = Annotated[StrictStr, Field(pattern=r"^0(\.[0-9]{1,6})?$", examples=["0.0185"])]
+Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]{2,39}$", examples=["t1-supplier"])]
+Ref = Annotated[StrictStr, Field(min_length=1, max_length=40, examples=["bank"])]
+DocHash = Annotated[StrictStr, Field(pattern=r"^0x[0-9a-f]{64}$")]
+RangeStart = Annotated[StrictInt, Field(ge=1, le=100_000_000_000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Empty(Body):
+    pass
+
+
+class ParticipantCreate(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "t1-supplier",
+                    "name": "Tier-1 Supplier Co.",
+                    "role": "ENTERPRISE",
+                    "credit_code": "91310000MA1FL4JK3N",
+                }
+            ]
+        },
+    )
+
+    id: Slug | None = None
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
+    credit_code: Annotated[StrictStr, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = None
+
+
+class CashMove(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"to": "t1-supplier", "amount": "1000000.00"}]}
+    )
+
+    to: Ref
+    amount: Amount
+
+
+class BillIssue(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "SUPPLY_CHAIN",
+                    "acceptor": "core-auto",
+                    "payee": "t1-supplier",
+                    "amount": "1000000.00",
+                    "maturity_date": "2027-05-30",
+                    "document_hash": "0x9f2c4e0a7b6d5c3e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e",
+                }
+            ]
+        },
+    )
+
+    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
+    acceptor: Ref
+    payee: Ref
+    amount: Amount
+    maturity_date: date
+    transferable: StrictBool = True
+    document_hash: DocHash | None = None
+
+
+class Endorse(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"to": "t2-supplier", "amount": "300000.00"}]}
+    )
+
+    to: Ref
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+    document_hash: DocHash | None = None
+
+
+class Discount(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"bank": "icbc-sh", "annual_rate": "0.0185", "adjust_days": 0}]}
+    )
+
+    bank: Ref
+    annual_rate: Rate
+    adjust_days: Annotated[StrictInt, Field(ge=0, le=3)] = 0
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+    document_hash: DocHash | None = None
+
+
+class Pledge(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"bank": "icbc-sh", "amount": "500000.00"}]}
+    )
+
+    bank: Ref
+    amount: Amount | None = None
+    range_start: RangeStart | None = None
+
+
+class RangeOnly(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"range_start": 30000001}]})
+
+    range_start: RangeStart | None = None
+
+
+class Dishonor(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "insufficient funds", "range_start": 1}]}
+    )
+
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    range_start: RangeStart | None = None
+
+
+class Recourse(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"against": "t1-supplier", "range_start": 1}]}
+    )
+
+    against: Ref
+    range_start: RangeStart | None = None
+
+
+class Advance(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"days": 120}]})
+
+    seconds: Annotated[StrictInt, Field(ge=0, le=10 * 366 * 86_400)] | None = None
+    days: Annotated[StrictInt, Field(ge=0, le=3660)] | None = None
+
+
+class Tx(BaseModel):
+    hash: str
+    block_number: int
+    gas_used: int
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+JSON = dict[str, Any]
+
+
+# --- responses ------------------------------------------------------------------------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ParticipantOut(Out):
+    id: str
+    name: str
+    role: str
+    member_code: str
+    address: str
+    status: Literal["ACTIVE", "FROZEN"]
+    credit_code: str | None
+
+
+class OnboardedOut(ParticipantOut):
+    api_token: str = Field(description="Shown once; the gateway keeps only its hash.")
+
+
+class OperatorOut(Out):
+    id: Literal["operator"]
+    role: Literal["OPERATOR"]
+
+
+class RangeRef(Out):
+    start: int
+    end: int
+    label: str
+    amount: str
+
+
+class RangeOut(RangeRef):
+    holder: str
+    state: Literal["HELD", "LOCKED", "PLEDGED", "PRESENTED", "PAID", "DISHONORED"]
+    frozen: bool
+    pledgee: str | None
+    pending_transfer: int | None
+    presented_at: str | None
+    late: bool
+
+
+class BillOut(Out):
+    id: int
+    bill_no: str = Field(examples=["700000000000120261201000000017"])
+    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
+    status: Literal["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"]
+    drawer: str
+    acceptor: str
+    payee: str
+    amount: str
+    issue_date: str
+    maturity_date: str
+    transferable: bool
+    document_hash: str | None
+    frozen: bool
+    ranges: list[RangeOut]
+
+
+class TransferOut(Out):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: int
+    kind: Literal["ENDORSE", "DISCOUNT", "PLEDGE", "RECOURSE"]
+    bill_id: int
+    range: RangeRef
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    price: str | None
+    annual_rate: str | None
+    document_hash: str | None
+    status: Literal["PENDING", "SIGNED", "REJECTED", "REVOKED"]
+    created_at: str
+    updated_at: str
+
+
+class HistoryOut(Out):
+    seq: int
+    event: str
+    block_number: int
+    tx_hash: str
+    timestamp: str
+    actor: str | None
+    range: RangeRef | None
+    counterparty: str | None
+    amount: str | None
+    transfer_id: int | None
+
+
+class BillTx(Out):
+    bill: BillOut
+    tx: Tx
+
+
+class TransferTx(Out):
+    transfer: TransferOut
+    bill: BillOut
+    tx: Tx
+
+
+class CashOut(Out):
+    to: str
+    amount: str
+    balance: str
+    tx: Tx
+
+
+class BalanceOut(Out):
+    participant: str
+    balance: str
+
+
+class DocumentOut(Out):
+    hash: str
+    size: int
+    content_type: str
+
+
+class ChainOut(Out):
+    backend: str
+    chain_id: int
+    block_number: int
+    timestamp: int
+    date: str
+
+
+class HealthChain(Out):
+    backend: str
+    chain_id: int
+    block_number: int
+    date: str
+
+
+class HealthOut(Out):
+    status: Literal["ok", "degraded"] = Field(
+        description='"degraded": the chain lost what the gateway had acknowledged (`reason`); writes answer 503'
+    )
+    reason: str | None = Field(default=None, description="Why the gateway is degraded (absent when ok).")
+    chain: HealthChain
+    contracts: dict[str, str]
+
+
+class ParticipantPage(Out):
+    items: list[ParticipantOut]
+    next_cursor: str | None
+
+
+class BillPage(Out):
+    items: list[BillOut]
+    next_cursor: str | None
+
+
+class TransferPage(Out):
+    items: list[TransferOut]
+    next_cursor: str | None
+
+
+class HistoryPage(Out):
+    items: list[HistoryOut]
+    next_cursor: str | None

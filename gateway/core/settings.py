@@ -1,0 +1,33 @@
+"""All gateway settings, from the environment (prefix BILLCHAIN_) or the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BILLCHAIN_", extra="ignore")
+
+    chain: str = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path(".billchain")
+    database_url: str | None = None
+    operator_token: str | None = None
+    block_time: float | None = Field(default=None, gt=0)
+    #: wei per gas for every transaction; 0 on a free-gas network (Besu); default: the node's price
+    gas_price: int | None = Field(default=None, ge=0)
+    #: a URL chain: EIP-1559 (type 2) transactions at the gas price instead of legacy ones
+    eip1559: bool = False
+    #: requests a second per API token (0: no limit), and the burst a token may spend at once
+    rate_limit: float = Field(default=100.0, ge=0)
+    rate_burst: int = Field(default=200, ge=1)
+    #: the largest JSON body, in bytes (documents: 10 MiB, API.md)
+    max_body: int = Field(default=64 * 1024, ge=1024)
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'gateway.core.db'}"

@@ -1,0 +1,58 @@
+"""The FastAPI application: routes, middlewares, problem handlers, metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from gateway.http import problems
+from gateway.http.middleware.auth import AuthMiddleware
+from gateway.http.middleware.idempotency import IdempotencyMiddleware
+from gateway.http.middleware.limits import LimitsMiddleware
+from gateway.http.middleware.metrics import MetricsMiddleware
+from gateway.http.routes import bills, cash, misc, participants, transfers
+from gateway.ledger.recovery import Recovery
+from gateway.ledger.runtime import Runtime
+from gateway.services.documents import MAX_DOCUMENT_BYTES
+from gateway.services.service_set import ServiceSet
+
+WORKER_THREADS = 128
+
+
+def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> FastAPI:
+    """The app over its parts, built by the composition root (gateway/compose.py `build_app`)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Worker threads do the blocking chain I/O of submissions (a few ms each), not the waits:
+        # enough of them that a burst of writes after a block is not queued behind 40.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        await anyio.to_thread.run_sync(recovery.reconcile)  # the outbox, before serving anything
+        runtime.follower.start()  # answers writes as their blocks come (gateway/ledger/follower.py)
+        try:
+            yield
+        finally:
+            await runtime.follower.stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="billchain gateway",
+        version="1",
+        description="Digital bills and supply-chain finance on a permissioned chain (API.md, version 1).",
+    )
+    app.state.runtime = runtime
+    app.state.services = services
+    problems.install(app)
+    for module in (participants, cash, bills, transfers, misc):
+        app.include_router(module.router)
+    # Added last runs first: metrics, authentication (401 before anything), limits, idempotency.
+    app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
+    settings = runtime.settings
+    limits = {"max_json": settings.max_body, "max_document": MAX_DOCUMENT_BYTES}
+    app.add_middleware(LimitsMiddleware, rate=settings.rate_limit, burst=settings.rate_burst, **limits)
+    app.add_middleware(AuthMiddleware, runtime=runtime)
+    app.add_middleware(MetricsMiddleware)
+    return app

@@ -1,0 +1,61 @@
+"""Bearer-token authentication, before anything else is looked at (API.md's first check)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.core.db import ParticipantRow
+from gateway.core.security import hash_token, same
+from gateway.http.problems import problem_response
+from gateway.ledger.runtime import Runtime
+from gateway.services.caller import Caller
+
+OPEN_PATHS = ("/v1/health", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json", "/redoc")
+
+
+def identify(runtime: Runtime, header: str | None) -> Caller | None:
+    if not header or not header.startswith("Bearer "):
+        return None
+    digest = hash_token(header[len("Bearer ") :].strip())
+    if same(digest, runtime.operator_token_hash):
+        return Caller(id="operator", role="OPERATOR")
+    with runtime.db.session() as s:
+        row = s.scalar(select(ParticipantRow).where(ParticipantRow.token_hash == digest))
+    if row is None or not same(row.token_hash, digest):
+        return None
+    return Caller(id=row.id, role=row.role, participant=row)
+
+
+class AuthMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware task group and streams per request): it runs on every call."""
+
+    def __init__(self, app: ASGIApp, runtime: Runtime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path in OPEN_PATHS or not path.startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        caller = identify(self.runtime, Headers(scope=scope).get("authorization"))
+        if caller is None:
+            response = problem_response("UNAUTHENTICATED", "send Authorization: Bearer <api_token>")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["caller"] = caller  # what request.state.caller reads
+        await self.app(scope, receive, send)
+
+
+def current_caller(request: Request) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]

@@ -1,0 +1,142 @@
+"""The gateway never serves an index that is ahead of its chain.
+
+A chain can come back shorter than the gateway left it, or with other blocks at
+heights the index holds: a node restarted from an older state file, a node reset,
+an embedded journal cut at a break. Serving the old index then would show bills
+and cash the chain no longer has. So, at start before anything is served and
+whenever the block follower sees the chain go back (`Indexer.divergence`):
+
+1. what the outbox holds and the chain lacks is sent again, the same signed bytes,
+   in nonce order, when the signer's nonce on chain proves the slot free (the chain
+   lost the transaction; nothing else took its place);
+2. the index is rebuilt from the chain (reads answer as the chain says);
+3. every transaction the gateway had acknowledged (the outbox's answered entries,
+   every transaction in the old index's history) is looked up: if the chain has them
+   all, serving goes on; if any is missing, an incident is recorded with the list,
+   `/v1/health` says "degraded" with the reason and every write answers 503
+   `CHAIN_UNAVAILABLE`, until a person has looked and run `billchain reindex`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from itertools import groupby
+
+from sqlalchemy import select
+
+from chain.backends.base import ChainBackend, SendRefused
+from gateway.core.db import ChainIncidentRow, Database, HistoryRow, OutboxRow
+from gateway.ledger.indexer import Indexer
+from gateway.ledger.outbox import ABANDONED
+
+log = logging.getLogger("billchain.chainguard")
+RESENT_WAIT_S = 60.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class ChainGuard:
+    def __init__(self, backend: ChainBackend, db: Database, indexer: Indexer) -> None:
+        self.backend = backend
+        self.db = db
+        self.indexer = indexer
+        self._repairing: str | None = None
+        self._incident: str | None = self._open_incident()
+
+    @property
+    def blocked(self) -> str | None:
+        """Why writes are refused now, or None."""
+        return self._repairing or self._incident
+
+    def check(self) -> dict[str, int] | None:
+        """At start: repair a chain that is not the one indexed; None if it is."""
+        reason = self.indexer.divergence()
+        return None if reason is None else self.repair(reason)
+
+    def repair(self, reason: str) -> dict[str, int]:
+        log.error("the chain is not the chain indexed: %s; sending again what it lost, then re-indexing", reason)
+        self._repairing = reason
+        try:
+            with self.db.session() as s:
+                indexed = set(s.scalars(select(HistoryRow.tx_hash).distinct()))
+            resent = self._send_again_what_was_lost()
+            self.indexer.rebuild()
+            lost = self._missing(indexed)
+            figures = {"resent": len(resent), "lost": len(lost)}
+            if lost:
+                detail = f"{reason}; acknowledged transactions not on the chain: {len(lost)}"
+                self._record(detail, lost)
+                log.error("chain incident: %s: %s (writes refused until `billchain reindex`)", detail, lost)
+            else:
+                log.warning("the chain came back whole: %s", json.dumps(figures))
+            return figures
+        finally:
+            self._repairing = None
+
+    def resolve(self) -> list[ChainIncidentRow]:
+        """A person has looked: open incidents are closed (`billchain reindex`)."""
+        with self.db.session() as s:
+            rows = list(s.scalars(select(ChainIncidentRow).where(ChainIncidentRow.resolved_at.is_(None))))
+            for row in rows:
+                row.resolved_at = _now()
+        self._incident = None
+        return rows
+
+    # --- the steps
+    def _send_again_what_was_lost(self) -> list[str]:
+        """The outbox's transactions the node neither mined nor holds, sent again in nonce order while
+        the signer's next nonce on chain is theirs (else something else holds the slot: not sent)."""
+        backend = self.backend
+        with self.db.session() as s:
+            rows = list(
+                s.scalars(
+                    select(OutboxRow).where(OutboxRow.state != ABANDONED).order_by(OutboxRow.signer, OutboxRow.nonce)
+                )
+            )
+        resent: list[str] = []
+        for signer, entries in groupby(rows, key=lambda r: r.signer):
+            for row in entries:
+                tx_hash = bytes.fromhex(row.tx_hash[2:])
+                if backend.receipt(tx_hash) is not None or backend.transaction_known(tx_hash):
+                    continue
+                if backend.pending_nonce(signer) != row.nonce:
+                    continue
+                refusals: tuple[type[Exception], ...] = (SendRefused, *backend.revert_errors)
+                try:
+                    backend.send_raw(row.raw)
+                except refusals as exc:
+                    log.error("outbox: %s could not be sent again: %s", row.tx_hash, exc)
+                    continue
+                resent.append(row.tx_hash)
+            backend.nonces.resync(signer)
+        deadline = time.monotonic() + RESENT_WAIT_S
+        for sent in resent:
+            while backend.receipt(bytes.fromhex(sent[2:])) is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+        if resent:
+            log.warning("outbox: %d transactions the chain had lost were sent again", len(resent))
+        return resent
+
+    def _missing(self, indexed: set[str]) -> list[str]:
+        """Acknowledged transactions (answered from the outbox, or in the old index) the chain lacks."""
+        with self.db.session() as s:
+            answered = set(s.scalars(select(OutboxRow.tx_hash).where(OutboxRow.state == "DONE")))
+        backend = self.backend
+        return sorted(h for h in answered | indexed if backend.receipt(bytes.fromhex(h[2:])) is None)
+
+    def _record(self, reason: str, lost: list[str]) -> None:
+        with self.db.session() as s:
+            s.add(ChainIncidentRow(detected_at=_now(), reason=reason, lost=json.dumps(lost)))
+        self._incident = reason
+
+    def _open_incident(self) -> str | None:
+        with self.db.session() as s:
+            row = s.scalar(
+                select(ChainIncidentRow).where(ChainIncidentRow.resolved_at.is_(None)).order_by(ChainIncidentRow.id)
+            )
+        return None if row is None else row.reason

@@ -1,0 +1,240 @@
+"""One task follows the chain: it indexes each new block, then answers the writes waiting on it.
+
+A write runs as a greenlet on the event loop (gateway/http/routes/common.py `writes`):
+its blocking chain I/O (pricing, signing, sending) goes to a worker thread, and its
+wait for the receipt is a future this follower resolves, so a thousand writes in
+flight hold a thousand futures, not a thousand threads. The follower reads each new
+block's receipts in one call (`eth_getBlockReceipts`), indexes the block first and
+only then answers, so whoever is answered reads their own write. A transaction
+unmined for `stuck_after` seconds is handed to `Transactor.recover` (the node may
+have dropped it, say by a restart).
+
+The embedded chain mines while it sends: there a receipt is read at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import ParamSpec, TypeVar
+
+import anyio.to_thread
+from hexbytes import HexBytes
+from sqlalchemy.util import await_only, greenlet_spawn
+from sqlalchemy.util.concurrency import in_greenlet
+from web3.types import TxReceipt
+
+from chain.backends.base import ChainBackend
+from chain.errors import ChainError, ChainUnavailable
+from chain.tx import PollingWaiter, Recover, Submitted
+from gateway.core.metrics import REORGS
+from gateway.ledger.indexer import Indexer
+
+log = logging.getLogger("billchain.follower")
+T = TypeVar("T")
+P = ParamSpec("P")
+RECENT = 50_000  # receipts kept for a writer that registers after its block was read
+KEPT_HASHES = 256  # block hashes kept to check each new block's parent
+
+
+async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run synchronous write code as a greenlet on the event loop: its waits for the chain (the
+    follower's `blocking` and `receipt`) suspend it, not a thread."""
+    result: T = await greenlet_spawn(functools.partial(fn, *args, **kwargs))
+    return result
+
+
+class ChainDiverged(ChainError):
+    """The chain went back under the index (a reorganisation, a node reset)."""
+
+
+@dataclass
+class _Waiting:
+    tx: Submitted
+    recover: Recover
+    future: asyncio.Future[tuple[Submitted, TxReceipt]]
+    deadline: float
+
+
+class BlockFollower:
+    def __init__(
+        self,
+        backend: ChainBackend,
+        indexer: Indexer,
+        poll: float = 0.05,
+        stuck_after: float = 15.0,
+        timeout: float = 300.0,
+        unreachable_after: float = 2.0,
+        diverged: Callable[[str], object] | None = None,
+    ) -> None:
+        """`diverged(reason)`: called (in a worker thread) when the chain went back under the index."""
+        self.backend = backend
+        self.diverged = diverged
+        self.indexer = indexer
+        self.poll = poll
+        self.stuck_after = stuck_after
+        self.timeout = timeout
+        self.unreachable_after = unreachable_after
+        self._down_since: float | None = None
+        self._polling = PollingWaiter(backend, timeout=timeout, stuck_after=stuck_after)
+        self._waiting: dict[bytes, _Waiting] = {}
+        self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
+        self._task: asyncio.Task[None] | None = None
+        self._seen = -1
+        self._hashes: dict[int, bytes] = {}
+        self.reorgs = 0
+
+    # --- the Waiter protocol (chain/tx.py)
+    def blocking(self, fn: Callable[[], T]) -> T:
+        if in_greenlet():
+            result: T = await_only(anyio.to_thread.run_sync(fn))
+            return result
+        return fn()
+
+    def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        if self.backend.mines_on_send:
+            return tx, self.backend.w3.eth.get_transaction_receipt(HexBytes(tx.hash))
+        if self._task is None or not in_greenlet():
+            return self.blocking(lambda: self._polling.receipt(tx, recover))
+        found: tuple[Submitted, TxReceipt] = await_only(self._wait(tx, recover))
+        return found
+
+    async def _wait(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
+        if (mined := self._recent.get(tx.hash)) is not None:
+            return tx, mined
+        future: asyncio.Future[tuple[Submitted, TxReceipt]] = asyncio.get_running_loop().create_future()
+        self._waiting[tx.hash] = _Waiting(tx, recover, future, time.monotonic() + self.timeout)
+        try:
+            return await future
+        finally:  # under its first hash, and any it was submitted anew under
+            for key in [k for k, w in self._waiting.items() if w.future is future]:
+                del self._waiting[key]
+
+    # --- the task
+    def start(self) -> None:
+        if not self.backend.mines_on_send and self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="block-follower")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
+        last_check = time.monotonic()
+        while True:
+            try:
+                await self._step()
+                self._down_since = None
+                if time.monotonic() - last_check >= 1.0:
+                    last_check = time.monotonic()
+                    await self._check_stuck()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the node is away, say: keep following
+                log.warning("block follower: %s", exc)
+                self._node_away()
+                await asyncio.sleep(0.5)
+            await asyncio.sleep(self.poll)
+
+    async def _step(self) -> None:
+        head = await anyio.to_thread.run_sync(self.backend.block_number)
+        if head < self._seen:
+            await self._went_back(f"the chain's head went back from block {self._seen} to block {head}")
+            return
+        if head == self._seen:
+            return
+        try:
+            mined = await anyio.to_thread.run_sync(self._read_blocks, self._seen + 1, head)
+        except ChainDiverged as diverged:
+            await self._went_back(str(diverged))
+            return
+        self._seen = head
+        for tx_hash, receipt in mined.items():
+            self._answer(tx_hash, receipt)
+            self._recent[tx_hash] = receipt
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+
+    async def _went_back(self, reason: str) -> None:
+        """The chain is no longer the chain indexed: the guard repairs (gateway/ledger/chainguard.py), then
+        following starts again from the chain's head."""
+        if self.diverged is not None:
+            await anyio.to_thread.run_sync(self.diverged, reason)
+        else:
+            log.error("the chain is not the chain indexed: %s", reason)
+        self._hashes.clear()
+        self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
+
+    def _node_away(self) -> None:
+        """Writers waiting on a node that has not answered for `unreachable_after` s are answered
+        503 now, not at their timeout; their transactions stay in the outbox, settled on a retry."""
+        now = time.monotonic()
+        self._down_since = self._down_since or now
+        if now - self._down_since < self.unreachable_after:
+            return
+        for waiting in self._waiting.values():
+            if not waiting.future.done():
+                waiting.future.set_exception(ChainUnavailable("the chain does not answer"))
+
+    def _answer(self, tx_hash: bytes, receipt: TxReceipt) -> None:
+        waiting = self._waiting.get(tx_hash)
+        if waiting is not None and not waiting.future.done():
+            waiting.future.set_result((waiting.tx, receipt))
+
+    def _read_blocks(self, first: int, last: int) -> dict[bytes, TxReceipt]:
+        """The receipts of blocks first..last, after indexing them (read-your-writes)."""
+        mined: dict[bytes, TxReceipt] = {}
+        for number in range(first, last + 1):
+            self._check_parent(number)
+            for receipt in self.backend.w3.eth.get_block_receipts(number):
+                mined[bytes(receipt["transactionHash"])] = receipt
+        self.indexer.catch_up(last)
+        return mined
+
+    def _check_parent(self, number: int) -> None:
+        """QBFT blocks are final: a block whose parent is not the block read before means the chain
+        was reorganised under the index (a node reset, a fork). Not expected: counted, logged, and
+        raised before the block is indexed on top of blocks the chain dropped."""
+        block = self.backend.w3.eth.get_block(number)
+        known = self._hashes.get(number - 1)
+        if known is not None and known != bytes(block["parentHash"]):
+            self.reorgs += 1
+            REORGS.inc()
+            log.error("chain reorganised below block %d: its parent is not the block indexed before", number)
+            raise ChainDiverged(f"block {number}'s parent is not the block {number - 1} indexed before")
+        self._hashes[number] = bytes(block["hash"])
+        self._hashes.pop(number - KEPT_HASHES, None)
+
+    async def _check_stuck(self) -> None:
+        now = time.monotonic()
+        for tx_hash, waiting in list(self._waiting.items()):
+            if waiting.future.done():
+                continue
+            if now > waiting.deadline:
+                waiting.future.set_exception(ChainUnavailable(f"no receipt for {waiting.tx.hex} in {self.timeout}s"))
+            elif now - waiting.tx.sent_at > self.stuck_after:
+                await self._unstick(tx_hash, waiting)
+
+    async def _unstick(self, tx_hash: bytes, waiting: _Waiting) -> None:
+        receipt = await anyio.to_thread.run_sync(self.backend.receipt, tx_hash)
+        if receipt is not None:  # mined in a block this follower read before the writer waited
+            self._answer(tx_hash, receipt)
+            return
+        try:
+            current = await anyio.to_thread.run_sync(waiting.recover, waiting.tx)
+        except ChainError as exc:  # this writer's own trouble (say, left unsettled): its answer, not all
+            waiting.future.set_exception(exc)
+            return
+        if current.hash != tx_hash:  # submitted anew under another nonce
+            self._waiting.pop(tx_hash, None)
+            self._waiting[current.hash] = _Waiting(current, waiting.recover, waiting.future, waiting.deadline)
+        else:  # still pending, or just sent again: its stuck clock starts again
+            waiting.tx = replace(current, sent_at=time.monotonic())

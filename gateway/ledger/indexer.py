@@ -1,0 +1,434 @@
+"""Builds the read models (bills, ranges, transfers, history, balances) from contract events.
+
+The chain is the source of truth: dropping the index and running the indexer from
+block 0 rebuilds the same rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractEvent
+from web3.types import EventData
+
+from chain.backends.base import ChainBackend
+from chain.model import BillKind, RangeState, TransferKind, day_date
+from gateway.core.billno import bill_no
+from gateway.core.db import (
+    AnchorRow,
+    BalanceRow,
+    BillRow,
+    Database,
+    HistoryRow,
+    IndexState,
+    ParticipantRow,
+    RangeRow,
+    TransferRow,
+    ViewerRow,
+)
+from gateway.core.money import format_rate
+
+ZERO = "0x0000000000000000000000000000000000000000"
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + bytes(value).hex()
+
+
+def _doc(value: bytes) -> str | None:
+    return None if bytes(value) == b"\x00" * 32 else _hex(value)
+
+
+class Indexer:
+    def __init__(self, backend: ChainBackend, contracts: dict[str, Contract], db: Database) -> None:
+        self.backend = backend
+        self.db = db
+        self.w3 = backend.w3
+        self._lock = threading.Lock()
+        #: topic 0 -> the event that decodes a log with it
+        self._events: dict[bytes, ContractEvent] = {}
+        for contract in contracts.values():
+            for abi in contract.abi:
+                if abi["type"] == "event":
+                    types = ",".join(i["type"] for i in abi["inputs"])
+                    self._events[Web3.keccak(text=f"{abi['name']}({types})")] = contract.events[abi["name"]]()
+        self.addresses = [contract.address for contract in contracts.values()]
+        self._handlers: dict[str, Callable[[Session, EventData, dict[str, Any]], None]] = {
+            "ParticipantStatusChanged": self._participant_status,
+            "Transfer": self._cash_moved,
+            "BillIssued": self._issued,
+            "BillAccepted": lambda s, e, c: self._bill_status(s, e, c, "ACCEPTED", "ACCEPTED"),
+            "BillRejected": lambda s, e, c: self._bill_status(s, e, c, "REJECTED", "REJECTED"),
+            "BillCancelled": lambda s, e, c: self._bill_status(s, e, c, "CANCELLED", "CANCELLED"),
+            "BillSettled": lambda s, e, c: self._bill_status(s, e, c, "SETTLED", "SETTLED"),
+            "BillReceived": self._received,
+            "RangeSplit": self._split,
+            "TransferRequested": self._requested,
+            "TransferSigned": self._signed,
+            "TransferRejected": lambda s, e, c: self._unwound(s, e, c, "REJECTED"),
+            "TransferRevoked": lambda s, e, c: self._unwound(s, e, c, "REVOKED"),
+            "PledgeReleased": self._released,
+            "RangePresented": self._presented,
+            "RangePaid": self._paid,
+            "RangeDishonored": self._dishonored,
+            "FreezeChanged": self._freeze,
+            "DocumentAnchored": self._anchored,
+        }
+
+    # --- driving
+    def last_block(self, session: Session) -> int:
+        state = session.get(IndexState, 1)
+        return state.last_block if state else -1
+
+    def catch_up(self, to_block: int | None = None) -> int:
+        """Index every block up to `to_block` (default: the latest); return the last indexed block."""
+        with self._lock:  # the block follower and the embedded write path both drive it
+            return self._catch_up(to_block)
+
+    def _catch_up(self, to_block: int | None) -> int:
+        target = self.backend.block_number() if to_block is None else to_block
+        with self.db.session() as session:
+            start = self.last_block(session) + 1
+            if start > target:
+                return target
+            logs = self.w3.eth.get_logs({"fromBlock": start, "toBlock": target, "address": self.addresses})
+            participants = {p.address: p.id for p in session.scalars(select(ParticipantRow))}
+            timestamps: dict[int, datetime] = {}
+            for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
+                decoder = self._events.get(bytes(log["topics"][0]))
+                if decoder is None:
+                    continue
+                event = decoder.process_log(log)
+                handler = self._handlers.get(event["event"])
+                if handler is None:
+                    continue
+                number = int(log["blockNumber"])
+                if number not in timestamps:
+                    ts = self.backend.block_timestamp(number)
+                    timestamps[number] = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
+                context = {"who": participants, "at": timestamps[number]}
+                handler(session, event, context)
+            state = session.get(IndexState, 1) or IndexState(id=1, last_block=target)
+            state.last_block = target
+            state.last_hash = self.backend.block_hash(target)
+            session.add(state)
+        return target
+
+    def rebuild(self) -> int:
+        """Drop every read model and read the chain again from block 0: the index equals the chain."""
+        with self._lock:
+            self.db.drop_index()
+            with self.db.session() as session:  # statuses come back from the chain's events
+                session.execute(update(ParticipantRow).values(status="ACTIVE"))
+            return self._catch_up(None)
+
+    def divergence(self) -> str | None:
+        """Why the chain is not the chain this index was built from, or None: its head is below the
+        last indexed block, or the block at that height is another block."""
+        with self.db.session() as session:
+            state = session.get(IndexState, 1)
+        if state is None:
+            return None
+        backend = self.backend
+        head = backend.block_number()
+        if head < state.last_block:
+            return f"the chain's head is block {head}, below block {state.last_block} that the index holds"
+        if state.last_hash is not None and backend.block_hash(state.last_block) != state.last_hash:
+            return f"block {state.last_block} on the chain is not the block {state.last_block} the index holds"
+        return None
+
+    # --- helpers
+    @staticmethod
+    def _who(context: dict[str, Any], address: str) -> str:
+        return str(context["who"].get(address, address))
+
+    @staticmethod
+    def _history(
+        session: Session, event: EventData, context: dict[str, Any], bill_id: int, name: str, **fields: Any
+    ) -> None:
+        session.add(
+            HistoryRow(
+                bill_id=bill_id,
+                event=name,
+                block_number=event["blockNumber"],
+                tx_hash=_hex(event["transactionHash"]),
+                timestamp=context["at"],
+                **fields,
+            )
+        )
+
+    def _range_history(
+        self,
+        session: Session,
+        event: EventData,
+        context: dict[str, Any],
+        rng: RangeRow,
+        name: str,
+        actor: str,
+        counterparty: str | None = None,
+        **fields: Any,
+    ) -> None:
+        """A history entry about one range: its bounds and amount come with it."""
+        self._history(
+            session,
+            event,
+            context,
+            rng.bill_id,
+            name,
+            actor=actor,
+            counterparty=counterparty,
+            range_start=rng.start,
+            range_end=rng.end,
+            amount=rng.end - rng.start + 1,
+            **fields,
+        )
+
+    @staticmethod
+    def _see(session: Session, bill_id: int, *participants: str | None) -> None:
+        for p in participants:
+            if p and session.get(ViewerRow, (bill_id, p)) is None:
+                session.add(ViewerRow(bill_id=bill_id, participant=p))
+
+    @staticmethod
+    def _range(session: Session, bill_id: int, start: int) -> RangeRow:
+        row = session.get(RangeRow, (bill_id, start))
+        assert row is not None, f"range {bill_id}/{start} missing from the index"
+        return row
+
+    # --- handlers
+    def _participant_status(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
+        if row is not None:
+            row.status = "ACTIVE" if event["args"]["status"] == 1 else "FROZEN"
+
+    def _cash_moved(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        args = event["args"]
+        for address, sign in ((args["from"], -1), (args["to"], 1)):
+            if address == ZERO:
+                continue
+            who = self._who(context, address)
+            row = session.get(BalanceRow, who) or BalanceRow(participant=who, balance=0)
+            row.balance += sign * int(args["value"])
+            session.add(row)
+
+    def _issued(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        bill_id, kind = int(a["billId"]), BillKind(a["kind"]).name
+        drawer, acceptor, payee = (self._who(context, a[k]) for k in ("drawer", "acceptor", "payee"))
+        acc = session.get(ParticipantRow, acceptor)
+        issue_date = day_date(int(a["issueDay"]))
+        session.add(
+            BillRow(
+                id=bill_id,
+                bill_no=bill_no(
+                    kind, acc.role if acc else "", acc.member_code if acc else "0" * 12, issue_date, bill_id
+                ),
+                kind=kind,
+                status="ISSUED",
+                drawer=drawer,
+                acceptor=acceptor,
+                payee=payee,
+                amount=int(a["amount"]),
+                issue_date=issue_date,
+                maturity_date=day_date(int(a["maturityDay"])),
+                transferable=bool(a["transferable"]),
+                document_hash=_doc(a["documentHash"]),
+                frozen=False,
+            )
+        )
+        session.flush()
+        self._see(session, bill_id, drawer, acceptor, payee)
+        self._history(
+            session, event, context, bill_id, "ISSUED", actor=drawer, counterparty=payee, amount=int(a["amount"])
+        )
+
+    def _bill_status(self, session: Session, event: EventData, context: dict[str, Any], status: str, name: str) -> None:
+        a = event["args"]
+        bill = session.get(BillRow, int(a["billId"]))
+        assert bill is not None
+        bill.status = status
+        actor = next((self._who(context, a[k]) for k in ("acceptor", "by", "drawer") if k in a), None)
+        self._history(session, event, context, bill.id, name, actor=actor)
+
+    def _received(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        bill = session.get(BillRow, int(a["billId"]))
+        assert bill is not None
+        bill.status = "CIRCULATING"
+        payee = self._who(context, a["payee"])
+        session.add(RangeRow(bill_id=bill.id, start=1, end=int(a["end"]), holder=payee, state="HELD"))
+        self._history(
+            session,
+            event,
+            context,
+            bill.id,
+            "RECEIVED",
+            actor=payee,
+            range_start=1,
+            range_end=int(a["end"]),
+            amount=int(a["end"]),
+        )
+
+    def _split(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        bill_id = int(a["billId"])
+        whole = self._range(session, bill_id, int(a["start"]))
+        whole.end = int(a["splitAt"]) - 1
+        session.add(
+            RangeRow(bill_id=bill_id, start=int(a["splitAt"]), end=int(a["end"]), holder=whole.holder, state="HELD")
+        )
+
+    def _requested(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        bill_id, transfer_id = int(a["billId"]), int(a["transferId"])
+        kind = TransferKind(a["kind"]).name
+        rng = self._range(session, bill_id, int(a["start"]))
+        sender, receiver = self._who(context, a["from"]), self._who(context, a["to"])
+        priced = kind in ("DISCOUNT", "RECOURSE")
+        session.add(
+            TransferRow(
+                id=transfer_id,
+                kind=kind,
+                bill_id=bill_id,
+                start=int(a["start"]),
+                end=int(a["end"]),
+                sender=sender,
+                receiver=receiver,
+                price=int(a["price"]) if priced else None,
+                annual_rate=format_rate(int(a["rateMicros"])) if kind == "DISCOUNT" else None,
+                document_hash=_doc(a["documentHash"]),
+                status="PENDING",
+                prior_state=rng.state,
+                created_at=context["at"],
+                updated_at=context["at"],
+            )
+        )
+        rng.state, rng.pending_transfer = "LOCKED", transfer_id
+        self._see(session, bill_id, receiver)
+        self._history(
+            session,
+            event,
+            context,
+            bill_id,
+            "TRANSFER_REQUESTED",
+            actor=sender,
+            counterparty=receiver,
+            range_start=rng.start,
+            range_end=rng.end,
+            amount=rng.end - rng.start + 1,
+            transfer_id=transfer_id,
+        )
+
+    def _transfer(self, session: Session, event: EventData, context: dict[str, Any], status: str) -> TransferRow:
+        t = session.get(TransferRow, int(event["args"]["transferId"]))
+        assert t is not None
+        t.status, t.updated_at = status, context["at"]
+        self._history(
+            session,
+            event,
+            context,
+            t.bill_id,
+            f"TRANSFER_{status}",
+            actor=self._who(context, event["args"]["by"]),
+            counterparty=t.sender if status != "REVOKED" else t.receiver,
+            range_start=t.start,
+            range_end=t.end,
+            amount=t.end - t.start + 1,
+            transfer_id=t.id,
+        )
+        return t
+
+    def _signed(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        t = self._transfer(session, event, context, "SIGNED")
+        bill = session.get(BillRow, t.bill_id)
+        rng = self._range(session, t.bill_id, t.start)
+        rng.pending_transfer = None
+        if t.kind == "PLEDGE":
+            rng.state, rng.pledgee = "PLEDGED", t.receiver
+        elif t.kind == "RECOURSE":
+            rng.pledgee = None
+            if bill is not None and t.receiver == bill.acceptor:
+                rng.state = "PAID"  # RangePaid follows in the same transaction
+            else:
+                rng.holder, rng.state = t.receiver, "DISHONORED"
+        else:
+            rng.holder, rng.state = t.receiver, "HELD"
+
+    def _unwound(self, session: Session, event: EventData, context: dict[str, Any], status: str) -> None:
+        t = self._transfer(session, event, context, status)
+        rng = self._range(session, t.bill_id, t.start)
+        rng.state, rng.pending_transfer = t.prior_state, None
+        if t.document_hash:
+            anchor = session.get(AnchorRow, (t.document_hash, t.bill_id))
+            if anchor is not None:
+                session.delete(anchor)
+
+    def _released(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        rng = self._range(session, int(a["billId"]), int(a["start"]))
+        rng.state, rng.pledgee = "HELD", None
+        self._range_history(
+            session, event, context, rng, "PLEDGE_RELEASED", self._who(context, a["pledgee"]), counterparty=rng.holder
+        )
+
+    def _presented(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        rng = self._range(session, int(a["billId"]), int(a["start"]))
+        rng.state, rng.late, rng.presented_at = "PRESENTED", bool(a["late"]), context["at"]
+        self._range_history(session, event, context, rng, "PRESENTED", self._who(context, a["presenter"]))
+
+    def _paid(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        rng = self._range(session, int(a["billId"]), int(a["start"]))
+        rng.state = RangeState.PAID.name
+        self._range_history(
+            session,
+            event,
+            context,
+            rng,
+            "PAID",
+            self._who(context, a["payer"]),
+            counterparty=self._who(context, a["payee"]),
+        )
+
+    def _dishonored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        rng = self._range(session, int(a["billId"]), int(a["start"]))
+        rng.state = "DISHONORED"
+        self._range_history(
+            session, event, context, rng, "DISHONORED", self._who(context, a["acceptor"]), counterparty=rng.holder
+        )
+
+    def _freeze(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        bill_id, start, frozen = int(a["billId"]), int(a["start"]), bool(a["frozen"])
+        target: BillRow | RangeRow | None = (
+            session.get(BillRow, bill_id) if start == 0 else self._range(session, bill_id, start)
+        )
+        assert target is not None
+        target.frozen = frozen
+        fields: dict[str, Any] = {}
+        if isinstance(target, RangeRow):
+            fields = {"range_start": target.start, "range_end": target.end}
+        self._history(
+            session,
+            event,
+            context,
+            bill_id,
+            "FROZEN" if frozen else "UNFROZEN",
+            actor=self._who(context, a["by"]),
+            **fields,
+        )
+
+    def _anchored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        a = event["args"]
+        key = (_hex(a["documentHash"]), int(a["billId"]))
+        if session.get(AnchorRow, key) is None:
+            session.add(AnchorRow(hash=key[0], bill_id=key[1]))

@@ -1,0 +1,149 @@
+"""The outbox: every transaction is written down, signed, before the node sees it.
+
+The entry holds the signed bytes, the request that caused them (caller, Idempotency-Key,
+fingerprint, body) and how the answer is built from the receipt (`Answer`). It stays
+PENDING until the answer is given (and, for a keyed request, recorded with the key);
+then it is DONE. An entry the node refused is deleted (nothing happened); one whose
+nonce went to another transaction is ABANDONED. gateway/ledger/recovery.py settles PENDING
+entries: all of them on start, before serving, and one when a retry brings its key.
+
+Who is asking (`REQUEST`, set by the idempotency middleware) and what is being written
+(`WRITE`, set by `Service.write`) travel as context variables: they follow the request
+from its task into the write's greenlet and the worker thread that signs and sends.
+"""
+
+from __future__ import annotations
+
+import json
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from chain.tx import Submitted
+from gateway.core.db import Database, OutboxRow
+
+PENDING, DONE, ABANDONED = "PENDING", "DONE", "ABANDONED"
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    caller: str
+    method_path: str
+    key: str | None = None
+    request_hash: str | None = None
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """How a write's answer is built from its receipt (gateway/services/answers.py); kept as JSON."""
+
+    kind: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def status(self) -> int:
+        """A write that creates something (an onboarding, a bill, a transfer) is answered 201, as its
+        route declares; every other write 200. Derived, so that entries written down by older
+        gateways are answered alike."""
+        creates = self.kind == "onboard" or (
+            self.kind == "bill" and (bool(self.args.get("transfer")) or not self.args.get("bill_id"))
+        )
+        return 201 if creates else 200
+
+    def dumps(self) -> str:
+        return json.dumps({"kind": self.kind, "args": self.args}, sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: str) -> Answer:
+        data = json.loads(text)
+        return cls(data["kind"], data["args"])
+
+
+REQUEST: ContextVar[RequestRef | None] = ContextVar("billchain_request", default=None)
+WRITE: ContextVar[tuple[str, Answer] | None] = ContextVar("billchain_write", default=None)
+
+
+def _hex(tx_hash: bytes) -> str:
+    return "0x" + tx_hash.hex()
+
+
+class Outbox:
+    """The transactor's SendJournal (chain/tx.py), kept in the gateway's database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def before_send(self, tx: Submitted, replaces: bytes | None) -> None:
+        request, write = REQUEST.get(), WRITE.get()
+        operation, answer = write if write is not None else ("unknown", Answer("none"))
+        with self.db.session() as s:
+            old = s.get(OutboxRow, _hex(replaces)) if replaces is not None else None
+            if old is not None:  # the same call submitted anew (its nonce went elsewhere): same request
+                old.state = ABANDONED
+                request = RequestRef(old.caller or "", old.method_path, old.key, old.request_hash, old.request)
+                operation, answer = old.operation, Answer.loads(old.answer)
+            params = tx.params
+            s.add(
+                OutboxRow(
+                    tx_hash=tx.hex,
+                    state=PENDING,
+                    caller=request.caller if request else None,
+                    key=request.key if request else None,
+                    request_hash=request.request_hash if request else None,
+                    method_path=request.method_path if request else "",
+                    request=request.body if request else "",
+                    operation=operation,
+                    answer=answer.dumps(),
+                    signer=tx.signer.address,
+                    nonce=tx.nonce,
+                    to=str(params["to"]),
+                    data=bytes(params["data"]),  # type: ignore[arg-type]
+                    gas=int(params["gas"]),
+                    gas_price=int(params.get("gasPrice", params.get("maxFeePerGas", 0))),
+                    raw=tx.raw,
+                    created_at=datetime.now(UTC).replace(tzinfo=None),
+                )
+            )
+
+    def refused(self, tx_hash: bytes) -> None:
+        with self.db.session() as s:
+            row = s.get(OutboxRow, _hex(tx_hash))
+            if row is not None:
+                s.delete(row)
+
+    def mark(self, tx_hash: str, state: str) -> None:
+        with self.db.session() as s:
+            row = s.get(OutboxRow, tx_hash)
+            if row is not None:
+                row.state = state
+
+    def pending(self, caller: str | None = None, key: str | None = None) -> list[OutboxRow]:
+        """PENDING entries in send order (signer, nonce); of one caller's key when given."""
+        query = select(OutboxRow).where(OutboxRow.state == PENDING)
+        if caller is not None:
+            query = query.where(OutboxRow.caller == caller, OutboxRow.key == key)
+        with self.db.session() as s:
+            return list(s.scalars(query.order_by(OutboxRow.signer, OutboxRow.nonce)))
+
+    def prune(self, older_than: datetime) -> int:
+        """Forget settled entries (DONE, ABANDONED) written before `older_than`; their answers are
+        kept with their keys as long as those are."""
+        with self.db.session() as s:
+            result = s.execute(delete(OutboxRow).where(OutboxRow.state != PENDING, OutboxRow.created_at < older_than))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def holders(self, signer: str, nonce: int) -> list[bytes]:
+        """The hashes of every entry (any state) signed by `signer` with `nonce`."""
+        query = select(OutboxRow.tx_hash).where(OutboxRow.signer == signer, OutboxRow.nonce == nonce)
+        with self.db.session() as s:
+            return [bytes.fromhex(h[2:]) for h in s.scalars(query)]
+
+    def counts(self) -> dict[str, int]:
+        with self.db.session() as s:
+            rows = s.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
+            found: dict[str, int] = {state: n for state, n in rows}
+        return {state: found.get(state, 0) for state in (PENDING, DONE, ABANDONED)}

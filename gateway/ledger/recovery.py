@@ -1,0 +1,160 @@
+"""Settling the outbox with the chain: a write interrupted by a crash happens once or not at all.
+
+On start, before serving, every PENDING outbox entry (gateway/ledger/outbox.py) is settled
+in send order: mined → answered; in the node's pool → waited for; unknown to the node
+→ sent again, the same signed bytes, unless its nonce went to another transaction
+(then it never happened: ABANDONED, and a retry runs the request afresh). The answer
+is built and rendered by the services' own builder (gateway/services/answers.py, given
+here as `render` by the composition root), and recorded under the request's Idempotency-Key, so the client's
+retry gets that one result. A retry that finds its key still PENDING (the gateway
+answered 503 while the node held the transaction) settles it the same way first.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import cast
+
+from eth_account.signers.local import LocalAccount
+from web3.types import Nonce, TxParams, TxReceipt, Wei
+
+from chain.backends.base import SendRefused
+from chain.errors import ChainError, ChainUnavailable
+from chain.tx import EncodedCall, Submitted, TxResult
+from gateway.core.db import OutboxRow
+from gateway.core.problems import Problem, problem_body
+from gateway.ledger.answer_store import KEEP, store_answer
+from gateway.ledger.outbox import ABANDONED, DONE, Answer
+from gateway.ledger.runtime import Runtime
+
+log = logging.getLogger("billchain.recovery")
+
+#: (answer, mined transaction) -> (status, JSON body), as the write's route answers it
+Render = Callable[[Answer, TxResult], tuple[int, bytes]]
+
+
+class Recovery:
+    def __init__(self, runtime: Runtime, render: Render) -> None:
+        self.rt = runtime
+        self.render = render
+
+    def reconcile(self) -> dict[str, int]:
+        """Settle every PENDING entry, in send order. A chain that does not answer leaves them
+        PENDING (settled by the next start, or by a retry of their key)."""
+        self.rt.outbox.prune(datetime.now(UTC).replace(tzinfo=None) - KEEP)
+        pending = self.rt.outbox.pending()
+        counts = {"pending": len(pending), "done": 0, "abandoned": 0, "unsettled": 0}
+        for row in pending:
+            try:
+                counts["done" if self.settle(row) else "abandoned"] += 1
+            except (ChainError, OSError) as exc:
+                counts["unsettled"] += 1
+                log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
+            except Exception:  # one bad entry does not keep the gateway from serving
+                counts["unsettled"] += 1
+                log.exception("outbox: %s not settled", row.tx_hash)
+        if pending:  # what an unclean stop left: worth a line in any log
+            log.warning("outbox reconciled: %s", json.dumps(counts))
+        return counts
+
+    def settle_key(self, caller: str, key: str) -> None:
+        for row in self.rt.outbox.pending(caller, key):
+            self.settle(row)
+
+    def settle(self, row: OutboxRow) -> bool:
+        """Wait for the entry's transaction (sent again if the node lost it), then answer and record
+        it; False if it never happened."""
+        backend, transactor = self.rt.backend, self.rt.system.tx
+        tx = self._submitted(row)
+        lost = backend.receipt(tx.hash) is None and not backend.transaction_known(tx.hash)
+        if lost and not self._send_again(tx):
+            self.rt.outbox.mark(row.tx_hash, ABANDONED)
+            log.info("outbox: %s never happened (its nonce went to another transaction)", row.tx_hash)
+            return False
+        tx, receipt = transactor.waiter.receipt(tx, transactor.recover)
+        backend.nonces.mined(tx.signer.address, tx.nonce)
+        status, body = self._outcome(row, tx, receipt)
+        with self.rt.db.session() as s:
+            settled = s.get(OutboxRow, tx.hex)  # this entry, or the one it was submitted anew as
+            if settled is not None:
+                settled.state = DONE
+            if row.key is not None and row.caller is not None and row.request_hash is not None:
+                store_answer(s, self.rt.cipher, row.caller, row.key, row.request_hash, status, body)
+        return True
+
+    def _submitted(self, row: OutboxRow) -> Submitted:
+        params = cast(
+            TxParams,
+            {
+                "from": row.signer,
+                "to": row.to,
+                "data": row.data,
+                "gas": row.gas,  # the price is in the signed bytes: what is kept here is for reading
+                "nonce": Nonce(row.nonce),
+                "chainId": self.rt.backend.chain_id,
+                "value": Wei(0),
+            },
+        )
+        call = EncodedCall(row.to, row.data)
+        return Submitted(bytes.fromhex(row.tx_hash[2:]), self._account(row), row.raw, call, params, time.monotonic())
+
+    def _account(self, row: OutboxRow) -> LocalAccount:
+        if row.signer == self.rt.operator.address:
+            return self.rt.operator
+        account = self.rt.keystore.load(row.caller or "")
+        if account.address != row.signer:
+            raise ChainUnavailable(f"outbox entry {row.tx_hash}: its signer's key is not in the keystore")
+        return account
+
+    def _send_again(self, tx: Submitted) -> bool:
+        """The node lost it (a restart) or never got it (a crash before the send): the same bytes
+        again; False if another transaction holds its nonce."""
+        backend = self.rt.backend
+        mined_count = int(backend.w3.eth.get_transaction_count(tx.signer.address, "latest"))
+        if mined_count > tx.nonce:
+            return self._nonce_used_by_itself(tx)
+        try:
+            backend.send_raw(tx.raw)
+        except SendRefused as refused:
+            if refused.reason == "nonce":
+                return self._nonce_used_by_itself(tx)
+            if refused.reason != "known":
+                raise ChainUnavailable(f"the node refused a transaction sent again: {refused}") from None
+        except backend.revert_errors:  # the embedded chain ran it at once: reverted, nothing happened
+            return False
+        backend.nonces.sent(tx.signer.address, tx.nonce, tx.raw)
+        return True
+
+    def _nonce_used_by_itself(self, tx: Submitted) -> bool:
+        """Its nonce is used on chain. By itself (mined meanwhile): True. By another transaction of
+        the outbox's, mined: False, this one never happened. By nothing the gateway sent: it is not
+        settled (chain/tx.py `nonce_taken_by_a_known_transaction`), since running the request
+        afresh could do it twice."""
+        if self.rt.backend.receipt(tx.hash) is not None:
+            return True
+        if self.rt.system.tx.nonce_taken_by_a_known_transaction(tx):
+            return False
+        raise ChainUnavailable(
+            f"nonce {tx.nonce} of {tx.signer.address} is used on chain, but neither {tx.hex} nor another "
+            "transaction of the gateway's is in the node's history: left unsettled"
+        )
+
+    def _outcome(self, row: OutboxRow, tx: Submitted, receipt: TxReceipt) -> tuple[int, bytes]:
+        if int(receipt["status"]) != 1:
+            error = self.rt.system.tx.failure(tx, receipt)
+            problem = (
+                Problem.from_chain(error)
+                if isinstance(error, ChainError)
+                else Problem("CHAIN_UNAVAILABLE", f"transaction {tx.hex} reverted")
+            )
+            return problem_body(problem.code, problem.detail)
+        result = TxResult(tx.hex, int(receipt["blockNumber"]), int(receipt["gasUsed"]), receipt)
+        self.rt.indexer.catch_up(result.block_number)
+        answer = Answer.loads(row.answer)
+        if answer.kind == "none" or not row.method_path:
+            return 200, b"{}"
+        return self.render(answer, result)

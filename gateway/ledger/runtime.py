@@ -1,0 +1,48 @@
+"""What a running gateway holds below its services: chain, contracts, keys, database, ledger.
+
+Built once, whole, by the composition root (gateway/compose.py) and never changed after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+
+from chain.backends.base import ChainBackend
+from chain.deploy import System
+from chain.keys import Keystore
+from gateway.core.datadir import DataDirLock
+from gateway.core.db import Database
+from gateway.core.security import DocumentCipher
+from gateway.core.settings import Settings
+from gateway.ledger.chainguard import ChainGuard
+from gateway.ledger.follower import BlockFollower
+from gateway.ledger.indexer import Indexer
+from gateway.ledger.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    backend: ChainBackend
+    system: System
+    keystore: Keystore
+    operator: LocalAccount
+    db: Database
+    indexer: Indexer
+    cipher: DocumentCipher
+    operator_token_hash: str
+    operator_token_path: Path | None
+    follower: BlockFollower
+    outbox: Outbox
+    guard: ChainGuard
+    lock: DataDirLock
+
+    def close(self) -> None:
+        try:
+            self.backend.close()
+            self.db.engine.dispose()
+        finally:
+            self.lock.release()

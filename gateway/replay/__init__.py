@@ -1,1 +1,0 @@
-"""`billchain replay`: business stories in YAML, replayed through the HTTP API (SCENARIOS.md)."""

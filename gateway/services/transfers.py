@@ -1,0 +1,65 @@
+"""Transfers: who sees them, and the counterparty's or initiator's answer to a pending one."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from gateway.core.db import TransferRow
+from gateway.core.problems import Problem
+from gateway.core.schemas import TransferOut, TransferPage, TransferTx
+from gateway.ledger.outbox import Answer
+from gateway.services import views
+from gateway.services.base import Service
+from gateway.services.bills import ROLES
+from gateway.services.caller import Caller
+
+
+class Transfers(Service):
+    def load(self, caller: Caller, transfer_id: int) -> TransferRow:
+        with self.rt.db.session() as s:
+            row = s.get(TransferRow, transfer_id)
+        if row is None or not (caller.sees_everything or caller.id in (row.sender, row.receiver)):
+            raise Problem("NOT_FOUND", f"no transfer {transfer_id}")
+        return row
+
+    def get(self, caller: Caller, transfer_id: int) -> TransferOut:
+        return views.transfer(self.load(caller, transfer_id))
+
+    def list(
+        self,
+        caller: Caller,
+        *,
+        direction: str | None,
+        status: str | None,
+        bill_id: int | None,
+        limit: int,
+        cursor: str | None,
+    ) -> TransferPage:
+        query = select(TransferRow)
+        if not caller.sees_everything or direction:
+            mine = {"incoming": TransferRow.receiver == caller.id, "outgoing": TransferRow.sender == caller.id}
+            query = query.where(mine[direction] if direction else (mine["incoming"] | mine["outgoing"]))
+        if status:
+            query = query.where(TransferRow.status == status)
+        if bill_id is not None:
+            query = query.where(TransferRow.bill_id == bill_id)
+        if cursor:
+            query = query.where(TransferRow.id > int(cursor))
+        with self.rt.db.session() as s:
+            rows = list(s.scalars(query.order_by(TransferRow.id).limit(limit + 1)))
+        shown, next_cursor = views.page(rows, limit, lambda r: r.id)
+        return TransferPage(items=[views.transfer(r) for r in shown], next_cursor=next_cursor)
+
+    def act(self, caller: Caller, transfer_id: int, operation: str) -> TransferTx:
+        """sign, reject_transfer, revoke: the contract checks party and state."""
+        row = self.load(caller, transfer_id)
+        self.require_role(caller, *ROLES[operation])
+        party = row.sender if operation == "revoke" else row.receiver
+        if caller.id != party:
+            raise Problem(
+                "NOT_PARTY", f"only {party!r} may {operation.replace('_transfer', '')} transfer {transfer_id}"
+            )
+        account = self.signer(caller).account
+        send = getattr(self.rt.system.bills, operation)
+        answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": transfer_id})
+        return self.write(operation, lambda: send(account, transfer_id), answer, TransferTx)
