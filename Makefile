@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: setup run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
+.PHONY: setup test-deps run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
 
 setup: $(BIN)/billchain node_modules/.package-lock.json
 
@@ -24,7 +24,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 compile: setup
-	$(BIN)/billchain compile
+	$(BIN)/billchain compile  # into chain/artifacts/ (package data; commit them)
 
 run: setup
 	$(BIN)/billchain serve --chain embedded --host 127.0.0.1 --port 8000 --data-dir $(DATA_DIR)
@@ -35,7 +35,14 @@ demo: setup
 walkthrough: setup
 	$(BIN)/billchain walkthrough --data-dir $(DATA_DIR)
 
-test: setup
+# What only the tests need from Debian: PostgreSQL (its binaries; the tests start their own cluster).
+# Installed when missing and this runs as root; else the PostgreSQL tests say what is missing.
+test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); } || \
+	  echo "PostgreSQL is not installed and cannot be installed here: the PostgreSQL tests will fail"
+
+test: setup test-deps
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The inner loop (under 3 minutes): unit, contracts without the stateful test, the API on the embedded

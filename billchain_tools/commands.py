@@ -34,7 +34,7 @@ def compile(
     from chain.compile import compile_contracts, write_artifacts
 
     artifacts, info = compile_contracts()
-    write_artifacts(artifacts, info if build_info else None)
+    write_artifacts(artifacts, info, keep_build_info=build_info)
     for name, artifact in sorted(artifacts.items()):
         size = (len(artifact.deployed_bytecode) - 2) // 2
         console.print(f"{name:22} {size:6} bytes  {artifact.compiler}")
@@ -174,18 +174,35 @@ def faults(
 
 
 @app.command("gas-bench")
-def gas_bench() -> None:
+def gas_bench(
+    against: Annotated[
+        str | None,
+        typer.Option(help="A git revision: compile its contracts with today's settings and compare every row."),
+    ] = None,
+    max_rise: Annotated[float, typer.Option(help="With --against: exit 1 past this rise on any row, in %.")] = 1.0,
+) -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""
-    from billchain_tools.gas_bench import measure
+    from billchain_tools.gas_bench import compare, measure
     from chain.backends.embedded import EmbeddedBackend
     from chain.keys import Keystore
 
+    if against is not None:
+        rows = compare(against)
+        table = Table(title=f"Gas per operation: the contracts of {against} against today's (one run)")
+        for column in ("operation", against, "today", "change"):
+            table.add_column(column, justify="left" if column == "operation" else "right")
+        for r in rows:
+            table.add_row(r.operation, f"{r.before:,}", f"{r.after:,}", f"{r.change:+.2f} %")
+        console.print(table)
+        worst = max(rows, key=lambda r: r.change)
+        console.print(f"largest rise: {worst.operation} {worst.change:+.2f} % (at most {max_rise:+.2f} %)")
+        raise typer.Exit(0 if worst.change <= max_rise else 1)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = measure(EmbeddedBackend(), Keystore(Path(tmp), passphrase="bench"))
+        measured = measure(EmbeddedBackend(), Keystore(Path(tmp), passphrase="bench"))
     table = Table(title="Gas per operation (ratio: to the ERC-721 transfer of the same run)")
     for column in ("operation", "gas", "ratio", "target", "met"):
         table.add_column(column, justify="left" if column == "operation" else "right")
-    for row in rows:
+    for row in measured:
         met = "" if row.met is None else ("yes" if row.met else "NO")
         target = f"≤ {row.target:,}" if row.target else ""
         table.add_row(row.operation, f"{row.gas:,}", f"{row.ratio:.2f}", target, met)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import subprocess
+import tarfile
+import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
 
 from billchain_tools.walkthrough import DAY, Step, TxOut, log_step, onboard, run_walkthrough
-from chain.artifacts import load_artifact
+from chain.artifacts import Artifact, load_artifact, using_artifacts
 from chain.backends.base import ChainBackend
+from chain.backends.embedded import EmbeddedBackend
+from chain.compile import ROOT, compile_contracts
 from chain.deploy import deploy, deploy_contract, error_decoder
 from chain.keys import Keystore
 from chain.model import BillKind, Role
@@ -113,3 +121,38 @@ def measure(backend: ChainBackend, keystore: Keystore) -> list[GasRow]:
         seen.add(step.operation)
         rows.append(GasRow(step.operation, step.gas, step.gas / unit, TARGETS.get(step.operation)))
     return rows
+
+
+@dataclass(frozen=True)
+class Comparison:
+    operation: str
+    before: int
+    after: int
+
+    @property
+    def change(self) -> float:
+        """The rise, in percent of `before` (negative: gas saved)."""
+        return (self.after - self.before) * 100 / self.before
+
+
+def contracts_of(revision: str) -> dict[str, Artifact]:
+    """The contracts of a git revision of this checkout, compiled with today's compiler settings."""
+    with tempfile.TemporaryDirectory(prefix="billchain-gas-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", revision, "contracts"], capture_output=True, check=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        artifacts, _ = compile_contracts(Path(tmp))
+    return artifacts
+
+
+def compare(revision: str) -> list[Comparison]:
+    """Every row of the gas table, measured on the contracts of `revision` and on today's, in one run."""
+
+    def rows(artifacts: dict[str, Artifact] | None) -> dict[str, int]:
+        with tempfile.TemporaryDirectory() as tmp, using_artifacts(artifacts or {}) if artifacts else nullcontext():
+            return {row.operation: row.gas for row in measure(EmbeddedBackend(), Keystore(Path(tmp), "bench"))}
+
+    before, after = rows(contracts_of(revision)), rows(None)
+    return [Comparison(op, before[op], after[op]) for op in before if op in after]

@@ -8,6 +8,9 @@ deploys without the repository.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ARTIFACTS_DIR = Path(str(files("chain") / "artifacts"))
+ENUMS_FILE = "enums.json"
 
 
 class CompileError(RuntimeError):
@@ -55,9 +59,35 @@ class Artifact:
         )
 
 
-@cache
+#: another build's artifacts, for what runs inside `using_artifacts` (a gas comparison of two revisions)
+_OVERRIDE: ContextVar[Mapping[str, Artifact] | None] = ContextVar("billchain_artifacts", default=None)
+
+
+@contextmanager
+def using_artifacts(artifacts: Mapping[str, Artifact]) -> Iterator[None]:
+    """Deploy and attach with these artifacts, not the package's, inside the block."""
+    token = _OVERRIDE.set(artifacts)
+    try:
+        yield
+    finally:
+        _OVERRIDE.reset(token)
+
+
 def load_artifact(name: str) -> Artifact:
+    override = _OVERRIDE.get()
+    return override[name] if override is not None else _packaged(name)
+
+
+@cache
+def _packaged(name: str) -> Artifact:
     resource = files("chain") / "artifacts" / f"{name}.json"
     if not resource.is_file():
         raise CompileError(f"no artifact {name}.json in the chain package (run `billchain compile`)")
     return Artifact.from_json(json.loads(resource.read_text(encoding="utf-8")))
+
+
+@cache
+def load_enums() -> dict[str, list[str]]:
+    """The contracts' enums, as compiled: name -> members in order (0 first)."""
+    found: dict[str, list[str]] = json.loads((files("chain") / "artifacts" / ENUMS_FILE).read_text(encoding="utf-8"))
+    return found

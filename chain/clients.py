@@ -22,6 +22,7 @@ from chain.model import (
     RangeRecord,
     RangeState,
     Role,
+    Rules,
     TransferKind,
     TransferRecord,
     TransferStatus,
@@ -281,3 +282,7 @@ class BillRegistryClient(ContractClient):
 
     def today(self) -> int:
         return int(self.contract.functions.today().call())
+
+    def rules(self) -> Rules:
+        """Who may do what and the bounds, as the contract checks them (it never changes: read once)."""
+        return Rules(*(int(v) for v in self.contract.functions.rules().call()))

@@ -18,40 +18,40 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from chain.artifacts import ARTIFACTS_DIR, Artifact, CompileError
+from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, Artifact, CompileError
 
 ROOT = Path(__file__).resolve().parent.parent  # a source checkout: contracts/ and node_modules/ beside chain/
-CONTRACTS_DIR = ROOT / "contracts"
 NODE_MODULES = ROOT / "node_modules"
 BUILD_INFO_DIR = ROOT / "artifacts" / "build-info"  # where slither's hardhat reader looks (hardhat.config.js)
 
 SOLC_VERSION = "0.8.28"
-EVM_VERSION = "cancun"
+EVM_VERSION = "paris"
 OPTIMIZER_RUNS = 200
 DEPLOYED = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721")
 
 _IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\bfrom\s+)?"([^"]+)"\s*;', re.MULTILINE)
 
 
-def _locate(unit: str) -> Path:
+def _locate(unit: str, root: Path) -> Path:
     if unit.startswith("@"):
         return NODE_MODULES / unit
-    return ROOT / unit
+    return root / unit
 
 
-def collect_sources() -> dict[str, str]:
-    """Every source unit under contracts/ and everything it imports, by unit name."""
-    if not CONTRACTS_DIR.is_dir():
+def collect_sources(root: Path = ROOT) -> dict[str, str]:
+    """Every source unit under `root`/contracts/ and everything it imports, by unit name."""
+    contracts_dir = root / "contracts"
+    if not contracts_dir.is_dir():
         raise CompileError(
-            f"no {CONTRACTS_DIR}: compiling needs a source checkout (an installed package has artifacts)"
+            f"no {contracts_dir}: compiling needs a source checkout (an installed package has artifacts)"
         )
-    pending = sorted(str(p.relative_to(ROOT).as_posix()) for p in CONTRACTS_DIR.rglob("*.sol"))
+    pending = sorted(str(p.relative_to(root).as_posix()) for p in contracts_dir.rglob("*.sol"))
     sources: dict[str, str] = {}
     while pending:
         unit = pending.pop()
         if unit in sources:
             continue
-        path = _locate(unit)
+        path = _locate(unit, root)
         if not path.is_file():
             raise CompileError(f"import not found: {unit} (run `npm ci`)")
         text = path.read_text(encoding="utf-8")
@@ -121,9 +121,10 @@ def _native_solc() -> str | None:
     return solc if f"Version: {SOLC_VERSION}" in out else None
 
 
-def compile_contracts() -> tuple[dict[str, Artifact], dict[str, Any]]:
-    """Compile everything; return artifacts of the deployable contracts and the build-info."""
-    sources = collect_sources()
+def compile_contracts(root: Path = ROOT) -> tuple[dict[str, Artifact], dict[str, Any]]:
+    """Compile everything under `root`/contracts (another revision's, say, for a gas comparison);
+    return artifacts of the deployable contracts and the build-info."""
+    sources = collect_sources(root)
     data = standard_input(sources)
     native = _native_solc()
     output, version = _run_native(native, data) if native else _run_solcjs(data)
@@ -157,11 +158,34 @@ def compile_contracts() -> tuple[dict[str, Artifact], dict[str, Any]]:
     return artifacts, build_info
 
 
-def write_artifacts(artifacts: dict[str, Artifact], build_info: dict[str, Any] | None = None) -> None:
+def enums_of(build_info: dict[str, Any]) -> dict[str, list[str]]:
+    """Every enum the contracts declare (not their dependencies'), by name: its members in order."""
+    found: dict[str, list[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("nodeType") == "EnumDefinition":
+                found[node["name"]] = [member["name"] for member in node["members"]]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for unit, source in build_info["output"]["sources"].items():
+        if unit.startswith("contracts/"):
+            walk(source["ast"])
+    return dict(sorted(found.items()))
+
+
+def write_artifacts(artifacts: dict[str, Artifact], build_info: dict[str, Any], keep_build_info: bool) -> None:
+    """The artifacts and the contracts' enums (chain/artifacts/enums.json: the vocabulary the Python
+    enums are checked against); with `keep_build_info`, the build-info slither reads."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     for name, artifact in artifacts.items():
         (ARTIFACTS_DIR / f"{name}.json").write_text(json.dumps(artifact.to_json(), indent=2, sort_keys=True) + "\n")
-    if build_info is not None:
+    (ARTIFACTS_DIR / ENUMS_FILE).write_text(json.dumps(enums_of(build_info), indent=2) + "\n")
+    if keep_build_info:
         shutil.rmtree(BUILD_INFO_DIR, ignore_errors=True)
         BUILD_INFO_DIR.mkdir(parents=True)
         (BUILD_INFO_DIR / f"{build_info['id']}.json").write_text(json.dumps(build_info))

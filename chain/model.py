@@ -1,4 +1,8 @@
-"""The contracts' enumerations and view records, as Python types."""
+"""The contracts' enumerations and view records, as Python types.
+
+The enums mirror contracts/types/BillTypes.sol, value for value (its NONE = 0 left out);
+tests/chain/test_vocabulary.py checks them against the compiled contracts (chain/artifacts/enums.json).
+"""
 
 from __future__ import annotations
 
@@ -59,6 +63,53 @@ class TransferStatus(IntEnum):
     SIGNED = 2
     REJECTED = 3
     REVOKED = 4
+
+
+class Operation(IntEnum):
+    """What a participant may do; `Rules.roles_for` says who (read from the bill registry)."""
+
+    ISSUE = 0
+    ACCEPT = 1
+    REJECT = 2
+    RECEIVE = 3
+    CANCEL = 4
+    ENDORSE = 5
+    DISCOUNT = 6
+    PLEDGE = 7
+    RELEASE = 8
+    PRESENT = 9
+    PAY = 10
+    DISHONOR = 11
+    RECOURSE = 12
+    SIGN = 13
+    REJECT_TRANSFER = 14
+    REVOKE = 15
+    FREEZE = 16
+    UNFREEZE = 17
+    MINT = 18
+    TRANSFER_CASH = 19
+
+
+#: every enum of this module, by the name the contracts give it
+ENUMS: dict[str, type[IntEnum]] = {
+    e.__name__: e
+    for e in (Role, MemberStatus, BillKind, BillStatus, RangeState, TransferKind, TransferStatus, Operation)
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules the bill registry checks, as it states them (`rules()`): who may do what, and the bounds."""
+
+    role_table: int
+    max_bill_amount: int
+    max_tenor_days: int
+    max_adjust_days: int
+    max_reason_bytes: int
+
+    def roles_for(self, operation: Operation) -> frozenset[Role]:
+        roles = (self.role_table >> (8 * int(operation))) & 0xFF
+        return frozenset(role for role in Role if roles >> int(role) & 1)
 
 
 def day_number(d: date) -> int:

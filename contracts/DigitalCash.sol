@@ -6,14 +6,11 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {MemberStatus, Operation, rolesFor} from "./types/BillTypes.sol";
 
 /// @title Digital cash of billchain.
 contract DigitalCash is IDigitalCash, ERC20, AccessControl {
     bytes32 public constant SETTLER_ROLE = keccak256("SETTLER");
-
-    uint8 internal constant BANK = 1;
-    uint8 internal constant ENTERPRISE = 2;
-    uint8 internal constant ACTIVE = 1;
 
     IParticipantRegistry private immutable _registry;
     uint256 private _totalMinted;
@@ -30,7 +27,7 @@ contract DigitalCash is IDigitalCash, ERC20, AccessControl {
     /// @inheritdoc IDigitalCash
     function mint(address to, uint256 amount) external {
         IParticipantRegistry.Member memory bank = _registry.member(msg.sender);
-        if (bank.role != BANK) revert CashRoleForbidden(msg.sender);
+        if (!_may(bank, Operation.MINT)) revert CashRoleForbidden(msg.sender);
         if (amount == 0) revert CashInvalidAmount(amount);
         _requireHolder(msg.sender);
         _totalMinted += amount;
@@ -74,9 +71,14 @@ contract DigitalCash is IDigitalCash, ERC20, AccessControl {
         super._update(from, to, value);
     }
 
+    /// @dev Who may hold cash is who may move it: BANKs and ENTERPRISEs (Operation.TRANSFER_CASH).
     function _requireHolder(address account) private view {
         IParticipantRegistry.Member memory holder = _registry.member(account);
-        if (holder.role != BANK && holder.role != ENTERPRISE) revert CashHolderNotPermitted(account);
-        if (holder.status != ACTIVE) revert CashHolderFrozen(account);
+        if (!_may(holder, Operation.TRANSFER_CASH)) revert CashHolderNotPermitted(account);
+        if (holder.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(account);
+    }
+
+    function _may(IParticipantRegistry.Member memory m, Operation operation) private pure returns (bool) {
+        return (rolesFor(operation) & (uint8(1) << m.role)) != 0;
     }
 }

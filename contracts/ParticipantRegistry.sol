@@ -3,15 +3,11 @@ pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {MemberStatus, Role} from "./types/BillTypes.sol";
 
 /// @title Participant registry of billchain.
 contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
-
-    uint8 internal constant BANK = 1;
-    uint8 internal constant REGULATOR = 3;
-    uint8 internal constant ACTIVE = 1;
-    uint8 internal constant FROZEN = 2;
 
     mapping(address account => Member) private _members;
     mapping(uint32 code => address) private _accounts;
@@ -24,22 +20,22 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
 
     /// @inheritdoc IParticipantRegistry
     function register(address account, uint8 role) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
-        if (role < BANK || role > REGULATOR) revert ParticipantInvalidRole(role);
+        if (role < uint8(Role.BANK) || role > uint8(Role.REGULATOR)) revert ParticipantInvalidRole(role);
         if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
         code = ++_memberCount;
-        _members[account] = Member({code: code, role: role, status: ACTIVE});
+        _members[account] = Member({code: code, role: role, status: uint8(MemberStatus.ACTIVE)});
         _accounts[code] = account;
         emit ParticipantRegistered(account, code, role);
     }
 
     /// @inheritdoc IParticipantRegistry
     function freeze(address account) external {
-        _setStatus(account, ACTIVE, FROZEN);
+        _setStatus(account, uint8(MemberStatus.ACTIVE), uint8(MemberStatus.FROZEN));
     }
 
     /// @inheritdoc IParticipantRegistry
     function unfreeze(address account) external {
-        _setStatus(account, FROZEN, ACTIVE);
+        _setStatus(account, uint8(MemberStatus.FROZEN), uint8(MemberStatus.ACTIVE));
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -65,8 +61,8 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     function _setStatus(address account, uint8 from, uint8 to) private {
         if (!hasRole(OPERATOR_ROLE, msg.sender)) {
             Member memory caller = _members[msg.sender];
-            if (caller.role != REGULATOR) revert ParticipantRoleForbidden(msg.sender, caller.role);
-            if (caller.status != ACTIVE) revert ParticipantFrozen(msg.sender);
+            if (caller.role != uint8(Role.REGULATOR)) revert ParticipantRoleForbidden(msg.sender, caller.role);
+            if (caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(msg.sender);
         }
         Member storage target = _members[account];
         if (target.code == 0) revert ParticipantNotRegistered(account);

@@ -70,10 +70,11 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     # Every transaction waits with the follower and is written to the outbox before it is sent.
     tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)
     token, token_path = operator_token(data_dir, settings.operator_token)
+    system = attach(backend, addresses, tx)
     return Runtime(
         settings=settings,
         backend=backend,
-        system=attach(backend, addresses, tx),
+        system=system,
         keystore=keystore,
         operator=operator,
         db=db,
@@ -85,6 +86,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         outbox=outbox,
         guard=guard,
         lock=lock,
+        rules=system.bills.rules(),
     )
 
 

@@ -117,7 +117,7 @@ class Replayer:
 
     def _onboard(self) -> None:
         for alias, spec in self.scenario.participants.items():
-            body = {"id": self.ids[alias], "name": spec.name or alias, "role": spec.role}
+            body = {"id": self.ids[alias], "name": spec.name or alias, "role": spec.role.name}
             if spec.credit_code:
                 body["credit_code"] = spec.credit_code
             created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
@@ -228,8 +228,8 @@ class Replayer:
     def _check(self, checks: Checks) -> None:
         for name, want in checks.bill.items():
             bill = self.bill(self._ref(self.bills, name, "bill"))
-            if want.status is not None and bill["status"] != want.status:
-                raise StepFailed(f"bill {name}: status {bill['status']}, expected {want.status}")
+            if want.status is not None and bill["status"] != want.status.name:
+                raise StepFailed(f"bill {name}: status {bill['status']}, expected {want.status.name}")
             if want.ranges is not None and len(bill["ranges"]) != want.ranges:
                 raise StepFailed(f"bill {name}: {len(bill['ranges'])} ranges, expected {want.ranges}")
         for name, want_range in checks.range.items():
@@ -240,7 +240,7 @@ class Replayer:
                 raise StepFailed(f"bill {name}: no range starts at {start}")
             expected = {
                 "holder": want_range.holder and self._id(want_range.holder),
-                "state": want_range.state,
+                "state": want_range.state and want_range.state.name,
                 "frozen": want_range.frozen,
             }
             if want_range.pledgee is not None:
@@ -251,10 +251,10 @@ class Replayer:
         for name, want_transfer in checks.transfer.items():
             transfer_id = self._ref(self.transfers, name, "transfer")
             t = self.ok(self.call("GET", f"/v1/transfers/{transfer_id}"), f"reading transfer {name}")
-            for key in ("status", "price"):
-                value = getattr(want_transfer, key)
-                if value is not None and t[key] != value:
-                    raise StepFailed(f"transfer {name}: {key} {t[key]!r}, expected {value!r}")
+            status = want_transfer.status.name if want_transfer.status else None
+            for key, wanted in (("status", status), ("price", want_transfer.price)):
+                if wanted is not None and t[key] != wanted:
+                    raise StepFailed(f"transfer {name}: {key} {t[key]!r}, expected {wanted!r}")
         for alias, amount in checks.balance.items():
             got = self.ok(self.call("GET", f"/v1/cash/balances/{self._id(alias)}"), f"balance of {alias}")["balance"]
             if got != amount:

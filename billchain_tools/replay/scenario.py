@@ -8,6 +8,8 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from gateway.core.schemas import BillStatusName, RangeStateName, RoleName, TransferStatusName
+
 Action = Literal[
     "issue",
     "accept",
@@ -60,7 +62,7 @@ class Strict(BaseModel):
 
 
 class ParticipantSpec(Strict):
-    role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
+    role: RoleName
     name: str | None = None
     credit_code: str | None = None
 
@@ -72,20 +74,20 @@ class Expect(Strict):
 
 
 class BillCheck(Strict):
-    status: str | None = None
+    status: BillStatusName | None = None
     ranges: int | None = None
 
 
 class RangeCheck(Strict):
     start: int | None = None
     holder: str | None = None
-    state: str | None = None
+    state: RangeStateName | None = None
     frozen: bool | None = None
     pledgee: str | None = None
 
 
 class TransferCheck(Strict):
-    status: str | None = None
+    status: TransferStatusName | None = None
     price: str | None = None
 
 

@@ -6,14 +6,9 @@ import {ParticipantRegistryErrors} from "./ParticipantRegistryErrors.sol";
 import {DigitalCashErrors} from "./DigitalCashErrors.sol";
 
 /// @title The bill registry: every bill, range and transfer of billchain and its lifecycle.
-/// @dev Enumerations (0 is "none" everywhere):
-///      kind 1 BANK_ACCEPTANCE, 2 COMMERCIAL_ACCEPTANCE, 3 SUPPLY_CHAIN;
-///      bill status 1 ISSUED, 2 ACCEPTED, 3 CIRCULATING, 4 SETTLED, 5 REJECTED, 6 CANCELLED;
-///      range state 1 HELD, 2 LOCKED, 3 PLEDGED, 4 PRESENTED, 5 PAID, 6 DISHONORED;
-///      transfer kind 1 ENDORSE, 2 DISCOUNT, 3 PLEDGE, 4 RECOURSE;
-///      transfer status 1 PENDING, 2 SIGNED, 3 REJECTED, 4 REVOKED.
-///      Dates are day numbers: days since 1970-01-01 in Asia/Shanghai (UTC+8).
-///      Ranges are named by their first sub-bill number (`start`).
+/// @dev Kinds, statuses, states and roles are the enums of types/BillTypes.sol, carried as uint8
+///      (0 is "none" everywhere). Dates are day numbers: days since 1970-01-01 in Asia/Shanghai
+///      (UTC+8). Ranges are named by their first sub-bill number (`start`). Amounts are in fen.
 interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, DigitalCashErrors {
     struct BillView {
         uint8 kind;
@@ -96,6 +91,15 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     event DocumentReleased(bytes32 indexed documentHash, uint256 indexed billId, uint256 transferId);
 
     /// @notice Draws a bill; the caller is the drawer. Accepted at once when drawer = acceptor.
+    /// @param kind BillKind: BANK_ACCEPTANCE (the acceptor a BANK), COMMERCIAL_ACCEPTANCE (an ENTERPRISE),
+    ///        SUPPLY_CHAIN (either; needs `documentHash`)
+    /// @param acceptor who pays at maturity
+    /// @param payee the ENTERPRISE the bill is drawn to
+    /// @param amount the face value, 1..100,000,000,000 fen
+    /// @param maturityDay after today and at most 184 days after it
+    /// @param transferable whether ranges may be endorsed, discounted or pledged
+    /// @param documentHash the SHA-256 of the trade background, or 0; anchored once on the platform
+    /// @return billId the new bill's id
     function issue(
         uint8 kind,
         address acceptor,
@@ -107,23 +111,41 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     ) external returns (uint256 billId);
 
     /// @notice The acceptor accepts an ISSUED bill.
+    /// @param billId the bill
     function accept(uint256 billId) external;
 
     /// @notice The acceptor rejects an ISSUED bill, or the payee an ACCEPTED one.
+    /// @param billId the bill
     function reject(uint256 billId) external;
 
-    /// @notice The payee receives an ACCEPTED bill: one range 1..amount.
+    /// @notice The payee receives an ACCEPTED bill: one range 1..amount, held by the payee.
+    /// @param billId the bill
     function receiveBill(uint256 billId) external;
 
     /// @notice The drawer cancels an ISSUED or ACCEPTED bill.
+    /// @param billId the bill
     function cancel(uint256 billId) external;
 
     /// @notice The holder requests endorsement of `amount` fen from the range at `start` to `to`.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @param amount the part that moves (the range splits when it is smaller)
+    /// @param to the ENTERPRISE or BANK endorsed to, who signs to complete it
+    /// @param documentHash an invoice anchored with the request, or 0
+    /// @return transferId the pending transfer
     function endorse(uint256 billId, uint256 start, uint256 amount, address to, bytes32 documentHash)
         external
         returns (uint256 transferId);
 
     /// @notice The holder requests a discount by `bank`; the price is fixed now, on chain.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @param amount the part discounted (the range splits when it is smaller)
+    /// @param bank the BANK that pays the price when it signs
+    /// @param rateMicros the annual rate in millionths, 0 <= rate < 1,000,000
+    /// @param adjustDays extra days for a non-local acceptor, 0..3
+    /// @param documentHash an invoice anchored with the request, or 0
+    /// @return transferId the pending transfer, its price = amount - round(amount x rate x days / 360)
     function discount(
         uint256 billId,
         uint256 start,
@@ -135,56 +157,135 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     ) external returns (uint256 transferId);
 
     /// @notice The holder requests a pledge to `bank`.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @param amount the part pledged (the range splits when it is smaller)
+    /// @param bank the BANK that becomes pledgee when it signs
+    /// @return transferId the pending transfer
     function pledge(uint256 billId, uint256 start, uint256 amount, address bank) external returns (uint256 transferId);
 
     /// @notice The pledgee releases a PLEDGED range.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
     function release(uint256 billId, uint256 start) external;
 
     /// @notice The holder, or the pledgee of a pledged range, presents it for payment.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
     function present(uint256 billId, uint256 start) external;
 
     /// @notice Presents every range of the bill the caller may present.
+    /// @param billId the bill
     function presentAll(uint256 billId) external;
 
     /// @notice The acceptor pays a PRESENTED range to its pledgee, else its holder.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
     function pay(uint256 billId, uint256 start) external;
 
     /// @notice The acceptor pays every PRESENTED range, all or nothing.
+    /// @param billId the bill
     function payAll(uint256 billId) external;
 
     /// @notice The acceptor refuses a PRESENTED range.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @param reason why, 1..800 bytes
     function dishonor(uint256 billId, uint256 start, string calldata reason) external;
 
     /// @notice The acceptor refuses every PRESENTED range, all or nothing.
+    /// @param billId the bill
+    /// @param reason why, 1..800 bytes
     function dishonorAll(uint256 billId, string calldata reason) external;
 
     /// @notice The holder of a dishonoured (or 3 days unanswered) range claims it from a liable party.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @param against the drawer, the acceptor, or an earlier endorser (after a timely presentment)
+    /// @return transferId the pending RECOURSE transfer, priced at the range's amount
     function recourse(uint256 billId, uint256 start, address against) external returns (uint256 transferId);
 
     /// @notice The counterparty completes a pending transfer (with payment for DISCOUNT and RECOURSE).
+    /// @param transferId the transfer
     function sign(uint256 transferId) external;
 
-    /// @notice The counterparty refuses a pending transfer.
+    /// @notice The counterparty refuses a pending transfer; the range goes back to its state before.
+    /// @param transferId the transfer
     function rejectTransfer(uint256 transferId) external;
 
-    /// @notice The initiator withdraws a pending transfer.
+    /// @notice The initiator withdraws a pending transfer; the range goes back to its state before.
+    /// @param transferId the transfer
     function revoke(uint256 transferId) external;
 
     /// @notice A regulator freezes the whole bill (`start` = 0) or one range.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number, or 0 for the bill
     function freeze(uint256 billId, uint256 start) external;
 
     /// @notice A regulator unfreezes the whole bill (`start` = 0) or one range.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number, or 0 for the bill
     function unfreeze(uint256 billId, uint256 start) external;
 
+    /// @notice A bill.
+    /// @param billId the bill
+    /// @return the bill's face data and status
     function billOf(uint256 billId) external view returns (BillView memory);
+
+    /// @notice One range of a bill.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @return the range
     function rangeOf(uint256 billId, uint256 start) external view returns (RangeView memory);
+
+    /// @notice Every range of a bill, in order (none before the payee receives it).
+    /// @param billId the bill
+    /// @return the ranges
     function rangesOf(uint256 billId) external view returns (RangeView[] memory);
+
+    /// @notice A transfer.
+    /// @param transferId the transfer
+    /// @return the transfer
     function transferOf(uint256 transferId) external view returns (TransferView memory);
+
     /// @notice The range's endorsement chain, payee first.
+    /// @param billId the bill
+    /// @param start the range's first sub-bill number
+    /// @return the addresses of the chain, oldest first
     function endorsementChain(uint256 billId, uint256 start) external view returns (address[] memory);
+
+    /// @notice How many bills were drawn.
+    /// @return the last bill id
     function billCount() external view returns (uint256);
+
+    /// @notice How many transfers were requested.
+    /// @return the last transfer id
     function transferCount() external view returns (uint256);
+
+    /// @notice Whether a document hash is anchored.
+    /// @param documentHash the SHA-256 of the document
+    /// @return true while anchored by a bill or a pending or signed transfer
     function isDocumentAnchored(bytes32 documentHash) external view returns (bool);
+
     /// @notice Today's day number in Asia/Shanghai.
+    /// @return days since 1970-01-01
     function today() external view returns (uint256);
+
+    /// @notice The rules the checks use, for clients to apply early: the role table and the bounds.
+    /// @return roleTable one byte per Operation (types/BillTypes.sol), lowest first: the set of roles that
+    ///         may ever do it (bit r stands for Role(r))
+    /// @return maxBillAmount in fen
+    /// @return maxTenorDays maturity at most this many days after issue
+    /// @return maxAdjustDays a discount's extra days at most
+    /// @return maxReasonBytes a dishonour reason's length at most, in bytes
+    function rules()
+        external
+        pure
+        returns (
+            uint256 roleTable,
+            uint256 maxBillAmount,
+            uint256 maxTenorDays,
+            uint256 maxAdjustDays,
+            uint256 maxReasonBytes
+        );
 }

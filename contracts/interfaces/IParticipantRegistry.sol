@@ -4,9 +4,11 @@ pragma solidity 0.8.28;
 import {ParticipantRegistryErrors} from "./ParticipantRegistryErrors.sol";
 
 /// @title Who may act on billchain: roles, member codes and ACTIVE/FROZEN status.
-/// @dev Roles: 1 BANK, 2 ENTERPRISE, 3 REGULATOR. The platform OPERATOR is an
-///      AccessControl role, not a member. Status: 1 ACTIVE, 2 FROZEN.
+/// @dev Roles and statuses are the enums of types/BillTypes.sol. The platform OPERATOR is an
+///      AccessControl role, not a member.
 interface IParticipantRegistry is ParticipantRegistryErrors {
+    /// @dev `role` is a Role, `status` a MemberStatus (types/BillTypes.sol), kept as uint8 so that reading a
+    ///      member (on every call of every operation) decodes without an enum range check.
     struct Member {
         uint32 code;
         uint8 role;
@@ -17,23 +19,35 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     event ParticipantStatusChanged(address indexed account, uint8 status, address indexed by);
 
     /// @notice Onboards `account` with `role`; assigns the next member code. OPERATOR only.
+    /// @param account the participant's address
+    /// @param role a Role: BANK, ENTERPRISE or REGULATOR
+    /// @return code the member code, in onboarding order (1, 2, ...)
     function register(address account, uint8 role) external returns (uint32 code);
 
     /// @notice Freezes a participant. OPERATOR or an active REGULATOR.
+    /// @param account the participant
     function freeze(address account) external;
 
     /// @notice Unfreezes a participant. OPERATOR or an active REGULATOR.
+    /// @param account the participant
     function unfreeze(address account) external;
 
-    /// @notice The member record of `account` (code 0 when not registered).
+    /// @notice The member record of `account`.
+    /// @param account any address
+    /// @return the record (code 0 when not registered)
     function member(address account) external view returns (Member memory);
 
-    /// @notice The account holding member code `code` (zero address when none).
+    /// @notice The account holding member code `code`.
+    /// @param code a member code
+    /// @return the account (the zero address when none)
     function accountOf(uint32 code) external view returns (address);
 
     /// @notice How many participants were onboarded.
+    /// @return the last member code
     function memberCount() external view returns (uint32);
 
-    /// @notice True when `account` has the OPERATOR role.
+    /// @notice Whether `account` has the OPERATOR role.
+    /// @param account any address
+    /// @return true for an operator
     function isOperator(address account) external view returns (bool);
 }

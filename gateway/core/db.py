@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from importlib.resources import files
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -17,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     inspect,
 )
@@ -202,22 +206,33 @@ class AnchorRow(Base):
 INDEX_TABLES = (BillRow, RangeRow, TransferRow, HistoryRow, ViewerRow, BalanceRow, AnchorRow, IndexState)
 
 
+MIGRATIONS = files("gateway.core") / "migrations"
+#: a database made before migrations existed (by `create_all`): its revision, told by its tables
+UNVERSIONED = (("chain_incidents", "0002"), ("participants", "0001"))
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
-        if not self._index_layout_current():  # derived from the chain: dropped, and rebuilt from it
-            self.drop_index()
+        self.upgrade()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def _index_layout_current(self) -> bool:
-        found = inspect(self.engine)
-        return all(
-            {c.name for c in table.__table__.columns} <= {c["name"] for c in found.get_columns(table.__tablename__)}
-            for table in INDEX_TABLES
-        )
+    def upgrade(self) -> None:
+        """Bring the schema to the newest revision (gateway/core/migrations), in place: a bank's
+        PostgreSQL is upgraded by the gateway that starts on it. A database older than migrations is
+        first stamped with the revision its tables show."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            tables = set(inspect(connection).get_table_names())
+            if "alembic_version" not in tables:
+                found = next((revision for table, revision in UNVERSIONED if table in tables), None)
+                if found is not None:
+                    command.stamp(config, found)
+            command.upgrade(config, "head")
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -225,8 +240,10 @@ class Database:
             yield session
 
     def drop_index(self) -> None:
-        Base.metadata.drop_all(self.engine, tables=[t.__table__ for t in INDEX_TABLES])  # type: ignore[misc]
-        Base.metadata.create_all(self.engine)
+        """Empty the read models (they are rebuilt from the chain)."""
+        with self.session() as s:
+            for table in reversed(INDEX_TABLES):
+                s.execute(delete(table))
 
 
 def _sqlite_pragmas(connection: object, _: object) -> None:

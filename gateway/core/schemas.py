@@ -1,11 +1,60 @@
-"""Request and response models, one per use; amounts are strings at this edge only."""
+"""The API's request and response models, one per use: the HTTP layer validates and renders them, the
+services take and return them. Amounts are strings at this edge only; kinds, statuses, states and roles
+are the contracts' enums (chain/model.py), written by their names."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from chain.model import BillKind, BillStatus, MemberStatus, RangeState, Role, TransferKind, TransferStatus
+
+
+@dataclass(frozen=True)
+class ByName:
+    """A contract enum in JSON by its member's name (`"HELD"`), as API.md writes it; any other value is
+    a validation error naming the ones allowed."""
+
+    enum: type[IntEnum]
+
+    def _parse(self, value: Any) -> IntEnum:
+        if isinstance(value, self.enum):
+            return value
+        if isinstance(value, str) and value in self.enum.__members__:
+            return self.enum[value]
+        raise ValueError(f"one of {', '.join(self.enum.__members__)}")
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self._parse, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v.name)
+        )
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"type": "string", "enum": list(self.enum.__members__), "title": self.enum.__name__}
+
+
+RoleName = Annotated[Role, ByName(Role)]
+MemberStatusName = Annotated[MemberStatus, ByName(MemberStatus)]
+BillKindName = Annotated[BillKind, ByName(BillKind)]
+BillStatusName = Annotated[BillStatus, ByName(BillStatus)]
+RangeStateName = Annotated[RangeState, ByName(RangeState)]
+TransferKindName = Annotated[TransferKind, ByName(TransferKind)]
+TransferStatusName = Annotated[TransferStatus, ByName(TransferStatus)]
 
 Amount = Annotated[StrictStr, Field(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", examples=["300000.00"])]
 Rate = Annotated[StrictStr, Field(pattern=r"^0(\.[0-9]{1,6})?$", examples=["0.0185"])]
@@ -40,7 +89,7 @@ class ParticipantCreate(Body):
 
     id: Slug | None = None
     name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
-    role: Literal["BANK", "ENTERPRISE", "REGULATOR"]
+    role: RoleName
     credit_code: Annotated[StrictStr, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = None
 
 
@@ -70,7 +119,7 @@ class BillIssue(Body):
         },
     )
 
-    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
+    kind: BillKindName
     acceptor: Ref
     payee: Ref
     amount: Amount
@@ -174,7 +223,7 @@ class ParticipantOut(Out):
     role: str
     member_code: str
     address: str
-    status: Literal["ACTIVE", "FROZEN"]
+    status: MemberStatusName
     credit_code: str | None
 
 
@@ -196,7 +245,7 @@ class RangeRef(Out):
 
 class RangeOut(RangeRef):
     holder: str
-    state: Literal["HELD", "LOCKED", "PLEDGED", "PRESENTED", "PAID", "DISHONORED"]
+    state: RangeStateName
     frozen: bool
     pledgee: str | None
     pending_transfer: int | None
@@ -207,8 +256,8 @@ class RangeOut(RangeRef):
 class BillOut(Out):
     id: int
     bill_no: str = Field(examples=["700000000000120261201000000017"])
-    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"]
-    status: Literal["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"]
+    kind: BillKindName
+    status: BillStatusName
     drawer: str
     acceptor: str
     payee: str
@@ -225,7 +274,7 @@ class TransferOut(Out):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     id: int
-    kind: Literal["ENDORSE", "DISCOUNT", "PLEDGE", "RECOURSE"]
+    kind: TransferKindName
     bill_id: int
     range: RangeRef
     from_: str = Field(alias="from", serialization_alias="from")
@@ -233,7 +282,7 @@ class TransferOut(Out):
     price: str | None
     annual_rate: str | None
     document_hash: str | None
-    status: Literal["PENDING", "SIGNED", "REJECTED", "REVOKED"]
+    status: TransferStatusName
     created_at: str
     updated_at: str
 

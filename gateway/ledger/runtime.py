@@ -13,6 +13,7 @@ from eth_account.signers.local import LocalAccount
 from chain.backends.base import ChainBackend
 from chain.deploy import System
 from chain.keys import Keystore
+from chain.model import Rules
 from gateway.core.datadir import DataDirLock
 from gateway.core.db import Database
 from gateway.core.security import DocumentCipher
@@ -39,6 +40,8 @@ class Runtime:
     outbox: Outbox
     guard: ChainGuard
     lock: DataDirLock
+    #: who may do what and the bounds, as the bill registry checks them (read from it once)
+    rules: Rules
 
     def close(self) -> None:
         try:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from chain.errors import ChainError
+from chain.model import Operation
 from chain.tx import TxResult
 from gateway.core.db import ParticipantRow
 from gateway.core.metrics import record_tx
@@ -39,8 +40,17 @@ class Service:
     # --- authorisation
     @staticmethod
     def require_role(caller: Caller, *roles: str) -> None:
+        """For what only the gateway knows of (the OPERATOR is not a member of the contracts)."""
         if caller.role not in roles:
             raise Problem("FORBIDDEN", f"a {caller.role} may not do this (needs {' or '.join(roles)})")
+
+    def require_may(self, caller: Caller, operation: Operation) -> None:
+        """403 FORBIDDEN unless the caller's role may ever do `operation`, by the bill registry's own role
+        table (read from it once: `Rules`), before the gateway's checks that come after the role's."""
+        allowed = sorted(role.name for role in self.rt.rules.roles_for(operation))
+        if caller.role not in allowed:
+            needs = " or ".join(allowed)
+            raise Problem("FORBIDDEN", f"a {caller.role} may not {operation.name.lower()} (needs {needs})")
 
     def signer(self, caller: Caller) -> Signer:
         account = self.rt.operator if caller.is_operator else self.rt.keystore.load(caller.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chain.model import Operation
 from gateway.core.db import BalanceRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
@@ -18,7 +19,7 @@ class Cash(Service):
             return row.balance if row else 0
 
     def _move(self, caller: Caller, body: CashMove, mint: bool) -> CashOut:
-        self.require_role(caller, *(("BANK",) if mint else ("BANK", "ENTERPRISE")))
+        self.require_may(caller, Operation.MINT if mint else Operation.TRANSFER_CASH)
         to = self.counterparty(body.to, "to")
         amount = parse_amount(body.amount)
         if amount == 0:

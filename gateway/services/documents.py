@@ -6,6 +6,7 @@ import hashlib
 
 from sqlalchemy import select
 
+from chain.model import Operation
 from gateway.core.db import AnchorRow, DocumentRow, DocumentUploaderRow, ViewerRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import DocumentOut
@@ -17,7 +18,7 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 class Documents(Service):
     def upload(self, caller: Caller, data: bytes, content_type: str) -> DocumentOut:
-        self.require_role(caller, "BANK", "ENTERPRISE")
+        self.require_may(caller, Operation.TRANSFER_CASH)  # who trades: BANKs and ENTERPRISEs
         if len(data) > MAX_DOCUMENT_BYTES:
             raise Problem("PAYLOAD_TOO_LARGE", "a document is at most 10 MiB")
         digest = "0x" + hashlib.sha256(data).hexdigest()

@@ -6,7 +6,6 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from chain.model import Role
 from gateway.core.db import ParticipantRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import OnboardedOut, ParticipantCreate, ParticipantOut, ParticipantPage
@@ -42,7 +41,7 @@ class Participants(Service):
             raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
         with self.rt.db.session() as s:
             seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
-        participant_id = body.id or self._free_id(body.role.lower(), seq)
+        participant_id = body.id or self._free_id(body.role.name.lower(), seq)
         if participant_id in RESERVED or self.participant(participant_id) is not None:
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
         account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
@@ -54,12 +53,12 @@ class Participants(Service):
                 "id": participant_id,
                 "seq": seq,
                 "name": body.name,
-                "role": body.role,
+                "role": body.role.name,
                 "credit_code": body.credit_code,
                 "address": account.address,
             },
         )
-        register = lambda: self.rt.system.registry.register(self.rt.operator, account.address, Role[body.role])  # noqa: E731
+        register = lambda: self.rt.system.registry.register(self.rt.operator, account.address, body.role)  # noqa: E731
         return self.write("register", register, answer, OnboardedOut)
 
     def _free_id(self, prefix: str, n: int) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from chain.model import Operation, TransferStatus
 from gateway.core.db import TransferRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import TransferOut, TransferPage, TransferTx
 from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
-from gateway.services.bills import ROLES
 from gateway.services.caller import Caller
 
 
@@ -30,7 +30,7 @@ class Transfers(Service):
         caller: Caller,
         *,
         direction: str | None,
-        status: str | None,
+        status: TransferStatus | None,
         bill_id: int | None,
         limit: int,
         cursor: str | None,
@@ -40,7 +40,7 @@ class Transfers(Service):
             mine = {"incoming": TransferRow.receiver == caller.id, "outgoing": TransferRow.sender == caller.id}
             query = query.where(mine[direction] if direction else (mine["incoming"] | mine["outgoing"]))
         if status:
-            query = query.where(TransferRow.status == status)
+            query = query.where(TransferRow.status == status.name)
         if bill_id is not None:
             query = query.where(TransferRow.bill_id == bill_id)
         if cursor:
@@ -53,7 +53,7 @@ class Transfers(Service):
     def act(self, caller: Caller, transfer_id: int, operation: str) -> TransferTx:
         """sign, reject_transfer, revoke: the contract checks party and state."""
         row = self.load(caller, transfer_id)
-        self.require_role(caller, *ROLES[operation])
+        self.require_may(caller, Operation[operation.upper()])
         party = row.sender if operation == "revoke" else row.receiver
         if caller.id != party:
             raise Problem(

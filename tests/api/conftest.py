@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from gateway.compose import build_app, open_runtime
 from gateway.core.settings import Settings
 from gateway.ledger.runtime import Runtime
+from tests.postgres import cluster, new_database
 
 OPERATOR_TOKEN = "bc_test-operator-token"
 _ids = itertools.count(1)
@@ -105,10 +106,19 @@ def gateway_on(data_dir: Path, **settings: Any) -> Iterator[tuple[Api, Runtime]]
         runtime.close()
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster per test worker (tests/postgres.py)."""
+    with cluster() as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A gateway on a fresh embedded chain per test module, on SQLite and again on PostgreSQL."""
     data_dir: Path = tmp_path_factory.mktemp("gateway")
-    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN))
+    url = new_database(request.getfixturevalue("postgres_server")) if request.param == "postgresql" else None
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN, database_url=url))
     with TestClient(build_app(runtime)) as client:
         yield Api(client, runtime)
     runtime.close()

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from gateway.core.schemas import (
     BillIssue,
+    BillKindName,
     BillOut,
     BillPage,
+    BillStatusName,
     BillTx,
     Discount,
     Dishonor,
@@ -42,8 +44,8 @@ def list_bills(
     caller: CurrentCaller,
     svc: Services,
     holder: Annotated[str | None, Query(max_length=40)] = None,
-    status: Literal["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"] | None = None,
-    kind: Literal["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"] | None = None,
+    status: BillStatusName | None = None,
+    kind: BillKindName | None = None,
     acceptor: Annotated[str | None, Query(max_length=40)] = None,
     matures_before: date | None = None,
     limit: Limit = 100,

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from gateway.core.schemas import Empty, TransferOut, TransferPage, TransferTx
+from gateway.core.schemas import Empty, TransferOut, TransferPage, TransferStatusName, TransferTx
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
 from gateway.http.routes.common import BILL_LINKS, TRANSFER_LINKS, Cursor, Limit, linked, problems, writes
@@ -19,7 +19,7 @@ def list_transfers(
     caller: CurrentCaller,
     svc: Services,
     direction: Literal["incoming", "outgoing"] | None = None,
-    status: Literal["PENDING", "SIGNED", "REJECTED", "REVOKED"] | None = None,
+    status: TransferStatusName | None = None,
     bill_id: Annotated[int | None, Query(ge=1, le=2**32 - 1)] = None,
     limit: Limit = 100,
     cursor: Cursor = None,

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {RangeState} from "../types/BillTypes.sol";
+import {Range} from "../types/BillRecords.sol";
+
+/// @title A bill's ranges: how they are walked and split.
+/// @dev The ranges of a bill are kept by their first sub-bill number; once the payee receives the bill
+///      they never overlap and cover 1..amount exactly, so each range's successor starts at its end + 1.
+///      Every walk over a bill's ranges is `for (s = FIRST; s != 0; s = next(ranges[s], amount))`, starting
+///      at `first(ranges)` instead where the bill may not have been received.
+library RangeBook {
+    /// @dev Where the ranges of a received bill start.
+    uint256 internal constant FIRST = 1;
+
+    /// @dev The start of the bill's first range, 0 when it has none (not received yet).
+    function first(mapping(uint256 start => Range) storage ranges) internal view returns (uint256) {
+        return ranges[FIRST].state == uint8(RangeState.NONE) ? 0 : FIRST;
+    }
+
+    /// @dev The start of the range after `range`, 0 after the last one.
+    function next(Range storage range, uint256 amount) internal view returns (uint256 following) {
+        following = uint256(range.end) + 1;
+        if (following > amount) following = 0;
+    }
+
+    /// @dev Splits `range` (which ends at `end`) before `splitAt`: `splitAt..end` becomes a new HELD range
+    ///      of the same holder, with the same endorsement chain.
+    function split(mapping(uint256 start => Range) storage ranges, Range storage range, uint256 splitAt, uint256 end)
+        internal
+    {
+        ranges[splitAt] = Range({
+            end: uint40(end),
+            holder: range.holder,
+            state: uint8(RangeState.HELD),
+            frozen: false,
+            late: false,
+            chainHead: range.chainHead,
+            pledgee: 0,
+            presentedAt: 0
+        });
+        range.end = uint40(splitAt - 1);
+    }
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @dev billchain's vocabulary, declared once. 0 is "none" in every enumeration; the ABI carries
+///      them as uint8, and the gateway's Python enums are checked against these names by a test.
+
+/// @dev A participant's role (the platform OPERATOR is an AccessControl role, not a member role).
+enum Role {
+    NONE,
+    BANK,
+    ENTERPRISE,
+    REGULATOR
+}
+
+enum MemberStatus {
+    NONE,
+    ACTIVE,
+    FROZEN
+}
+
+enum BillKind {
+    NONE,
+    BANK_ACCEPTANCE,
+    COMMERCIAL_ACCEPTANCE,
+    SUPPLY_CHAIN
+}
+
+enum BillStatus {
+    NONE,
+    ISSUED,
+    ACCEPTED,
+    CIRCULATING,
+    SETTLED,
+    REJECTED,
+    CANCELLED
+}
+
+enum RangeState {
+    NONE,
+    HELD,
+    LOCKED,
+    PLEDGED,
+    PRESENTED,
+    PAID,
+    DISHONORED
+}
+
+enum TransferKind {
+    NONE,
+    ENDORSE,
+    DISCOUNT,
+    PLEDGE,
+    RECOURSE
+}
+
+enum TransferStatus {
+    NONE,
+    PENDING,
+    SIGNED,
+    REJECTED,
+    REVOKED
+}
+
+/// @dev What a participant may do; `rolesFor` says which roles may ever do each (DOMAIN.md's roles).
+enum Operation {
+    ISSUE,
+    ACCEPT,
+    REJECT,
+    RECEIVE,
+    CANCEL,
+    ENDORSE,
+    DISCOUNT,
+    PLEDGE,
+    RELEASE,
+    PRESENT,
+    PAY,
+    DISHONOR,
+    RECOURSE,
+    SIGN,
+    REJECT_TRANSFER,
+    REVOKE,
+    FREEZE,
+    UNFREEZE,
+    MINT,
+    TRANSFER_CASH
+}
+
+/// @dev A set of roles: bit `r` stands for Role(r).
+uint8 constant ROLES_BANK = uint8(1) << uint8(Role.BANK);
+uint8 constant ROLES_ENTERPRISE = uint8(1) << uint8(Role.ENTERPRISE);
+uint8 constant ROLES_REGULATOR = uint8(1) << uint8(Role.REGULATOR);
+uint8 constant ROLES_HOLDER = ROLES_BANK | ROLES_ENTERPRISE;
+
+/// @dev The role table, one byte (a set of roles) per Operation, lowest byte first: read with a shift,
+///      so that the check on every call and the `rolesFor` view share one table.
+uint256 constant ROLE_TABLE = uint256(ROLES_ENTERPRISE) // ISSUE
+    | (uint256(ROLES_HOLDER) << 8) // ACCEPT
+    | (uint256(ROLES_HOLDER) << 16) // REJECT
+    | (uint256(ROLES_ENTERPRISE) << 24) // RECEIVE
+    | (uint256(ROLES_ENTERPRISE) << 32) // CANCEL
+    | (uint256(ROLES_ENTERPRISE) << 40) // ENDORSE
+    | (uint256(ROLES_HOLDER) << 48) // DISCOUNT
+    | (uint256(ROLES_ENTERPRISE) << 56) // PLEDGE
+    | (uint256(ROLES_BANK) << 64) // RELEASE
+    | (uint256(ROLES_HOLDER) << 72) // PRESENT
+    | (uint256(ROLES_HOLDER) << 80) // PAY
+    | (uint256(ROLES_HOLDER) << 88) // DISHONOR
+    | (uint256(ROLES_HOLDER) << 96) // RECOURSE
+    | (uint256(ROLES_HOLDER) << 104) // SIGN
+    | (uint256(ROLES_HOLDER) << 112) // REJECT_TRANSFER
+    | (uint256(ROLES_HOLDER) << 120) // REVOKE
+    | (uint256(ROLES_REGULATOR) << 128) // FREEZE
+    | (uint256(ROLES_REGULATOR) << 136) // UNFREEZE
+    | (uint256(ROLES_BANK) << 144) // MINT
+    | (uint256(ROLES_HOLDER) << 152); // TRANSFER_CASH
+
+/// @dev The roles that may ever do `operation`.
+function rolesFor(Operation operation) pure returns (uint8) {
+    return uint8(ROLE_TABLE >> (uint256(uint8(operation)) * 8));
+}
+
+/// @dev A bill's amount is at most 1,000,000,000.00 yuan, in fen.
+uint256 constant MAX_BILL_AMOUNT = 100_000_000_000;
+/// @dev Maturity is at most 184 days after the issue date (the six-month limit).
+uint256 constant MAX_TENOR_DAYS = 184;
+/// @dev Discount adjust days (the extra days of a non-local acceptor): 0..3.
+uint256 constant MAX_ADJUST_DAYS = 3;
+/// @dev A dishonour reason is 1..800 bytes (200 characters of UTF-8).
+uint256 constant MAX_REASON_BYTES = 800;

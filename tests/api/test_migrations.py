@@ -1,0 +1,71 @@
+"""`billchain serve` upgrades the gateway's database in place (Alembic, gateway/core/migrations): the
+database opens (`Database`, as every start does) at the newest revision.
+
+The fixtures are the databases of earlier gateways, with the document key that sealed their documents
+and answers (a test key, for this data only): 3922ae2, the first wave's last commit, and 40963e1, the
+commit before migrations. Each is opened on a copy: every row is found, the sealed ones open.
+(The chains those gateways ran are not part of it: the contracts changed since, so a gateway of today
+runs on a new deployment, and its index is rebuilt from that chain.)
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from gateway.core.db import Base, BillRow, Database, DocumentRow, IdempotencyRow, IndexState, ParticipantRow
+from gateway.core.security import DocumentCipher
+from gateway.ledger.answer_store import recorded
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+HEAD = "0002"
+
+
+def _rows(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as connection:
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+@pytest.mark.parametrize("made_by", ["3922ae2", "40963e1"])
+def test_a_database_of_an_earlier_gateway_is_upgraded_in_place_and_every_row_found(
+    tmp_path: Path, made_by: str
+) -> None:
+    shutil.copytree(FIXTURES / f"datadir-{made_by}", tmp_path, dirs_exist_ok=True)
+    before = _rows(tmp_path / "gateway.db")
+    assert "alembic_version" not in before and before["bills"] == 2 and before["outbox"] > 0
+    db = Database(f"sqlite:///{tmp_path / 'gateway.db'}")
+    cipher = DocumentCipher(tmp_path)
+    try:
+        with db.session() as s:
+            assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+            document = s.scalars(select(DocumentRow)).one()
+            key = s.scalars(select(IdempotencyRow)).one()
+            participants = [p.role for p in s.scalars(select(ParticipantRow).order_by(ParticipantRow.seq))]
+            bills = [(b.status, b.amount) for b in s.scalars(select(BillRow).order_by(BillRow.id))]
+            state = s.get(IndexState, 1)
+            assert state is not None and state.last_block > 0
+            assert (state.last_hash is None) == (made_by == "3922ae2")  # the column 0002 added
+        assert cipher.open(document.ciphertext, document.hash) == b"invoice 1"
+        answer = recorded(db, cipher, key.caller, key.key, key.request_hash)
+        assert answer is not None and answer.status == 201 and b'"transfer"' in answer.body
+        assert participants == ["BANK", "ENTERPRISE", "ENTERPRISE", "REGULATOR"]
+        assert bills == [("CIRCULATING", 50_000), ("ACCEPTED", 30_000)]
+    finally:
+        db.engine.dispose()
+    after = _rows(tmp_path / "gateway.db")
+    for table, count in before.items():
+        assert after[table] == count, table  # every row is still there, none made twice
+    assert after["alembic_version"] == 1 and after["chain_incidents"] == 0
+
+
+def test_a_new_database_is_made_by_the_migrations_alone(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'gateway.db'}")
+    with db.session() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+    db.engine.dispose()
+    assert set(_rows(tmp_path / "gateway.db")) == {*Base.metadata.tables, "alembic_version"}
