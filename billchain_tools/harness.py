@@ -16,6 +16,7 @@ import httpx
 from chain.backends.anvil import free_port
 
 G = TypeVar("G", bound="Gateway")
+MINT_LIMIT = "1000000000000.00"
 
 
 class Gateway:
@@ -26,7 +27,7 @@ class Gateway:
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.token = "bc_bench-" + secrets.token_urlsafe(16)
+        self.token = "bc_bench-" + secrets.token_urlsafe(32)
         self.tokens: dict[str, str] = {"operator": self.token}
         self.cmd = [sys.executable, "-m", "gateway.cli", "serve", "--chain", chain]
         self.cmd += ["--data-dir", str(data_dir), "--port", str(self.port)]
@@ -95,6 +96,11 @@ class Gateway:
         return answer
 
     async def onboard(self, http: httpx.AsyncClient, pid: str, role: str) -> str:
+        """A participant; a BANK with a mint limit from the harness's regulator, large enough for any run."""
         body = await self.ok(http, "operator", "/v1/participants", {"id": pid, "name": pid, "role": role})
         self.tokens[pid] = body["api_token"]
+        if role == "BANK":
+            if "harness-regulator" not in self.tokens:
+                await self.onboard(http, "harness-regulator", "REGULATOR")
+            await self.ok(http, "harness-regulator", f"/v1/participants/{pid}/mint-limit", {"limit": MINT_LIMIT})
         return pid

@@ -1,13 +1,16 @@
-"""A permissioned Besu QBFT network, generated: validator keys, genesis, static nodes, allowlists.
+"""A permissioned Besu QBFT network, generated: node keys, genesis, static nodes, allowlists.
 
 `generate(out, ...)` writes the folder docker-compose.yml mounts (docs/DEPLOY.md):
 
     network/
       genesis.json              QBFT, 2 s blocks, zero base fee, extraData naming the validators
-      static-nodes.json         every validator's enode, by its fixed address on the compose network
-      network.json              what was generated (chain id, validators, allowed accounts)
+      static-nodes.json         every node's enode, by its fixed address on the compose p2p network
+      network.json              what was generated (chain id, nodes, allowed accounts)
       validator-N/key           the node key (mode 0600): the validator's identity and its vote
       validator-N/permissions_config.toml   nodes-allowlist and accounts-allowlist of that node
+      gateway-node/key, gateway-node/permissions_config.toml   the gateway's own node: a full
+                                node that is not a validator (it has no vote), the only one whose
+                                RPC the gateway reaches (docker-compose.yml)
       gateway/keys/operator.json            the operator's account key (Web3 Secret Storage)
       gateway/keystore.secret               its passphrase, unless BILLCHAIN_KEYSTORE_PASSPHRASE is set
 
@@ -15,7 +18,8 @@ QBFT's genesis extraData is RLP([32-byte vanity, [validator addresses], vote, ro
 with no vote (an empty list), round 0 and no seals, as Besu's QbftExtraDataCodec writes it.
 Accounts allowed to send transactions: the operator and every participant whose key is
 in a gateway data dir (`participants_from`); the gateway adds the ones it onboards later
-through its node's PERM API (chain/backends/rpc.py).
+to its own node's allowlist through that node's PERM API (chain/backends/rpc.py); each
+validator's operator allows them on its validator (docs/DEPLOY.md).
 """
 
 from __future__ import annotations
@@ -36,13 +40,14 @@ from chain.keys import Keystore, write_private
 #: the network's chain id (docker-compose.yml and the network-mode tests use the same)
 CHAIN_ID = 20_261
 BLOCK_PERIOD_S = 2
-SUBNET = "172.16.240"  # validators at .11, .12, ...; the gateway, PostgreSQL after them
+SUBNET = "172.16.240"  # the p2p network: the gateway's node at .10, validators at .11, .12, ...
+GATEWAY_NODE = "gateway-node"
 P2P_PORT = 30303
 VANITY = bytes(32)
 
 
 @dataclass(frozen=True)
-class Validator:
+class Node:
     name: str
     ip: str
     key: PrivateKey
@@ -77,8 +82,9 @@ def decode_qbft_extra_data(extra_data: str) -> list[str]:
 
 
 def genesis(chain_id: int, validators: list[str], block_period: int = BLOCK_PERIOD_S) -> dict[str, Any]:
-    """A QBFT genesis with free gas: every fork at block 0 up to Cancun, a zero base fee, no balances
-    needed (gas price 0), a block gas limit far above one operation."""
+    """A QBFT genesis with free gas: every fork at block 0 up to Cancun (the contracts, compiled for
+    Paris, run on it unchanged), a zero base fee, no balances needed (gas price 0), a block gas limit
+    far above one operation."""
     return {
         "config": {
             "chainId": chain_id,
@@ -120,7 +126,8 @@ def participant_addresses(data_dir: Path) -> list[str]:
 @dataclass(frozen=True)
 class Network:
     chain_id: int
-    validators: list[Validator]
+    validators: list[Node]
+    gateway_node: Node
     operator: str
     accounts: list[str]
 
@@ -133,10 +140,11 @@ def generate(
     block_period: int = BLOCK_PERIOD_S,
     participants_from: Path | None = None,
 ) -> Network:
-    """Write a network to `out`: new validator keys, or those already in `out` (so that the allowlists
-    can be written again after onboarding, without changing the validators)."""
+    """Write a network to `out`: new node keys, or those already in `out` (so that the allowlists
+    can be written again after onboarding, without changing the nodes)."""
     out.mkdir(parents=True, exist_ok=True)
-    nodes = [_validator(out, i) for i in range(1, validators + 1)]
+    nodes = [_node(out, f"validator-{i}", 10 + i) for i in range(1, validators + 1)]
+    gateway_node = _node(out, GATEWAY_NODE, 10)
     gateway_dir = out / "gateway"
     passphrase = os.environ.get("BILLCHAIN_KEYSTORE_PASSPHRASE")
     if passphrase is None and not (gateway_dir / "keystore.secret").exists():
@@ -144,30 +152,31 @@ def generate(
     operator = Keystore(gateway_dir, passphrase).get_or_create("operator").address
     others = participant_addresses(participants_from) if participants_from else []
     accounts = list(dict.fromkeys([operator, *others]))
-    enodes = [node.enode for node in nodes]
+    enodes = [node.enode for node in (*nodes, gateway_node)]
     (out / "genesis.json").write_text(
         json.dumps(genesis(chain_id, [n.address for n in nodes], block_period), indent=2) + "\n"
     )
     (out / "static-nodes.json").write_text(json.dumps(enodes, indent=2) + "\n")
-    for node in nodes:
+    for node in (*nodes, gateway_node):
         (out / node.name / "permissions_config.toml").write_text(permissions_toml(enodes, accounts))
     summary = {
         "chain_id": chain_id,
         "block_period_s": block_period,
         "validators": [{"name": n.name, "ip": n.ip, "address": n.address, "enode": n.enode} for n in nodes],
+        "gateway_node": {"name": gateway_node.name, "ip": gateway_node.ip, "enode": gateway_node.enode},
         "operator": operator,
         "accounts_allowlist": accounts,
     }
     (out / "network.json").write_text(json.dumps(summary, indent=2) + "\n")
-    return Network(chain_id, nodes, operator, accounts)
+    return Network(chain_id, nodes, gateway_node, operator, accounts)
 
 
-def _validator(out: Path, index: int) -> Validator:
-    name = f"validator-{index}"
+def _node(out: Path, name: str, host: int) -> Node:
+    """The node `name` at SUBNET.host, with the key already in `out/name` or a new one."""
     key_file = out / name / "key"
     if key_file.exists():
         key = PrivateKey(bytes.fromhex(key_file.read_text().strip().removeprefix("0x")))
     else:
         key = PrivateKey(secrets.token_bytes(32))
         write_private(key_file, "0x" + key.to_bytes().hex())
-    return Validator(name, f"{SUBNET}.{10 + index}", key)
+    return Node(name, f"{SUBNET}.{host}", key)

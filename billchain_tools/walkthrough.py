@@ -57,16 +57,23 @@ PEOPLE: tuple[tuple[str, Role], ...] = (
     ("t2", Role.ENTERPRISE),  # tier-2 supplier
     ("icbc", Role.BANK),  # the accepting bank
     ("cmb", Role.BANK),  # the discounting bank
+    ("pboc", Role.REGULATOR),  # the regulator: sets the banks' mint limits, freezes
 )
+#: what each bank of the walk-through may mint, set by the regulator after onboarding
+MINT_LIMIT_FEN = 1_000_000_000_00
 
 
 def onboard(system: System, backend: ChainBackend, keystore: Keystore, operator: LocalAccount) -> Cast:
+    """The people, admitted by the operator; the banks' mint limits set by the regulator."""
     cast = Cast(operator)
     for name, role in PEOPLE:
         account = keystore.get_or_create(name)
         backend.fund(account.address)
         system.registry.register(operator, account.address, role)
         cast.accounts[name] = account
+    for name, role in PEOPLE:
+        if role is Role.BANK:
+            system.cash.set_mint_limit(cast["pboc"], cast[name].address, MINT_LIMIT_FEN)
     return cast
 
 

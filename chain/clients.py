@@ -83,6 +83,9 @@ class ParticipantRegistryClient(ContractClient):
     def unfreeze(self, signer: LocalAccount, account: str) -> TxResult:
         return self._send(signer, "unfreeze", account)
 
+    def frozen_by_regulator(self, account: str) -> bool:
+        return bool(self.contract.functions.frozenByRegulator(account).call())
+
     def member(self, account: str) -> Member:
         code, role, status = self.contract.functions.member(account).call()
         return Member(code, Role(role) if role else None, MemberStatus(status) if status else None)
@@ -100,6 +103,17 @@ class DigitalCashClient(ContractClient):
 
     def transfer(self, sender: LocalAccount, to: str, amount: int) -> TxResult:
         return self._send(sender, "transfer", to, amount)
+
+    def set_mint_limit(self, regulator: LocalAccount, bank: str, limit: int) -> TxResult:
+        return self._send(regulator, "setMintLimit", bank, limit)
+
+    def mint_limit_of(self, bank: str) -> tuple[int, int]:
+        """(limit, minted), in fen."""
+        limit, minted = self.contract.functions.mintLimitOf(bank).call()
+        return int(limit), int(minted)
+
+    def settler(self) -> str:
+        return str(self.contract.functions.settler().call())
 
     def balance_of(self, account: str) -> int:
         return int(self.contract.functions.balanceOf(account).call())

@@ -1,4 +1,10 @@
-"""Deploy the three contracts and keep an address book per chain in the data dir."""
+"""Deploy the platform and keep an address book per chain in the data dir.
+
+Who holds which power is fixed here, once: the operator gets the OPERATOR role of the
+participant registry and nothing else; the registry's admin (who may grant that role) is
+the AdminTimelock, whose changes wait out `admin_delay`; the digital cash is created by
+the bill registry, which alone settles in it for good. No role anyone can grant moves cash.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,11 @@ from chain.clients import BillRegistryClient, DigitalCashClient, ParticipantRegi
 from chain.errors import ErrorDecoder
 from chain.tx import Transactor, TxResult
 
-PLATFORM_CONTRACTS = ("ParticipantRegistry", "DigitalCash", "BillRegistry")
-SETTLER_ROLE = Web3.keccak(text="SETTLER")
+PLATFORM_CONTRACTS = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "AdminTimelock")
+OPERATOR_ROLE = Web3.keccak(text="OPERATOR")
+#: how long a change of who runs the platform (an operator added or removed) waits before it takes effect
+ADMIN_DELAY_S = 2 * 86_400
+ANYONE = "0x0000000000000000000000000000000000000000"
 
 
 @dataclass
@@ -29,6 +38,7 @@ class System:
     registry: ParticipantRegistryClient
     cash: DigitalCashClient
     bills: BillRegistryClient
+    timelock: Contract
     deploy_gas: dict[str, int]
 
     @property
@@ -37,6 +47,7 @@ class System:
             "ParticipantRegistry": self.registry.address,
             "DigitalCash": self.cash.address,
             "BillRegistry": self.bills.address,
+            "AdminTimelock": self.timelock.address,
         }
 
 
@@ -76,40 +87,51 @@ def attach(
         registry=ParticipantRegistryClient(contract["ParticipantRegistry"], tx),
         cash=DigitalCashClient(contract["DigitalCash"], tx),
         bills=BillRegistryClient(contract["BillRegistry"], tx),
+        timelock=contract["AdminTimelock"],
         deploy_gas=deploy_gas or {},
     )
 
 
-def deploy(backend: ChainBackend, operator: LocalAccount) -> System:
-    """Deploy registry, cash and bill registry; let the bill registry settle cash."""
+def deploy(backend: ChainBackend, operator: LocalAccount, admin_delay: int = ADMIN_DELAY_S) -> System:
+    """The admin timelock, the participant registry (its admin the timelock, the operator its OPERATOR) and
+    the bill registry, which creates the digital cash it settles in."""
     tx = Transactor(backend, error_decoder())
     backend.fund(operator.address)
     gas: dict[str, int] = {}
-    registry, r = deploy_contract(tx, operator, "ParticipantRegistry", operator.address)
+    timelock, r = deploy_contract(tx, operator, "AdminTimelock", admin_delay, [operator.address], [ANYONE])
+    gas["AdminTimelock"] = r.gas_used
+    registry, r = deploy_contract(tx, operator, "ParticipantRegistry", operator.address, timelock)
     gas["ParticipantRegistry"] = r.gas_used
-    cash, r = deploy_contract(tx, operator, "DigitalCash", registry, operator.address)
-    gas["DigitalCash"] = r.gas_used
-    bills, r = deploy_contract(tx, operator, "BillRegistry", registry, cash)
-    gas["BillRegistry"] = r.gas_used
-    system = attach(backend, {"ParticipantRegistry": registry, "DigitalCash": cash, "BillRegistry": bills}, tx, gas)
-    r = tx.send(operator, system.cash.contract.functions.grantRole(SETTLER_ROLE, bills))
-    gas["grantSettler"] = r.gas_used
-    return system
+    bills, r = deploy_contract(tx, operator, "BillRegistry", registry)
+    gas["BillRegistry (and its DigitalCash)"] = r.gas_used
+    cash = backend.w3.eth.contract(address=Web3.to_checksum_address(bills), abi=load_artifact("BillRegistry").abi)
+    addresses = {
+        "ParticipantRegistry": registry,
+        "DigitalCash": str(cash.functions.cash().call()),
+        "BillRegistry": bills,
+        "AdminTimelock": timelock,
+    }
+    return attach(backend, addresses, tx, gas)
 
 
 def address_book_path(data_dir: Path, chain_id: int) -> Path:
     return data_dir / "chains" / f"{chain_id}.json"
 
 
-def deployed_addresses(backend: ChainBackend, operator: LocalAccount, data_dir: Path) -> dict[str, str]:
+def deployed_addresses(
+    backend: ChainBackend, operator: LocalAccount, data_dir: Path, admin_delay: int = ADMIN_DELAY_S
+) -> dict[str, str]:
     """This chain's address book (<data-dir>/chains/<chain-id>.json), deploying the contracts the first
-    time, or again when the chain no longer has them."""
+    time, or again when the chain no longer has them (all of this platform's: an older book is redone)."""
     path = address_book_path(data_dir, backend.chain_id)
     if path.exists():
         book = json.loads(path.read_text())
-        if all(backend.w3.eth.get_code(Web3.to_checksum_address(a)) for a in book["contracts"].values()):
-            return dict(book["contracts"])
-    system = deploy(backend, operator)
+        contracts = book["contracts"]
+        if set(contracts) == set(PLATFORM_CONTRACTS) and all(
+            backend.w3.eth.get_code(Web3.to_checksum_address(a)) for a in contracts.values()
+        ):
+            return dict(contracts)
+    system = deploy(backend, operator, admin_delay)
     path.parent.mkdir(parents=True, exist_ok=True)
     book = {"chain_id": backend.chain_id, "backend": backend.name, "contracts": system.addresses}
     path.write_text(json.dumps(book, indent=2) + "\n")

@@ -89,6 +89,12 @@ class ParticipantInvalidStatus(ContractError):
     status: int
 
 
+@dataclass
+class ParticipantRegulatorDecides(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+
+
 # --- OpenZeppelin errors the contracts can raise -------------------------------------
 
 
@@ -177,6 +183,15 @@ class CashInsufficient(ContractError):
     payer: str
     balance: int
     needed: int
+
+
+@dataclass
+class CashMintLimitExceeded(ContractError):
+    code: ClassVar[str] = "MINT_LIMIT_EXCEEDED"
+    bank: str
+    limit: int
+    minted: int
+    amount: int
 
 
 # --- bill registry --------------------------------------------------------------------
@@ -364,6 +379,57 @@ class RecourseInvalidTarget(ContractError):
     bill_id: int
     start: int
     target: str
+
+
+@dataclass
+class BillTooManyRanges(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    bill_id: int
+    max: int
+
+
+# --- the admin timelock (OpenZeppelin's TimelockController) ----------------------------
+
+
+@dataclass
+class FailedCall(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+
+
+@dataclass
+class TimelockInsufficientDelay(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    delay: int
+    min_delay: int
+
+
+@dataclass
+class TimelockInvalidOperationLength(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    targets: int
+    payloads: int
+    values: int
+
+
+@dataclass
+class TimelockUnauthorizedCaller(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    caller: str
+
+
+@dataclass
+class TimelockUnexecutedPredecessor(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    predecessor_id: bytes
+
+
+@dataclass
+class TimelockUnexpectedOperationState(ContractError):
+    """An operation executed before its delay passed, or scheduled twice."""
+
+    code: ClassVar[str] = "INVALID_STATE"
+    operation_id: bytes
+    expected_states: bytes
 
 
 # --- decoding -------------------------------------------------------------------------

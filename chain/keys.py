@@ -16,7 +16,10 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 PASSPHRASE_ENV = "BILLCHAIN_KEYSTORE_PASSPHRASE"
-SCRYPT_N = 2**15  # between geth's light (2**12) and standard (2**18): start-up stays quick
+#: scrypt's cost for a passphrase a person chose (OWASP's minimum for scrypt, 2**17), and for one the
+#: gateway generated (256 random bits: no guessing to slow down, so start-up stays quick)
+SCRYPT_N_CHOSEN = 2**17
+SCRYPT_N_GENERATED = 2**15
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -32,7 +35,9 @@ def write_private(path: Path, data: str) -> None:
 class Keystore:
     def __init__(self, data_dir: Path, passphrase: str | None = None) -> None:
         self.dir = data_dir / "keys"
-        self._passphrase = passphrase or os.environ.get(PASSPHRASE_ENV) or self._secret_file(data_dir)
+        chosen = passphrase or os.environ.get(PASSPHRASE_ENV)
+        self._passphrase = chosen or self._secret_file(data_dir)
+        self.scrypt_n = SCRYPT_N_CHOSEN if chosen else SCRYPT_N_GENERATED
         self._cache: dict[str, LocalAccount] = {}
 
     @staticmethod
@@ -56,7 +61,7 @@ class Keystore:
         if path.exists():
             raise FileExistsError(f"key {name!r} exists")
         account: LocalAccount = Account.create()
-        encrypted = Account.encrypt(account.key, self._passphrase, kdf="scrypt", iterations=SCRYPT_N)
+        encrypted = Account.encrypt(account.key, self._passphrase, kdf="scrypt", iterations=self.scrypt_n)
         write_private(path, json.dumps(encrypted))
         self._cache[name] = account
         return account

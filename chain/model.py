@@ -106,6 +106,7 @@ class Rules:
     max_tenor_days: int
     max_adjust_days: int
     max_reason_bytes: int
+    max_ranges_per_bill: int
 
     def roles_for(self, operation: Operation) -> frozenset[Role]:
         roles = (self.role_table >> (8 * int(operation))) & 0xFF

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
+import {DigitalCash} from "./DigitalCash.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {DocumentAnchors} from "./DocumentAnchors.sol";
@@ -13,6 +14,7 @@ import {
     BillStatus,
     MAX_ADJUST_DAYS,
     MAX_BILL_AMOUNT,
+    MAX_RANGES_PER_BILL,
     MAX_REASON_BYTES,
     MAX_TENOR_DAYS,
     MemberStatus,
@@ -49,9 +51,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     mapping(uint256 billId => mapping(uint256 start => Range)) private _ranges;
     mapping(uint256 transferId => Transfer) private _transfers;
 
-    constructor(IParticipantRegistry registry, IDigitalCash cash) {
+    /// @dev Creates its digital cash: the cash's settler is this contract, fixed for good (no role to grant).
+    constructor(IParticipantRegistry registry) {
         _registry = registry;
-        _cash = cash;
+        _cash = new DigitalCash(registry);
     }
 
     // ---------------------------------------------------------------- bill
@@ -93,12 +96,13 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             payee: payeeMember.code,
             amount: uint40(amount),
             paidAmount: 0,
-            issueDay: uint24(day),
-            maturityDay: uint24(maturityDay),
+            issueDay: uint16(day),
+            maturityDay: uint16(maturityDay),
             kind: kind,
             status: selfAccepted ? uint8(BillStatus.ACCEPTED) : uint8(BillStatus.ISSUED),
             transferable: transferable,
-            frozen: false
+            frozen: false,
+            rangeCount: 0
         });
         emit BillIssued(
             billId, msg.sender, acceptor, payee, kind, amount, day, maturityDay, transferable, documentHash
@@ -138,6 +142,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         if (caller.code != bill.payee) revert BillNotParty(billId, msg.sender);
         _requireBillOpen(billId, bill, caller, uint8(BillStatus.ACCEPTED));
         bill.status = uint8(BillStatus.CIRCULATING);
+        bill.rangeCount = 1;
         uint40 amount = bill.amount;
         _ranges[billId][1] = Range({
             end: amount,
@@ -199,7 +204,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RECOURSE));
         Range storage range = _range(billId, start);
-        if (range.holder != caller.code) revert BillNotParty(billId, msg.sender);
+        if (_claimant(range) != caller.code) revert BillNotParty(billId, msg.sender);
         IParticipantRegistry.Member memory target = _registry.member(against);
         if (!_hasRole(target, ROLES_HOLDER) || against == msg.sender) revert BillInvalidCounterparty(against);
         _requireRangeFree(billId, bill, start, range, caller);
@@ -237,11 +242,14 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             return;
         }
         if (kind == uint8(TransferKind.RECOURSE)) {
-            _cash.settle(msg.sender, holder, t.price);
+            // A pledged range's proceeds reach its pledgee (the claimant while it is pledged).
+            address payee = range.pledgee != 0 ? _registry.accountOf(range.pledgee) : holder;
+            if (payee != holder) _requireActive(_registry.member(payee), payee);
+            _cash.settle(msg.sender, payee, t.price);
             if (caller.code == bill.acceptor) {
                 range.state = uint8(RangeState.PAID);
                 range.pledgee = 0;
-                emit RangePaid(billId, t.start, t.end, msg.sender, holder);
+                emit RangePaid(billId, t.start, t.end, msg.sender, payee);
                 _addPaid(billId, bill, uint256(t.end) - t.start + 1);
             } else {
                 range.holder = caller.code;
@@ -258,20 +266,20 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
 
     /// @inheritdoc IBillRegistry
     function rejectTransfer(uint256 transferId) external {
-        (Transfer storage t,, Range storage range,) = _pendingTransfer(transferId, rolesFor(Operation.REJECT_TRANSFER), true);
+        (Transfer storage t, Bill storage bill, Range storage range,) =
+            _pendingTransfer(transferId, rolesFor(Operation.REJECT_TRANSFER), true);
         t.status = uint8(TransferStatus.REJECTED);
-        range.state = t.priorState;
-        _releaseTransferDocument(t.billId, transferId);
         emit TransferRejected(transferId, t.billId, msg.sender);
+        _unwind(transferId, t, bill, range);
     }
 
     /// @inheritdoc IBillRegistry
     function revoke(uint256 transferId) external {
-        (Transfer storage t,, Range storage range,) = _pendingTransfer(transferId, rolesFor(Operation.REVOKE), false);
+        (Transfer storage t, Bill storage bill, Range storage range,) =
+            _pendingTransfer(transferId, rolesFor(Operation.REVOKE), false);
         t.status = uint8(TransferStatus.REVOKED);
-        range.state = t.priorState;
-        _releaseTransferDocument(t.billId, transferId);
         emit TransferRevoked(transferId, t.billId, msg.sender);
+        _unwind(transferId, t, bill, range);
     }
 
     // --------------------------------------------------- pledge, maturity
@@ -463,6 +471,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     }
 
     /// @inheritdoc IBillRegistry
+    function cash() external view returns (address) {
+        return address(_cash);
+    }
+
+    /// @inheritdoc IBillRegistry
     function today() external view returns (uint256) {
         return _today();
     }
@@ -476,10 +489,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             uint256 maxBillAmount,
             uint256 maxTenorDays,
             uint256 maxAdjustDays,
-            uint256 maxReasonBytes
+            uint256 maxReasonBytes,
+            uint256 maxRangesPerBill
         )
     {
-        return (ROLE_TABLE, MAX_BILL_AMOUNT, MAX_TENOR_DAYS, MAX_ADJUST_DAYS, MAX_REASON_BYTES);
+        return (ROLE_TABLE, MAX_BILL_AMOUNT, MAX_TENOR_DAYS, MAX_ADJUST_DAYS, MAX_REASON_BYTES, MAX_RANGES_PER_BILL);
     }
 
     // ------------------------------------------------------------ helpers
@@ -524,6 +538,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         }
         uint256 splitAt = start + amount;
         if (splitAt <= end) {
+            if (bill.rangeCount >= MAX_RANGES_PER_BILL) revert BillTooManyRanges(billId, MAX_RANGES_PER_BILL);
+            ++bill.rangeCount;
             _ranges[billId].split(range, splitAt, end);
             emit RangeSplit(billId, start, splitAt, end);
         }
@@ -568,12 +584,37 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         bill = _bills[billId];
         range = _ranges[billId][t.start];
         caller = _actor(roles);
-        uint32 party = asCounterparty ? t.to : range.holder;
+        uint32 initiator = t.kind == uint8(TransferKind.RECOURSE) ? _claimant(range) : range.holder;
+        uint32 party = asCounterparty ? t.to : initiator;
         if (caller.code != party) revert BillNotParty(billId, msg.sender);
         if (t.status != uint8(TransferStatus.PENDING)) revert TransferInvalidState(transferId, uint8(t.status));
         if (bill.frozen) revert BillFrozen(billId);
         if (range.frozen) revert RangeFrozen(billId, t.start);
         _requireActive(caller, msg.sender);
+    }
+
+    /// @dev A rejected or revoked transfer: the range back in its state before; a HELD range merges with
+    ///      the range after it when they are alike (same holder and chain, nothing on either), so that
+    ///      requesting and withdrawing a split does not fragment the bill; the transfer's document is freed.
+    function _unwind(uint256 transferId, Transfer storage t, Bill storage bill, Range storage range) private {
+        uint256 billId = t.billId;
+        range.state = t.priorState;
+        _releaseTransferDocument(billId, transferId);
+        uint256 following = uint256(range.end) + 1;
+        if (range.state != uint8(RangeState.HELD) || following > bill.amount) return;
+        Range storage next = _ranges[billId][following];
+        if (RangeBook.mergeable(range, next)) {
+            uint256 end = next.end;
+            _ranges[billId].merge(range, following);
+            --bill.rangeCount;
+            emit RangesMerged(billId, t.start, following, end);
+        }
+    }
+
+    /// @dev Who may claim recourse on a range: its pledgee while it is pledged (DOMAIN.md), else its holder.
+    function _claimant(Range storage range) private view returns (uint32) {
+        uint32 pledgee = range.pledgee;
+        return pledgee != 0 ? pledgee : range.holder;
     }
 
     function _present(uint256 billId, uint256 start, Range storage range, Bill storage bill, uint256 day) private {

@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {MemberStatus, Operation, rolesFor} from "./types/BillTypes.sol";
+import {MemberStatus, Operation, Role, rolesFor} from "./types/BillTypes.sol";
 
 /// @title Digital cash of billchain.
-contract DigitalCash is IDigitalCash, ERC20, AccessControl {
-    bytes32 public constant SETTLER_ROLE = keccak256("SETTLER");
-
+/// @dev No admin, no role anyone can grant: the settler is the contract that deployed this one (the
+///      bill registry creates it in its constructor), and mint limits are a regulator's to set.
+contract DigitalCash is IDigitalCash, ERC20 {
     IParticipantRegistry private immutable _registry;
+    address private immutable _settler;
     uint256 private _totalMinted;
+    mapping(address bank => uint256) private _mintLimits;
+    mapping(address bank => uint256) private _minted;
 
-    constructor(IParticipantRegistry registry, address admin) ERC20("billchain digital CNY", "dCNY") {
+    constructor(IParticipantRegistry registry) ERC20("billchain digital CNY", "dCNY") {
         _registry = registry;
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _settler = msg.sender;
     }
 
+    /// @notice Cash counts in fen: 2 decimals.
+    /// @return 2
     function decimals() public pure override returns (uint8) {
         return 2;
     }
@@ -30,26 +34,52 @@ contract DigitalCash is IDigitalCash, ERC20, AccessControl {
         if (!_may(bank, Operation.MINT)) revert CashRoleForbidden(msg.sender);
         if (amount == 0) revert CashInvalidAmount(amount);
         _requireHolder(msg.sender);
+        uint256 limit = _mintLimits[msg.sender];
+        uint256 minted = _minted[msg.sender];
+        if (minted + amount > limit) revert CashMintLimitExceeded(msg.sender, limit, minted, amount);
+        _minted[msg.sender] = minted + amount;
         _totalMinted += amount;
         _mint(to, amount);
         emit CashMinted(msg.sender, to, amount);
     }
 
     /// @inheritdoc IDigitalCash
+    function setMintLimit(address bank, uint256 limit) external {
+        IParticipantRegistry.Member memory regulator = _registry.member(msg.sender);
+        if (regulator.role != uint8(Role.REGULATOR)) revert CashRoleForbidden(msg.sender);
+        if (regulator.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(msg.sender);
+        if (_registry.member(bank).role != uint8(Role.BANK)) revert CashHolderNotPermitted(bank);
+        _mintLimits[bank] = limit;
+        emit MintLimitSet(bank, limit, msg.sender);
+    }
+
+    /// @inheritdoc IDigitalCash
+    function mintLimitOf(address bank) external view returns (uint256 limit, uint256 minted) {
+        return (_mintLimits[bank], _minted[bank]);
+    }
+
+    /// @inheritdoc IDigitalCash
     function settle(address payer, address payee, uint256 amount) external {
-        if (!hasRole(SETTLER_ROLE, msg.sender)) revert CashRoleForbidden(msg.sender);
+        if (msg.sender != _settler) revert CashRoleForbidden(msg.sender);
         uint256 balance = balanceOf(payer);
         if (balance < amount) revert CashInsufficient(payer, balance, amount);
         _transfer(payer, payee, amount);
         emit CashSettled(payer, payee, amount);
     }
 
+    /// @inheritdoc IDigitalCash
+    function settler() external view returns (address) {
+        return _settler;
+    }
+
     /// @notice Disabled: nobody but the bill registry moves cash on another's behalf.
+    /// @return never: it reverts with CashRoleForbidden
     function approve(address, uint256) public pure override(ERC20, IERC20) returns (bool) {
         revert CashRoleForbidden(address(0));
     }
 
     /// @notice Disabled: nobody but the bill registry moves cash on another's behalf.
+    /// @return never: it reverts with CashRoleForbidden
     function transferFrom(address, address, uint256) public pure override(ERC20, IERC20) returns (bool) {
         revert CashRoleForbidden(address(0));
     }

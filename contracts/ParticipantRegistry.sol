@@ -6,15 +6,19 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {MemberStatus, Role} from "./types/BillTypes.sol";
 
 /// @title Participant registry of billchain.
+/// @dev The operator admits members and freezes them; the admin role (granting OPERATOR) is `admin`'s, a
+///      timelock (chain/deploy.py), never the operator's own: the operator cannot grant itself anything.
 contract ParticipantRegistry is IParticipantRegistry, AccessControl {
+    /// @notice The role of the platform operator: admits members, freezes them (not regulators).
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
 
     mapping(address account => Member) private _members;
     mapping(uint32 code => address) private _accounts;
+    mapping(address account => bool) private _frozenByRegulator;
     uint32 private _memberCount;
 
-    constructor(address operator) {
-        _grantRole(DEFAULT_ADMIN_ROLE, operator);
+    constructor(address operator, address admin) {
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(OPERATOR_ROLE, operator);
     }
 
@@ -39,6 +43,11 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     }
 
     /// @inheritdoc IParticipantRegistry
+    function frozenByRegulator(address account) external view returns (bool) {
+        return _frozenByRegulator[account];
+    }
+
+    /// @inheritdoc IParticipantRegistry
     function member(address account) external view returns (Member memory) {
         return _members[account];
     }
@@ -58,16 +67,23 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
         return hasRole(OPERATOR_ROLE, account);
     }
 
+    /// @dev A REGULATOR may freeze and unfreeze anyone; the OPERATOR neither a REGULATOR nor what a
+    ///      REGULATOR froze.
     function _setStatus(address account, uint8 from, uint8 to) private {
-        if (!hasRole(OPERATOR_ROLE, msg.sender)) {
-            Member memory caller = _members[msg.sender];
-            if (caller.role != uint8(Role.REGULATOR)) revert ParticipantRoleForbidden(msg.sender, caller.role);
-            if (caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(msg.sender);
+        Member memory caller = _members[msg.sender];
+        bool regulator = caller.role == uint8(Role.REGULATOR);
+        if (!regulator && !hasRole(OPERATOR_ROLE, msg.sender)) {
+            revert ParticipantRoleForbidden(msg.sender, caller.role);
         }
+        if (regulator && caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(msg.sender);
         Member storage target = _members[account];
         if (target.code == 0) revert ParticipantNotRegistered(account);
+        if (!regulator && (target.role == uint8(Role.REGULATOR) || _frozenByRegulator[account])) {
+            revert ParticipantRegulatorDecides(account);
+        }
         if (target.status != from) revert ParticipantInvalidStatus(account, target.status);
         target.status = to;
+        _frozenByRegulator[account] = regulator && to == uint8(MemberStatus.FROZEN);
         emit ParticipantStatusChanged(account, to, msg.sender);
     }
 }

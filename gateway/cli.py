@@ -1,6 +1,6 @@
 """The `billchain` command: the gateway's own commands, and the tools' found on demand.
 
-`serve`, `reindex` and `repair-journal` are what a bank runs; they are defined here.
+`serve`, `reindex`, `repair-journal` and `rotate-sealing-key` are what a bank runs; they are defined here.
 Every other command (replay, demo, bench, faults, ...) belongs to the tools package
 (billchain_tools), which registers itself under the `billchain.commands` entry
 point: it is loaded only to run or list one of its commands, so the product never
@@ -100,10 +100,11 @@ def _open_or_exit(settings: Settings, command: str) -> Runtime:
     from chain.backends.embedded import JournalBroken
     from gateway.compose import open_runtime
     from gateway.core.datadir import DataDirBusy
+    from gateway.core.security import WeakOperatorToken
 
     try:
         return open_runtime(settings, command)
-    except (DataDirBusy, JournalBroken, AnvilStateUnreadable) as refused:
+    except (DataDirBusy, JournalBroken, AnvilStateUnreadable, WeakOperatorToken) as refused:
         console.print(f"[red]{command}: {refused}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
 
@@ -162,6 +163,46 @@ def repair_journal(data_dir: DataDir = Path(".billchain")) -> None:
     kept = f"kept lines 1-{broken.line - 1} (the chain up to block {broken.block - 1})"
     console.print(f"{journal}: {kept}", soft_wrap=True)
     console.print(f"the rest is in {aside}; start the gateway, then see /v1/health", soft_wrap=True)
+
+
+@app.command("rotate-sealing-key")
+def rotate_sealing_key(
+    data_dir: DataDir = Path(".billchain"),
+    keep_old_keys: Annotated[
+        bool, typer.Option("--keep-old-keys", help="Seal everything again, but keep the old keys' files.")
+    ] = False,
+) -> None:
+    """A new key for documents and recorded answers: everything kept is sealed again under it, then the
+    old keys are deleted (the gateway stopped: one process per data dir). The database is the one
+    `serve` uses (BILLCHAIN_DATABASE_URL, else the data dir's)."""
+    from gateway.core.datadir import DataDirBusy, DataDirLock
+    from gateway.core.db import Database
+    from gateway.core.security import DocumentCipher
+    from gateway.core.settings import Settings
+    from gateway.ledger.resealing import reseal
+
+    settings = Settings(data_dir=data_dir)
+    try:
+        lock = DataDirLock(data_dir).acquire("billchain rotate-sealing-key")
+    except DataDirBusy as busy:
+        console.print(f"[red]{busy}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    db = Database(settings.database)
+    try:
+        cipher = DocumentCipher(data_dir)
+        kid = cipher.rotate()
+        done = reseal(db, cipher)
+        retired = [] if keep_old_keys or done.unopened else cipher.retire_others()
+    finally:
+        db.engine.dispose()
+        lock.release()
+    console.print(f"sealing key {kid} is current: {done.documents} documents, {done.answers} answers sealed again")
+    for table, row in done.unopened:
+        console.print(f"[red]does not open with any key here: {table} {row} (left as it is)[/red]", soft_wrap=True)
+    if done.unopened:
+        console.print("[red]old keys kept: something sealed under one of them did not open[/red]")
+        raise typer.Exit(1)
+    console.print(f"old keys deleted: {', '.join(retired) or 'none'}" if not keep_old_keys else "old keys kept")
 
 
 if __name__ == "__main__":

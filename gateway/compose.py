@@ -46,6 +46,7 @@ def open_runtime(settings: Settings, command: str = "billchain serve") -> Runtim
 def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     data_dir = settings.data_dir
     data_dir.chmod(0o700)  # keys, token hashes and documents live here: owner only
+    token, token_path = operator_token(data_dir, settings.operator_token)  # a weak one: refused first
     backend: ChainBackend = open_backend(
         settings.chain,
         data_dir,
@@ -56,7 +57,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     try:
         keystore = Keystore(data_dir)
         operator = keystore.get_or_create(OPERATOR_KEY)
-        addresses = deployed_addresses(backend, operator, data_dir)
+        addresses = deployed_addresses(backend, operator, data_dir, settings.admin_delay)
         db = Database(settings.database)
         indexer = Indexer(backend, contracts_at(backend, addresses), db)
         guard = ChainGuard(backend, db, indexer)
@@ -69,7 +70,6 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     outbox = Outbox(db)
     # Every transaction waits with the follower and is written to the outbox before it is sent.
     tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)
-    token, token_path = operator_token(data_dir, settings.operator_token)
     system = attach(backend, addresses, tx)
     return Runtime(
         settings=settings,

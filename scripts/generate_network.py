@@ -36,6 +36,7 @@ def main() -> None:
     print(f"chain id {network.chain_id}, {len(network.validators)} validators, operator {network.operator}")
     for validator in network.validators:
         print(f"  {validator.name}  {validator.address}  {validator.ip}")
+    print(f"  {network.gateway_node.name}  (not a validator: the gateway's node)  {network.gateway_node.ip}")
     print(f"accounts allowed: {len(network.accounts)}; written to {args.out}/")
 
 

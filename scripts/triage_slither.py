@@ -28,18 +28,20 @@ REASONS = {
     "reentrancy-events": (
         "The calls before the events go to the platform's own DigitalCash (settle) and ParticipantRegistry, "
         "which make no calls back; state is written before the calls (checks-effects-interactions) and only "
-        "the event order differs. DigitalCash.settle is callable by the holders of its SETTLER role: the "
-        "BillRegistry, granted at deployment (docs/SECURITY.md says who else could be)."
+        "the event order differs. DigitalCash.settle is callable by one address only, fixed at construction: "
+        "the BillRegistry, which creates its DigitalCash in its own constructor (no role, no admin; "
+        "tests/security/test_operator_powers.py attacks it)."
     ),
     "timestamp": (
         "Bill dates are calendar days (DOMAIN.md: maturity, presentment, three-day recourse rule): "
-        "block.timestamp / 86400 in Asia/Shanghai is the intended clock. On a QBFT network validators cannot "
-        "move time by more than the block period, far below a day."
+        "(block.timestamp + 8 h) / 86400, the Asia/Shanghai day, is the intended clock. A block's timestamp is "
+        "bounded by its parent's and by the validators' clocks (a QBFT node refuses a block from its future), "
+        "seconds at most, far below a day."
     ),
     "cyclomatic-complexity": (
-        "issue and _requestMove check DOMAIN.md's rules in the order API.md prescribes (role, counterparty, "
-        "state, amount); splitting them would scatter one rule set over helpers. Covered by the stateful test "
-        "against the reference model."
+        "issue (a bill's kind, counterparties, dates, amount, document) and _requestMove (every transfer "
+        "request: endorse, discount, pledge) check DOMAIN.md's rules in the order API.md prescribes; splitting "
+        "them would scatter one rule set over helpers. Covered by the stateful test against the reference model."
     ),
 }
 

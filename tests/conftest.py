@@ -153,6 +153,10 @@ class World:
         self.cash.mint(self[bank], self.addr(to), amount)
 
 
+#: what the world's banks may mint, set by its regulator (a test of limits sets its own)
+WORLD_MINT_LIMIT = 10**15
+
+
 def build_world(backend: ChainBackend) -> World:
     operator = key_for("operator")
     system = deploy(backend, operator)
@@ -162,6 +166,9 @@ def build_world(backend: ChainBackend) -> World:
         backend.fund(account.address)
         system.registry.register(operator, account.address, role)
         world.accounts[name] = account
+    for name, role in MEMBERS:
+        if role is Role.BANK:
+            system.cash.set_mint_limit(world["reg"], world.addr(name), WORLD_MINT_LIMIT)
     return world
 
 

@@ -15,10 +15,15 @@ import httpx
 
 from billchain_tools.replay.scenario import BILL_ACTIONS, TRANSFER_ACTIONS, Checks, Scenario, Step
 from billchain_tools.replay.targets import Target
+from chain.model import Role
 
 ALIAS_FIELDS = ("to", "bank", "acceptor", "payee", "against", "participant")
 RELATIVE_DATE = re.compile(r"^\+(\d+)d$")
 PATHS = {"reject_transfer": "reject", "transfer_cash": "transfer"}
+#: a BANK's mint limit when its scenario declares none (SCENARIOS.md): enough for any scenario
+DEFAULT_MINT_LIMIT = "1000000000000.00"
+#: the REGULATOR the replayer onboards to set mint limits when the scenario has none
+REPLAY_REGULATOR = "replay-regulator"
 
 
 class StepFailed(Exception):
@@ -117,11 +122,27 @@ class Replayer:
 
     def _onboard(self) -> None:
         for alias, spec in self.scenario.participants.items():
-            body = {"id": self.ids[alias], "name": spec.name or alias, "role": spec.role.name}
-            if spec.credit_code:
-                body["credit_code"] = spec.credit_code
-            created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
-            self.tokens[alias] = created["api_token"]
+            self._onboard_one(alias, spec.role.name, spec.name or alias, spec.credit_code)
+        banks = {
+            a: s.mint_limit or DEFAULT_MINT_LIMIT for a, s in self.scenario.participants.items() if s.role is Role.BANK
+        }
+        if not banks:
+            return
+        regulators = [a for a, s in self.scenario.participants.items() if s.role is Role.REGULATOR]
+        if not regulators:  # SCENARIOS.md: one the replayer onboards for this
+            self.ids[REPLAY_REGULATOR] = slug(REPLAY_REGULATOR, self.target.suffix)
+            self._onboard_one(REPLAY_REGULATOR, "REGULATOR", "replay regulator", None)
+        regulator = regulators[0] if regulators else REPLAY_REGULATOR
+        for alias, limit in banks.items():
+            path = f"/v1/participants/{self.ids[alias]}/mint-limit"
+            self.ok(self.call("POST", path, regulator, json={"limit": limit}), f"setting {alias}'s mint limit")
+
+    def _onboard_one(self, alias: str, role: str, name: str, credit_code: str | None) -> None:
+        body = {"id": self.ids[alias], "name": name, "role": role}
+        if credit_code:
+            body["credit_code"] = credit_code
+        created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
+        self.tokens[alias] = created["api_token"]
 
     def _step(self, index: int, step: Step) -> StepResult:
         result = StepResult(index, step.label, step.as_, "passed")
@@ -171,10 +192,12 @@ class Replayer:
             return "/v1/bills", body
         if action in ("mint", "transfer_cash"):
             return f"/v1/cash/{PATHS.get(action, action)}", body
-        if action in ("freeze_participant", "unfreeze_participant"):
+        if action in ("freeze_participant", "unfreeze_participant", "set_mint_limit"):
             who = body.pop("participant", None)
             if not who:
                 raise StepFailed(f"{action} needs with: {{participant: ALIAS}}")
+            if action == "set_mint_limit":
+                return f"/v1/participants/{who}/mint-limit", body
             return f"/v1/participants/{who}/{action.split('_')[0]}", None
         if action == "advance_time":
             return "/v1/admin/chain/advance", body

@@ -8,7 +8,8 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gateway.core.schemas import BillStatusName, RangeStateName, RoleName, TransferStatusName
+from chain.model import Role
+from gateway.core.schemas import BillStatusName, LimitAmount, RangeStateName, RoleName, TransferStatusName
 
 Action = Literal[
     "issue",
@@ -33,6 +34,7 @@ Action = Literal[
     "transfer_cash",
     "freeze_participant",
     "unfreeze_participant",
+    "set_mint_limit",
     "upload_document",
     "advance_time",
 ]
@@ -65,6 +67,15 @@ class ParticipantSpec(Strict):
     role: RoleName
     name: str | None = None
     credit_code: str | None = None
+    #: a BANK's mint limit, set by a REGULATOR after onboarding (SCENARIOS.md); a bank without one gets
+    #: DEFAULT_MINT_LIMIT, so that a scenario about bills need not speak of limits
+    mint_limit: LimitAmount | None = None
+
+    @model_validator(mode="after")
+    def _bank_only(self) -> ParticipantSpec:
+        if self.mint_limit is not None and self.role is not Role.BANK:
+            raise ValueError("mint_limit is a BANK's")
+        return self
 
 
 class Expect(Strict):

@@ -57,4 +57,6 @@ interface BillRegistryErrors {
     error DocumentAlreadyUsed(bytes32 documentHash);
     /// @dev INVALID_RECOURSE_TARGET
     error RecourseInvalidTarget(uint256 billId, uint256 start, address target);
+    /// @dev INVALID_STATE: splitting would give the bill more than MAX_RANGES_PER_BILL ranges.
+    error BillTooManyRanges(uint256 billId, uint256 max);
 }

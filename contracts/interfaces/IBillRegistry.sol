@@ -66,6 +66,7 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     event BillCancelled(uint256 indexed billId, address indexed drawer);
     event BillSettled(uint256 indexed billId);
     event RangeSplit(uint256 indexed billId, uint256 start, uint256 splitAt, uint256 end);
+    event RangesMerged(uint256 indexed billId, uint256 start, uint256 mergedStart, uint256 end);
     event TransferRequested(
         uint256 indexed transferId,
         uint256 indexed billId,
@@ -198,7 +199,8 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @param reason why, 1..800 bytes
     function dishonorAll(uint256 billId, string calldata reason) external;
 
-    /// @notice The holder of a dishonoured (or 3 days unanswered) range claims it from a liable party.
+    /// @notice The holder of a dishonoured (or 3 days unanswered) range claims it from a liable party; while
+    ///         the range is pledged, only its pledgee claims, and the money reaches the pledgee.
     /// @param billId the bill
     /// @param start the range's first sub-bill number
     /// @param against the drawer, the acceptor, or an earlier endorser (after a timely presentment)
@@ -267,6 +269,10 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @return true while anchored by a bill or a pending or signed transfer
     function isDocumentAnchored(bytes32 documentHash) external view returns (bool);
 
+    /// @notice The digital cash this registry created and settles in.
+    /// @return the DigitalCash contract
+    function cash() external view returns (address);
+
     /// @notice Today's day number in Asia/Shanghai.
     /// @return days since 1970-01-01
     function today() external view returns (uint256);
@@ -278,6 +284,7 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @return maxTenorDays maturity at most this many days after issue
     /// @return maxAdjustDays a discount's extra days at most
     /// @return maxReasonBytes a dishonour reason's length at most, in bytes
+    /// @return maxRangesPerBill how many ranges a bill may split into at most
     function rules()
         external
         pure
@@ -286,6 +293,7 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
             uint256 maxBillAmount,
             uint256 maxTenorDays,
             uint256 maxAdjustDays,
-            uint256 maxReasonBytes
+            uint256 maxReasonBytes,
+            uint256 maxRangesPerBill
         );
 }

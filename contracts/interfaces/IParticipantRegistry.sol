@@ -5,7 +5,8 @@ import {ParticipantRegistryErrors} from "./ParticipantRegistryErrors.sol";
 
 /// @title Who may act on billchain: roles, member codes and ACTIVE/FROZEN status.
 /// @dev Roles and statuses are the enums of types/BillTypes.sol. The platform OPERATOR is an
-///      AccessControl role, not a member.
+///      AccessControl role, not a member; who may grant it is fixed at deployment (a timelock: an
+///      operator added or replaced is seen coming). A freeze a REGULATOR made is a REGULATOR's to undo.
 interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @dev `role` is a Role, `status` a MemberStatus (types/BillTypes.sol), kept as uint8 so that reading a
     ///      member (on every call of every operation) decodes without an enum range check.
@@ -24,13 +25,18 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @return code the member code, in onboarding order (1, 2, ...)
     function register(address account, uint8 role) external returns (uint32 code);
 
-    /// @notice Freezes a participant. OPERATOR or an active REGULATOR.
+    /// @notice Freezes a participant. An active REGULATOR, or the OPERATOR (not a REGULATOR's account).
     /// @param account the participant
     function freeze(address account) external;
 
-    /// @notice Unfreezes a participant. OPERATOR or an active REGULATOR.
+    /// @notice Unfreezes a participant. An active REGULATOR, or the OPERATOR when the OPERATOR froze it.
     /// @param account the participant
     function unfreeze(address account) external;
+
+    /// @notice Whether a REGULATOR froze the participant (then only a REGULATOR unfreezes it).
+    /// @param account the participant
+    /// @return true while frozen by a regulator
+    function frozenByRegulator(address account) external view returns (bool);
 
     /// @notice The member record of `account`.
     /// @param account any address

@@ -15,4 +15,6 @@ interface ParticipantRegistryErrors {
     error ParticipantFrozen(address account);
     /// @dev INVALID_STATE: freeze of a frozen participant, unfreeze of an active one.
     error ParticipantInvalidStatus(address account, uint8 status);
+    /// @dev FORBIDDEN: the OPERATOR may not undo a REGULATOR's freeze, nor freeze or unfreeze a REGULATOR.
+    error ParticipantRegulatorDecides(address account);
 }

@@ -41,4 +41,18 @@ library RangeBook {
         });
         range.end = uint40(splitAt - 1);
     }
+
+    /// @dev Whether `right` (the range right after `range`) can be merged into it: both HELD by the same
+    ///      holder with the same endorsement chain, neither frozen nor pledged.
+    function mergeable(Range storage range, Range storage right) internal view returns (bool) {
+        return right.state == uint8(RangeState.HELD) && range.state == uint8(RangeState.HELD)
+            && right.holder == range.holder && right.chainHead == range.chainHead && !right.frozen && !range.frozen
+            && right.pledgee == 0 && range.pledgee == 0;
+    }
+
+    /// @dev Merges the range at `following` into `range` (which ends right before it).
+    function merge(mapping(uint256 start => Range) storage ranges, Range storage range, uint256 following) internal {
+        range.end = ranges[following].end;
+        delete ranges[following];
+    }
 }

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 /// @dev The bill registry's storage records, one slot each: participants are referred to by their
 ///      uint32 member code, amounts (<= 1e11 fen) fit uint40, days (since 1970-01-01, Asia/Shanghai)
-///      fit uint24. Kinds, statuses and states are the enums of BillTypes.sol kept as their uint8
+///      fit uint16 until the year 2149. Kinds, statuses and states are the enums of BillTypes.sol kept as their uint8
 ///      values (`uint8(RangeState.HELD)`): an enum field is range-checked on every copy and every
 ///      conversion, which costs every operation gas for nothing the contract does not already know.
 
@@ -14,12 +14,14 @@ struct Bill {
     uint32 payee;
     uint40 amount;
     uint40 paidAmount;
-    uint24 issueDay;
-    uint24 maturityDay;
+    uint16 issueDay;
+    uint16 maturityDay;
     uint8 kind; // BillKind
     uint8 status; // BillStatus
     bool transferable;
     bool frozen;
+    /// @dev how many ranges the bill has (at most MAX_RANGES_PER_BILL): splits add one, merges take one
+    uint16 rangeCount;
 }
 
 /// @dev A range (子票区间) of sub-bill numbers `start..end`, kept under its `start`.

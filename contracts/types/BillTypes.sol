@@ -127,3 +127,6 @@ uint256 constant MAX_TENOR_DAYS = 184;
 uint256 constant MAX_ADJUST_DAYS = 3;
 /// @dev A dishonour reason is 1..800 bytes (200 characters of UTF-8).
 uint256 constant MAX_REASON_BYTES = 800;
+/// @dev A bill splits into at most this many ranges: whatever splits it (transfers signed or not), paying
+///      or presenting all of them stays far inside a block (BENCHMARKS.md measures it at the bound).
+uint256 constant MAX_RANGES_PER_BILL = 100;

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from importlib.resources import files
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -17,15 +19,18 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    Numeric,
     String,
     Text,
+    TypeDecorator,
     create_engine,
     delete,
     event,
     inspect,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeEngine
 
 
 class Base(DeclarativeBase):
@@ -42,7 +47,10 @@ class ParticipantRow(Base):
     address: Mapped[str] = mapped_column(String(42), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="ACTIVE")
     credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    #: the hash of its one API token: a new token (rotated, or issued by the operator) replaces it at once
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: when the token stops working (BILLCHAIN_TOKEN_TTL_DAYS), or never
+    token_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class IdempotencyRow(Base):
@@ -52,7 +60,7 @@ class IdempotencyRow(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
 class OutboxRow(Base):
@@ -189,18 +197,41 @@ class ViewerRow(Base):
     participant: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
+class BigAmount(TypeDecorator[int]):
+    """Fen without a bound (a balance can pass 64 bits: cash is minted by many banks): NUMERIC(78, 0) on
+    PostgreSQL, a decimal string on SQLite (whose numbers stop at 64 bits, then turn into floats)."""
+
+    impl = Numeric(78, 0)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(80))
+        return dialect.type_descriptor(Numeric(78, 0, asdecimal=True))
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return str(int(value)) if dialect.name == "sqlite" else Decimal(int(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> int | None:
+        return None if value is None else int(value)
+
+
 class BalanceRow(Base):
     __tablename__ = "balances"
     participant: Mapped[str] = mapped_column(String(40), primary_key=True)
-    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    balance: Mapped[int] = mapped_column(BigAmount, default=0)
 
 
 class AnchorRow(Base):
-    """Bills whose lifecycle anchored a document (for who may read the document)."""
+    """Where a document is anchored: a bill (transfer_id 0) or one transfer of it. Who may read the
+    document follows: the bill's viewers for a bill's document, the transfer's parties for a transfer's."""
 
     __tablename__ = "anchors"
     hash: Mapped[str] = mapped_column(String(66), primary_key=True)
     bill_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transfer_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
 
 
 INDEX_TABLES = (BillRow, RangeRow, TransferRow, HistoryRow, ViewerRow, BalanceRow, AnchorRow, IndexState)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$")
+_AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,2})?$")
 _RATE = re.compile(r"^0(\.[0-9]{1,6})?$")
 
 

@@ -32,6 +32,7 @@ STATUS: dict[str, int] = {
     "INSUFFICIENT_CASH": 409,
     "DOCUMENT_ALREADY_USED": 409,
     "INVALID_RECOURSE_TARGET": 409,
+    "MINT_LIMIT_EXCEEDED": 409,
     "RATE_LIMITED": 429,
     "CHAIN_UNAVAILABLE": 503,
 }
@@ -56,6 +57,7 @@ TITLES: dict[str, str] = {
     "INSUFFICIENT_CASH": "The payer does not hold enough cash",
     "DOCUMENT_ALREADY_USED": "The document is already anchored",
     "INVALID_RECOURSE_TARGET": "That party is not liable for this range",
+    "MINT_LIMIT_EXCEEDED": "The bank would mint past the limit a regulator set",
     "RATE_LIMITED": "Too many requests for this token",
     "CHAIN_UNAVAILABLE": "The chain does not answer",
 }

@@ -57,6 +57,10 @@ TransferKindName = Annotated[TransferKind, ByName(TransferKind)]
 TransferStatusName = Annotated[TransferStatus, ByName(TransferStatus)]
 
 Amount = Annotated[StrictStr, Field(pattern=r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$", examples=["300000.00"])]
+#: a mint limit: the sum of many mints, so larger than any one amount (SCENARIOS.md's default is 1e12 yuan)
+LimitAmount = Annotated[
+    StrictStr, Field(pattern=r"^(0|[1-9][0-9]{0,17})(\.[0-9]{1,2})?$", examples=["1000000000000.00"])
+]
 Rate = Annotated[StrictStr, Field(pattern=r"^0(\.[0-9]{1,6})?$", examples=["0.0185"])]
 Slug = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9-]{2,39}$", examples=["t1-supplier"])]
 Ref = Annotated[StrictStr, Field(min_length=1, max_length=40, examples=["bank"])]
@@ -228,7 +232,28 @@ class ParticipantOut(Out):
 
 
 class OnboardedOut(ParticipantOut):
-    api_token: str = Field(description="Shown once; the gateway keeps only its hash.")
+    api_token: str | None = Field(
+        description="Shown once; the gateway keeps only its hash (null in a replay of the same Idempotency-Key)."
+    )
+
+
+class TokenOut(Out):
+    api_token: str | None = Field(
+        description="The new token, shown once (null in a replay); every earlier one stops working at once."
+    )
+    expires_at: str | None = Field(default=None, description="When it stops working (BILLCHAIN_TOKEN_TTL_DAYS).")
+
+
+class MintLimitSet(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"limit": "50000000.00"}]})
+
+    limit: LimitAmount
+
+
+class MintLimitOut(Out):
+    participant: str
+    mint_limit: str = Field(description="What the bank may mint in all, set by a REGULATOR (0 until set).")
+    minted: str = Field(description="What it minted so far.")
 
 
 class OperatorOut(Out):

@@ -27,7 +27,14 @@ class Settings(BaseSettings):
     rate_burst: int = Field(default=200, ge=1)
     #: the largest JSON body, in bytes (documents: 10 MiB, API.md)
     max_body: int = Field(default=64 * 1024, ge=1024)
+    #: requests a second per client address, before authentication (0: no limit), and its burst
+    address_rate_limit: float = Field(default=500.0, ge=0)
+    address_rate_burst: int = Field(default=1000, ge=1)
+    #: days a participant's API token works (None: until it is rotated or revoked)
+    token_ttl_days: int | None = Field(default=None, ge=1)
+    #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
+    admin_delay: int = Field(default=2 * 86_400, ge=0)
 
     @property
     def database(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'gateway.core.db'}"
+        return self.database_url or f"sqlite:///{self.data_dir / 'gateway.db'}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,7 +13,7 @@ from fastapi import FastAPI
 from gateway.http import problems
 from gateway.http.middleware.auth import AuthMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
-from gateway.http.middleware.limits import LimitsMiddleware
+from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
 from gateway.http.middleware.metrics import MetricsMiddleware
 from gateway.http.routes import bills, cash, misc, participants, transfers
 from gateway.ledger.recovery import Recovery
@@ -19,7 +21,20 @@ from gateway.ledger.runtime import Runtime
 from gateway.services.documents import MAX_DOCUMENT_BYTES
 from gateway.services.service_set import ServiceSet
 
+log = logging.getLogger("billchain.gateway")
+
 WORKER_THREADS = 128
+PRUNE_EVERY_S = 600.0
+
+
+async def _prune_every(seconds: float, recovery: Recovery) -> None:
+    """Expired Idempotency-Keys and settled outbox entries are forgotten here, off every request's path."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await anyio.to_thread.run_sync(recovery.prune)
+        except Exception:  # the database away for a moment: the next round prunes
+            log.exception("pruning failed")
 
 
 def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> FastAPI:
@@ -48,11 +63,13 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     problems.install(app)
     for module in (participants, cash, bills, transfers, misc):
         app.include_router(module.router)
-    # Added last runs first: metrics, authentication (401 before anything), limits, idempotency.
+    # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
+    # the token's rate and body sizes, idempotency.
     app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
     settings = runtime.settings
     limits = {"max_json": settings.max_body, "max_document": MAX_DOCUMENT_BYTES}
     app.add_middleware(LimitsMiddleware, rate=settings.rate_limit, burst=settings.rate_burst, **limits)
     app.add_middleware(AuthMiddleware, runtime=runtime)
+    app.add_middleware(AddressLimitMiddleware, rate=settings.address_rate_limit, burst=settings.address_rate_burst)
     app.add_middleware(MetricsMiddleware)
     return app

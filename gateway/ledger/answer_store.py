@@ -2,12 +2,17 @@
 
 Recorded in the same database transaction that closes the key's outbox entries, and
 before the answer is sent, so a client that got an answer can always get it again.
-Sealed with AES-GCM (an onboarding answer holds a token), bound to the caller and key.
+Sealed with AES-GCM, bound to the caller and key: an answer that does not open is refused,
+never replayed from the raw database text (whoever can write the database cannot forge one).
+An API token in an answer (onboarding, a new token) is shown once: what is recorded has it
+as null, so a replay never shows it again.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,8 +27,24 @@ from gateway.ledger.outbox import DONE, PENDING
 KEEP = timedelta(hours=48)  # API.md: at least 24 h
 
 
-def _bound(caller: str, key: str) -> str:
+def answer_bound(caller: str, key: str) -> str:
+    """What a recorded answer is sealed for: the caller and its key (the AAD)."""
     return f"idempotency\n{caller}\n{key}"
+
+
+class AnswerUnverified(Exception):
+    """A recorded answer that does not open with the sealing keys: tampered with, or from elsewhere."""
+
+
+def without_tokens(body: bytes) -> bytes:
+    """The answer as it may be replayed: an `api_token` it shows is recorded as null."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    if not isinstance(document, dict) or document.get("api_token") is None:
+        return body
+    return json.dumps({**document, "api_token": None}, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -38,9 +59,10 @@ class Recorded:
 def store_answer(
     s: Session, cipher: DocumentCipher, caller: str, key: str, request_hash: str, status: int, body: bytes
 ) -> None:
-    """Record the answer to (caller, key), sealed, and close the key's outbox entries, in `s`."""
+    """Record the answer to (caller, key), sealed and without its token, and close the key's outbox
+    entries, in `s`."""
     if s.get(IdempotencyRow, (caller, key)) is None:
-        sealed = base64.b64encode(cipher.seal(body, _bound(caller, key))).decode()
+        sealed = base64.b64encode(cipher.seal(without_tokens(body), answer_bound(caller, key))).decode()
         s.add(
             IdempotencyRow(
                 caller=caller,
@@ -59,16 +81,26 @@ def store_answer(
 
 
 def recorded(db: Database, cipher: DocumentCipher, caller: str, key: str, fingerprint: str) -> Recorded | None:
+    """The answer recorded under (caller, key) within KEEP, or None; AnswerUnverified if it does not open."""
     with db.session() as s:
-        cutoff = datetime.now(UTC).replace(tzinfo=None) - KEEP
-        s.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < cutoff))
         row = s.get(IdempotencyRow, (caller, key))
-    if row is None:
+    if row is None or row.created_at < datetime.now(UTC).replace(tzinfo=None) - KEEP:
         return None
     if row.request_hash != fingerprint:
         return Recorded(row.status_code, b"", same_request=False)
     try:
-        body = cipher.open(base64.b64decode(row.body), _bound(caller, key))
-    except (ValueError, InvalidTag):  # recorded in plain by a gateway before answers were sealed
-        body = row.body.encode()
+        body = cipher.open(base64.b64decode(row.body, validate=True), answer_bound(caller, key))
+    except (ValueError, InvalidTag, binascii.Error):
+        raise AnswerUnverified(
+            f"the answer recorded under {caller}'s key does not open with the sealing keys"
+        ) from None
     return Recorded(row.status_code, body, same_request=True)
+
+
+def prune(db: Database) -> int:
+    """Forget keys older than KEEP (off the request path: the app runs it every few minutes)."""
+    with db.session() as s:
+        result = s.execute(
+            delete(IdempotencyRow).where(IdempotencyRow.created_at < datetime.now(UTC).replace(tzinfo=None) - KEEP)
+        )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -70,6 +70,7 @@ class Indexer:
             "BillSettled": lambda s, e, c: self._bill_status(s, e, c, "SETTLED", "SETTLED"),
             "BillReceived": self._received,
             "RangeSplit": self._split,
+            "RangesMerged": self._merged,
             "TransferRequested": self._requested,
             "TransferSigned": self._signed,
             "TransferRejected": lambda s, e, c: self._unwound(s, e, c, "REJECTED"),
@@ -276,6 +277,13 @@ class Indexer:
             amount=int(a["end"]),
         )
 
+    def _merged(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        """A withdrawn split merged back: the range after takes no more room of its own."""
+        a = event["args"]
+        bill_id = int(a["billId"])
+        self._range(session, bill_id, int(a["start"])).end = int(a["end"])
+        session.delete(self._range(session, bill_id, int(a["mergedStart"])))
+
     def _split(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
         bill_id = int(a["billId"])
@@ -366,7 +374,7 @@ class Indexer:
         rng = self._range(session, t.bill_id, t.start)
         rng.state, rng.pending_transfer = t.prior_state, None
         if t.document_hash:
-            anchor = session.get(AnchorRow, (t.document_hash, t.bill_id))
+            anchor = session.get(AnchorRow, (t.document_hash, t.bill_id, t.id))
             if anchor is not None:
                 session.delete(anchor)
 
@@ -429,6 +437,6 @@ class Indexer:
 
     def _anchored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
-        key = (_hex(a["documentHash"]), int(a["billId"]))
+        key = (_hex(a["documentHash"]), int(a["billId"]), int(a["transferId"]))
         if session.get(AnchorRow, key) is None:
-            session.add(AnchorRow(hash=key[0], bill_id=key[1]))
+            session.add(AnchorRow(hash=key[0], bill_id=key[1], transfer_id=key[2]))

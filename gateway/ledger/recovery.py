@@ -27,6 +27,7 @@ from chain.errors import ChainError, ChainUnavailable
 from chain.tx import EncodedCall, Submitted, TxResult
 from gateway.core.db import OutboxRow
 from gateway.core.problems import Problem, problem_body
+from gateway.ledger import answer_store
 from gateway.ledger.answer_store import KEEP, store_answer
 from gateway.ledger.outbox import ABANDONED, DONE, Answer
 from gateway.ledger.runtime import Runtime
@@ -42,15 +43,20 @@ class Recovery:
         self.rt = runtime
         self.render = render
 
+    def prune(self) -> None:
+        """Forget settled outbox entries and Idempotency-Keys older than KEEP."""
+        self.rt.outbox.prune(datetime.now(UTC).replace(tzinfo=None) - KEEP)
+        answer_store.prune(self.rt.db)
+
     def reconcile(self) -> dict[str, int]:
         """Settle every PENDING entry, in send order. A chain that does not answer leaves them
         PENDING (settled by the next start, or by a retry of their key)."""
-        self.rt.outbox.prune(datetime.now(UTC).replace(tzinfo=None) - KEEP)
+        self.prune()
         pending = self.rt.outbox.pending()
         counts = {"pending": len(pending), "done": 0, "abandoned": 0, "unsettled": 0}
         for row in pending:
             try:
-                counts["done" if self.settle(row) else "abandoned"] += 1
+                counts["done" if self.settle(row) is not None else "abandoned"] += 1
             except (ChainError, OSError) as exc:
                 counts["unsettled"] += 1
                 log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
@@ -61,20 +67,24 @@ class Recovery:
             log.warning("outbox reconciled: %s", json.dumps(counts))
         return counts
 
-    def settle_key(self, caller: str, key: str) -> None:
+    def settle_key(self, caller: str, key: str) -> tuple[int, bytes] | None:
+        """Settle the key's open entries; the answer of the last that happened, as it is given now (an
+        onboarding's token with it, the one time it is shown), or None if none happened."""
+        answer = None
         for row in self.rt.outbox.pending(caller, key):
-            self.settle(row)
+            answer = self.settle(row) or answer
+        return answer
 
-    def settle(self, row: OutboxRow) -> bool:
+    def settle(self, row: OutboxRow) -> tuple[int, bytes] | None:
         """Wait for the entry's transaction (sent again if the node lost it), then answer and record
-        it; False if it never happened."""
+        it (without a token it holds); its answer, or None if it never happened."""
         backend, transactor = self.rt.backend, self.rt.system.tx
         tx = self._submitted(row)
         lost = backend.receipt(tx.hash) is None and not backend.transaction_known(tx.hash)
         if lost and not self._send_again(tx):
             self.rt.outbox.mark(row.tx_hash, ABANDONED)
             log.info("outbox: %s never happened (its nonce went to another transaction)", row.tx_hash)
-            return False
+            return None
         tx, receipt = transactor.waiter.receipt(tx, transactor.recover)
         backend.nonces.mined(tx.signer.address, tx.nonce)
         status, body = self._outcome(row, tx, receipt)
@@ -84,7 +94,7 @@ class Recovery:
                 settled.state = DONE
             if row.key is not None and row.caller is not None and row.request_hash is not None:
                 store_answer(s, self.rt.cipher, row.caller, row.key, row.request_hash, status, body)
-        return True
+        return status, body
 
     def _submitted(self, row: OutboxRow) -> Submitted:
         params = cast(

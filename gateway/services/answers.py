@@ -17,18 +17,19 @@ from chain.deploy import System
 from chain.tx import TxResult
 from gateway.core.db import Database, ParticipantRow, TransferRow
 from gateway.core.money import format_amount
-from gateway.core.schemas import BillTx, CashOut, OnboardedOut, ParticipantOut, TransferTx
-from gateway.core.security import hash_token, new_token
+from gateway.core.schemas import BillTx, CashOut, MintLimitOut, OnboardedOut, ParticipantOut, TransferTx
+from gateway.core.security import hash_token, new_token, token_expiry
 from gateway.ledger.outbox import Answer
 from gateway.services import views
 
-WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut
+WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintLimitOut
 
 
 class Answers:
-    def __init__(self, db: Database, system: System) -> None:
+    def __init__(self, db: Database, system: System, token_ttl_days: int | None = None) -> None:
         self.db = db
         self.system = system
+        self.token_ttl_days = token_ttl_days
 
     def build(self, answer: Answer, result: TxResult) -> WriteOut:
         builders = {
@@ -36,6 +37,7 @@ class Answers:
             "cash": self._cash,
             "participant": self._participant,
             "onboard": self._onboard,
+            "mint_limit": self._mint_limit,
         }
         return builders[answer.kind](answer.args, result)
 
@@ -73,11 +75,16 @@ class Answers:
         assert row is not None
         return views.participant(row)
 
+    def _mint_limit(self, args: dict[str, Any], _: TxResult) -> MintLimitOut:
+        """What the chain says of the bank's limit once the regulator's transaction is mined."""
+        limit, minted = self.system.cash.mint_limit_of(args["address"])
+        return MintLimitOut(participant=args["id"], mint_limit=format_amount(limit), minted=format_amount(minted))
+
     def _onboard(self, args: dict[str, Any], result: TxResult) -> OnboardedOut:
         """The participant's row and its token, made once its registration is mined. Settled after a
         crash that came after the row was written, the token is made anew: the first was never given."""
         code = self.system.registry.registered_code(result)
-        token = new_token()
+        token, expires = new_token(), token_expiry(self.token_ttl_days)
         with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
             if row is None:
@@ -94,8 +101,9 @@ class Answers:
                     status="ACTIVE",
                     credit_code=args["credit_code"],
                     token_hash=hash_token(token),
+                    token_expires_at=expires,
                 )
                 s.add(row)
             else:
-                row.token_hash = hash_token(token)
+                row.token_hash, row.token_expires_at = hash_token(token), expires
         return OnboardedOut(**views.participant(row).model_dump(), api_token=token)

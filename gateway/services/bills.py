@@ -30,6 +30,7 @@ from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
+from gateway.services.documents import require_holds
 
 
 def _doc(value: str | None) -> bytes | None:
@@ -87,7 +88,7 @@ class Bills(Service):
         with self.rt.db.session() as s:
             ids = list(s.scalars(query.with_only_columns(BillRow.id).order_by(BillRow.id).limit(limit + 1)))
             shown, next_cursor = views.page(ids, limit, lambda i: i)
-            return BillPage(items=[views.bill_out(s, i) for i in shown], next_cursor=next_cursor)
+            return BillPage(items=views.bills_out(s, shown), next_cursor=next_cursor)
 
     def history(self, caller: Caller, bill_id: int, limit: int, cursor: str | None) -> HistoryPage:
         self.load(caller, bill_id)
@@ -116,6 +117,7 @@ class Bills(Service):
         acceptor = self.counterparty(body.acceptor, "acceptor")
         payee = self.counterparty(body.payee, "payee")
         amount = parse_amount(body.amount)
+        require_holds(self.rt.db, caller, body.document_hash)
         if not 0 < amount <= self.rt.rules.max_bill_amount:
             raise Problem(
                 "VALIDATION_ERROR", f"amount: more than 0 and at most {format_amount(self.rt.rules.max_bill_amount)}"
@@ -187,6 +189,7 @@ class Bills(Service):
             bill, body.range_start, lambda r: r.holder == caller.id, lambda r: r.state == "HELD" and not r.frozen
         )
         amount = self._part(rng, body.amount)
+        require_holds(self.rt.db, caller, None if isinstance(body, Pledge) else body.document_hash)
         bills, account = self.rt.system.bills, self.signer(caller).account
 
         def send() -> tuple[int, TxResult]:
@@ -248,7 +251,7 @@ class Bills(Service):
         rng = self._pick(
             bill,
             body.range_start,
-            lambda r: r.holder == caller.id,
+            lambda r: (r.pledgee or r.holder) == caller.id,  # while pledged, only the pledgee claims (DOMAIN.md)
             lambda r: r.state in ("DISHONORED", "PRESENTED") and not r.frozen,
         )
         against, account = self.counterparty(body.against, "against"), self.signer(caller).account

@@ -1,19 +1,68 @@
-"""Trade documents: stored encrypted at rest, read only by those API.md names."""
+"""Trade documents: stored encrypted at rest, read only by those API.md names, anchored only by those
+who hold them.
+
+Who may read a document: whoever uploaded it, a REGULATOR, and the parties of where it is anchored:
+everyone who may see the bill, for a bill's own document (issue); the two parties of the transfer, for
+a transfer's (endorse, discount). Who may anchor it (name it in a body): whoever may read it. So knowing
+a hash is never enough: it neither opens the document nor lets anyone block its owner's financing.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from chain.model import Operation
-from gateway.core.db import AnchorRow, DocumentRow, DocumentUploaderRow, ViewerRow
+from gateway.core.db import AnchorRow, Database, DocumentRow, DocumentUploaderRow, TransferRow, ViewerRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import DocumentOut
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: types a browser shows without running anything; any other is served as application/octet-stream
+SAFE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain", "text/csv"})
+
+
+def served_type(content_type: str) -> str:
+    """The Content-Type a document is served with: its own only when plainly safe."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media if media in SAFE_TYPES else "application/octet-stream"
+
+
+def may_read(db: Database, caller: Caller, document_hash: str) -> bool:
+    if caller.role == "REGULATOR":
+        return True
+    digest = document_hash.lower()
+    uploaded = exists().where(DocumentUploaderRow.hash == digest, DocumentUploaderRow.uploader == caller.id)
+    of_a_bill_seen = exists().where(
+        AnchorRow.hash == digest,
+        AnchorRow.transfer_id == 0,
+        ViewerRow.bill_id == AnchorRow.bill_id,
+        ViewerRow.participant == caller.id,
+    )
+    of_a_transfer_party = exists().where(
+        AnchorRow.hash == digest,
+        AnchorRow.transfer_id != 0,
+        TransferRow.id == AnchorRow.transfer_id,
+        (TransferRow.sender == caller.id) | (TransferRow.receiver == caller.id),
+    )
+    with db.session() as s:
+        return bool(s.scalar(select(uploaded | of_a_bill_seen | of_a_transfer_party)))
+
+
+def require_holds(db: Database, caller: Caller, document_hash: str | None) -> None:
+    """422 unless the caller may anchor `document_hash`: it uploaded the document, or may read it."""
+    if document_hash is None:
+        return
+    with db.session() as s:
+        stored = s.get(DocumentRow, document_hash.lower()) is not None
+    if not stored or not may_read(db, caller, document_hash):
+        raise Problem(
+            "VALIDATION_ERROR",
+            "document_hash: upload the document first (POST /v1/documents); only its holder anchors it",
+        )
 
 
 class Documents(Service):
@@ -37,16 +86,6 @@ class Documents(Service):
     def read(self, caller: Caller, document_hash: str) -> tuple[bytes, str]:
         with self.rt.db.session() as s:
             row = s.get(DocumentRow, document_hash.lower())
-            allowed = row is not None and (
-                caller.role == "REGULATOR"
-                or s.get(DocumentUploaderRow, (row.hash, caller.id)) is not None
-                or s.scalar(
-                    select(AnchorRow.bill_id)
-                    .join(ViewerRow, ViewerRow.bill_id == AnchorRow.bill_id)
-                    .where(AnchorRow.hash == row.hash, ViewerRow.participant == caller.id)
-                )
-                is not None
-            )
-        if row is None or not allowed:
+        if row is None or not may_read(self.rt.db, caller, row.hash):
             raise Problem("NOT_FOUND", f"no document {document_hash}")
-        return self.rt.cipher.open(row.ciphertext, row.hash), row.content_type
+        return self.rt.cipher.open(row.ciphertext, row.hash), served_type(row.content_type)

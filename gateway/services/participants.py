@@ -7,8 +7,18 @@ import asyncio
 from sqlalchemy import func, select
 
 from gateway.core.db import ParticipantRow
+from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
-from gateway.core.schemas import OnboardedOut, ParticipantCreate, ParticipantOut, ParticipantPage
+from gateway.core.schemas import (
+    MintLimitOut,
+    MintLimitSet,
+    OnboardedOut,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPage,
+    TokenOut,
+)
+from gateway.core.security import hash_token, new_token, token_expiry
 from gateway.ledger.outbox import Answer
 from gateway.ledger.runtime import Runtime
 from gateway.services import views
@@ -97,3 +107,54 @@ class Participants(Service):
         operation = "freeze_participant" if frozen else "unfreeze_participant"
         answer = Answer("participant", {"id": row.id})
         return self.write(operation, lambda: action(signer.account, row.address), answer, ParticipantOut)
+
+    # --- tokens: one at a time; a new one replaces the old at once
+    def rotate_own(self, caller: Caller) -> TokenOut:
+        """A participant's new token (it lost it, or rotates it): the old one stops working at once."""
+        if caller.participant is None:
+            raise Problem("FORBIDDEN", "the operator's token comes from BILLCHAIN_OPERATOR_TOKEN or the data dir")
+        return self._new_token(caller.id)
+
+    def reissue(self, caller: Caller, participant_id: str) -> TokenOut:
+        """The operator issues a participant a new token; every earlier one stops working (revoked)."""
+        self.require_role(caller, "OPERATOR")
+        if self.participant(participant_id) is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        return self._new_token(participant_id)
+
+    def _new_token(self, participant_id: str) -> TokenOut:
+        token, expires = new_token(), token_expiry(self.rt.settings.token_ttl_days)
+        with self.rt.db.session() as s:
+            row = s.get(ParticipantRow, participant_id)
+            assert row is not None
+            row.token_hash, row.token_expires_at = hash_token(token), expires
+        return TokenOut(api_token=token, expires_at=views.iso(expires))
+
+    # --- mint limits: a regulator's to set, the chain's to keep
+    def _bank(self, participant_id: str) -> ParticipantRow:
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        return row
+
+    @staticmethod
+    def _must_be_bank(row: ParticipantRow) -> None:
+        if row.role != "BANK":
+            raise Problem("INVALID_COUNTERPARTY", f"{row.id} is a {row.role}: only a BANK has a mint limit")
+
+    def set_mint_limit(self, caller: Caller, participant_id: str, body: MintLimitSet) -> MintLimitOut:
+        row = self._bank(participant_id)
+        self.require_role(caller, "REGULATOR")
+        self._must_be_bank(row)
+        limit, signer = parse_amount(body.limit), self.signer(caller)
+        send = lambda: self.rt.system.cash.set_mint_limit(signer.account, row.address, limit)  # noqa: E731
+        answer = Answer("mint_limit", {"id": row.id, "address": row.address})
+        return self.write("set_mint_limit", send, answer, MintLimitOut)
+
+    def mint_limit(self, caller: Caller, participant_id: str) -> MintLimitOut:
+        row = self._bank(participant_id)
+        if caller.id != row.id and caller.role not in ("REGULATOR", "OPERATOR"):
+            raise Problem("FORBIDDEN", "only the bank itself, a regulator and the operator read a mint limit")
+        self._must_be_bank(row)
+        limit, minted = self.rt.system.cash.mint_limit_of(row.address)
+        return MintLimitOut(participant=row.id, mint_limit=format_amount(limit), minted=format_amount(minted))

@@ -26,7 +26,8 @@ class ServiceSet:
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
-        answers = Answers(runtime.db, runtime.system)  # one builder, for live writes and settled ones
+        # one builder, for live writes and settled ones
+        answers = Answers(runtime.db, runtime.system, runtime.settings.token_ttl_days)
         return cls(
             answers,
             Participants(runtime, answers),

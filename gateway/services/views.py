@@ -122,11 +122,19 @@ def page(rows: Sequence[T], limit: int, cursor_of: Callable[[T], int]) -> tuple[
 # --- reads the answers of writes share
 
 
+def bills_out(s: Session, bill_ids: Sequence[int]) -> list[BillOut]:
+    """The bills, in the order given, with their ranges: two queries, however many bills."""
+    rows = {b.id: b for b in s.scalars(select(BillRow).where(BillRow.id.in_(bill_ids)))}
+    ranges: dict[int, list[RangeRow]] = {i: [] for i in bill_ids}
+    for r in s.scalars(select(RangeRow).where(RangeRow.bill_id.in_(bill_ids)).order_by(RangeRow.start)):
+        ranges[r.bill_id].append(r)
+    missing = set(bill_ids) - set(rows)
+    assert not missing, f"bills {sorted(missing)} are not indexed"
+    return [bill(rows[i], ranges[i]) for i in bill_ids]
+
+
 def bill_out(s: Session, bill_id: int) -> BillOut:
-    row = s.get(BillRow, bill_id)
-    assert row is not None, f"bill {bill_id} is not indexed"
-    ranges = s.scalars(select(RangeRow).where(RangeRow.bill_id == bill_id).order_by(RangeRow.start))
-    return bill(row, list(ranges))
+    return bills_out(s, [bill_id])[0]
 
 
 def balance(s: Session, participant_id: str) -> int:

@@ -17,8 +17,12 @@ from gateway.core.settings import Settings
 from gateway.ledger.runtime import Runtime
 from tests.postgres import cluster, new_database
 
-OPERATOR_TOKEN = "bc_test-operator-token"
+OPERATOR_TOKEN = "bc_test-operator-token-5d9e2a7c4f1b8036"
 _ids = itertools.count(1)
+
+
+#: what a test's bank may mint, set by a regulator at onboarding (DOMAIN.md: 0 until a REGULATOR sets one)
+TEST_MINT_LIMIT = "1000000000000.00"
 
 
 class Api:
@@ -28,6 +32,7 @@ class Api:
         self.client = client
         self.runtime = runtime
         self.tokens: dict[str, str] = {"operator": OPERATOR_TOKEN}
+        self._limits_by: str | None = None  # the regulator that sets test banks' mint limits
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:
         return {**({"Authorization": f"Bearer {self.tokens[who]}"} if who else {}), **extra}
@@ -46,13 +51,21 @@ class Api:
         assert response.status_code == status, response.text
         return response.json()
 
-    def onboard(self, role: str, prefix: str = "p") -> str:
+    def onboard(self, role: str, prefix: str = "p", mint_limit: str | None = TEST_MINT_LIMIT) -> str:
+        """A new participant; a BANK gets `mint_limit` from a regulator (None: none, as the chain starts)."""
         participant_id = f"{prefix}-t{next(_ids)}"
         body = self.ok(
             self.post("/v1/participants", "operator", {"id": participant_id, "name": prefix, "role": role}), 201
         )
         self.tokens[participant_id] = body["api_token"]
+        if role == "BANK" and mint_limit is not None:
+            self.set_mint_limit(participant_id, mint_limit)
         return participant_id
+
+    def set_mint_limit(self, bank: str, limit: str) -> dict[str, Any]:
+        if self._limits_by is None:
+            self._limits_by = self.onboard("REGULATOR", "limits")
+        return dict(self.ok(self.post(f"/v1/participants/{bank}/mint-limit", self._limits_by, {"limit": limit})))
 
     def today(self) -> date:
         return date.fromisoformat(self.get("/v1/health", None).json()["chain"]["date"])

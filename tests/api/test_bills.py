@@ -47,7 +47,11 @@ def test_issue_rules(api: Api, cast: dict[str, str]) -> None:
     problem(api.post("/v1/bills", cast["core"], {**base, "amount": "1000000000.01"}), 422, "VALIDATION_ERROR")
     problem(api.post("/v1/bills", cast["core"], {**base, "kind": "SUPPLY_CHAIN"}), 422, "VALIDATION_ERROR")
     problem(api.post("/v1/bills", cast["core"], {**base, "maturity_date": "2026-13-01"}), 422, "VALIDATION_ERROR")
-    document = "0x" + hashlib.sha256(b"po-" + cast["core"].encode()).hexdigest()
+    content = b"po-" + cast["core"].encode()
+    document = "0x" + hashlib.sha256(content).hexdigest()
+    # API.md: a document_hash names a document the caller uploaded (or may read); else 422, nothing anchored
+    problem(api.post("/v1/bills", cast["core"], {**base, "document_hash": document}), 422, "VALIDATION_ERROR")
+    api.ok(api.client.post("/v1/documents", content=content, headers=api.headers(cast["core"])), 201)
     api.ok(api.post("/v1/bills", cast["core"], {**base, "document_hash": document}), 201)
     problem(api.post("/v1/bills", cast["core"], {**base, "document_hash": document}), 409, "DOCUMENT_ALREADY_USED")
 
@@ -102,7 +106,12 @@ def test_range_start_is_needed_with_two_eligible_ranges(api: Api, cast: dict[str
     t = api.ok(api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "amount": "10.00"}), 201)[
         "transfer"
     ]
-    api.ok(api.post(f"/v1/transfers/{t['id']}/reject", cast["t2"]))  # both parts are HELD by t1 again
+    rejected = api.ok(api.post(f"/v1/transfers/{t['id']}/reject", cast["t2"]))
+    assert [(r["start"], r["end"]) for r in rejected["bill"]["ranges"]] == [(1, 10_000)]  # the split withdrawn
+    t = api.ok(api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "amount": "10.00"}), 201)
+    api.ok(api.post(f"/v1/transfers/{t['transfer']['id']}/sign", cast["t2"]))
+    back = api.ok(api.post(f"/v1/bills/{bill}/endorse", cast["t2"], {"to": cast["t1"]}), 201)
+    api.ok(api.post(f"/v1/transfers/{back['transfer']['id']}/sign", cast["t1"]))  # t1 holds two ranges again
     problem(
         api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "amount": "1.00"}), 422, "VALIDATION_ERROR"
     )

@@ -10,7 +10,7 @@ from tests.api.conftest import Api, problem
 def test_open_paths_need_no_token(api: Api) -> None:
     health = api.ok(api.get("/v1/health", None))
     assert health["status"] == "ok" and health["chain"]["backend"] == "embedded"
-    assert set(health["contracts"]) == {"ParticipantRegistry", "DigitalCash", "BillRegistry"}
+    assert set(health["contracts"]) == {"ParticipantRegistry", "DigitalCash", "BillRegistry", "AdminTimelock"}
     assert api.get("/metrics", None).status_code == 200
     assert api.get("/openapi.json", None).status_code == 200
     assert api.get("/docs", None).status_code == 200
@@ -127,3 +127,12 @@ def test_bodiless_operations_take_no_body_or_an_empty_one(api: Api, cast: dict[s
 @pytest.mark.parametrize("path", ["/v1/bills", "/v1/participants", "/v1/transfers", "/v1/bills/1/history"])
 def test_a_bad_cursor_is_422_not_a_server_error(api: Api, path: str, cursor: str) -> None:
     problem(api.get(path, params={"cursor": cursor}), 422, "VALIDATION_ERROR")
+
+
+def test_every_problem_code_of_the_spec_has_the_spec_s_status() -> None:
+    """From API.md's text: a code it adds, or a status it changes, fails here until the gateway follows."""
+    from gateway.core.problems import STATUS
+    from tests.spec import problem_codes, statuses
+
+    assert problem_codes() <= set(STATUS)
+    assert {code: STATUS[code] for code in statuses()} == statuses()

@@ -84,14 +84,14 @@ def test_a_refused_transaction_leaves_nothing_in_the_outbox(api: Api, cast: dict
 
 
 def test_recorded_answers_are_sealed(api: Api, cast: dict[str, str]) -> None:
-    """An onboarding answer holds an API token: it is kept encrypted, and replayed whole."""
+    """Recorded answers are kept encrypted; an onboarding's API token is shown once, never in a replay."""
     key = {"Idempotency-Key": "onboard-sealed"}
     payload = {"id": "sealed-corp", "name": "Sealed", "role": "ENTERPRISE"}
     first = api.ok(api.post("/v1/participants", "operator", payload, headers=key), 201)
     with api.runtime.db.session() as s:
         row = s.get(IdempotencyRow, ("operator", "onboard-sealed"))
     assert row is not None and first["api_token"] not in row.body and "sealed-corp" not in row.body
-    assert api.post("/v1/participants", "operator", payload, headers=key).json() == first
+    assert api.post("/v1/participants", "operator", payload, headers=key).json() == {**first, "api_token": None}
 
 
 @pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
@@ -123,16 +123,19 @@ def test_settled_entries_are_pruned_after_the_keys_expire(api: Api, cast: dict[s
     assert outbox.counts()["DONE"] == 0
 
 
-def test_an_answer_recorded_in_plain_before_sealing_still_replays(api: Api, cast: dict[str, str]) -> None:
-    """Data dirs from before answers were sealed: their recorded answers are read as they are."""
+def test_a_recorded_answer_that_does_not_open_is_refused_not_replayed(api: Api, cast: dict[str, str]) -> None:
+    """Whoever can write the database cannot forge an answer: one that does not open with the sealing
+    keys (written in plain, or sealed elsewhere) is refused, never replayed from the raw text."""
     body = {"to": cast["t1"], "amount": "1.00"}
     first = api.ok(api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"}))
     with api.runtime.db.session() as s:
         row = s.get(IdempotencyRow, (cast["bank"], "plain-1"))
         assert row is not None
-        row.body = json.dumps(first)
-    again = api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"})
-    assert again.json() == first and again.headers["Idempotent-Replayed"] == "true"
+        row.body = json.dumps({**first, "amount": "1000000.00"})  # a forged answer, in plain
+    problem(
+        api.post("/v1/cash/mint", cast["bank"], body, headers={"Idempotency-Key": "plain-1"}), 503, "CHAIN_UNAVAILABLE"
+    )
+    assert api.balance(cast["t1"]) == first["balance"]  # and nothing ran again
 
 
 def test_an_onboarding_cut_off_is_settled_with_a_working_token(api: Api) -> None:

@@ -72,10 +72,16 @@ def test_list_and_get(api: Api, cast: dict[str, str]) -> None:
 def test_freeze_and_unfreeze_participants(api: Api, cast: dict[str, str]) -> None:
     problem(api.post(f"/v1/participants/{cast['t1']}/freeze", cast["bank"]), 403, "FORBIDDEN")
     assert api.ok(api.post(f"/v1/participants/{cast['t1']}/freeze", cast["reg"]))["status"] == "FROZEN"
-    problem(api.post(f"/v1/participants/{cast['t1']}/freeze", "operator"), 409, "INVALID_STATE")
+    problem(api.post(f"/v1/participants/{cast['t1']}/freeze", cast["reg"]), 409, "INVALID_STATE")
+    problem(api.post(f"/v1/participants/{cast['t1']}/freeze", "operator"), 403, "FORBIDDEN")  # the regulator's
     api.mint(cast["bank"], cast["t2"], "5.00")
     problem(api.post("/v1/cash/mint", cast["bank"], {"to": cast["t1"], "amount": "1.00"}), 409, "PARTICIPANT_FROZEN")
+    # API.md: a freeze made by a REGULATOR is undone only by a REGULATOR (the OPERATOR gets 403 FORBIDDEN)
+    problem(api.post(f"/v1/participants/{cast['t1']}/unfreeze", "operator"), 403, "FORBIDDEN")
+    assert api.ok(api.post(f"/v1/participants/{cast['t1']}/unfreeze", cast["reg"]))["status"] == "ACTIVE"
+    assert api.ok(api.post(f"/v1/participants/{cast['t1']}/freeze", "operator"))["status"] == "FROZEN"
     assert api.ok(api.post(f"/v1/participants/{cast['t1']}/unfreeze", "operator"))["status"] == "ACTIVE"
+    problem(api.post(f"/v1/participants/{cast['reg']}/freeze", "operator"), 403, "FORBIDDEN")  # a regulator's
     problem(api.post("/v1/participants/nobody-here/freeze", "operator"), 404, "NOT_FOUND")
 
 

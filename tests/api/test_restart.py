@@ -17,7 +17,7 @@ import pytest
 
 from chain.backends.anvil import free_port
 
-TOKEN = "bc_restart-operator"
+TOKEN = "bc_restart-operator-7f3a9c2e5b1d8f4a6c0e"
 
 
 @contextmanager
@@ -58,8 +58,17 @@ def test_sigkill_after_acknowledged_writes_loses_nothing(tmp_path: Path) -> None
         supplier = client.post(
             "/v1/participants", json={"id": "supp-a", "name": "Supp A", "role": "ENTERPRISE"}, headers=op
         ).json()
+        regulator = client.post(
+            "/v1/participants", json={"id": "reg-a", "name": "Reg A", "role": "REGULATOR"}, headers=op
+        ).json()
         as_bank = {"Authorization": f"Bearer {bank['api_token']}"}
         as_corp = {"Authorization": f"Bearer {corp['api_token']}"}
+        limit = client.post(
+            "/v1/participants/bank-a/mint-limit",
+            json={"limit": "1000.00"},
+            headers={"Authorization": f"Bearer {regulator['api_token']}"},
+        )
+        assert limit.status_code == 200, limit.text
         minted = client.post(
             "/v1/cash/mint", json={"to": "bank-a", "amount": "500.00"}, headers={**as_bank, "Idempotency-Key": "k-1"}
         )

@@ -4,11 +4,12 @@ chain a consortium runs (Paris rules: no PUSH0, MCOPY, transient storage or blob
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from chain.artifacts import ARTIFACTS_DIR, load_artifact
-from chain.compile import EVM_VERSION, compile_contracts
+from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, load_artifact
+from chain.compile import EVM_VERSION, compile_contracts, enums_of
 
 #: opcodes of Shanghai (PUSH0) and Cancun (TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE): geth's Clique,
 #: GoQuorum and London/Paris networks refuse them
@@ -30,14 +31,54 @@ def opcodes(code: bytes) -> list[int]:
     return found
 
 
+@pytest.fixture(scope="module")
+def compiled() -> tuple[dict[str, Any], dict[str, Any]]:
+    return compile_contracts()
+
+
 @pytest.mark.slow
-def test_recompiling_reproduces_the_committed_artifacts() -> None:
-    artifacts, build_info = compile_contracts()
+def test_recompiling_reproduces_the_committed_artifacts(compiled: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    artifacts, build_info = compiled
     for name, artifact in artifacts.items():
         committed = json.loads((ARTIFACTS_DIR / f"{name}.json").read_text())
         assert artifact.to_json() == committed, f"{name}: run `billchain compile` and commit chain/artifacts/"
     assert build_info["input"]["settings"]["evmVersion"] == EVM_VERSION == "paris"
     assert set(build_info["output"]["sources"]) == set(build_info["input"]["sources"])
+    assert json.loads((ARTIFACTS_DIR / ENUMS_FILE).read_text()) == enums_of(build_info)
+
+
+def _functions(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if node.get("nodeType") == "FunctionDefinition" else []
+        return found + [f for value in node.values() for f in _functions(value)]
+    if isinstance(node, list):
+        return [f for value in node for f in _functions(value)]
+    return []
+
+
+@pytest.mark.slow
+def test_every_external_function_says_what_its_parameters_and_results_are(
+    compiled: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """NatSpec @param for every named parameter and @return for every result, or @inheritdoc."""
+    _, build_info = compiled
+    missing = []
+    for unit, source in build_info["output"]["sources"].items():
+        if not unit.startswith("contracts/") or "/baseline/" in unit:
+            continue
+        for fn in _functions(source["ast"]):
+            if fn.get("visibility") not in ("external", "public") or fn.get("kind") != "function":
+                continue
+            doc = (fn.get("documentation") or {}).get("text", "")
+            if "@inheritdoc" in doc:
+                continue
+            params = [p["name"] for p in fn["parameters"]["parameters"] if p["name"]]
+            lacks = [p for p in params if f"@param {p}" not in doc]
+            if doc.count("@return") < len(fn["returnParameters"]["parameters"]):
+                lacks.append("@return")
+            if lacks or "@notice" not in doc:
+                missing.append(f"{unit}: {fn['name']} {lacks or ['@notice']}")
+    assert not missing, "\n".join(missing)
 
 
 @pytest.mark.parametrize("name", ["ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721"])

@@ -20,11 +20,14 @@ def test_state_time_and_addresses_come_back(
     monkeypatch.setattr(embedded, "SNAPSHOT_EVERY", snapshot_every)
     journal = tmp_path / "chain.jsonl"
     keys = Keystore(tmp_path, passphrase="p")
-    operator, bank = keys.get_or_create("operator"), keys.get_or_create("bank")
+    operator, bank, regulator = (keys.get_or_create(n) for n in ("operator", "bank", "regulator"))
     first = EmbeddedBackend(journal)
     system = load_or_deploy(first, operator, tmp_path)
     first.fund(bank.address)
+    first.fund(regulator.address)
     system.registry.register(operator, bank.address, Role.BANK)
+    system.registry.register(operator, regulator.address, Role.REGULATOR)
+    system.cash.set_mint_limit(regulator, bank.address, 1_000)
     for amount in (5, 7, 11):
         system.cash.mint(bank, bank.address, amount)
     first.advance_time(5 * 86_400)

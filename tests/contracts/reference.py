@@ -1,7 +1,8 @@
 """A small Python reference model of DOMAIN.md, for the stateful property test.
 
 Each operation returns the problem code it expects to fail with (in the order of checks
-of API.md, as the contracts run them), or None and applies its effect.
+of API.md, as the contracts run them), or None and applies its effect. It is written from
+DOMAIN.md's words, not from the contracts' code: where the two differ, the test fails.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 
 MAX_AMOUNT = 100_000_000_000
+MAX_RANGES = 100
 HOLDER_ROLES = {"BANK", "ENTERPRISE"}
 TERMINAL = {"SETTLED", "REJECTED", "CANCELLED"}
 
@@ -59,8 +61,15 @@ class MTransfer:
 class Model:
     roles: dict[str, str]
     frozen: set[str] = field(default_factory=set)
+    #: participants a REGULATOR froze: only a REGULATOR unfreezes them
+    frozen_by_regulator: set[str] = field(default_factory=set)
     balances: dict[str, int] = field(default_factory=dict)
     minted: int = 0
+    #: a bank's mint limit, set by a REGULATOR (0 until set), and what it minted in all
+    mint_limits: dict[str, int] = field(default_factory=dict)
+    minted_by: dict[str, int] = field(default_factory=dict)
+    #: (pledgee, amount) of every payment a pledged range made: invariant 7 checks they reached the pledgee
+    pledge_proceeds: list[tuple[str, int]] = field(default_factory=list)
     bills: dict[int, MBill] = field(default_factory=dict)
     ranges: dict[int, dict[int, MRange]] = field(default_factory=dict)
     transfers: dict[int, MTransfer] = field(default_factory=dict)
@@ -231,6 +240,8 @@ class Model:
             price = amount - (2 * num + den) // (2 * den)
         split_at = start + amount
         if split_at <= rng.end:
+            if len(self.ranges[bill_id]) >= MAX_RANGES:
+                return "INVALID_STATE"
             self.ranges[bill_id][split_at] = MRange(end=rng.end, holder=rng.holder, chain=rng.chain)
             rng.end = split_at - 1
         self.transfers[len(self.transfers) + 1] = MTransfer(
@@ -249,6 +260,11 @@ class Model:
         first = rng.chain.index(rng.holder)
         return target in rng.chain[:first]
 
+    @staticmethod
+    def claimant(rng: MRange) -> str:
+        """DOMAIN.md: while a range is pledged, only its pledgee may claim recourse; else its holder."""
+        return rng.pledgee or rng.holder
+
     def recourse(self, bill_id: int, caller: str, start: int, against: str) -> str | None:
         bill, err = self._bill_act(bill_id, caller, HOLDER_ROLES)
         if bill is None:
@@ -256,7 +272,7 @@ class Model:
         rng = self.ranges.get(bill_id, {}).get(start)
         if rng is None:
             return "VALIDATION_ERROR"
-        if rng.holder != caller:
+        if self.claimant(rng) != caller:
             return "NOT_PARTY"
         if self.role(against) not in HOLDER_ROLES or against == caller:
             return "INVALID_COUNTERPARTY"
@@ -286,7 +302,8 @@ class Model:
         if self.role(caller) not in HOLDER_ROLES:
             return None, "FORBIDDEN"
         bill, rng = self.bills[t.bill], self.ranges[t.bill][t.start]
-        if caller != (t.to if as_counterparty else rng.holder):
+        initiator = self.claimant(rng) if t.kind == "RECOURSE" else rng.holder
+        if caller != (t.to if as_counterparty else initiator):
             return None, "NOT_PARTY"
         if t.status != "PENDING":
             return None, "INVALID_STATE"
@@ -310,6 +327,10 @@ class Model:
             return "MATURED"
         if not self.active(rng.holder):
             return "PARTICIPANT_FROZEN"
+        # DOMAIN.md: the counterparty pays the holder, or the pledgee while the range is pledged
+        payee = rng.pledgee if t.kind == "RECOURSE" and rng.pledgee else rng.holder
+        if not self.active(payee):
+            return "PARTICIPANT_FROZEN"
         if t.kind in ("DISCOUNT", "RECOURSE") and self.balances.get(caller, 0) < t.price:
             return "INSUFFICIENT_CASH"
         t.status = "SIGNED"
@@ -318,8 +339,10 @@ class Model:
             return None
         if t.kind in ("DISCOUNT", "RECOURSE"):
             self.balances[caller] -= t.price
-            self.balances[rng.holder] = self.balances.get(rng.holder, 0) + t.price
+            self.balances[payee] = self.balances.get(payee, 0) + t.price
         if t.kind == "RECOURSE":
+            if rng.pledgee:
+                self.pledge_proceeds.append((rng.pledgee, t.price))
             rng.pledgee = None
             if caller == bill.acceptor:
                 rng.state = "PAID"
@@ -335,10 +358,27 @@ class Model:
         if t is None:
             return err
         t.status = "REJECTED" if as_counterparty else "REVOKED"
-        self.ranges[t.bill][t.start].state = t.prior
+        rng = self.ranges[t.bill][t.start]
+        rng.state = t.prior
         if t.doc is not None:
             self.anchored.discard(t.doc)
+        # a range back to HELD takes back the rest of its split when that is still alike (DOMAIN.md: the
+        # split is withdrawn with the request; a bill does not fragment by requests withdrawn)
+        following = self.ranges[t.bill].get(rng.end + 1)
+        if rng.state == "HELD" and following is not None and self._alike(rng, following):
+            del self.ranges[t.bill][rng.end + 1]
+            rng.end = following.end
         return None
+
+    @staticmethod
+    def _alike(a: MRange, b: MRange) -> bool:
+        held = a.state == b.state == "HELD"
+        return (
+            held
+            and a.holder == b.holder
+            and a.chain == b.chain
+            and not (a.frozen or b.frozen or a.pledgee or b.pledgee)
+        )
 
     # --- pledge, maturity
     def release(self, bill_id: int, caller: str, start: int) -> str | None:
@@ -416,6 +456,8 @@ class Model:
                 payee, amount = r.pledgee or r.holder, r.end - start + 1
                 self.balances[caller] -= amount
                 self.balances[payee] = self.balances.get(payee, 0) + amount
+                if r.pledgee:
+                    self.pledge_proceeds.append((r.pledgee, amount))
                 r.state = "PAID"
                 self._add_paid(bill, amount)
             else:
@@ -465,10 +507,31 @@ class Model:
         target.frozen = frozen
         return None
 
-    def freeze_participant(self, who: str, frozen: bool) -> str | None:
+    def freeze_participant(self, who: str, frozen: bool, by: str = "operator") -> str | None:
+        """By the operator or a REGULATOR (DOMAIN.md): a freeze a REGULATOR made is a REGULATOR's to undo,
+        and a REGULATOR is frozen or unfrozen by a REGULATOR only."""
+        regulator = self.role(by) == "REGULATOR"
+        if by != "operator" and not regulator:
+            return "FORBIDDEN"
+        if regulator and not self.active(by):
+            return "PARTICIPANT_FROZEN"
+        if not regulator and (self.role(who) == "REGULATOR" or who in self.frozen_by_regulator):
+            return "FORBIDDEN"
         if (who in self.frozen) == frozen:
             return "INVALID_STATE"
         (self.frozen.add if frozen else self.frozen.discard)(who)
+        (self.frozen_by_regulator.add if frozen and regulator else self.frozen_by_regulator.discard)(who)
+        return None
+
+    def set_mint_limit(self, regulator: str, bank: str, limit: int) -> str | None:
+        """DOMAIN.md: a REGULATOR sets each BANK's mint limit."""
+        if self.role(regulator) != "REGULATOR":
+            return "FORBIDDEN"
+        if not self.active(regulator):
+            return "PARTICIPANT_FROZEN"
+        if self.role(bank) != "BANK":
+            return "INVALID_COUNTERPARTY"
+        self.mint_limits[bank] = limit
         return None
 
     def mint(self, bank: str, to: str, amount: int) -> str | None:
@@ -478,10 +541,13 @@ class Model:
             return "VALIDATION_ERROR"
         if not self.active(bank):
             return "PARTICIPANT_FROZEN"
+        if self.minted_by.get(bank, 0) + amount > self.mint_limits.get(bank, 0):
+            return "MINT_LIMIT_EXCEEDED"
         if self.role(to) not in HOLDER_ROLES:
             return "INVALID_COUNTERPARTY"
         if not self.active(to):
             return "PARTICIPANT_FROZEN"
         self.balances[to] = self.balances.get(to, 0) + amount
         self.minted += amount
+        self.minted_by[bank] = self.minted_by.get(bank, 0) + amount
         return None

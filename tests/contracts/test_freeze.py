@@ -12,7 +12,7 @@ from chain.errors import (
     RangeNotFound,
 )
 from chain.model import Role
-from tests.conftest import World, reverts
+from tests.conftest import World, key_for, reverts
 
 
 def test_only_an_active_regulator_freezes(world: World) -> None:
@@ -22,7 +22,10 @@ def test_only_an_active_regulator_freezes(world: World) -> None:
             world.bills.freeze(world[who], bill)
     with reverts(BillRoleForbidden, role=0):
         world.bills.freeze(world.operator, bill)
-    world.system.registry.freeze(world.operator, world.addr("reg"))
+    other = key_for("another regulator")  # a regulator is frozen by a regulator, not by the operator
+    world.backend.fund(other.address)
+    world.system.registry.register(world.operator, other.address, Role.REGULATOR)
+    world.system.registry.freeze(other, world.addr("reg"))
     with reverts(ParticipantFrozen, account=world.addr("reg")):
         world.bills.freeze(world["reg"], bill)
 

@@ -12,10 +12,11 @@ from chain.errors import (
     ParticipantInvalidRole,
     ParticipantInvalidStatus,
     ParticipantNotRegistered,
+    ParticipantRegulatorDecides,
     ParticipantRoleForbidden,
 )
 from chain.model import MemberStatus, Role
-from tests.conftest import World, reverts
+from tests.conftest import World, key_for, reverts
 
 
 def test_member_codes_follow_onboarding_order(world: World) -> None:
@@ -58,7 +59,12 @@ def test_freeze_rules(world: World) -> None:
     registry.freeze(world.operator, world.addr("t1"))
     with reverts(ParticipantInvalidStatus, status=MemberStatus.FROZEN):
         registry.freeze(world.operator, world.addr("t1"))
-    registry.freeze(world.operator, world.addr("reg"))
+    other = key_for("another regulator")  # a regulator is frozen by a regulator, never by the operator
+    world.backend.fund(other.address)
+    registry.register(world.operator, other.address, Role.REGULATOR)
+    with reverts(ParticipantRegulatorDecides, account=world.addr("reg")):
+        registry.freeze(world.operator, world.addr("reg"))
+    registry.freeze(other, world.addr("reg"))
     with reverts(ParticipantFrozen, account=world.addr("reg")):
         registry.unfreeze(world["reg"], world.addr("t1"))
 

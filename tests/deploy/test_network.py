@@ -42,7 +42,7 @@ def test_the_genesis_names_the_four_validators_in_its_extra_data(network: Path) 
     config = genesis["config"]
     assert config["chainId"] == CHAIN_ID and config["zeroBaseFee"] is True
     assert config["qbft"]["blockperiodseconds"] == 2
-    assert config["cancunTime"] == 0  # the contracts are compiled for cancun
+    assert config["cancunTime"] == 0  # the chain runs Cancun; the contracts (compiled for Paris) run on it
 
 
 def test_extra_data_round_trips_and_refuses_what_is_not_genesis_qbft() -> None:
@@ -55,17 +55,25 @@ def test_extra_data_round_trips_and_refuses_what_is_not_genesis_qbft() -> None:
 def test_static_nodes_and_allowlists_are_complete(network: Path) -> None:
     summary = json.loads((network / "network.json").read_text())
     enodes = json.loads((network / "static-nodes.json").read_text())
-    assert enodes == [v["enode"] for v in summary["validators"]]
+    assert enodes == [v["enode"] for v in summary["validators"]] + [summary["gateway_node"]["enode"]]
     assert [v["address"] for v in summary["validators"]] == _validators(network)
     operator = Keystore(network / "gateway").load("operator").address
-    for i in range(1, 5):
-        permissions = tomllib.loads((network / f"validator-{i}" / "permissions_config.toml").read_text())
-        assert permissions["nodes-allowlist"] == enodes  # every validator may reach every other
+    for name in [f"validator-{i}" for i in range(1, 5)] + ["gateway-node"]:
+        permissions = tomllib.loads((network / name / "permissions_config.toml").read_text())
+        assert permissions["nodes-allowlist"] == enodes  # every node may reach every other
         assert permissions["accounts-allowlist"] == [operator]
-        key = network / f"validator-{i}" / "key"
+        key = network / name / "key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    for enode, ip in zip(enodes, (f"172.16.240.{10 + i}" for i in range(1, 5)), strict=True):
+    for enode, ip in zip(enodes, [*(f"172.16.240.{10 + i}" for i in range(1, 5)), "172.16.240.10"], strict=True):
         assert enode.startswith("enode://") and enode.endswith(f"@{ip}:30303") and len(enode.split("@")[0]) == 8 + 128
+
+
+def test_the_gateways_node_is_not_a_validator(network: Path) -> None:
+    """It has no vote: its address is not in the genesis extraData (QBFT's validator set)."""
+    key = (network / "gateway-node" / "key").read_text().strip()
+    address = PrivateKey(bytes.fromhex(key.removeprefix("0x"))).public_key.to_checksum_address()
+    genesis = json.loads((network / "genesis.json").read_text())
+    assert address not in decode_qbft_extra_data(genesis["extraData"])
 
 
 def test_generating_again_keeps_the_validators_and_allows_the_onboarded(network: Path, tmp_path: Path) -> None:

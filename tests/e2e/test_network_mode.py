@@ -4,6 +4,7 @@ machine"; Besu itself does not run here)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -40,8 +41,11 @@ def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> N
         assert len(scenarios) == len(list(LIBRARY.glob("*.yaml")))
         assert all(s["passed"] for s in scenarios)
         head = node.block_number()
-        stamps = [node.block_timestamp(n) for n in range(head - 5, head + 1)]
-        assert {b - a for a, b in itertools.pairwise(stamps)} == {BLOCK_PERIOD_S}  # interval blocks
+        stamps = [node.block_timestamp(n) for n in range(head - 10, head + 1)]
+        gaps = sorted(b - a for a, b in itertools.pairwise(stamps))
+        # Interval blocks, not one per transaction: no two blocks in one second, and the usual gap is
+        # the period (a loaded 2-core machine may stretch one now and then).
+        assert gaps[0] >= 1 and gaps[len(gaps) // 2] == BLOCK_PERIOD_S, gaps
         latest = node.w3.eth.get_block(head - 1, full_transactions=True)
         assert all(int(tx["gasPrice"]) == 0 for tx in latest["transactions"])  # free gas
     finally:
@@ -75,6 +79,12 @@ def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
         node.close()
 
 
+async def _mint(gateway: Gateway) -> httpx.Response:
+    async with gateway.client(2) as http:
+        bank = await gateway.onboard(http, "eip-bank", "BANK")
+        return await gateway.post(http, bank, "/v1/cash/mint", {"to": bank, "amount": "10.00"})
+
+
 def test_eip1559_transactions_at_zero_price_through_the_url_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -83,16 +93,7 @@ def test_eip1559_transactions_at_zero_price_through_the_url_path(
     monkeypatch.setenv("BILLCHAIN_EIP1559", "true")
     try:
         with Gateway(tmp_path / "gateway", node.url, "0") as gateway:
-            minted = httpx.post(
-                f"{gateway.url}/v1/participants",
-                json={"id": "eip-bank", "name": "Bank", "role": "BANK"},
-                headers={"Authorization": f"Bearer {gateway.token}"},
-            ).json()
-            answer = httpx.post(
-                f"{gateway.url}/v1/cash/mint",
-                json={"to": "eip-bank", "amount": "10.00"},
-                headers={"Authorization": f"Bearer {minted['api_token']}"},
-            )
+            answer = asyncio.run(_mint(gateway))
             assert answer.status_code == 200, answer.text
         tx = node.w3.eth.get_transaction(answer.json()["tx"]["hash"])
         assert tx["type"] == 2 and tx["maxFeePerGas"] == 0 and tx["maxPriorityFeePerGas"] == 0

@@ -52,10 +52,11 @@ def test_no_secret_reaches_the_logs(tmp_path: Path) -> None:
         "operator token": [gateway.token],
         "API tokens": [t for who, t in gateway.tokens.items() if who != "operator"],
         "keystore passphrase": [(data_dir / "keystore.secret").read_text().strip()],
-        "document key": [(data_dir / "documents.key").read_text().strip()],
+        "sealing keys": [key.read_text().strip() for key in (data_dir / "sealing-keys").glob("*.key")],
         "private keys": keys,
     }
-    assert len(secrets["API tokens"]) == 3 and len(keys) == 4  # three participants and the operator
+    # three participants, the harness's regulator (it sets the bank's mint limit), the operator
+    assert len(secrets["API tokens"]) == 4 and len(keys) == 5 and len(secrets["sealing keys"]) == 1
     for kind, values in secrets.items():
         for value in values:
             bare = value.removeprefix("0x")

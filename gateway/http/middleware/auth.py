@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -28,6 +29,8 @@ def identify(runtime: Runtime, header: str | None) -> Caller | None:
         row = s.scalar(select(ParticipantRow).where(ParticipantRow.token_hash == digest))
     if row is None or not same(row.token_hash, digest):
         return None
+    if row.token_expires_at is not None and row.token_expires_at <= datetime.now(UTC).replace(tzinfo=None):
+        return None  # expired: a 401 like any unknown token
     return Caller(id=row.id, role=row.role, participant=row)
 
 

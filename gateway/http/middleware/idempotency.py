@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chain.errors import ChainError
 from gateway.http.problems import problem_response
-from gateway.ledger.answer_store import recorded, store_answer
+from gateway.ledger.answer_store import AnswerUnverified, recorded, store_answer
 from gateway.ledger.follower import run_write
 from gateway.ledger.outbox import REQUEST, RequestRef
 from gateway.ledger.recovery import Recovery
@@ -78,29 +78,35 @@ class IdempotencyMiddleware:
             REQUEST.reset(token)
 
     async def _answer_so_far(self, caller: str, key: str, fingerprint: str) -> Response | None:
-        """The recorded answer; a transaction of this key still in the outbox is settled first."""
+        """The recorded answer; a transaction of this key still in the outbox is settled first, and its
+        answer given to this retry as it is made (a token in it shown this once)."""
         answer = self._recorded(caller, key, fingerprint)
         if answer is None and self.runtime.outbox.pending(caller, key):
             try:
-                await run_write(self.recovery.settle_key, caller, key)
+                settled = await run_write(self.recovery.settle_key, caller, key)
             except (ChainError, OSError) as exc:
                 return problem_response("CHAIN_UNAVAILABLE", f"an earlier request under this key is unsettled: {exc}")
             except Exception:  # never a bare 500: the entry stays PENDING for the next try
                 log.exception("outbox: settling %s's key failed", caller)
                 return problem_response("CHAIN_UNAVAILABLE", "an earlier request under this key is unsettled")
+            if settled is not None and self._recorded(caller, key, fingerprint) is not None:
+                return _replayed(*settled)
             answer = self._recorded(caller, key, fingerprint)
         return answer
 
     def _recorded(self, caller: str, key: str, fingerprint: str) -> Response | None:
-        found = recorded(self.runtime.db, self.runtime.cipher, caller, key, fingerprint)
+        try:
+            found = recorded(self.runtime.db, self.runtime.cipher, caller, key, fingerprint)
+        except AnswerUnverified as refused:
+            log.error("idempotency: %s: refused", refused)
+            return problem_response(
+                "CHAIN_UNAVAILABLE", "the answer recorded under this Idempotency-Key does not verify: refused"
+            )
         if found is None:
             return None
         if not found.same_request:
             return problem_response("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was sent with another request")
-        media = "application/problem+json" if found.status >= 400 else "application/json"
-        replay = Response(found.body, status_code=found.status, media_type=media)
-        replay.headers["Idempotent-Replayed"] = "true"
-        return replay
+        return _replayed(found.status, found.body)
 
     async def _run_and_record(
         self, scope: Scope, body: bytes, receive: Receive, send: Send, caller: str, key: str, fingerprint: str
@@ -126,6 +132,13 @@ class IdempotencyMiddleware:
                 store_answer(s, self.runtime.cipher, caller, key, fingerprint, start["status"], answer)
         for message in messages:
             await send(message)
+
+
+def _replayed(status: int, body: bytes) -> Response:
+    media = "application/problem+json" if status >= 400 else "application/json"
+    replay = Response(body, status_code=status, media_type=media)
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay
 
 
 async def _read_body(receive: Receive) -> bytes:

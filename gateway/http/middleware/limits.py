@@ -1,19 +1,25 @@
-"""Per-token rate limits and request size limits, before a request reaches a route.
+"""Rate limits and request size limits, before a request reaches a route.
 
-Pure ASGI, after authentication (a 401 comes first, as API.md orders checks):
-- each caller (by token) has a token bucket: `rate` requests a second, bursts of `burst`;
-  past it: 429 RATE_LIMITED with `Retry-After` (whole seconds);
-- a body may be at most `max_json` bytes (documents: `max_document`), by its
-  Content-Length or, without one, as read here first: past it, 413 PAYLOAD_TOO_LARGE.
+Pure ASGI, in two places:
+- `AddressLimitMiddleware`, before authentication: each client address has a token bucket, so
+  that requests without a valid token (each costs a database lookup) are limited too (API.md:
+  429 for callers with a token and without one alike);
+- `LimitsMiddleware`, after authentication (a 401 comes first, as API.md orders checks): each
+  caller (by token) has a token bucket: `rate` requests a second, bursts of `burst`; past it,
+  429 RATE_LIMITED with `Retry-After` (whole seconds); and a body may be at most `max_json`
+  bytes (documents: `max_document`), by its Content-Length or, without one, as read here
+  first: past it, 413 PAYLOAD_TOO_LARGE.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.problems import problem_response
@@ -41,6 +47,48 @@ class TokenBucket:
         return (1 - self.tokens) / self.rate
 
 
+def _too_many(rate: float, wait: float, per: str) -> Response:
+    response = problem_response("RATE_LIMITED", f"at most {rate:g} requests a second per {per}")
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
+class Buckets:
+    """Token buckets by key, the least recently used forgotten past `most` (a flood of addresses stays
+    bounded in memory)."""
+
+    def __init__(self, rate: float, burst: int, most: int = 100_000) -> None:
+        self.rate, self.burst, self.most = rate, burst, most
+        self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    def wait(self, key: str, now: float) -> float:
+        bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst)
+        self._buckets[key] = bucket
+        if len(self._buckets) > self.most:
+            self._buckets.popitem(last=False)
+        return bucket.take(now)
+
+
+class AddressLimitMiddleware:
+    """Before authentication: a bucket per client address. Behind a TLS proxy that address is the one
+    the proxy forwards (uvicorn's proxy headers, believed from FORWARDED_ALLOW_IPS only: default
+    127.0.0.1; docs/DEPLOY.md); a client's own X-Forwarded-For counts for nothing."""
+
+    def __init__(self, app: ASGIApp, rate: float, burst: int) -> None:
+        self.app = app
+        self.rate = rate
+        self.buckets = Buckets(rate, burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.rate > 0:
+            client = scope.get("client")
+            wait = self.buckets.wait(client[0] if client else "-", time.monotonic())
+            if wait > 0:
+                await _too_many(self.rate, wait, "address")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class LimitsMiddleware:
     def __init__(self, app: ASGIApp, rate: float, burst: int, max_json: int, max_document: int) -> None:
         self.app = app
@@ -48,7 +96,7 @@ class LimitsMiddleware:
         self.burst = burst
         self.max_json = max_json
         self.max_document = max_document
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets = Buckets(rate, burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,12 +104,9 @@ class LimitsMiddleware:
             return
         caller = scope.get("state", {}).get("caller")
         if caller is not None and self.rate > 0:
-            bucket = self._buckets.setdefault(caller.id, TokenBucket(self.rate, self.burst))
-            wait = bucket.take(time.monotonic())
+            wait = self._buckets.wait(caller.id, time.monotonic())
             if wait > 0:
-                response = problem_response("RATE_LIMITED", f"at most {self.rate:g} requests a second per token")
-                response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-                await response(scope, receive, send)
+                await _too_many(self.rate, wait, "token")(scope, receive, send)
                 return
         limit = self.max_document if scope["path"] == DOCUMENTS_PATH else self.max_json
         declared = Headers(scope=scope).get("content-length")

@@ -51,7 +51,11 @@ async def upload(request: Request, caller: CurrentCaller, svc: Services) -> Docu
 @router.get("/v1/documents/{document_hash}", tags=["documents"], response_class=Response, responses=problems(404))
 def download(document_hash: DocHash, caller: CurrentCaller, svc: Services) -> Response:
     data, content_type = svc.documents.read(caller, document_hash)
-    return Response(data, media_type=content_type)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{document_hash.lower()[2:18]}"',
+    }
+    return Response(data, media_type=content_type, headers=headers)
 
 
 @router.get("/v1/admin/chain", tags=["operations"], responses=problems(403), response_model=ChainOut)

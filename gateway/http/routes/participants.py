@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.core.schemas import OnboardedOut, OperatorOut, ParticipantCreate, ParticipantOut, ParticipantPage
+from gateway.core.schemas import (
+    Empty,
+    MintLimitOut,
+    MintLimitSet,
+    OnboardedOut,
+    OperatorOut,
+    ParticipantCreate,
+    ParticipantOut,
+    ParticipantPage,
+    TokenOut,
+)
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
 from gateway.http.routes.common import PARTICIPANT_LINKS, Cursor, Limit, linked, problems, run_write, writes
@@ -53,3 +63,32 @@ def freeze(participant_id: str, caller: CurrentCaller, svc: Services) -> Partici
 @writes
 def unfreeze(participant_id: str, caller: CurrentCaller, svc: Services) -> ParticipantOut:
     return svc.participants.set_frozen(caller, participant_id, False)
+
+
+@router.post("/me/token", status_code=201, responses=problems(403), response_model=TokenOut)
+def rotate_token(caller: CurrentCaller, svc: Services, body: Empty | None = None) -> TokenOut:
+    """A new API token for the caller, shown once; the one it called with stops working at once."""
+    return svc.participants.rotate_own(caller)
+
+
+@router.post(
+    "/participants/{participant_id}/token", status_code=201, responses=problems(403, 404), response_model=TokenOut
+)
+def reissue_token(participant_id: str, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> TokenOut:
+    """The OPERATOR issues a participant that lost its token a new one; every earlier one stops working."""
+    return svc.participants.reissue(caller, participant_id)
+
+
+@router.post(
+    "/participants/{participant_id}/mint-limit", responses=problems(403, 404, 409), response_model=MintLimitOut
+)
+@writes
+def set_mint_limit(participant_id: str, body: MintLimitSet, caller: CurrentCaller, svc: Services) -> MintLimitOut:
+    """A REGULATOR sets how much a BANK may mint in all (0 until set), on chain."""
+    return svc.participants.set_mint_limit(caller, participant_id, body)
+
+
+@router.get("/participants/{participant_id}/mint-limit", responses=problems(403, 404), response_model=MintLimitOut)
+def mint_limit(participant_id: str, caller: CurrentCaller, svc: Services) -> MintLimitOut:
+    """A BANK's mint limit and what it minted, as the chain keeps them (the bank, regulators, the operator)."""
+    return svc.participants.mint_limit(caller, participant_id)
