@@ -8,6 +8,7 @@ COPY pyproject.toml README.md ./
 COPY chain chain
 COPY gateway gateway
 COPY billchain_tools billchain_tools
+COPY billchain_client billchain_client
 RUN pip wheel --no-deps --wheel-dir /wheels .
 
 FROM python:3.11.11-slim-bookworm

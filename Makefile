@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 LINT_VENV := .venv-lint
+CODEGEN_VENV := .venv-codegen
 DATA_DIR ?= .billchain
 PYTEST_WORKERS ?= 2
 SHELL := /bin/bash
@@ -42,8 +43,15 @@ test-deps:
 	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); } || \
 	  echo "PostgreSQL is not installed and cannot be installed here: the PostgreSQL tests will fail"
 
-test: setup test-deps
+test: setup test-deps $(CODEGEN_VENV)/bin/openapi-python-client
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+# openapi-python-client pins typer<0.28, which the project outgrew: it gets a virtualenv of its own, where
+# the client it generates from /openapi.json also runs (tests/e2e/test_generated_client.py).
+$(CODEGEN_VENV)/bin/openapi-python-client: Makefile
+	test -x $(CODEGEN_VENV)/bin/python || $(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet openapi-python-client==0.29.1 python-dateutil==2.9.0.post0
+	touch $@
 
 # The inner loop (under 3 minutes): unit, contracts without the stateful test, the API on the embedded
 # chain and SQLite; nothing that starts a node or a subprocess gateway (markers in pyproject.toml).
@@ -92,4 +100,4 @@ fuzz: setup
 		tests/contracts/test_stateful.py "tests/api/test_schema.py::test_stateful_sequences_along_the_links_give_no_server_error"
 
 clean:
-	rm -rf $(VENV) $(LINT_VENV) node_modules artifacts/build-info
+	rm -rf $(VENV) $(LINT_VENV) $(CODEGEN_VENV) node_modules artifacts/build-info

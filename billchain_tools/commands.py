@@ -81,11 +81,22 @@ def replay(
     fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failing scenario.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="Print tables only for failing scenarios.")] = False,
     schema: Annotated[bool, typer.Option("--schema", help="Print the scenario JSON Schema and exit.")] = False,
+    self_custody: Annotated[
+        bool,
+        typer.Option(
+            "--self-custody",
+            help="Onboard every participant with a key made here (the gateway gets only its address) and sign "
+            "each of its writes here (docs/SIGNING.md).",
+        ),
+    ] = False,
 ) -> None:
     """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or a running gateway."""
     from billchain_tools.replay.runner import run_replay
 
-    raise typer.Exit(run_replay(paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console))
+    code = run_replay(
+        paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console, self_custody
+    )
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -182,12 +193,16 @@ def gas_bench(
     max_rise: Annotated[float, typer.Option(help="With --against: exit 1 past this rise on any row, in %.")] = 1.0,
 ) -> None:
     """Gas per operation against an OpenZeppelin ERC-721 mint and transfer, measured in the same run."""
-    from billchain_tools.gas_bench import compare, measure
+    from billchain_tools.gas_bench import SIGNATURE_OVERHEAD_TARGET, compare, measure, signed_operations
     from chain.backends.embedded import EmbeddedBackend
     from chain.keys import Keystore
 
     if against is not None:
-        rows = compare(against)
+        try:
+            rows = compare(against)
+        except ValueError as exc:
+            console.print(str(exc), markup=False)
+            raise typer.Exit(2) from None
         table = Table(title=f"Gas per operation: the contracts of {against} against today's (one run)")
         for column in ("operation", against, "today", "change"):
             table.add_column(column, justify="left" if column == "operation" else "right")
@@ -198,7 +213,9 @@ def gas_bench(
         console.print(f"largest rise: {worst.operation} {worst.change:+.2f} % (at most {max_rise:+.2f} %)")
         raise typer.Exit(0 if worst.change <= max_rise else 1)
     with tempfile.TemporaryDirectory() as tmp:
-        measured = measure(EmbeddedBackend(), Keystore(Path(tmp), passphrase="bench"))
+        keystore = Keystore(Path(tmp), passphrase="bench")
+        measured = measure(EmbeddedBackend(), keystore)
+        signed = signed_operations(EmbeddedBackend(), keystore)
     table = Table(title="Gas per operation (ratio: to the ERC-721 transfer of the same run)")
     for column in ("operation", "gas", "ratio", "target", "met"):
         table.add_column(column, justify="left" if column == "operation" else "right")
@@ -207,3 +224,15 @@ def gas_bench(
         target = f"≤ {row.target:,}" if row.target else ""
         table.add_row(row.operation, f"{row.gas:,}", f"{row.ratio:.2f}", target, met)
     console.print(table)
+    table = Table(title="Signed operations: sent by the participant, and signed (EIP-712) then relayed")
+    for column in ("operation", "direct", "signed, relayed", "overhead"):
+        table.add_column(column, justify="left" if column == "operation" else "right")
+    for pair in signed:
+        table.add_row(pair.operation, f"{pair.direct:,}", f"{pair.signed:,}", f"{pair.overhead:+,}")
+    console.print(table)
+    steady = [pair for pair in signed if "first" not in pair.operation]
+    costliest = max(steady, key=lambda pair: pair.overhead)
+    console.print(
+        f"largest signature overhead once a signer's nonce is in use: {costliest.operation} "
+        f"{costliest.overhead:+,} gas (target ≤ {SIGNATURE_OVERHEAD_TARGET:,})"
+    )

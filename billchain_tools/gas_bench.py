@@ -10,6 +10,7 @@ import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 
@@ -18,10 +19,12 @@ from chain.artifacts import Artifact, load_artifact, using_artifacts
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
 from chain.compile import ROOT, compile_contracts
-from chain.deploy import deploy, deploy_contract, error_decoder
+from chain.deploy import PLATFORM_CONTRACTS, deploy, deploy_contract, error_decoder
 from chain.keys import Keystore
-from chain.model import BillKind
-from chain.tx import Transactor
+from chain.model import ZERO_HASH as ZERO
+from chain.model import BillKind, Role
+from chain.relay import SignedBy, sign_typed
+from chain.tx import Transactor, TxResult
 
 #: a quarter of a 30M-gas block: what one operation over a bill at its range bound may take
 QUARTER_BLOCK = 30_000_000 // 4
@@ -145,6 +148,81 @@ def _at_the_bound(backend: ChainBackend, keystore: Keystore) -> list[Step]:
     return steps
 
 
+#: what a signature may add to an operation (issue 14), once the signer's nonce is in use
+SIGNATURE_OVERHEAD_TARGET = 15_000
+
+
+@dataclass(frozen=True)
+class SignedRow:
+    """One operation sent directly by its participant, and the same one signed by a twin and relayed."""
+
+    operation: str
+    direct: int
+    signed: int
+
+    @property
+    def overhead(self) -> int:
+        return self.signed - self.direct
+
+
+def signed_operations(backend: ChainBackend, keystore: Keystore) -> list[SignedRow]:
+    """The same operations on twin bills: hosted participants send them, their self-custody twins
+    sign them (EIP-712) and a relayer sends them through the OperationRelay. A signer's first
+    operation also starts its nonce (a storage slot from zero): its own row."""
+    operator = keystore.get_or_create("operator4")
+    system = deploy(backend, operator)
+    cast = onboard(system, backend, keystore, operator)
+    relayer = keystore.get_or_create("relayer4")
+    backend.fund(relayer.address)
+    relay = system.relay
+    roles = {"t1": Role.ENTERPRISE, "t2": Role.ENTERPRISE, "cmb": Role.BANK}
+    twins = {name: keystore.get_or_create(f"self-{name}") for name in roles}
+    for name, account in twins.items():
+        system.registry.register(operator, account.address, roles[name])
+    system.cash.set_mint_limit(cast["pboc"], twins["cmb"].address, 10**12)
+
+    def signed(account: LocalAccount, client: Any, fn: str, *args: Any) -> TxResult:
+        call = client.encode(fn, *args)
+        nonce, deadline = relay.nonce(account.address), backend.timestamp() + 3_600
+        signature = sign_typed(account, relay.typed_data(call, account.address, nonce, deadline))
+        return relay.execute(relayer, call, SignedBy(account.address, nonce, deadline, signature, relayer))
+
+    def direct(account: LocalAccount, client: Any, fn: str, *args: Any) -> TxResult:
+        return system.tx.send(account, client.encode(fn, *args))
+
+    bills, cash, icbc = system.bills, system.cash, cast["icbc"]
+    gas: dict[str, list[int]] = {}
+    for send, who in ((direct, {n: cast[n] for n in roles}), (signed, twins)):
+
+        def rec(operation: str, result: TxResult) -> TxResult:
+            gas.setdefault(operation, []).append(result.gas_used)
+            return result
+
+        for name, amount in (("t1", 1_000_000), ("t2", 1_000), ("cmb", 100_000_000)):
+            cash.mint(icbc, who[name].address, amount)
+        cash.mint(icbc, cast["core"].address, 1)  # the receiver's balance is not new on either side
+        rec("cash transfer (the signer's first operation)", send(who["t1"], cash, "transfer", cast["core"].address, 1))
+        rec("cash transfer", send(who["t1"], cash, "transfer", cast["core"].address, 1))
+        bill, _ = bills.issue(
+            cast["core"],
+            kind=BillKind.BANK_ACCEPTANCE,
+            acceptor=icbc.address,
+            payee=who["t1"].address,
+            amount=10_000_000,
+            maturity_day=bills.today() + 90,
+        )
+        bills.accept(icbc, bill)
+        rec("receive", send(who["t1"], bills, "receiveBill", bill))
+        result = rec("endorse (split)", send(who["t1"], bills, "endorse", bill, 1, 6_000_000, who["t2"].address, ZERO))
+        transfer = bills.requested_transfer_id(result)
+        for first in ("t2", "cmb"):  # their first operations, not measured: their nonces start here
+            send(who[first], cash, "transfer", cast["core"].address, 1)
+        result = send(who["t1"], bills, "discount", bill, 6_000_001, 4_000_000, who["cmb"].address, 20_000, 0, ZERO)
+        rec("sign (discount, DvP)", send(who["cmb"], bills, "sign", bills.requested_transfer_id(result)))
+        rec("sign (endorse)", send(who["t2"], bills, "sign", transfer))
+    return [SignedRow(op, pair[0], pair[1]) for op, pair in gas.items()]
+
+
 def measure(backend: ChainBackend, keystore: Keystore) -> list[GasRow]:
     _, steps = run_walkthrough(backend, keystore)
     steps += _more_operations(backend, keystore)
@@ -192,5 +270,9 @@ def compare(revision: str) -> list[Comparison]:
         with tempfile.TemporaryDirectory() as tmp, using_artifacts(artifacts or {}) if artifacts else nullcontext():
             return {row.operation: row.gas for row in measure(EmbeddedBackend(), Keystore(Path(tmp), "bench"))}
 
-    before, after = rows(contracts_of(revision)), rows(None)
+    old = contracts_of(revision)
+    missing = sorted(set(PLATFORM_CONTRACTS) - set(old))
+    if missing:
+        raise ValueError(f"the contracts of {revision} have no {', '.join(missing)}: today's bench cannot deploy them")
+    before, after = rows(old), rows(None)
     return [Comparison(op, before[op], after[op]) for op in before if op in after]

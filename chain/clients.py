@@ -27,7 +27,11 @@ from chain.model import (
     TransferRecord,
     TransferStatus,
 )
+from chain.relay import RelayClient, SignedBy, Unsigned
 from chain.tx import EncodedCall, Transactor, TxResult
+
+#: who a write is for: a key this process holds, or a participant that signs for itself (chain/relay.py)
+Signer = LocalAccount | SignedBy | Unsigned
 
 
 def _opt_address(address: str) -> str | None:
@@ -39,17 +43,23 @@ def _opt_hash(value: bytes) -> bytes | None:
 
 
 class ContractClient:
-    def __init__(self, contract: Contract, tx: Transactor) -> None:
+    def __init__(self, contract: Contract, tx: Transactor, relay: RelayClient | None = None) -> None:
         self.contract = contract
         self.tx = tx
+        self.relay = relay
         self._encoders: dict[str, tuple[bytes, list[str]]] = {}
 
     @property
     def address(self) -> ChecksumAddress:
         return self.contract.address
 
-    def _send(self, signer: LocalAccount, fn: str, *args: Any) -> TxResult:
-        return self.tx.send(signer, self.encode(fn, *args))
+    def _send(self, signer: Signer, fn: str, *args: Any) -> TxResult:
+        """Sign and send with a held key, or relay what the participant signed (chain/relay.py)."""
+        call = self.encode(fn, *args)
+        if isinstance(signer, SignedBy | Unsigned):
+            assert self.relay is not None, "no relay to send a signed operation through"
+            return self.relay.send(signer, call)
+        return self.tx.send(signer, call)
 
     def encode(self, fn: str, *args: Any) -> EncodedCall:
         """The call to `fn`, encoded: its selector and argument types are worked out once per function
@@ -77,10 +87,10 @@ class ParticipantRegistryClient(ContractClient):
         """The member code the registration in `result` was given."""
         return int(self.events(result, "ParticipantRegistered")[0]["args"]["code"])
 
-    def freeze(self, signer: LocalAccount, account: str) -> TxResult:
+    def freeze(self, signer: Signer, account: str) -> TxResult:
         return self._send(signer, "freeze", account)
 
-    def unfreeze(self, signer: LocalAccount, account: str) -> TxResult:
+    def unfreeze(self, signer: Signer, account: str) -> TxResult:
         return self._send(signer, "unfreeze", account)
 
     def frozen_by_regulator(self, account: str) -> bool:
@@ -98,13 +108,13 @@ class ParticipantRegistryClient(ContractClient):
 
 
 class DigitalCashClient(ContractClient):
-    def mint(self, bank: LocalAccount, to: str, amount: int) -> TxResult:
+    def mint(self, bank: Signer, to: str, amount: int) -> TxResult:
         return self._send(bank, "mint", to, amount)
 
-    def transfer(self, sender: LocalAccount, to: str, amount: int) -> TxResult:
+    def transfer(self, sender: Signer, to: str, amount: int) -> TxResult:
         return self._send(sender, "transfer", to, amount)
 
-    def set_mint_limit(self, regulator: LocalAccount, bank: str, limit: int) -> TxResult:
+    def set_mint_limit(self, regulator: Signer, bank: str, limit: int) -> TxResult:
         return self._send(regulator, "setMintLimit", bank, limit)
 
     def mint_limit_of(self, bank: str) -> tuple[int, int]:
@@ -129,7 +139,7 @@ class BillRegistryClient(ContractClient):
     # --- bills
     def issue(
         self,
-        drawer: LocalAccount,
+        drawer: Signer,
         *,
         kind: BillKind,
         acceptor: str,
@@ -148,16 +158,16 @@ class BillRegistryClient(ContractClient):
         """The bill an `issue` transaction drew."""
         return int(self.events(result, "BillIssued")[0]["args"]["billId"])
 
-    def accept(self, signer: LocalAccount, bill_id: int) -> TxResult:
+    def accept(self, signer: Signer, bill_id: int) -> TxResult:
         return self._send(signer, "accept", bill_id)
 
-    def reject(self, signer: LocalAccount, bill_id: int) -> TxResult:
+    def reject(self, signer: Signer, bill_id: int) -> TxResult:
         return self._send(signer, "reject", bill_id)
 
-    def receive(self, signer: LocalAccount, bill_id: int) -> TxResult:
+    def receive(self, signer: Signer, bill_id: int) -> TxResult:
         return self._send(signer, "receiveBill", bill_id)
 
-    def cancel(self, signer: LocalAccount, bill_id: int) -> TxResult:
+    def cancel(self, signer: Signer, bill_id: int) -> TxResult:
         return self._send(signer, "cancel", bill_id)
 
     # --- transfers
@@ -166,14 +176,14 @@ class BillRegistryClient(ContractClient):
         return int(self.events(result, "TransferRequested")[0]["args"]["transferId"])
 
     def endorse(
-        self, holder: LocalAccount, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None
+        self, holder: Signer, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None
     ) -> tuple[int, TxResult]:
         result = self._send(holder, "endorse", bill_id, start, amount, to, document_hash or ZERO_HASH)
         return self.requested_transfer_id(result), result
 
     def discount(
         self,
-        holder: LocalAccount,
+        holder: Signer,
         bill_id: int,
         start: int,
         amount: int,
@@ -187,46 +197,46 @@ class BillRegistryClient(ContractClient):
         )
         return self.requested_transfer_id(result), result
 
-    def pledge(self, holder: LocalAccount, bill_id: int, start: int, amount: int, bank: str) -> tuple[int, TxResult]:
+    def pledge(self, holder: Signer, bill_id: int, start: int, amount: int, bank: str) -> tuple[int, TxResult]:
         result = self._send(holder, "pledge", bill_id, start, amount, bank)
         return self.requested_transfer_id(result), result
 
-    def recourse(self, holder: LocalAccount, bill_id: int, start: int, against: str) -> tuple[int, TxResult]:
+    def recourse(self, holder: Signer, bill_id: int, start: int, against: str) -> tuple[int, TxResult]:
         result = self._send(holder, "recourse", bill_id, start, against)
         return self.requested_transfer_id(result), result
 
-    def sign(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+    def sign(self, signer: Signer, transfer_id: int) -> TxResult:
         return self._send(signer, "sign", transfer_id)
 
-    def reject_transfer(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+    def reject_transfer(self, signer: Signer, transfer_id: int) -> TxResult:
         return self._send(signer, "rejectTransfer", transfer_id)
 
-    def revoke(self, signer: LocalAccount, transfer_id: int) -> TxResult:
+    def revoke(self, signer: Signer, transfer_id: int) -> TxResult:
         return self._send(signer, "revoke", transfer_id)
 
     # --- pledge, maturity, freeze
-    def release(self, signer: LocalAccount, bill_id: int, start: int) -> TxResult:
+    def release(self, signer: Signer, bill_id: int, start: int) -> TxResult:
         return self._send(signer, "release", bill_id, start)
 
-    def present(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+    def present(self, signer: Signer, bill_id: int, start: int | None = None) -> TxResult:
         if start is None:
             return self._send(signer, "presentAll", bill_id)
         return self._send(signer, "present", bill_id, start)
 
-    def pay(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+    def pay(self, signer: Signer, bill_id: int, start: int | None = None) -> TxResult:
         if start is None:
             return self._send(signer, "payAll", bill_id)
         return self._send(signer, "pay", bill_id, start)
 
-    def dishonor(self, signer: LocalAccount, bill_id: int, reason: str, start: int | None = None) -> TxResult:
+    def dishonor(self, signer: Signer, bill_id: int, reason: str, start: int | None = None) -> TxResult:
         if start is None:
             return self._send(signer, "dishonorAll", bill_id, reason)
         return self._send(signer, "dishonor", bill_id, start, reason)
 
-    def freeze(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+    def freeze(self, signer: Signer, bill_id: int, start: int | None = None) -> TxResult:
         return self._send(signer, "freeze", bill_id, start or 0)
 
-    def unfreeze(self, signer: LocalAccount, bill_id: int, start: int | None = None) -> TxResult:
+    def unfreeze(self, signer: Signer, bill_id: int, start: int | None = None) -> TxResult:
         return self._send(signer, "unfreeze", bill_id, start or 0)
 
     # --- views

@@ -27,7 +27,15 @@ BUILD_INFO_DIR = ROOT / "artifacts" / "build-info"  # where slither's hardhat re
 SOLC_VERSION = "0.8.28"
 EVM_VERSION = "paris"
 OPTIMIZER_RUNS = 200
-DEPLOYED = ("AdminTimelock", "ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721")
+DEPLOYED = (
+    "AdminTimelock",
+    "ParticipantRegistry",
+    "DigitalCash",
+    "BillRegistry",
+    "OperationRelay",
+    "OwnedWallet",
+    "BaselineERC721",
+)
 
 _IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\bfrom\s+)?"([^"]+)"\s*;', re.MULTILINE)
 

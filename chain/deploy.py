@@ -4,6 +4,9 @@ Who holds which power is fixed here, once: the operator gets the OPERATOR role o
 participant registry and nothing else; the registry's admin (who may grant that role) is
 the AdminTimelock, whose changes wait out `admin_delay`; the digital cash is created by
 the bill registry, which alone settles in it for good. No role anyone can grant moves cash.
+The OperationRelay, which runs what participants sign for themselves (docs/SIGNING.md), is
+the one forwarder the three contracts trust; each side's address is fixed in the other's
+constructor, so the relay is deployed to the addresses the next deployments will get.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import rlp
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 
@@ -20,9 +25,10 @@ from chain.artifacts import load_artifact
 from chain.backends.base import ChainBackend
 from chain.clients import BillRegistryClient, DigitalCashClient, ParticipantRegistryClient
 from chain.errors import ErrorDecoder
+from chain.relay import RelayClient
 from chain.tx import Transactor, TxResult
 
-PLATFORM_CONTRACTS = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "AdminTimelock")
+PLATFORM_CONTRACTS = ("ParticipantRegistry", "DigitalCash", "BillRegistry", "AdminTimelock", "OperationRelay")
 OPERATOR_ROLE = Web3.keccak(text="OPERATOR")
 #: how long a change of who runs the platform (an operator added or removed) waits before it takes effect
 ADMIN_DELAY_S = 2 * 86_400
@@ -39,6 +45,7 @@ class System:
     cash: DigitalCashClient
     bills: BillRegistryClient
     timelock: Contract
+    relay: RelayClient
     deploy_gas: dict[str, int]
 
     @property
@@ -48,6 +55,7 @@ class System:
             "DigitalCash": self.cash.address,
             "BillRegistry": self.bills.address,
             "AdminTimelock": self.timelock.address,
+            "OperationRelay": self.relay.address,
         }
 
 
@@ -81,28 +89,41 @@ def attach(
     """Typed clients of the contracts at `addresses`, writing through `tx` (a polling one by default)."""
     tx = tx or Transactor(backend, error_decoder())
     contract = contracts_at(backend, addresses)
+    relay = RelayClient(contract["OperationRelay"], tx, contract["BillRegistry"])
     return System(
         backend=backend,
         tx=tx,
-        registry=ParticipantRegistryClient(contract["ParticipantRegistry"], tx),
-        cash=DigitalCashClient(contract["DigitalCash"], tx),
-        bills=BillRegistryClient(contract["BillRegistry"], tx),
+        registry=ParticipantRegistryClient(contract["ParticipantRegistry"], tx, relay),
+        cash=DigitalCashClient(contract["DigitalCash"], tx, relay),
+        bills=BillRegistryClient(contract["BillRegistry"], tx, relay),
         timelock=contract["AdminTimelock"],
+        relay=relay,
         deploy_gas=deploy_gas or {},
     )
 
 
+def create_address(deployer: str, nonce: int) -> str:
+    """Where the contract `deployer` creates with its transaction (or CREATE) number `nonce` lands."""
+    return to_checksum_address(keccak(rlp.encode([bytes.fromhex(deployer[2:]), nonce]))[12:])
+
+
 def deploy(backend: ChainBackend, operator: LocalAccount, admin_delay: int = ADMIN_DELAY_S) -> System:
-    """The admin timelock, the participant registry (its admin the timelock, the operator its OPERATOR) and
-    the bill registry, which creates the digital cash it settles in."""
+    """The admin timelock, the relay of signed operations, the participant registry (its admin the timelock,
+    the operator its OPERATOR) and the bill registry, which creates the digital cash it settles in."""
     tx = Transactor(backend, error_decoder())
     backend.fund(operator.address)
     gas: dict[str, int] = {}
     timelock, r = deploy_contract(tx, operator, "AdminTimelock", admin_delay, [operator.address], [ANYONE])
     gas["AdminTimelock"] = r.gas_used
-    registry, r = deploy_contract(tx, operator, "ParticipantRegistry", operator.address, timelock)
+    nonce = backend.w3.eth.get_transaction_count(operator.address)
+    registry_at = create_address(operator.address, nonce + 1)
+    bills_at = create_address(operator.address, nonce + 2)
+    cash_at = create_address(bills_at, 1)  # the bill registry's own first creation
+    relay, r = deploy_contract(tx, operator, "OperationRelay", registry_at, bills_at, cash_at)
+    gas["OperationRelay"] = r.gas_used
+    registry, r = deploy_contract(tx, operator, "ParticipantRegistry", operator.address, timelock, relay)
     gas["ParticipantRegistry"] = r.gas_used
-    bills, r = deploy_contract(tx, operator, "BillRegistry", registry)
+    bills, r = deploy_contract(tx, operator, "BillRegistry", registry, relay)
     gas["BillRegistry (and its DigitalCash)"] = r.gas_used
     cash = backend.w3.eth.contract(address=Web3.to_checksum_address(bills), abi=load_artifact("BillRegistry").abi)
     addresses = {
@@ -110,7 +131,10 @@ def deploy(backend: ChainBackend, operator: LocalAccount, admin_delay: int = ADM
         "DigitalCash": str(cash.functions.cash().call()),
         "BillRegistry": bills,
         "AdminTimelock": timelock,
+        "OperationRelay": relay,
     }
+    if (registry, bills, addresses["DigitalCash"]) != (registry_at, bills_at, cash_at):
+        raise RuntimeError(f"the operator sent another transaction during the deployment: {addresses}")
     return attach(backend, addresses, tx, gas)
 
 

@@ -432,6 +432,52 @@ class TimelockUnexpectedOperationState(ContractError):
     expected_states: bytes
 
 
+# --- the relay of signed operations (docs/SIGNING.md) ---------------------------------
+
+
+@dataclass
+class RelaySignatureExpired(ContractError):
+    code: ClassVar[str] = "SIGNATURE_EXPIRED"
+    deadline: int
+    timestamp: int
+
+
+@dataclass
+class RelayBadSignature(ContractError):
+    code: ClassVar[str] = "BAD_SIGNATURE"
+    signer: str
+
+
+@dataclass
+class RelayUnknownOperation(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    selector: bytes
+
+
+@dataclass
+class StringTooLong(ContractError):
+    """OpenZeppelin ShortStrings (the relay's EIP-712 name): only at its construction."""
+
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    str: str
+
+
+@dataclass
+class InvalidShortString(ContractError):
+    """OpenZeppelin ShortStrings (the relay's EIP-712 name): only at its construction."""
+
+    code: ClassVar[str] = "VALIDATION_ERROR"
+
+
+@dataclass
+class InvalidAccountNonce(ContractError):
+    """OpenZeppelin Nonces: the signature's nonce is not the signer's next (used, or ahead of it)."""
+
+    code: ClassVar[str] = "NONCE_USED"
+    account: str
+    current_nonce: int
+
+
 # --- decoding -------------------------------------------------------------------------
 
 ERROR_CLASSES: dict[str, type[ContractError]] = {cls.__name__: cls for cls in ContractError.__subclasses__()}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
 import {DigitalCash} from "./DigitalCash.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
@@ -32,7 +33,9 @@ import {
 /// @title The bill registry of billchain: the entry points of every bill operation, in API.md's order of
 ///        checks (404, 403 role, 403 party, 422, 409). Range bookkeeping lives in RangeBook, the
 ///        endorsement chain in EndorsementChain, document anchors in DocumentAnchors.
-contract BillRegistry is IBillRegistry, DocumentAnchors {
+/// @dev Who acts is `_msgSender()`: the caller, or the participant whose signed operation the OperationRelay
+///      (the one trusted forwarder, fixed at construction) runs for it (docs/SIGNING.md).
+contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     using RangeBook for mapping(uint256 => Range);
     using RangeBook for Range;
     using EndorsementChain for mapping(uint256 => Transfer);
@@ -52,9 +55,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     mapping(uint256 transferId => Transfer) private _transfers;
 
     /// @dev Creates its digital cash: the cash's settler is this contract, fixed for good (no role to grant).
-    constructor(IParticipantRegistry registry) {
+    ///      `relay` runs signed operations for their signers, here and in the cash.
+    constructor(IParticipantRegistry registry, address relay) ERC2771Context(relay) {
         _registry = registry;
-        _cash = new DigitalCash(registry);
+        _cash = new DigitalCash(registry, relay);
     }
 
     // ---------------------------------------------------------------- bill
@@ -82,14 +86,14 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             : (kind == uint8(BillKind.COMMERCIAL_ACCEPTANCE) ? ROLES_ENTERPRISE : ROLES_HOLDER);
         if (!_hasRole(acc, acceptorRoles)) revert BillInvalidCounterparty(acceptor);
         IParticipantRegistry.Member memory payeeMember = _registry.member(payee);
-        if (!_hasRole(payeeMember, ROLES_ENTERPRISE) || payee == msg.sender) revert BillInvalidCounterparty(payee);
+        if (!_hasRole(payeeMember, ROLES_ENTERPRISE) || payee == _msgSender()) revert BillInvalidCounterparty(payee);
 
-        _requireActive(drawer, msg.sender);
+        _requireActive(drawer, _msgSender());
         _requireActive(acc, acceptor);
         _requireActive(payeeMember, payee);
 
         billId = ++_billCount;
-        bool selfAccepted = acceptor == msg.sender;
+        bool selfAccepted = acceptor == _msgSender();
         _bills[billId] = Bill({
             drawer: drawer.code,
             acceptor: acc.code,
@@ -105,7 +109,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             rangeCount: 0
         });
         emit BillIssued(
-            billId, msg.sender, acceptor, payee, kind, amount, day, maturityDay, transferable, documentHash
+            billId, _msgSender(), acceptor, payee, kind, amount, day, maturityDay, transferable, documentHash
         );
         if (documentHash != bytes32(0)) _anchorForBill(documentHash, billId);
         if (selfAccepted) emit BillAccepted(billId, acceptor);
@@ -115,10 +119,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     function accept(uint256 billId) external {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.ACCEPT));
-        if (caller.code != bill.acceptor) revert BillNotParty(billId, msg.sender);
+        if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, uint8(BillStatus.ISSUED));
         bill.status = uint8(BillStatus.ACCEPTED);
-        emit BillAccepted(billId, msg.sender);
+        emit BillAccepted(billId, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
@@ -127,19 +131,19 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.REJECT));
         bool asAcceptor = caller.code == bill.acceptor;
         bool asPayee = caller.code == bill.payee;
-        if (!asAcceptor && !asPayee) revert BillNotParty(billId, msg.sender);
+        if (!asAcceptor && !asPayee) revert BillNotParty(billId, _msgSender());
         uint8 status = bill.status;
         bool allowed = (asAcceptor && status == uint8(BillStatus.ISSUED)) || (asPayee && status == uint8(BillStatus.ACCEPTED));
         _requireBillOpen(billId, bill, caller, allowed ? status : uint8(BillStatus.NONE));
         bill.status = uint8(BillStatus.REJECTED);
-        emit BillRejected(billId, msg.sender);
+        emit BillRejected(billId, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
     function receiveBill(uint256 billId) external {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RECEIVE));
-        if (caller.code != bill.payee) revert BillNotParty(billId, msg.sender);
+        if (caller.code != bill.payee) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, uint8(BillStatus.ACCEPTED));
         bill.status = uint8(BillStatus.CIRCULATING);
         bill.rangeCount = 1;
@@ -154,19 +158,19 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             pledgee: 0,
             presentedAt: 0
         });
-        emit BillReceived(billId, msg.sender, 1, amount);
+        emit BillReceived(billId, _msgSender(), 1, amount);
     }
 
     /// @inheritdoc IBillRegistry
     function cancel(uint256 billId) external {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.CANCEL));
-        if (caller.code != bill.drawer) revert BillNotParty(billId, msg.sender);
+        if (caller.code != bill.drawer) revert BillNotParty(billId, _msgSender());
         uint8 status = bill.status;
         bool allowed = status == uint8(BillStatus.ISSUED) || status == uint8(BillStatus.ACCEPTED);
         _requireBillOpen(billId, bill, caller, allowed ? status : uint8(BillStatus.NONE));
         bill.status = uint8(BillStatus.CANCELLED);
-        emit BillCancelled(billId, msg.sender);
+        emit BillCancelled(billId, _msgSender());
     }
 
     // ----------------------------------------------------------- transfers
@@ -204,9 +208,9 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RECOURSE));
         Range storage range = _range(billId, start);
-        if (_claimant(range) != caller.code) revert BillNotParty(billId, msg.sender);
+        if (_claimant(range) != caller.code) revert BillNotParty(billId, _msgSender());
         IParticipantRegistry.Member memory target = _registry.member(against);
-        if (!_hasRole(target, ROLES_HOLDER) || against == msg.sender) revert BillInvalidCounterparty(against);
+        if (!_hasRole(target, ROLES_HOLDER) || against == _msgSender()) revert BillInvalidCounterparty(against);
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(target, against);
         uint8 state = range.state;
@@ -221,7 +225,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         uint256 price = uint256(range.end) - start + 1;
         transferId = _openTransfer(billId, start, range, target.code, uint8(TransferKind.RECOURSE), price);
         emit TransferRequested(
-            transferId, billId, uint8(TransferKind.RECOURSE), msg.sender, against, start, range.end, price, 0, 0, 0
+            transferId, billId, uint8(TransferKind.RECOURSE), _msgSender(), against, start, range.end, price, 0, 0, 0
         );
     }
 
@@ -235,7 +239,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         address holder = _registry.accountOf(range.holder);
         _requireActive(_registry.member(holder), holder);
         t.status = uint8(TransferStatus.SIGNED);
-        emit TransferSigned(transferId, billId, msg.sender);
+        emit TransferSigned(transferId, billId, _msgSender());
         if (kind == uint8(TransferKind.PLEDGE)) {
             range.state = uint8(RangeState.PLEDGED);
             range.pledgee = caller.code;
@@ -245,11 +249,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             // A pledged range's proceeds reach its pledgee (the claimant while it is pledged).
             address payee = range.pledgee != 0 ? _registry.accountOf(range.pledgee) : holder;
             if (payee != holder) _requireActive(_registry.member(payee), payee);
-            _cash.settle(msg.sender, payee, t.price);
+            _cash.settle(_msgSender(), payee, t.price);
             if (caller.code == bill.acceptor) {
                 range.state = uint8(RangeState.PAID);
                 range.pledgee = 0;
-                emit RangePaid(billId, t.start, t.end, msg.sender, payee);
+                emit RangePaid(billId, t.start, t.end, _msgSender(), payee);
                 _addPaid(billId, bill, uint256(t.end) - t.start + 1);
             } else {
                 range.holder = caller.code;
@@ -258,7 +262,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             }
             return;
         }
-        if (kind == uint8(TransferKind.DISCOUNT)) _cash.settle(msg.sender, holder, t.price);
+        if (kind == uint8(TransferKind.DISCOUNT)) _cash.settle(_msgSender(), holder, t.price);
         range.holder = caller.code;
         range.state = uint8(RangeState.HELD);
         range.chainHead = uint32(transferId);
@@ -269,7 +273,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         (Transfer storage t, Bill storage bill, Range storage range,) =
             _pendingTransfer(transferId, rolesFor(Operation.REJECT_TRANSFER), true);
         t.status = uint8(TransferStatus.REJECTED);
-        emit TransferRejected(transferId, t.billId, msg.sender);
+        emit TransferRejected(transferId, t.billId, _msgSender());
         _unwind(transferId, t, bill, range);
     }
 
@@ -278,7 +282,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         (Transfer storage t, Bill storage bill, Range storage range,) =
             _pendingTransfer(transferId, rolesFor(Operation.REVOKE), false);
         t.status = uint8(TransferStatus.REVOKED);
-        emit TransferRevoked(transferId, t.billId, msg.sender);
+        emit TransferRevoked(transferId, t.billId, _msgSender());
         _unwind(transferId, t, bill, range);
     }
 
@@ -289,12 +293,12 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RELEASE));
         Range storage range = _range(billId, start);
-        if (range.pledgee != caller.code) revert BillNotParty(billId, msg.sender);
+        if (range.pledgee != caller.code) revert BillNotParty(billId, _msgSender());
         _requireRangeFree(billId, bill, start, range, caller);
         if (range.state != uint8(RangeState.PLEDGED)) revert RangeInvalidState(billId, start, uint8(range.state));
         range.state = uint8(RangeState.HELD);
         range.pledgee = 0;
-        emit PledgeReleased(billId, start, msg.sender);
+        emit PledgeReleased(billId, start, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
@@ -303,7 +307,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.PRESENT));
         Range storage range = _range(billId, start);
         bool pledgee = range.pledgee == caller.code && range.state == uint8(RangeState.PLEDGED);
-        if (range.holder != caller.code && !pledgee) revert BillNotParty(billId, msg.sender);
+        if (range.holder != caller.code && !pledgee) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
         if (range.frozen) revert RangeFrozen(billId, start);
         if (range.state != uint8(RangeState.HELD) && range.state != uint8(RangeState.PLEDGED)) {
@@ -317,7 +321,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     function presentAll(uint256 billId) external {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.PRESENT));
-        if (!_touchesAnyRange(billId, bill, caller.code)) revert BillNotParty(billId, msg.sender);
+        if (!_touchesAnyRange(billId, bill, caller.code)) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
         uint256 day = _requireMature(billId, bill);
         uint256 count = 0;
@@ -334,7 +338,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             }
             start = following;
         }
-        if (count == 0) revert RangeNoneEligible(billId, msg.sender);
+        if (count == 0) revert RangeNoneEligible(billId, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
@@ -450,6 +454,16 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     }
 
     /// @inheritdoc IBillRegistry
+    function transferTerms(uint256 transferId)
+        external
+        view
+        returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind)
+    {
+        Transfer storage t = _transfer(transferId);
+        return (t.billId, t.start, t.end, t.price, t.kind);
+    }
+
+    /// @inheritdoc IBillRegistry
     function endorsementChain(uint256 billId, uint256 start) external view returns (address[] memory chain) {
         Bill storage bill = _bill(billId);
         Range storage range = _range(billId, start);
@@ -514,7 +528,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(callerRoles);
         Range storage range = _range(billId, start);
-        if (range.holder != caller.code) revert BillNotParty(billId, msg.sender);
+        if (range.holder != caller.code) revert BillNotParty(billId, _msgSender());
         uint256 end = range.end;
         if (amount == 0 || amount > end - start + 1) revert RangeInvalidAmount(billId, start, amount);
         if (kind == uint8(TransferKind.DISCOUNT)) {
@@ -522,7 +536,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
         }
         IParticipantRegistry.Member memory counterparty = _registry.member(to);
-        if (!_hasRole(counterparty, counterpartyRoles) || to == msg.sender) revert BillInvalidCounterparty(to);
+        if (!_hasRole(counterparty, counterpartyRoles) || to == _msgSender()) revert BillInvalidCounterparty(to);
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(counterparty, to);
         if (!bill.transferable) revert BillNotTransferable(billId);
@@ -545,7 +559,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         }
         transferId = _openTransfer(billId, start, range, counterparty.code, kind, price);
         emit TransferRequested(
-            transferId, billId, uint8(kind), msg.sender, to, start, splitAt - 1, price, rateMicros, adjustDays, documentHash
+            transferId, billId, uint8(kind), _msgSender(), to, start, splitAt - 1, price, rateMicros, adjustDays, documentHash
         );
         if (documentHash != bytes32(0)) _anchorForTransfer(documentHash, billId, transferId);
     }
@@ -586,11 +600,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         caller = _actor(roles);
         uint32 initiator = t.kind == uint8(TransferKind.RECOURSE) ? _claimant(range) : range.holder;
         uint32 party = asCounterparty ? t.to : initiator;
-        if (caller.code != party) revert BillNotParty(billId, msg.sender);
+        if (caller.code != party) revert BillNotParty(billId, _msgSender());
         if (t.status != uint8(TransferStatus.PENDING)) revert TransferInvalidState(transferId, uint8(t.status));
         if (bill.frozen) revert BillFrozen(billId);
         if (range.frozen) revert RangeFrozen(billId, t.start);
-        _requireActive(caller, msg.sender);
+        _requireActive(caller, _msgSender());
     }
 
     /// @dev A rejected or revoked transfer: the range back in its state before; a HELD range merges with
@@ -622,7 +636,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         range.state = uint8(RangeState.PRESENTED);
         range.late = late;
         range.presentedAt = uint32(block.timestamp);
-        emit RangePresented(billId, start, range.end, msg.sender, late);
+        emit RangePresented(billId, start, range.end, _msgSender(), late);
     }
 
     /// @dev pay or dishonour every PRESENTED range of the bill, all or nothing (a frozen one fails the whole).
@@ -641,7 +655,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
             }
             start = following;
         }
-        if (count == 0) revert RangeNoneEligible(billId, msg.sender);
+        if (count == 0) revert RangeNoneEligible(billId, _msgSender());
     }
 
     function _pay(uint256 billId, Bill storage bill, uint256 start, Range storage range) private {
@@ -650,14 +664,14 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         _requireActive(_registry.member(payee), payee);
         uint256 amount = uint256(range.end) - start + 1;
         range.state = uint8(RangeState.PAID);
-        emit RangePaid(billId, start, range.end, msg.sender, payee);
-        _cash.settle(msg.sender, payee, amount);
+        emit RangePaid(billId, start, range.end, _msgSender(), payee);
+        _cash.settle(_msgSender(), payee, amount);
         _addPaid(billId, bill, amount);
     }
 
     function _dishonor(uint256 billId, uint256 start, Range storage range, string calldata reason) private {
         range.state = uint8(RangeState.DISHONORED);
-        emit RangeDishonored(billId, start, range.end, msg.sender, reason);
+        emit RangeDishonored(billId, start, range.end, _msgSender(), reason);
     }
 
     function _addPaid(uint256 billId, Bill storage bill, uint256 amount) private {
@@ -677,23 +691,23 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
     {
         bill = _bill(billId);
         caller = _actor(roles);
-        if (caller.code != bill.acceptor) revert BillNotParty(billId, msg.sender);
+        if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
     }
 
     function _setFrozen(uint256 billId, uint256 start, bool frozen) private {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(frozen ? Operation.FREEZE : Operation.UNFREEZE));
         if (start == 0) {
-            _requireActive(caller, msg.sender);
+            _requireActive(caller, _msgSender());
             if (bill.frozen == frozen) revert FreezeUnchanged(billId, 0, frozen);
             bill.frozen = frozen;
         } else {
             Range storage range = _range(billId, start);
-            _requireActive(caller, msg.sender);
+            _requireActive(caller, _msgSender());
             if (range.frozen == frozen) revert FreezeUnchanged(billId, start, frozen);
             range.frozen = frozen;
         }
-        emit FreezeChanged(billId, start, frozen, msg.sender);
+        emit FreezeChanged(billId, start, frozen, _msgSender());
     }
 
     /// @dev Recourse liability: drawer and acceptor always; after a timely presentment also every
@@ -717,8 +731,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
 
     /// @dev The caller's member record, if its role is one of `roles` (rolesFor(operation)); else FORBIDDEN.
     function _actor(uint8 roles) private view returns (IParticipantRegistry.Member memory caller) {
-        caller = _registry.member(msg.sender);
-        if (!_hasRole(caller, roles)) revert BillRoleForbidden(msg.sender, caller.role);
+        caller = _registry.member(_msgSender());
+        if (!_hasRole(caller, roles)) revert BillRoleForbidden(_msgSender(), caller.role);
     }
 
     function _bill(uint256 billId) private view returns (Bill storage bill) {
@@ -744,7 +758,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors {
         uint8 expected
     ) private view {
         if (bill.frozen) revert BillFrozen(billId);
-        _requireActive(caller, msg.sender);
+        _requireActive(caller, _msgSender());
         if (expected == uint8(BillStatus.NONE) || bill.status != expected) revert BillInvalidState(billId, uint8(bill.status));
     }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
@@ -9,15 +11,17 @@ import {MemberStatus, Operation, Role, rolesFor} from "./types/BillTypes.sol";
 
 /// @title Digital cash of billchain.
 /// @dev No admin, no role anyone can grant: the settler is the contract that deployed this one (the
-///      bill registry creates it in its constructor), and mint limits are a regulator's to set.
-contract DigitalCash is IDigitalCash, ERC20 {
+///      bill registry creates it in its constructor), and mint limits are a regulator's to set. Who mints,
+///      transfers or sets a limit is `_msgSender()`: the caller, or the signer of an operation the
+///      OperationRelay runs (docs/SIGNING.md); `settle` answers its settler alone, never a forwarded call.
+contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
     IParticipantRegistry private immutable _registry;
     address private immutable _settler;
     uint256 private _totalMinted;
     mapping(address bank => uint256) private _mintLimits;
     mapping(address bank => uint256) private _minted;
 
-    constructor(IParticipantRegistry registry) ERC20("billchain digital CNY", "dCNY") {
+    constructor(IParticipantRegistry registry, address relay) ERC20("billchain digital CNY", "dCNY") ERC2771Context(relay) {
         _registry = registry;
         _settler = msg.sender;
     }
@@ -30,27 +34,29 @@ contract DigitalCash is IDigitalCash, ERC20 {
 
     /// @inheritdoc IDigitalCash
     function mint(address to, uint256 amount) external {
-        IParticipantRegistry.Member memory bank = _registry.member(msg.sender);
-        if (!_may(bank, Operation.MINT)) revert CashRoleForbidden(msg.sender);
+        address minter = _msgSender();
+        IParticipantRegistry.Member memory bank = _registry.member(minter);
+        if (!_may(bank, Operation.MINT)) revert CashRoleForbidden(minter);
         if (amount == 0) revert CashInvalidAmount(amount);
-        _requireHolder(msg.sender);
-        uint256 limit = _mintLimits[msg.sender];
-        uint256 minted = _minted[msg.sender];
-        if (minted + amount > limit) revert CashMintLimitExceeded(msg.sender, limit, minted, amount);
-        _minted[msg.sender] = minted + amount;
+        _requireHolder(minter);
+        uint256 limit = _mintLimits[minter];
+        uint256 minted = _minted[minter];
+        if (minted + amount > limit) revert CashMintLimitExceeded(minter, limit, minted, amount);
+        _minted[minter] = minted + amount;
         _totalMinted += amount;
         _mint(to, amount);
-        emit CashMinted(msg.sender, to, amount);
+        emit CashMinted(minter, to, amount);
     }
 
     /// @inheritdoc IDigitalCash
     function setMintLimit(address bank, uint256 limit) external {
-        IParticipantRegistry.Member memory regulator = _registry.member(msg.sender);
-        if (regulator.role != uint8(Role.REGULATOR)) revert CashRoleForbidden(msg.sender);
-        if (regulator.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(msg.sender);
+        address sender = _msgSender();
+        IParticipantRegistry.Member memory regulator = _registry.member(sender);
+        if (regulator.role != uint8(Role.REGULATOR)) revert CashRoleForbidden(sender);
+        if (regulator.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(sender);
         if (_registry.member(bank).role != uint8(Role.BANK)) revert CashHolderNotPermitted(bank);
         _mintLimits[bank] = limit;
-        emit MintLimitSet(bank, limit, msg.sender);
+        emit MintLimitSet(bank, limit, sender);
     }
 
     /// @inheritdoc IDigitalCash
@@ -110,5 +116,17 @@ contract DigitalCash is IDigitalCash, ERC20 {
 
     function _may(IParticipantRegistry.Member memory m, Operation operation) private pure returns (bool) {
         return (rolesFor(operation) & (uint8(1) << m.role)) != 0;
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -2,13 +2,16 @@
 pragma solidity 0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {MemberStatus, Role} from "./types/BillTypes.sol";
 
 /// @title Participant registry of billchain.
 /// @dev The operator admits members and freezes them; the admin role (granting OPERATOR) is `admin`'s, a
 ///      timelock (chain/deploy.py), never the operator's own: the operator cannot grant itself anything.
-contract ParticipantRegistry is IParticipantRegistry, AccessControl {
+///      A regulator's freeze may come through the OperationRelay, signed by the regulator (docs/SIGNING.md).
+contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Context {
     /// @notice The role of the platform operator: admits members, freezes them (not regulators).
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
 
@@ -17,7 +20,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     mapping(address account => bool) private _frozenByRegulator;
     uint32 private _memberCount;
 
-    constructor(address operator, address admin) {
+    constructor(address operator, address admin, address relay) ERC2771Context(relay) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(OPERATOR_ROLE, operator);
     }
@@ -70,12 +73,13 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
     /// @dev A REGULATOR may freeze and unfreeze anyone; the OPERATOR neither a REGULATOR nor what a
     ///      REGULATOR froze.
     function _setStatus(address account, uint8 from, uint8 to) private {
-        Member memory caller = _members[msg.sender];
+        address sender = _msgSender();
+        Member memory caller = _members[sender];
         bool regulator = caller.role == uint8(Role.REGULATOR);
-        if (!regulator && !hasRole(OPERATOR_ROLE, msg.sender)) {
-            revert ParticipantRoleForbidden(msg.sender, caller.role);
+        if (!regulator && !hasRole(OPERATOR_ROLE, sender)) {
+            revert ParticipantRoleForbidden(sender, caller.role);
         }
-        if (regulator && caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(msg.sender);
+        if (regulator && caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(sender);
         Member storage target = _members[account];
         if (target.code == 0) revert ParticipantNotRegistered(account);
         if (!regulator && (target.role == uint8(Role.REGULATOR) || _frozenByRegulator[account])) {
@@ -84,6 +88,18 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl {
         if (target.status != from) revert ParticipantInvalidStatus(account, target.status);
         target.status = to;
         _frozenByRegulator[account] = regulator && to == uint8(MemberStatus.FROZEN);
-        emit ParticipantStatusChanged(account, to, msg.sender);
+        emit ParticipantStatusChanged(account, to, sender);
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

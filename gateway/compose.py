@@ -31,6 +31,8 @@ from gateway.ledger.runtime import Runtime
 from gateway.services.service_set import ServiceSet
 
 OPERATOR_KEY = "operator"
+#: the account that sends what self-custody participants sign: it pays the gas, and can only delay
+RELAYER_KEY = "relayer"
 
 
 def open_runtime(settings: Settings, command: str = "billchain serve") -> Runtime:
@@ -57,6 +59,10 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     try:
         keystore = Keystore(data_dir)
         operator = keystore.get_or_create(OPERATOR_KEY)
+        relayer = keystore.get_or_create(RELAYER_KEY)
+        if backend.w3.eth.get_balance(relayer.address) == 0:  # dev chains: its gas money, once
+            backend.fund(relayer.address)
+        backend.allow_account(relayer.address)
         addresses = deployed_addresses(backend, operator, data_dir, settings.admin_delay)
         db = Database(settings.database)
         indexer = Indexer(backend, contracts_at(backend, addresses), db)
@@ -77,6 +83,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         system=system,
         keystore=keystore,
         operator=operator,
+        relayer=relayer,
         db=db,
         indexer=indexer,
         cipher=DocumentCipher(data_dir),

@@ -43,6 +43,26 @@ REASONS = {
         "request: endorse, discount, pledge) check DOMAIN.md's rules in the order API.md prescribes; splitting "
         "them would scatter one rule set over helpers. Covered by the stateful test against the reference model."
     ),
+    "assembly": (
+        "OperationRelay has two memory-safe blocks: one hands the operation's revert data back unchanged (so "
+        "that the gateway decodes the target's own error), one hashes the common operation's EIP-712 struct "
+        "straight from calldata (no copies: the signature's gas, BENCHMARKS.md). tests/contracts/test_relay.py "
+        "checks every operation's digest against eth-account's."
+    ),
+    "low-level-calls": (
+        "OperationRelay.execute calls the operation's contract with the signer's address appended (ERC-2771), "
+        "which no typed call can express. The target is one of the three platform contracts fixed in the "
+        "relay's constructor, chosen by the selector's table, never by the caller; failure is checked and "
+        "its revert data returned."
+    ),
+    "unused-return": (
+        "ECDSA.tryRecover's third value is the error's argument, for messages only; the error kind and the "
+        "recovered address are both checked."
+    ),
+    "dead-code": (
+        "_msgData overrides that Solidity requires where Context and ERC2771Context both define it (the "
+        "contracts inherit both); nothing calls it."
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+SIGNING = Path(__file__).resolve().parents[1] / "docs" / "SIGNING.md"
 CODE = re.compile(r"`([A-Z][A-Z_]{3,})`")
 
 
@@ -72,3 +73,11 @@ def statuses() -> dict[str, int]:
 GATEWAY_ONLY = frozenset(
     {"UNAUTHENTICATED", "MALFORMED_REQUEST", "IDEMPOTENCY_KEY_REUSED", "RATE_LIMITED", "CHAIN_UNAVAILABLE"}
 )
+
+
+@cache
+def signing_codes() -> dict[str, int]:
+    """The problem codes of self-custody signing, which API.md does not list: docs/SIGNING.md's table."""
+    section = _section(SIGNING.read_text(encoding="utf-8"), "Problem codes")
+    rows = re.findall(r"^\| `([A-Z_]+)` \| ([0-9]{3}) \|", section, flags=re.MULTILINE)
+    return {code: int(status) for code, status in rows}

@@ -42,6 +42,7 @@ def run_replay(
     quiet: bool,
     schema: bool,
     console: Console,
+    self_custody: bool = False,
 ) -> int:
     if schema:
         print(json.dumps(json_schema(), indent=2))
@@ -80,7 +81,8 @@ def run_replay(
                 print(f"invalid target: {exc}", file=sys.stderr)
                 return EXIT_INVALID
             try:
-                results.append(Replayer(scenario, path, runner).run(lambda: progress.advance(task)))
+                replayer = Replayer(scenario, path, runner, self_custody=self_custody)
+                results.append(replayer.run(lambda: progress.advance(task)))
             finally:
                 runner.close()
             if fail_fast and not results[-1].passed:

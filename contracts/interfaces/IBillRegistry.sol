@@ -250,6 +250,19 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @return the transfer
     function transferOf(uint256 transferId) external view returns (TransferView memory);
 
+    /// @notice A transfer's terms in one read (what a signature over SignTransfer, RejectTransfer and
+    ///         RevokeTransfer covers: docs/SIGNING.md); TransferNotFound if there is none.
+    /// @param transferId the transfer
+    /// @return billId the bill
+    /// @return start the first fen of its range
+    /// @return end the last fen of its range
+    /// @return price what the counterparty pays on signing, in fen (0 but for discount and recourse)
+    /// @return kind its TransferKind
+    function transferTerms(uint256 transferId)
+        external
+        view
+        returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind);
+
     /// @notice The range's endorsement chain, payee first.
     /// @param billId the bill
     /// @param start the range's first sub-bill number

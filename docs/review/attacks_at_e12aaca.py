@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from chain.keys import Keystore
 from gateway.core.db import BalanceRow, Database, IdempotencyRow
-from tests.api.conftest import Api, gateway_on
+from tests.api.conftest import Api
 from tests.conftest import World
 
 SETTLER = keccak(text="SETTLER")
@@ -76,7 +76,12 @@ def test_2_a_viewer_of_the_bill_reads_a_transfers_invoice(api: Api, cast: dict[s
     bill = api.circulating(cast["core"], cast["bank"], cast["t1"], amount="100.00")
     invoice = b"invoice for the t2 endorsement " + cast["t1"].encode()
     digest = api.ok(api.client.post("/v1/documents", content=invoice, headers=api.headers(cast["t1"])), 201)["hash"]
-    api.ok(api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "amount": "10.00", "document_hash": digest}), 201)
+    api.ok(
+        api.post(
+            f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "amount": "10.00", "document_hash": digest}
+        ),
+        201,
+    )
     # core (the drawer) sees the bill, is no party to that endorsement, and reads its invoice
     assert api.client.get(f"/v1/documents/{digest}", headers=api.headers(cast["core"])).content == invoice
 

@@ -51,6 +51,12 @@ class ParticipantRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: when the token stops working (BILLCHAIN_TOKEN_TTL_DAYS), or never
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: "hosted": the gateway holds its key; "self": it signs its own operations (docs/SIGNING.md)
+    custody: Mapped[str] = mapped_column(String(10), default="hosted", server_default="hosted")
+
+    @property
+    def self_custody(self) -> bool:
+        return self.custody == "self"
 
 
 class IdempotencyRow(Base):

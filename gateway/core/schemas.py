@@ -95,6 +95,15 @@ class ParticipantCreate(Body):
     name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     role: RoleName
     credit_code: Annotated[StrictStr, Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = None
+    address: Annotated[
+        StrictStr | None,
+        Field(
+            pattern=r"^0x[0-9a-fA-F]{40}$",
+            description="Self-custody: the participant's own account (an address, or a contract wallet that "
+            "answers ERC-1271); the gateway never sees its key and relays what it signs (docs/SIGNING.md). "
+            "Absent: the gateway creates and holds the key (hosted).",
+        ),
+    ] = None
 
 
 class CashMove(Body):
@@ -229,6 +238,9 @@ class ParticipantOut(Out):
     address: str
     status: MemberStatusName
     credit_code: str | None
+    custody: Literal["hosted", "self"] = Field(
+        description="hosted: the gateway holds its key and signs for it; self: it signs each operation itself"
+    )
 
 
 class OnboardedOut(ParticipantOut):
@@ -396,3 +408,23 @@ class TransferPage(Out):
 class HistoryPage(Out):
     items: list[HistoryOut]
     next_cursor: str | None
+
+
+class SubmitHint(Out):
+    method: Literal["POST"]
+    path: str
+    headers: dict[str, str] = Field(description="Add Billchain-Signature: the signature, 0x-hex")
+
+
+class PreparedOut(Out):
+    """An operation to sign (docs/SIGNING.md): sign `typed_data` (EIP-712, eth_signTypedData_v4), then send
+    the same request to `submit.path` with the headers of `submit` and the signature."""
+
+    operation: str = Field(description="The EIP-712 primary type, e.g. Endorse, SignTransfer")
+    signer: str
+    summary: str = Field(description="What the signature does, in words; check it against typed_data")
+    typed_data: dict[str, Any]
+    digest: str = Field(description="The EIP-712 digest the relay checks the signature against")
+    nonce: int
+    deadline: int = Field(description="Unix time: the latest block time at which the operation may run")
+    submit: SubmitHint

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     address_rate_burst: int = Field(default=1000, ge=1)
     #: days a participant's API token works (None: until it is rotated or revoked)
     token_ttl_days: int | None = Field(default=None, ge=1)
+    #: how long a prepared operation may wait for its signature and its block (docs/SIGNING.md)
+    signature_ttl: int = Field(default=900, ge=30, le=30 * 86_400)
     #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
     admin_delay: int = Field(default=2 * 86_400, ge=0)
 

@@ -8,14 +8,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
+from gateway.core.schemas import PreparedOut
 from gateway.http import problems
 from gateway.http.middleware.auth import AuthMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
 from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
 from gateway.http.middleware.metrics import MetricsMiddleware
 from gateway.http.routes import bills, cash, misc, participants, transfers
+from gateway.http.routes.common import prepares
+from gateway.http.routes.common import problems as problem_responses
 from gateway.ledger.recovery import Recovery
 from gateway.ledger.runtime import Runtime
 from gateway.services.documents import MAX_DOCUMENT_BYTES
@@ -54,6 +58,7 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
 
     app = FastAPI(
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
         title="billchain gateway",
         version="1",
         description="Digital bills and supply-chain finance on a permissioned chain (API.md, version 1).",
@@ -61,8 +66,10 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     app.state.runtime = runtime
     app.state.services = services
     problems.install(app)
-    for module in (participants, cash, bills, transfers, misc):
-        app.include_router(module.router)
+    routers = [module.router for module in (participants, cash, bills, transfers, misc)]
+    for router in routers:
+        app.include_router(router)
+    app.include_router(prepare_routes(routers))
     # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
     # the token's rate and body sizes, idempotency.
     app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
@@ -73,3 +80,29 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     app.add_middleware(AddressLimitMiddleware, rate=settings.address_rate_limit, burst=settings.address_rate_burst)
     app.add_middleware(MetricsMiddleware)
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable OpenAPI operation ids, `<tag>_<route function>` (bills_endorse, transfers_sign): what a
+    client generated in Java, TypeScript or Python names its methods after."""
+    return f"{route.tags[0]}_{route.name}" if route.tags else route.name
+
+
+def prepare_routes(routers: list[APIRouter]) -> APIRouter:
+    """The `<path>/prepare` twin of every write route (gateway/http/routes/common.py `prepares`)."""
+    twins = APIRouter()
+    for route in (r for router in routers for r in router.routes):
+        write = getattr(getattr(route, "endpoint", None), "__billchain_write__", None)
+        if not isinstance(route, APIRoute) or write is None:
+            continue
+        twins.add_api_route(
+            route.path + "/prepare",
+            prepares(write),
+            methods=["POST"],
+            name=f"{route.name}_prepare",
+            tags=list(route.tags),
+            response_model=PreparedOut,
+            responses=problem_responses(403, 404, 409),
+            summary=f"Prepare {route.name} for its signer (self-custody)",
+        )
+    return twins

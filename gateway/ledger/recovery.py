@@ -113,8 +113,11 @@ class Recovery:
         return Submitted(bytes.fromhex(row.tx_hash[2:]), self._account(row), row.raw, call, params, time.monotonic())
 
     def _account(self, row: OutboxRow) -> LocalAccount:
-        if row.signer == self.rt.operator.address:
-            return self.rt.operator
+        """The key that signed the entry: the operator's, the relayer's (a self-custody participant's
+        signed operation), or the calling participant's hosted key."""
+        for own in (self.rt.operator, self.rt.relayer):
+            if row.signer == own.address:
+                return own
         account = self.rt.keystore.load(row.caller or "")
         if account.address != row.signer:
             raise ChainUnavailable(f"outbox entry {row.tx_hash}: its signer's key is not in the keystore")

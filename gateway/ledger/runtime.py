@@ -31,6 +31,8 @@ class Runtime:
     system: System
     keystore: Keystore
     operator: LocalAccount
+    #: sends the operations self-custody participants sign (through the OperationRelay); signs none itself
+    relayer: LocalAccount
     db: Database
     indexer: Indexer
     cipher: DocumentCipher

@@ -98,6 +98,7 @@ class Answers:
                     role=args["role"],
                     member_code=f"{code:012d}",
                     address=args["address"],
+                    custody=args.get("custody", "hosted"),
                     status="ACTIVE",
                     credit_code=args["credit_code"],
                     token_hash=hash_token(token),

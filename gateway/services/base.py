@@ -14,7 +14,7 @@ from gateway.core.problems import Problem
 from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
 from gateway.ledger.runtime import Runtime
 from gateway.services.answers import Answers, WriteOut
-from gateway.services.caller import Caller, Signer
+from gateway.services.caller import OPERATION_SIGNATURE, Caller, Signer, self_custody_account
 
 T = TypeVar("T")
 Out = TypeVar("Out", bound=WriteOut)
@@ -53,8 +53,19 @@ class Service:
             raise Problem("FORBIDDEN", f"a {caller.role} may not {operation.name.lower()} (needs {needs})")
 
     def signer(self, caller: Caller) -> Signer:
-        account = self.rt.operator if caller.is_operator else self.rt.keystore.load(caller.id)
-        return Signer(caller, account)
+        """Who signs the caller's write: the operator's key, the participant's hosted key, or, in
+        self-custody, the participant's own signature that the relayer sends (docs/SIGNING.md)."""
+        if caller.participant is not None and caller.participant.self_custody:
+            return Signer(caller, self_custody_account(caller, self.rt.relayer))
+        if OPERATION_SIGNATURE.get() is not None:  # a preparation or a signature: nothing for a held key
+            raise Problem(
+                "VALIDATION_ERROR",
+                f"{caller.id}'s key is held by this gateway, which signs its writes: there is nothing to prepare "
+                "or sign; send the request without the Billchain-Signature headers",
+            )
+        if caller.is_operator:
+            return Signer(caller, self.rt.operator)
+        return Signer(caller, self.rt.keystore.load(caller.id))
 
     def blocking(self, fn: Callable[[], T]) -> T:
         """Run slow blocking work off the event loop when called from a write route."""

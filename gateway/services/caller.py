@@ -1,12 +1,16 @@
-"""Who is calling: a participant or the operator."""
+"""Who is calling (a participant or the operator), and who signs its writes."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 
+from chain.clients import Signer as Account
+from chain.relay import SignedBy, Unsigned
 from gateway.core.db import ParticipantRow
+from gateway.core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -27,4 +31,39 @@ class Caller:
 @dataclass(frozen=True)
 class Signer:
     caller: Caller
-    account: LocalAccount
+    #: a key the gateway holds (hosted, the operator), or a self-custody participant's signed operation
+    account: Account
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a self-custody participant sent with its write: its signature, nonce and deadline."""
+
+    value: bytes
+    nonce: int
+    deadline: int
+
+
+class Preparing:
+    """The request is a preparation (`<write>/prepare`): nothing is sent (gateway/services/signing.py)."""
+
+
+#: set by the write routes for the request being served (gateway/http/routes/common.py)
+OPERATION_SIGNATURE: ContextVar[Signature | Preparing | None] = ContextVar("operation_signature", default=None)
+
+
+def self_custody_account(caller: Caller, relayer: LocalAccount) -> SignedBy | Unsigned:
+    """The signer of a self-custody caller's write: its signature, relayed; or, preparing, nothing yet.
+    Without a signature nothing is sent: the gateway holds no key to sign with (SIGNATURE_REQUIRED)."""
+    participant = caller.participant
+    assert participant is not None and participant.self_custody
+    sent = OPERATION_SIGNATURE.get()
+    if isinstance(sent, Preparing):
+        return Unsigned(participant.address)
+    if sent is None:
+        raise Problem(
+            "SIGNATURE_REQUIRED",
+            f"{caller.id} signs its own operations: POST this request to <its path>/prepare, sign the "
+            "typed_data, then send it again with the Billchain-Signature, -Nonce and -Deadline headers",
+        )
+    return SignedBy(participant.address, sent.nonce, sent.deadline, sent.value, relayer)

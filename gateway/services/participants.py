@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from eth_utils import to_checksum_address
 from sqlalchemy import func, select
 
 from gateway.core.db import ParticipantRow
@@ -26,7 +27,8 @@ from gateway.services.answers import Answers
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
-RESERVED = {"operator"}
+#: not a participant's id: the operator's, and the relayer's key (it sends what self-custody participants sign)
+RESERVED = {"operator", "relayer"}
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -54,9 +56,15 @@ class Participants(Service):
         participant_id = body.id or self._free_id(body.role.name.lower(), seq)
         if participant_id in RESERVED or self.participant(participant_id) is not None:
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
-        account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
-        self.blocking(lambda: self.rt.backend.fund(account.address))
-        self.blocking(lambda: self.rt.backend.allow_account(account.address))  # a permissioned network
+        if body.address is not None:  # self-custody: its key stays with it, the gateway relays what it signs
+            address = to_checksum_address(body.address)
+            if address.lower() in (self.rt.operator.address.lower(), self.rt.relayer.address.lower()):
+                raise Problem("INVALID_COUNTERPARTY", "address: the gateway's own account cannot be a participant")
+        else:
+            account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
+            address = account.address
+        self.blocking(lambda: self.rt.backend.fund(address))  # dev chains: gas to send its own transactions
+        self.blocking(lambda: self.rt.backend.allow_account(address))  # a permissioned network
         answer = Answer(
             "onboard",
             {
@@ -65,10 +73,11 @@ class Participants(Service):
                 "name": body.name,
                 "role": body.role.name,
                 "credit_code": body.credit_code,
-                "address": account.address,
+                "address": address,
+                "custody": "hosted" if body.address is None else "self",
             },
         )
-        register = lambda: self.rt.system.registry.register(self.rt.operator, account.address, body.role)  # noqa: E731
+        register = lambda: self.rt.system.registry.register(self.rt.operator, address, body.role)  # noqa: E731
         return self.write("register", register, answer, OnboardedOut)
 
     def _free_id(self, prefix: str, n: int) -> str:

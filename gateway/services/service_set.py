@@ -11,6 +11,7 @@ from gateway.services.bills import Bills
 from gateway.services.cash import Cash
 from gateway.services.documents import Documents
 from gateway.services.participants import Participants
+from gateway.services.signing import Signing
 from gateway.services.transfers import Transfers
 
 
@@ -23,6 +24,7 @@ class ServiceSet:
     transfers: Transfers
     documents: Documents
     admin: Admin
+    signing: Signing
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
@@ -36,4 +38,5 @@ class ServiceSet:
             Transfers(runtime, answers),
             Documents(runtime, answers),
             Admin(runtime, answers),
+            Signing(runtime, answers),
         )

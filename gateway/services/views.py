@@ -38,6 +38,7 @@ def participant(row: ParticipantRow) -> ParticipantOut:
         address=row.address,
         status=row.status,  # type: ignore[arg-type]
         credit_code=row.credit_code,
+        custody=row.custody,  # type: ignore[arg-type]
     )
 
 

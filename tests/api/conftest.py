@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from fastapi.testclient import TestClient
 
+from chain.relay import sign_typed
 from gateway.compose import build_app, open_runtime
 from gateway.core.settings import Settings
 from gateway.ledger.runtime import Runtime
@@ -33,6 +36,7 @@ class Api:
         self.runtime = runtime
         self.tokens: dict[str, str] = {"operator": OPERATOR_TOKEN}
         self._limits_by: str | None = None  # the regulator that sets test banks' mint limits
+        self.keys: dict[str, LocalAccount] = {}  # self-custody participants' own keys (never the gateway's)
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:
         return {**({"Authorization": f"Bearer {self.tokens[who]}"} if who else {}), **extra}
@@ -51,21 +55,40 @@ class Api:
         assert response.status_code == status, response.text
         return response.json()
 
-    def onboard(self, role: str, prefix: str = "p", mint_limit: str | None = TEST_MINT_LIMIT) -> str:
-        """A new participant; a BANK gets `mint_limit` from a regulator (None: none, as the chain starts)."""
+    def onboard(
+        self, role: str, prefix: str = "p", mint_limit: str | None = TEST_MINT_LIMIT, self_custody: bool = False
+    ) -> str:
+        """A new participant; a BANK gets `mint_limit` from a regulator (None: none, as the chain starts).
+        In self-custody its key is made here and only its address is given to the gateway."""
         participant_id = f"{prefix}-t{next(_ids)}"
-        body = self.ok(
-            self.post("/v1/participants", "operator", {"id": participant_id, "name": prefix, "role": role}), 201
-        )
+        request = {"id": participant_id, "name": prefix, "role": role}
+        if self_custody:
+            self.keys[participant_id] = Account.create()
+            request["address"] = self.keys[participant_id].address
+        body = self.ok(self.post("/v1/participants", "operator", request), 201)
         self.tokens[participant_id] = body["api_token"]
         if role == "BANK" and mint_limit is not None:
             self.set_mint_limit(participant_id, mint_limit)
         return participant_id
 
+    def prepare(self, path: str, who: str, json: Any = None) -> dict[str, Any]:
+        return dict(self.ok(self.post(path + "/prepare", who, json)))
+
+    def signed(self, path: str, who: str, json: Any = None, key: LocalAccount | None = None, **kw: Any) -> Any:
+        """A self-custody write: prepared, signed with the participant's own key (or `key`), sent."""
+        prepared = self.prepare(path, who, json)
+        signature = sign_typed(key or self.keys[who], prepared["typed_data"])
+        headers = {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
+        return self.post(prepared["submit"]["path"], who, json, headers={**headers, **kw.pop("headers", {})}, **kw)
+
+    def write(self, path: str, who: str, json: Any = None, **kw: Any) -> Any:
+        """A write as `who` makes it: signed by itself in self-custody, else sent for the gateway to sign."""
+        return self.signed(path, who, json, **kw) if who in self.keys else self.post(path, who, json, **kw)
+
     def set_mint_limit(self, bank: str, limit: str) -> dict[str, Any]:
         if self._limits_by is None:
             self._limits_by = self.onboard("REGULATOR", "limits")
-        return dict(self.ok(self.post(f"/v1/participants/{bank}/mint-limit", self._limits_by, {"limit": limit})))
+        return dict(self.ok(self.write(f"/v1/participants/{bank}/mint-limit", self._limits_by, {"limit": limit})))
 
     def today(self) -> date:
         return date.fromisoformat(self.get("/v1/health", None).json()["chain"]["date"])
@@ -77,7 +100,7 @@ class Api:
         self.ok(self.post("/v1/admin/chain/advance", "operator", {"days": days}))
 
     def mint(self, bank: str, to: str, amount: str) -> None:
-        self.ok(self.post("/v1/cash/mint", bank, {"to": to, "amount": amount}))
+        self.ok(self.write("/v1/cash/mint", bank, {"to": to, "amount": amount}))
 
     def balance(self, who: str) -> str:
         return str(self.get(f"/v1/cash/balances/{who}").json()["balance"])
@@ -96,15 +119,15 @@ class Api:
             "maturity_date": self.maturity(days),
             **body,
         }
-        return int(self.ok(self.post("/v1/bills", drawer, payload), 201)["bill"]["id"])
+        return int(self.ok(self.write("/v1/bills", drawer, payload), 201)["bill"]["id"])
 
     def circulating(
         self, drawer: str, acceptor: str, payee: str, amount: str = "1000.00", days: int = 90, **body: Any
     ) -> int:
         bill_id = self.issue(drawer, acceptor, payee, amount, days, **body)
         if self.bill(bill_id)["status"] == "ISSUED":
-            self.ok(self.post(f"/v1/bills/{bill_id}/accept", acceptor))
-        self.ok(self.post(f"/v1/bills/{bill_id}/receive", payee))
+            self.ok(self.write(f"/v1/bills/{bill_id}/accept", acceptor))
+        self.ok(self.write(f"/v1/bills/{bill_id}/receive", payee))
         return bill_id
 
 

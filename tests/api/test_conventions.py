@@ -10,7 +10,13 @@ from tests.api.conftest import Api, problem
 def test_open_paths_need_no_token(api: Api) -> None:
     health = api.ok(api.get("/v1/health", None))
     assert health["status"] == "ok" and health["chain"]["backend"] == "embedded"
-    assert set(health["contracts"]) == {"ParticipantRegistry", "DigitalCash", "BillRegistry", "AdminTimelock"}
+    assert set(health["contracts"]) == {
+        "ParticipantRegistry",
+        "DigitalCash",
+        "BillRegistry",
+        "AdminTimelock",
+        "OperationRelay",
+    }
     assert api.get("/metrics", None).status_code == 200
     assert api.get("/openapi.json", None).status_code == 200
     assert api.get("/docs", None).status_code == 200
@@ -136,3 +142,12 @@ def test_every_problem_code_of_the_spec_has_the_spec_s_status() -> None:
 
     assert problem_codes() <= set(STATUS)
     assert {code: STATUS[code] for code in statuses()} == statuses()
+
+
+def test_every_signing_problem_code_has_its_documented_status() -> None:
+    """docs/SIGNING.md's table and the gateway agree, code for code and status for status."""
+    from gateway.core.problems import STATUS
+    from tests.spec import signing_codes
+
+    assert set(signing_codes()) == {"SIGNATURE_REQUIRED", "BAD_SIGNATURE", "SIGNATURE_EXPIRED", "NONCE_USED"}
+    assert {code: STATUS[code] for code in signing_codes()} == signing_codes()

@@ -181,3 +181,50 @@ def test_a_nonce_taken_by_a_transaction_the_gateway_never_sent_is_not_guessed(ap
     assert _bills(api.runtime) == bills
     assert [r.key for r in _outbox(api.runtime, "PENDING")].count("outbox-unknown-taker") == 1
     backend.nonces.resync(account.address)  # the stray transaction moved the signer's count
+
+
+def _signed_headers(api: Api, who: str, path: str, body: dict[str, Any]) -> dict[str, str]:
+    """What a self-custody participant sends with its write: prepared by the gateway, signed by itself."""
+    from chain.relay import sign_typed
+
+    prepared = api.prepare(path, who, body)
+    signature = sign_typed(api.keys[who], prepared["typed_data"])
+    return {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
+
+
+@pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
+def test_a_relayed_write_cut_off_is_retried_to_its_one_result(api: Api, after_node: bool) -> None:
+    """A self-custody participant's signed write goes through the outbox like any other: the relayer's
+    transaction is what is kept and sent again; the signature acts once."""
+    bank, t1 = api.onboard("BANK"), api.onboard("ENTERPRISE")
+    core = api.onboard("ENTERPRISE", "core", self_custody=True)
+    body = _issue_body(api, {"bank": bank, "t1": t1})
+    headers = {**_signed_headers(api, core, "/v1/bills", body), "Idempotency-Key": f"relayed-{after_node}"}
+    bills = _bills(api.runtime)
+    _cut(api.runtime, after_node)
+    cut = api.post("/v1/bills", core, body, headers=headers)
+    # 503, or, when the node took it and its block is already read, the write's own answer
+    assert cut.status_code in (201, 503), cut.text
+    first = api.ok(api.post("/v1/bills", core, body, headers=headers), 201)
+    if cut.status_code == 201:
+        assert cut.json() == first
+    assert first["bill"]["drawer"] == core and _bills(api.runtime) == bills + 1
+    assert api.runtime.system.relay.nonce(api.keys[core].address) == 1
+
+
+@pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
+def test_a_restart_settles_a_relayed_write(tmp_path: Path, after_node: bool) -> None:
+    with gateway_on(tmp_path) as (api, runtime):
+        bank, supplier = api.onboard("BANK"), api.onboard("ENTERPRISE")
+        corp = api.onboard("ENTERPRISE", "core", self_custody=True)
+        body = _issue_body(api, {"bank": bank, "t1": supplier})
+        headers = {**_signed_headers(api, corp, "/v1/bills", body), "Idempotency-Key": "relayed-crash"}
+        _cut(runtime, after_node)
+        problem(api.post("/v1/bills", corp, body, headers=headers), 503, "CHAIN_UNAVAILABLE")
+        tokens, keys = api.tokens, api.keys
+    with gateway_on(tmp_path) as (api, runtime):
+        api.tokens, api.keys = tokens, keys
+        assert _bills(runtime) == 1 and not _outbox(runtime, "PENDING")
+        retry = api.post("/v1/bills", corp, body, headers=headers)
+        assert api.ok(retry, 201)["bill"]["drawer"] == corp
+        assert retry.headers["Idempotent-Replayed"] == "true"

@@ -16,7 +16,17 @@ def test_onboarding_returns_the_token_once_and_stores_its_hash(api: Api) -> None
     body = api.ok(
         api.post("/v1/participants", "operator", {"id": "acme-steel", "name": "ACME Steel", "role": "ENTERPRISE"}), 201
     )
-    assert set(body) == {"id", "name", "role", "member_code", "address", "status", "credit_code", "api_token"}
+    assert set(body) == {
+        "id",
+        "name",
+        "role",
+        "member_code",
+        "address",
+        "status",
+        "credit_code",
+        "custody",
+        "api_token",
+    }
     assert body["status"] == "ACTIVE" and body["member_code"].isdigit() and len(body["member_code"]) == 12
     again = api.ok(api.get("/v1/participants/acme-steel"))
     assert "api_token" not in again and again["address"] == body["address"]

@@ -81,7 +81,9 @@ def test_every_external_function_says_what_its_parameters_and_results_are(
     assert not missing, "\n".join(missing)
 
 
-@pytest.mark.parametrize("name", ["ParticipantRegistry", "DigitalCash", "BillRegistry", "BaselineERC721"])
+@pytest.mark.parametrize(
+    "name", ["ParticipantRegistry", "DigitalCash", "BillRegistry", "OperationRelay", "OwnedWallet", "BaselineERC721"]
+)
 def test_no_opcode_newer_than_paris(name: str) -> None:
     artifact = load_artifact(name)
     for code in (artifact.bytecode, artifact.deployed_bytecode):

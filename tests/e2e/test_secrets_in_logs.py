@@ -55,8 +55,8 @@ def test_no_secret_reaches_the_logs(tmp_path: Path) -> None:
         "sealing keys": [key.read_text().strip() for key in (data_dir / "sealing-keys").glob("*.key")],
         "private keys": keys,
     }
-    # three participants, the harness's regulator (it sets the bank's mint limit), the operator
-    assert len(secrets["API tokens"]) == 4 and len(keys) == 5 and len(secrets["sealing keys"]) == 1
+    # three participants, the harness's regulator (it sets the bank's mint limit), the operator, the relayer
+    assert len(secrets["API tokens"]) == 4 and len(keys) == 6 and len(secrets["sealing keys"]) == 1
     for kind, values in secrets.items():
         for value in values:
             bare = value.removeprefix("0x")

@@ -38,7 +38,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source.mkdir()
     for part in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / part, source / part)
-    for package in ("chain", "gateway", "billchain_tools"):
+    for package in ("chain", "gateway", "billchain_tools", "billchain_client"):
         shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
     built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)], work)
     assert built.returncode == 0, built.stderr[-2000:]
@@ -70,7 +70,8 @@ def _env() -> dict[str, str]:
 
 def test_the_wheel_holds_every_package_and_its_data(installed: Path, empty: Path) -> None:
     probe = (
-        "import chain, gateway, billchain_tools, gateway.http.routes, gateway.services, gateway.core.migrations;"
+        "import chain, gateway, billchain_tools, billchain_client, gateway.http.routes, gateway.services,"
+        " gateway.core.migrations;"
         "from chain.artifacts import load_artifact, load_enums; from billchain_tools.replay import LIBRARY;"
         "print(chain.__file__); print(gateway.__file__); print(len(load_artifact('BillRegistry').abi) > 0);"
         "print(len(list(LIBRARY.glob('*.yaml'))))"

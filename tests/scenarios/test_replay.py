@@ -100,6 +100,18 @@ def test_the_library_passes_on_the_embedded_target(tmp_path: Path) -> None:
     assert suite.get("tests") == str(count) and suite.get("failures") == "0" and len(suite.findall("testcase")) == count
 
 
+@pytest.mark.slow
+def test_the_library_passes_with_every_participant_in_self_custody(tmp_path: Path) -> None:
+    """Every participant's key is made by the replayer; the gateway relays what it signs (docs/SIGNING.md):
+    the same answers, the same problems, for every scenario of the library."""
+    code, output = replay(str(LIBRARY), "--self-custody", "--quiet", "--json", str(tmp_path / "r.json"))
+    assert code == 0, output
+    assert output.strip().splitlines()[-1] == f"{len(list(LIBRARY.glob('*.yaml')))} passed, 0 failed"
+    report = json.loads((tmp_path / "r.json").read_text())
+    writes = [s for sc in report["scenarios"] for s in sc["steps"] if s["gas"]]
+    assert writes and all(s["gas"] > 21_000 for s in writes)
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

@@ -39,7 +39,7 @@ def issue(body: BillIssue, caller: CurrentCaller, svc: Services) -> BillTx:
     return svc.bills.issue(caller, body)
 
 
-@router.get("", responses=problems(), response_model=BillPage)
+@router.get("", responses=problems(), response_model=BillPage, name="list")
 def list_bills(
     caller: CurrentCaller,
     svc: Services,
@@ -63,7 +63,7 @@ def list_bills(
     )
 
 
-@router.get("/{bill_id}", responses=problems(404), response_model=BillOut)
+@router.get("/{bill_id}", responses=problems(404), response_model=BillOut, name="get")
 def get_bill(bill_id: BillId, caller: CurrentCaller, svc: Services) -> BillOut:
     return svc.bills.get(caller, bill_id)
 

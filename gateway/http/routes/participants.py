@@ -32,14 +32,14 @@ async def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services)
         return await run_write(svc.participants.onboard, caller, body)
 
 
-@router.get("/participants", responses=problems(), response_model=ParticipantPage)
+@router.get("/participants", responses=problems(), response_model=ParticipantPage, name="list")
 def list_participants(
     caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
 ) -> ParticipantPage:
     return svc.participants.list(limit, cursor)
 
 
-@router.get("/participants/{participant_id}", responses=problems(404), response_model=ParticipantOut)
+@router.get("/participants/{participant_id}", responses=problems(404), response_model=ParticipantOut, name="get")
 def get_participant(participant_id: str, caller: CurrentCaller, svc: Services) -> ParticipantOut:
     return svc.participants.get(participant_id)
 

@@ -14,7 +14,7 @@ TransferId = Annotated[int, Path(ge=1, le=2**32 - 1)]
 WRITE = linked(problems(403, 404, 409), 200, BILL_LINKS, TRANSFER_LINKS)
 
 
-@router.get("", responses=problems(), response_model=TransferPage)
+@router.get("", responses=problems(), response_model=TransferPage, name="list")
 def list_transfers(
     caller: CurrentCaller,
     svc: Services,
@@ -27,7 +27,7 @@ def list_transfers(
     return svc.transfers.list(caller, direction=direction, status=status, bill_id=bill_id, limit=limit, cursor=cursor)
 
 
-@router.get("/{transfer_id}", responses=problems(404), response_model=TransferOut)
+@router.get("/{transfer_id}", responses=problems(404), response_model=TransferOut, name="get")
 def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) -> TransferOut:
     return svc.transfers.get(caller, transfer_id)
 

@@ -1,0 +1,178 @@
+"""Operations a participant signs itself (EIP-712), run for it by the OperationRelay.
+
+The typed data of an operation is read from the relay (`operationType`), never written
+a second time here: its fields are the call's own arguments (a reason string hashed,
+as EIP-712 does), or for an answer to a transfer the transfer's id and its terms from
+the bill registry. `typed_data` builds what a signer signs, `sign_typed` signs it with
+a local key, and `RelayClient.execute` submits it from the relayer's account, which
+pays for the transaction and can do nothing else with it (docs/SIGNING.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import decode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak, to_checksum_address
+from web3.contract import Contract
+
+from chain.tx import EncodedCall, Transactor, TxResult
+
+SHAPE_ARGUMENTS, SHAPE_REASON, SHAPE_TERMS = 0, 1, 2
+DOMAIN_NAME, DOMAIN_VERSION = "billchain", "1"
+_TYPE = re.compile(r"^([A-Za-z]+)\((.*)\)$")
+
+
+@dataclass(frozen=True)
+class SignedBy:
+    """A self-custody participant's signature over one operation: the relayer sends it, cannot alter it."""
+
+    address: str
+    nonce: int
+    deadline: int
+    signature: bytes
+    relayer: LocalAccount
+
+
+@dataclass(frozen=True)
+class Unsigned:
+    """A self-custody participant's operation being prepared: sending it raises `Prepared` instead."""
+
+    address: str
+
+
+class Prepared(Exception):  # noqa: N818: not an error, the answer of a preparation
+    """What the operation would have sent: the call its signer is to sign."""
+
+    def __init__(self, call: EncodedCall, signer: str) -> None:
+        super().__init__(f"prepared {call.data[:4].hex()} for {signer}")
+        self.call = call
+        self.signer = signer
+
+
+@dataclass(frozen=True)
+class OperationType:
+    name: str
+    fields: list[tuple[str, str]]  # (type, name), signer, nonce and deadline last
+    target: str
+    shape: int
+
+    @classmethod
+    def parse(cls, type_string: str, target: str, shape: int) -> OperationType:
+        match = _TYPE.match(type_string)
+        assert match, type_string
+        fields = [tuple(part.split(" ")) for part in match.group(2).split(",")]
+        return cls(match.group(1), [(t, n) for t, n in fields], target, shape)
+
+    @property
+    def own_fields(self) -> list[tuple[str, str]]:
+        return self.fields[:-3]
+
+
+class RelayClient:
+    """The OperationRelay: typed data of an operation, nonces, and relayed submission."""
+
+    def __init__(self, contract: Contract, tx: Transactor, bills: Contract | None = None) -> None:
+        self.contract = contract
+        self.tx = tx
+        self.bills = bills
+        self._types: dict[bytes, OperationType] = {}
+
+    @property
+    def address(self) -> str:
+        return str(self.contract.address)
+
+    def operation_type(self, selector: bytes) -> OperationType:
+        if selector not in self._types:
+            type_string, target, shape = self.contract.functions.operationType(selector).call()
+            self._types[selector] = OperationType.parse(type_string, target, shape)
+        return self._types[selector]
+
+    def nonce(self, signer: str) -> int:
+        return int(self.contract.functions.nonces(to_checksum_address(signer)).call())
+
+    def message(
+        self, call: EncodedCall, signer: str, nonce: int, deadline: int
+    ) -> tuple[OperationType, dict[str, Any]]:
+        """The operation's type and its values, field by field, as the relay hashes them."""
+        op = self.operation_type(call.data[:4])
+        if op.target.lower() != call.to.lower():
+            raise ValueError(f"{op.name} goes to {op.target}, not {call.to}")
+        own = op.own_fields
+        if op.shape == SHAPE_TERMS:
+            (transfer_id,) = decode(["uint256"], call.data[4:])
+            assert self.bills is not None, "a transfer's terms need the bill registry"
+            values = [transfer_id, *self.bills.functions.transferTerms(transfer_id).call()]
+        else:
+            values = list(decode([t for t, _ in own], call.data[4:]))
+        message = {name: _json_value(t, v) for (t, name), v in zip(own, values, strict=True)}
+        message.update(signer=to_checksum_address(signer), nonce=nonce, deadline=deadline)
+        return op, message
+
+    def typed_data(self, call: EncodedCall, signer: str, nonce: int, deadline: int) -> dict[str, Any]:
+        """EIP-712 typed data (eth_signTypedData_v4's JSON) of the operation `call` by `signer`."""
+        op, message = self.message(call, signer, nonce, deadline)
+        return {
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                op.name: [{"name": n, "type": t} for t, n in op.fields],
+            },
+            "primaryType": op.name,
+            "domain": {
+                "name": DOMAIN_NAME,
+                "version": DOMAIN_VERSION,
+                "chainId": self.contract.w3.eth.chain_id,
+                "verifyingContract": self.address,
+            },
+            "message": message,
+        }
+
+    def digest_of(self, call: EncodedCall, signer: str, nonce: int, deadline: int) -> bytes:
+        """The digest as the relay computes it (to check an off-chain signer against)."""
+        return bytes(self.contract.functions.digestOf(call.data, signer, nonce, deadline).call())
+
+    def execute(self, relayer: LocalAccount, call: EncodedCall, signed: SignedBy) -> TxResult:
+        data = self.contract.encode_abi(
+            "execute", [call.data, to_checksum_address(signed.address), signed.nonce, signed.deadline, signed.signature]
+        )
+        return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+
+    def send(self, signer: SignedBy | Unsigned, call: EncodedCall) -> TxResult:
+        """Relay `call` as `signer` signed it; for an operation being prepared, raise `Prepared`."""
+        if isinstance(signer, Unsigned):
+            raise Prepared(call, signer.address)
+        return self.execute(signer.relayer, call, signer)
+
+
+def _json_value(solidity_type: str, value: Any) -> Any:
+    if solidity_type == "address":
+        return to_checksum_address(value)
+    if solidity_type.startswith("bytes"):
+        return "0x" + bytes(value).hex()
+    return value
+
+
+def sign_typed(account: LocalAccount, typed_data: dict[str, Any]) -> bytes:
+    """Sign EIP-712 typed data with a local key (what a wallet, an HSM or a KMS does for a real signer)."""
+    return bytes(account.sign_message(encode_typed_data(full_message=typed_data)).signature)
+
+
+def typed_digest(typed_data: dict[str, Any]) -> bytes:
+    """The digest a signer of `typed_data` signs: 0x1901 ‖ domain separator ‖ struct hash."""
+    signable = encode_typed_data(full_message=typed_data)
+    return keccak(b"\x19" + signable.version + signable.header + signable.body)
+
+
+def recover_typed(typed_data: dict[str, Any], signature: bytes) -> str:
+    """Who signed `typed_data` (an account; a contract wallet's signature is the relay's to check)."""
+    return str(Account.recover_message(encode_typed_data(full_message=typed_data), signature=signature))

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
+import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
+import {IOperationRelay} from "./interfaces/IOperationRelay.sol";
+import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+
+/// @title The relay of billchain: runs an operation a participant signed, for that participant.
+/// @dev The platform's three contracts trust this relay alone as their ERC-2771 forwarder, fixed at their
+///      construction, and the relay's targets are fixed at its own (chain/deploy.py predicts their
+///      addresses). Invariants: an operation runs for `signer` only with `signer`'s signature over exactly
+///      that operation's typed struct (EIP-712 domain: this chain, this contract), at most once (the
+///      signer's sequential nonce, OpenZeppelin Nonces), and not after its deadline. Whoever submits it
+///      (the gateway's relayer, anyone) can delay it or not send it; nothing else.
+contract OperationRelay is IOperationRelay, EIP712, Nonces {
+    uint8 private constant SHAPE_ARGUMENTS = 0; // the struct's fields are the call's static arguments
+    uint8 private constant SHAPE_REASON = 1; // the same, with a last `string reason` hashed
+    uint8 private constant SHAPE_TERMS = 2; // a transfer id, then the transfer's terms from the bill registry
+
+    // Each operation's EIP-712 type: its own fields, then who signs, its nonce and its deadline.
+    string private constant ISSUE =
+        "Issue(uint8 kind,address acceptor,address payee,uint256 amount,uint256 maturityDay,bool transferable,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant ACCEPT =
+        "Accept(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant REJECT =
+        "Reject(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant RECEIVE =
+        "Receive(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant CANCEL =
+        "Cancel(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant ENDORSE =
+        "Endorse(uint256 billId,uint256 rangeStart,uint256 amount,address to,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant DISCOUNT =
+        "Discount(uint256 billId,uint256 rangeStart,uint256 amount,address bank,uint256 annualRateMicros,uint256 adjustDays,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PLEDGE =
+        "Pledge(uint256 billId,uint256 rangeStart,uint256 amount,address bank,address signer,uint256 nonce,uint256 deadline)";
+    string private constant RECOURSE =
+        "Recourse(uint256 billId,uint256 rangeStart,address against,address signer,uint256 nonce,uint256 deadline)";
+    string private constant SIGN_TRANSFER =
+        "SignTransfer(uint256 transferId,uint256 billId,uint256 rangeStart,uint256 rangeEnd,uint256 price,uint8 transferKind,address signer,uint256 nonce,uint256 deadline)";
+    string private constant REJECT_TRANSFER =
+        "RejectTransfer(uint256 transferId,uint256 billId,uint256 rangeStart,uint256 rangeEnd,uint256 price,uint8 transferKind,address signer,uint256 nonce,uint256 deadline)";
+    string private constant REVOKE_TRANSFER =
+        "RevokeTransfer(uint256 transferId,uint256 billId,uint256 rangeStart,uint256 rangeEnd,uint256 price,uint8 transferKind,address signer,uint256 nonce,uint256 deadline)";
+    string private constant RELEASE =
+        "Release(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PRESENT =
+        "Present(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PRESENT_ALL =
+        "PresentAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PAY =
+        "Pay(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PAY_ALL =
+        "PayAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant DISHONOR =
+        "Dishonor(uint256 billId,uint256 rangeStart,string reason,address signer,uint256 nonce,uint256 deadline)";
+    string private constant DISHONOR_ALL =
+        "DishonorAll(uint256 billId,string reason,address signer,uint256 nonce,uint256 deadline)";
+    string private constant FREEZE_BILL =
+        "FreezeBill(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
+    string private constant UNFREEZE_BILL =
+        "UnfreezeBill(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
+    string private constant MINT =
+        "Mint(address to,uint256 amount,address signer,uint256 nonce,uint256 deadline)";
+    string private constant TRANSFER_CASH =
+        "TransferCash(address to,uint256 amount,address signer,uint256 nonce,uint256 deadline)";
+    string private constant SET_MINT_LIMIT =
+        "SetMintLimit(address bank,uint256 limit,address signer,uint256 nonce,uint256 deadline)";
+    string private constant FREEZE_PARTICIPANT =
+        "FreezeParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
+    string private constant UNFREEZE_PARTICIPANT =
+        "UnfreezeParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
+
+    address private immutable _participants;
+    address private immutable _bills;
+    address private immutable _cash;
+
+    /// @param participants the participant registry, bills the bill registry, cash its digital cash
+    constructor(address participants, address bills, address cash) EIP712("billchain", "1") {
+        require(participants != address(0) && bills != address(0) && cash != address(0), "OperationRelay: no target");
+        _participants = participants;
+        _bills = bills;
+        _cash = cash;
+    }
+
+    /// @inheritdoc IOperationRelay
+    function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
+        external
+    {
+        if (block.timestamp > deadline) revert RelaySignatureExpired(deadline, block.timestamp);
+        (address target, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
+        if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) revert RelayBadSignature(signer);
+        _useCheckedNonce(signer, nonce);
+        (bool ok, bytes memory result) = target.call(abi.encodePacked(call, signer));
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 32), mload(result))
+            }
+        }
+    }
+
+    /// @dev An account's ECDSA signature (OpenZeppelin ECDSA: low-s only), else a contract wallet's ERC-1271
+    ///      answer: SignatureChecker's two checks, the account's first (no code lookup on the common path).
+    function _validSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        if (signature.length == 65) {  // r ‖ s ‖ v, read in place
+            (address recovered, ECDSA.RecoverError error,) =
+                ECDSA.tryRecover(digest, uint8(signature[64]), bytes32(signature[0:32]), bytes32(signature[32:64]));
+            if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        }
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
+    }
+
+    /// @inheritdoc IOperationRelay
+    function digestOf(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest)
+    {
+        (, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
+        return _hashTypedDataV4(structHash);
+    }
+
+    /// @inheritdoc IOperationRelay
+    function operationType(bytes4 selector) external view returns (string memory typeString, address target, uint8 shape) {
+        uint8 contractIndex;
+        (, shape, contractIndex) = _operation(selector);
+        typeString = _typeString(selector);
+        if (bytes(typeString).length == 0) revert RelayUnknownOperation(selector);
+        target = _target(contractIndex);
+    }
+
+    function _target(uint8 contractIndex) private view returns (address) {
+        return contractIndex == 0 ? _bills : (contractIndex == 1 ? _cash : _participants);
+    }
+
+    /// @dev EIP-712 hashStruct of the operation: keccak256(typeHash ‖ its fields ‖ signer ‖ nonce ‖ deadline),
+    ///      each field one 32-byte word (a string as its keccak256), as EIP-712 encodes them.
+    function _structHash(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
+        private
+        view
+        returns (address target, bytes32 structHash)
+    {
+        if (call.length < 4) revert RelayUnknownOperation(bytes4(0));
+        (bytes32 typeHash, uint8 shape, uint8 contractIndex) = _operation(bytes4(call[:4]));
+        if (typeHash == bytes32(0)) revert RelayUnknownOperation(bytes4(call[:4]));
+        target = _target(contractIndex);
+        if (shape == SHAPE_ARGUMENTS) {
+            // keccak256(typeHash ‖ the call's arguments ‖ signer ‖ nonce ‖ deadline), in scratch memory
+            // past the free memory pointer: the common case, without copies
+            assembly ("memory-safe") {
+                let start := mload(0x40)
+                mstore(start, typeHash)
+                let length := sub(call.length, 4)
+                calldatacopy(add(start, 32), add(call.offset, 4), length)
+                let tail := add(add(start, 32), length)
+                mstore(tail, signer)
+                mstore(add(tail, 32), nonce)
+                mstore(add(tail, 64), deadline)
+                structHash := keccak256(start, add(length, 128))
+            }
+            return (target, structHash);
+        }
+        if (shape == SHAPE_REASON) {
+            // dishonor(billId, rangeStart, reason) or dishonorAll(billId, reason): the string as its hash
+            if (bytes4(call[:4]) == IBillRegistry.dishonor.selector) {
+                (uint256 billId, uint256 start, string memory reason) = abi.decode(call[4:], (uint256, uint256, string));
+                structHash = keccak256(abi.encode(typeHash, billId, start, keccak256(bytes(reason)), signer, nonce, deadline));
+            } else {
+                (uint256 billId, string memory reason) = abi.decode(call[4:], (uint256, string));
+                structHash = keccak256(abi.encode(typeHash, billId, keccak256(bytes(reason)), signer, nonce, deadline));
+            }
+            return (target, structHash);
+        }
+        uint256 transferId = abi.decode(call[4:], (uint256));
+        (uint256 billId, uint256 rangeStart, uint256 rangeEnd, uint256 price, uint8 kind) =
+            IBillRegistry(_bills).transferTerms(transferId);
+        structHash = keccak256(
+            abi.encode(typeHash, transferId, billId, rangeStart, rangeEnd, price, kind, signer, nonce, deadline)
+        );
+    }
+
+    /// @dev The EIP-712 type hash of the operation a selector starts, its shape and its contract (0 bills,
+    ///      1 cash, 2 participants); the most frequent first. A zero hash: no such operation.
+    function _operation(bytes4 s) private pure returns (bytes32 typeHash, uint8 shape, uint8 target) {
+        if (s == IERC20.transfer.selector) return (keccak256(bytes(TRANSFER_CASH)), SHAPE_ARGUMENTS, 1);
+        if (s == IBillRegistry.endorse.selector) return (keccak256(bytes(ENDORSE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.sign.selector) return (keccak256(bytes(SIGN_TRANSFER)), SHAPE_TERMS, 0);
+        if (s == IBillRegistry.discount.selector) return (keccak256(bytes(DISCOUNT)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.accept.selector) return (keccak256(bytes(ACCEPT)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.receiveBill.selector) return (keccak256(bytes(RECEIVE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.issue.selector) return (keccak256(bytes(ISSUE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.presentAll.selector) return (keccak256(bytes(PRESENT_ALL)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.present.selector) return (keccak256(bytes(PRESENT)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.payAll.selector) return (keccak256(bytes(PAY_ALL)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.pay.selector) return (keccak256(bytes(PAY)), SHAPE_ARGUMENTS, 0);
+        if (s == IDigitalCash.mint.selector) return (keccak256(bytes(MINT)), SHAPE_ARGUMENTS, 1);
+        if (s == IBillRegistry.pledge.selector) return (keccak256(bytes(PLEDGE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.release.selector) return (keccak256(bytes(RELEASE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.recourse.selector) return (keccak256(bytes(RECOURSE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.rejectTransfer.selector) return (keccak256(bytes(REJECT_TRANSFER)), SHAPE_TERMS, 0);
+        if (s == IBillRegistry.revoke.selector) return (keccak256(bytes(REVOKE_TRANSFER)), SHAPE_TERMS, 0);
+        if (s == IBillRegistry.reject.selector) return (keccak256(bytes(REJECT)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.cancel.selector) return (keccak256(bytes(CANCEL)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.dishonorAll.selector) return (keccak256(bytes(DISHONOR_ALL)), SHAPE_REASON, 0);
+        if (s == IBillRegistry.dishonor.selector) return (keccak256(bytes(DISHONOR)), SHAPE_REASON, 0);
+        if (s == IBillRegistry.freeze.selector) return (keccak256(bytes(FREEZE_BILL)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistry.unfreeze.selector) return (keccak256(bytes(UNFREEZE_BILL)), SHAPE_ARGUMENTS, 0);
+        if (s == IParticipantRegistry.freeze.selector) return (keccak256(bytes(FREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.unfreeze.selector) return (keccak256(bytes(UNFREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IDigitalCash.setMintLimit.selector) return (keccak256(bytes(SET_MINT_LIMIT)), SHAPE_ARGUMENTS, 1);
+        return (bytes32(0), 0, 0);
+    }
+
+    /// @dev The type string `_operation` hashes, for `operationType` (tests/contracts/test_relay.py checks
+    ///      that every operation's string and hash agree, through `digestOf`).
+    function _typeString(bytes4 s) private pure returns (string memory) {
+        if (s == IERC20.transfer.selector) return TRANSFER_CASH;
+        if (s == IBillRegistry.endorse.selector) return ENDORSE;
+        if (s == IBillRegistry.sign.selector) return SIGN_TRANSFER;
+        if (s == IBillRegistry.discount.selector) return DISCOUNT;
+        if (s == IBillRegistry.accept.selector) return ACCEPT;
+        if (s == IBillRegistry.receiveBill.selector) return RECEIVE;
+        if (s == IBillRegistry.issue.selector) return ISSUE;
+        if (s == IBillRegistry.presentAll.selector) return PRESENT_ALL;
+        if (s == IBillRegistry.present.selector) return PRESENT;
+        if (s == IBillRegistry.payAll.selector) return PAY_ALL;
+        if (s == IBillRegistry.pay.selector) return PAY;
+        if (s == IDigitalCash.mint.selector) return MINT;
+        if (s == IBillRegistry.pledge.selector) return PLEDGE;
+        if (s == IBillRegistry.release.selector) return RELEASE;
+        if (s == IBillRegistry.recourse.selector) return RECOURSE;
+        if (s == IBillRegistry.rejectTransfer.selector) return REJECT_TRANSFER;
+        if (s == IBillRegistry.revoke.selector) return REVOKE_TRANSFER;
+        if (s == IBillRegistry.reject.selector) return REJECT;
+        if (s == IBillRegistry.cancel.selector) return CANCEL;
+        if (s == IBillRegistry.dishonorAll.selector) return DISHONOR_ALL;
+        if (s == IBillRegistry.dishonor.selector) return DISHONOR;
+        if (s == IBillRegistry.freeze.selector) return FREEZE_BILL;
+        if (s == IBillRegistry.unfreeze.selector) return UNFREEZE_BILL;
+        if (s == IParticipantRegistry.freeze.selector) return FREEZE_PARTICIPANT;
+        if (s == IParticipantRegistry.unfreeze.selector) return UNFREEZE_PARTICIPANT;
+        if (s == IDigitalCash.setMintLimit.selector) return SET_MINT_LIMIT;
+        return "";
+    }
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @title The operations a participant signs (EIP-712) and anyone may relay to the platform's contracts.
+/// @notice docs/SIGNING.md: every operation is one typed struct whose fields are the operation's own
+///         terms, then `signer`, `nonce` and `deadline`; `operationType(selector)` gives its type string.
+interface IOperationRelay {
+    /// @notice The signature was checked after its deadline (a unix time, compared with the block's).
+    error RelaySignatureExpired(uint256 deadline, uint256 timestamp);
+    /// @notice The signature is not `signer`'s over this operation, on this chain, for this relay.
+    error RelayBadSignature(address signer);
+    /// @notice No operation of the platform has this selector.
+    error RelayUnknownOperation(bytes4 selector);
+
+    /// @notice Checks `signer`'s EIP-712 signature over the operation `call` (the target's calldata), uses
+    ///         `nonce` (the signer's next one: each signature acts once), then calls the operation's contract
+    ///         for the signer (ERC-2771: the signer's address appended to the calldata). A revert of the
+    ///         operation comes back unchanged, and then the nonce is not used. What the operation returns
+    ///         is in its events (a relayed call returns nothing).
+    /// @param call the operation's calldata, exactly as the signer would send it itself
+    /// @param signer who signed: an account, or a contract wallet that answers ERC-1271
+    /// @param nonce `nonces(signer)` when the operation runs
+    /// @param deadline the last unix time (block timestamp) at which the operation may run
+    /// @param signature 65 bytes (r, s, v) from an account, or what the contract wallet checks
+    function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
+        external;
+
+    /// @notice The EIP-712 digest `signer` signs for the operation `call`, under `nonce` and `deadline`.
+    /// @param call the operation's calldata
+    /// @param signer who signs
+    /// @param nonce the signer's nonce the operation is to use
+    /// @param deadline the last unix time at which it may run
+    /// @return digest the hash to sign (`\x19\x01` ‖ domain separator ‖ struct hash)
+    function digestOf(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest);
+
+    /// @notice The EIP-712 type of the operation a selector starts, the contract it goes to, and how its
+    ///         struct is built: 0 the call's own arguments, 1 the same with the reason string hashed,
+    ///         2 a transfer's id then its terms read from the bill registry (`transferTerms`).
+    /// @param selector the first four bytes of the operation's calldata
+    /// @return typeString e.g. "Accept(uint256 billId,address signer,uint256 nonce,uint256 deadline)"
+    /// @return target the contract that runs the operation
+    /// @return shape 0, 1 or 2 as above
+    function operationType(bytes4 selector) external view returns (string memory typeString, address target, uint8 shape);
+}
