@@ -49,6 +49,11 @@ def key_file_signer(path: Path, passphrase: str) -> Signer:
     return local_signer(Account.from_key(Account.decrypt(encrypted, passphrase)))
 
 
+def submit_headers(prepared: dict[str, Any], signature: bytes) -> dict[str, str]:
+    """The headers that send a prepared operation with its signature (docs/SIGNING.md)."""
+    return {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
+
+
 class Refused(Exception):
     """The gateway answered a problem (RFC 9457): its status, code and detail."""
 
@@ -131,8 +136,7 @@ class BillchainClient:
         if self.signer is None:
             return self._answer(self.http.post(path, json=body or {}, headers=headers))
         prepared = self._answer(self.http.post(path + "/prepare", json=body or {}))
-        signature = self.sign(path, prepared, body or {})
-        headers.update(prepared["submit"]["headers"], **{"Billchain-Signature": "0x" + signature.hex()})
+        headers.update(submit_headers(prepared, self.sign(path, prepared, body or {})))
         return self._answer(self.http.post(prepared["submit"]["path"], json=body or {}, headers=headers))
 
     def sign(self, path: str, prepared: dict[str, Any], body: dict[str, Any] | None = None) -> bytes:

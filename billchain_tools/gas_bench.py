@@ -185,7 +185,7 @@ def signed_operations(backend: ChainBackend, keystore: Keystore) -> list[SignedR
         call = client.encode(fn, *args)
         nonce, deadline = relay.nonce(account.address), backend.timestamp() + 3_600
         signature = sign_typed(account, relay.typed_data(call, account.address, nonce, deadline))
-        return relay.execute(relayer, call, SignedBy(account.address, nonce, deadline, signature, relayer))
+        return relay.send(SignedBy(account.address, nonce, deadline, signature, relayer), call)
 
     def direct(account: LocalAccount, client: Any, fn: str, *args: Any) -> TxResult:
         return system.tx.send(account, client.encode(fn, *args))

@@ -25,6 +25,13 @@ from chain.tx import EncodedCall, Transactor, TxResult
 
 SHAPE_ARGUMENTS, SHAPE_REASON, SHAPE_TERMS = 0, 1, 2
 DOMAIN_NAME, DOMAIN_VERSION = "billchain", "1"
+#: the EIP-712 domain's fields (OpenZeppelin EIP712: no salt)
+DOMAIN_TYPE = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
 _TYPE = re.compile(r"^([A-Za-z]+)\((.*)\)$")
 
 
@@ -46,7 +53,7 @@ class Unsigned:
     address: str
 
 
-class Prepared(Exception):  # noqa: N818: not an error, the answer of a preparation
+class Prepared(Exception):  # not an error: the answer of a preparation
     """What the operation would have sent: the call its signer is to sign."""
 
     def __init__(self, call: EncodedCall, signer: str) -> None:
@@ -119,12 +126,7 @@ class RelayClient:
         op, message = self.message(call, signer, nonce, deadline)
         return {
             "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
+                "EIP712Domain": DOMAIN_TYPE,
                 op.name: [{"name": n, "type": t} for t, n in op.fields],
             },
             "primaryType": op.name,
@@ -141,17 +143,14 @@ class RelayClient:
         """The digest as the relay computes it (to check an off-chain signer against)."""
         return bytes(self.contract.functions.digestOf(call.data, signer, nonce, deadline).call())
 
-    def execute(self, relayer: LocalAccount, call: EncodedCall, signed: SignedBy) -> TxResult:
-        data = self.contract.encode_abi(
-            "execute", [call.data, to_checksum_address(signed.address), signed.nonce, signed.deadline, signed.signature]
-        )
-        return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
-
     def send(self, signer: SignedBy | Unsigned, call: EncodedCall) -> TxResult:
-        """Relay `call` as `signer` signed it; for an operation being prepared, raise `Prepared`."""
+        """`execute(call, ...)` as `signer` signed it, sent by its relayer; for an operation being prepared,
+        raise `Prepared` instead."""
         if isinstance(signer, Unsigned):
             raise Prepared(call, signer.address)
-        return self.execute(signer.relayer, call, signer)
+        args = [call.data, to_checksum_address(signer.address), signer.nonce, signer.deadline, signer.signature]
+        data = self.contract.encode_abi("execute", args)
+        return self.tx.send(signer.relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
 
 
 def _json_value(solidity_type: str, value: Any) -> Any:

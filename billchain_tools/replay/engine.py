@@ -15,6 +15,7 @@ import httpx
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from billchain_client import submit_headers
 from billchain_tools.replay.scenario import BILL_ACTIONS, TRANSFER_ACTIONS, Checks, Scenario, Step
 from billchain_tools.replay.targets import Target
 from chain.model import Role
@@ -97,10 +98,7 @@ class Replayer:
         if prepared.status_code != 200:
             return prepared
         answer = prepared.json()
-        headers = {
-            **answer["submit"]["headers"],
-            "Billchain-Signature": "0x" + sign_typed(key, answer["typed_data"]).hex(),
-        }
+        headers = submit_headers(answer, sign_typed(key, answer["typed_data"]))
         return self.call("POST", answer["submit"]["path"], who, headers=headers, **kwargs)
 
     def ok(self, response: httpx.Response, what: str) -> Any:

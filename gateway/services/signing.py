@@ -10,22 +10,18 @@ runs is only what the signature covers.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from chain.model import BillKind, TransferKind
+from chain.model import SHANGHAI, BillKind, TransferKind, day_date
 from chain.relay import Prepared, typed_digest
 from gateway.core.db import ParticipantRow
 from gateway.core.money import format_amount
 from gateway.core.schemas import PreparedOut, SubmitHint
 from gateway.services.base import Service
 from gateway.services.caller import Caller
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-EPOCH = datetime(1970, 1, 1).date()
 
 
 class Signing(Service):
@@ -68,7 +64,7 @@ class Signing(Service):
         if name in ("to", "bank", "acceptor", "payee", "against", "account"):
             return f"{self._who(str(value))} ({value})"
         if name == "maturityDay":
-            return (EPOCH + timedelta(days=int(value))).isoformat()
+            return day_date(int(value)).isoformat()
         if name == "annualRateMicros":
             return f"{int(value) / 10_000:g} % a year"
         if name == "transferKind":

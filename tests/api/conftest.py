@@ -14,6 +14,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from fastapi.testclient import TestClient
 
+from billchain_client import submit_headers
 from chain.relay import sign_typed
 from gateway.compose import build_app, open_runtime
 from gateway.core.settings import Settings
@@ -77,8 +78,7 @@ class Api:
     def signed(self, path: str, who: str, json: Any = None, key: LocalAccount | None = None, **kw: Any) -> Any:
         """A self-custody write: prepared, signed with the participant's own key (or `key`), sent."""
         prepared = self.prepare(path, who, json)
-        signature = sign_typed(key or self.keys[who], prepared["typed_data"])
-        headers = {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
+        headers = submit_headers(prepared, sign_typed(key or self.keys[who], prepared["typed_data"]))
         return self.post(prepared["submit"]["path"], who, json, headers={**headers, **kw.pop("headers", {})}, **kw)
 
     def write(self, path: str, who: str, json: Any = None, **kw: Any) -> Any:

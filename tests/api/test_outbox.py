@@ -185,11 +185,11 @@ def test_a_nonce_taken_by_a_transaction_the_gateway_never_sent_is_not_guessed(ap
 
 def _signed_headers(api: Api, who: str, path: str, body: dict[str, Any]) -> dict[str, str]:
     """What a self-custody participant sends with its write: prepared by the gateway, signed by itself."""
+    from billchain_client import submit_headers
     from chain.relay import sign_typed
 
     prepared = api.prepare(path, who, body)
-    signature = sign_typed(api.keys[who], prepared["typed_data"])
-    return {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
+    return submit_headers(prepared, sign_typed(api.keys[who], prepared["typed_data"]))
 
 
 @pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])

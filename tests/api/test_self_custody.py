@@ -6,11 +6,10 @@ another key's, with a changed body, twice, or after its deadline, nothing happen
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from eth_account import Account
 
+from billchain_client import submit_headers
 from chain.relay import sign_typed
 from tests.api.conftest import Api, problem
 
@@ -57,10 +56,6 @@ def test_a_signed_write_answers_as_a_hosted_one(api: Api, sc: dict[str, str]) ->
     assert holders == {sc["t1"], sc["t2"]}
 
 
-def _signed_headers(prepared: dict[str, Any], signature: bytes) -> dict[str, str]:
-    return {**prepared["submit"]["headers"], "Billchain-Signature": "0x" + signature.hex()}
-
-
 def test_bad_signatures_change_nothing(api: Api, sc: dict[str, str]) -> None:
     bill_id = api.circulating(sc["core"], sc["bank"], sc["t1"], "1000.00")
     path, body = f"/v1/bills/{bill_id}/endorse", {"to": sc["t2"], "amount": "400.00"}
@@ -68,26 +63,26 @@ def test_bad_signatures_change_nothing(api: Api, sc: dict[str, str]) -> None:
     own = sign_typed(api.keys[sc["t1"]], prepared["typed_data"])
 
     stranger = sign_typed(Account.create(), prepared["typed_data"])
-    problem(api.post(path, sc["t1"], body, headers=_signed_headers(prepared, stranger)), 422, "BAD_SIGNATURE")
+    problem(api.post(path, sc["t1"], body, headers=submit_headers(prepared, stranger)), 422, "BAD_SIGNATURE")
     other_body = {"to": sc["t2"], "amount": "999.00"}  # the body changed after signing
-    problem(api.post(path, sc["t1"], other_body, headers=_signed_headers(prepared, own)), 422, "BAD_SIGNATURE")
+    problem(api.post(path, sc["t1"], other_body, headers=submit_headers(prepared, own)), 422, "BAD_SIGNATURE")
     partial = {"Billchain-Signature": "0x" + own.hex()}
     problem(api.post(path, sc["t1"], body, headers=partial), 422, "VALIDATION_ERROR")
     malformed = {**prepared["submit"]["headers"], "Billchain-Signature": "0xnothex"}
     problem(api.post(path, sc["t1"], body, headers=malformed), 422, "VALIDATION_ERROR")
     assert len(api.bill(bill_id)["ranges"]) == 1
 
-    api.ok(api.post(path, sc["t1"], body, headers=_signed_headers(prepared, own)), 201)
+    api.ok(api.post(path, sc["t1"], body, headers=submit_headers(prepared, own)), 201)
     assert len(api.bill(bill_id)["ranges"]) == 2
     # Sent again, the same body now means the next free range: another operation than the one signed.
-    problem(api.post(path, sc["t1"], body, headers=_signed_headers(prepared, own)), 422, "BAD_SIGNATURE")
+    problem(api.post(path, sc["t1"], body, headers=submit_headers(prepared, own)), 422, "BAD_SIGNATURE")
 
 
 def test_a_signature_acts_once(api: Api, sc: dict[str, str]) -> None:
     api.mint(sc["bank"], sc["t1"], "10.00")
     path, body = "/v1/cash/transfer", {"to": sc["t2"], "amount": "3.00"}
     prepared = api.prepare(path, sc["t1"], body)
-    headers = _signed_headers(prepared, sign_typed(api.keys[sc["t1"]], prepared["typed_data"]))
+    headers = submit_headers(prepared, sign_typed(api.keys[sc["t1"]], prepared["typed_data"]))
     api.ok(api.post(path, sc["t1"], body, headers=headers))
     problem(api.post(path, sc["t1"], body, headers=headers), 409, "NONCE_USED")
     assert api.balance(sc["t1"]) == "7.00"
@@ -98,7 +93,7 @@ def test_a_signature_expires(api: Api, sc: dict[str, str]) -> None:
     prepared = api.prepare(f"/v1/bills/{bill_id}/accept", sc["bank"])
     signature = sign_typed(api.keys[sc["bank"]], prepared["typed_data"])
     api.advance(1)
-    response = api.post(f"/v1/bills/{bill_id}/accept", sc["bank"], headers=_signed_headers(prepared, signature))
+    response = api.post(f"/v1/bills/{bill_id}/accept", sc["bank"], headers=submit_headers(prepared, signature))
     problem(response, 422, "SIGNATURE_EXPIRED")
     assert api.bill(bill_id)["status"] == "ISSUED"
 
@@ -127,7 +122,7 @@ def test_a_keyed_signed_write_is_sent_once(api: Api, sc: dict[str, str]) -> None
     path, body = "/v1/cash/transfer", {"to": sc["t2"], "amount": "3.00"}
     prepared = api.prepare(path, sc["t1"], body)
     headers = {
-        **_signed_headers(prepared, sign_typed(api.keys[sc["t1"]], prepared["typed_data"])),
+        **submit_headers(prepared, sign_typed(api.keys[sc["t1"]], prepared["typed_data"])),
         "Idempotency-Key": "k-1",
     }
     first = api.ok(api.post(path, sc["t1"], body, headers=headers))

@@ -96,7 +96,7 @@ def test_no_key_the_attacker_holds_acts_for_a_self_custody_participant(api: Api,
             typed = relay.typed_data(call, address[victim], nonce, deadline)
             forged = SignedBy(address[victim], nonce, deadline, sign_typed(key, typed), key)
             with pytest.raises(RelayBadSignature):
-                relay.execute(key, call, forged)
+                relay.send(forged, call)
         # 3. the gateway, with the operator's token and with the victim's own (stolen) token
         path = {"accept": f"/v1/bills/{story['issued']}/accept", "sign": f"/v1/transfers/{story['transfer']}/sign"}
         if operation in path:

@@ -10,6 +10,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from typer.testing import CliRunner
 
+from chain.relay import DOMAIN_TYPE
 from gateway.cli import app
 
 runner = CliRunner()
@@ -19,12 +20,7 @@ ENV = {"BILLCHAIN_SIGNER_PASSPHRASE": "correct horse battery staple", "COLUMNS":
 def prepared_for(address: str) -> dict[str, object]:
     typed = {
         "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
+            "EIP712Domain": DOMAIN_TYPE,
             "Accept": [
                 {"name": "billId", "type": "uint256"},
                 {"name": "signer", "type": "address"},
