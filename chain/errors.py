@@ -71,6 +71,12 @@ class ParticipantAlreadyRegistered(ContractError):
 
 
 @dataclass
+class ParticipantInvalidAccount(ContractError):
+    code: ClassVar[str] = "INVALID_COUNTERPARTY"
+    account: str
+
+
+@dataclass
 class ParticipantInvalidRole(ContractError):
     code: ClassVar[str] = "VALIDATION_ERROR"
     role: int

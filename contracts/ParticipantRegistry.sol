@@ -28,6 +28,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     /// @inheritdoc IParticipantRegistry
     function register(address account, uint8 role) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
         if (role < uint8(Role.BANK) || role > uint8(Role.REGULATOR)) revert ParticipantInvalidRole(role);
+        if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
         if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
         code = ++_memberCount;
         _members[account] = Member({code: code, role: role, status: uint8(MemberStatus.ACTIVE)});

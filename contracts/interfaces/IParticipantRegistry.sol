@@ -19,7 +19,8 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     event ParticipantRegistered(address indexed account, uint32 code, uint8 role);
     event ParticipantStatusChanged(address indexed account, uint8 status, address indexed by);
 
-    /// @notice Onboards `account` with `role`; assigns the next member code. OPERATOR only.
+    /// @notice Onboards `account` with `role`; assigns the next member code. OPERATOR only. Neither the
+    ///         zero address nor the relay (whose calls always act for a signer) can be a member.
     /// @param account the participant's address
     /// @param role a Role: BANK, ENTERPRISE or REGULATOR
     /// @return code the member code, in onboarding order (1, 2, ...)

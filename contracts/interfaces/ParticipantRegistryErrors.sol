@@ -9,6 +9,8 @@ interface ParticipantRegistryErrors {
     error ParticipantNotRegistered(address account);
     /// @dev INVALID_STATE: the address is onboarded already.
     error ParticipantAlreadyRegistered(address account);
+    /// @dev INVALID_COUNTERPARTY: no one can act as this address (the zero address, the relay).
+    error ParticipantInvalidAccount(address account);
     /// @dev VALIDATION_ERROR: role outside BANK, ENTERPRISE, REGULATOR.
     error ParticipantInvalidRole(uint8 role);
     /// @dev PARTICIPANT_FROZEN: the participant is frozen.

@@ -58,8 +58,11 @@ class Participants(Service):
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
         if body.address is not None:  # self-custody: its key stays with it, the gateway relays what it signs
             address = to_checksum_address(body.address)
-            if address.lower() in (self.rt.operator.address.lower(), self.rt.relayer.address.lower()):
-                raise Problem("INVALID_COUNTERPARTY", "address: the gateway's own account cannot be a participant")
+            own = {self.rt.operator.address, self.rt.relayer.address, *self.rt.system.addresses.values()}
+            if address in own:
+                raise Problem(
+                    "INVALID_COUNTERPARTY", "address: the platform's own accounts and contracts are not participants"
+                )
         else:
             account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
             address = account.address

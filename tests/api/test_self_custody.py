@@ -151,3 +151,15 @@ def test_the_headline_story_with_every_party_in_self_custody(api: Api, sc: dict[
     bill = api.bill(bill_id)
     assert bill["status"] == "SETTLED"
     assert api.balance(sc["t1"]) == "40000.00"
+
+
+def test_no_one_is_onboarded_at_an_address_no_one_can_act_as(api: Api) -> None:
+    """The zero address, the relay, the platform's contracts, the gateway's own accounts: refused, and
+    nothing registered (the zero address and the relay by the registry itself)."""
+    rt = api.runtime
+    count = rt.system.registry.member_count()
+    addresses = ["0x" + "00" * 20, rt.operator.address, rt.relayer.address, *rt.system.addresses.values()]
+    for address in addresses:
+        body = {"name": "nobody", "role": "ENTERPRISE", "address": address}
+        problem(api.post("/v1/participants", "operator", body), 422, "INVALID_COUNTERPARTY")
+    assert rt.system.registry.member_count() == count

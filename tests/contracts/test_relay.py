@@ -238,3 +238,13 @@ def test_a_self_custody_participant_may_also_send_its_operation_itself(world: Wo
     world.system.tx.send(sc.key, world.cash.encode("transfer", world.addr("t2"), 40))
     assert world.cash.balance_of(sc.address) == 60
     assert world.system.relay.nonce(sc.address) == 0  # its own transaction uses no signature nonce
+
+
+def test_the_registry_admits_no_one_at_the_zero_address_or_the_relay(world: World) -> None:
+    """Calls from the relay always act for the signer it appends: an account at its address, or at the
+    zero address, would be a member no one could ever act as."""
+    from chain.errors import ParticipantInvalidAccount
+
+    for address in ("0x" + "00" * 20, world.system.relay.address):
+        with reverts(ParticipantInvalidAccount):
+            world.system.registry.register(world.operator, address, Role.ENTERPRISE)
