@@ -89,12 +89,20 @@ def replay(
             "each of its writes here (docs/SIGNING.md).",
         ),
     ] = False,
+    gateways: Annotated[
+        Path | None,
+        typer.Option(
+            "--gateways",
+            help="A placement (YAML or JSON): the other gateways of the platform, which serves whom, who is in "
+            "self-custody (billchain_tools/replay/placement.py, docs/GATEWAYS.md). The --target is the operator's.",
+        ),
+    ] = None,
 ) -> None:
-    """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or a running gateway."""
+    """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or running gateways."""
     from billchain_tools.replay.runner import run_replay
 
     code = run_replay(
-        paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console, self_custody
+        paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console, self_custody, gateways
     )
     raise typer.Exit(code)
 

@@ -22,8 +22,16 @@ MINT_LIMIT = "1000000000000.00"
 class Gateway:
     """A `billchain serve` subprocess on a fresh data dir, and clients for it."""
 
-    def __init__(self, data_dir: Path, chain: str, gas_price: str | None, block_time: float | None = None) -> None:
-        """`chain`: embedded, anvil (a node the gateway starts, as a user runs it) or a node's URL."""
+    def __init__(
+        self,
+        data_dir: Path,
+        chain: str,
+        gas_price: str | None,
+        block_time: float | None = None,
+        contracts: Path | None = None,
+    ) -> None:
+        """`chain`: embedded, anvil (a node the gateway starts, as a user runs it) or a node's URL;
+        `contracts`: join the platform of that address book (another gateway's) instead of deploying one."""
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -35,6 +43,8 @@ class Gateway:
             self.cmd += ["--gas-price", gas_price]
         if block_time is not None:
             self.cmd += ["--block-time", str(block_time)]
+        if contracts is not None:
+            self.cmd += ["--contracts", str(contracts)]
 
     def __enter__(self: G) -> G:
         self.start()

@@ -79,9 +79,38 @@ class ContractClient:
 
 
 class ParticipantRegistryClient(ContractClient):
-    def register(self, operator: LocalAccount, account: str, role: Role) -> tuple[int, TxResult]:
-        result = self._send(operator, "register", account, int(role))
+    def register(
+        self,
+        operator: LocalAccount,
+        account: str,
+        role: Role,
+        participant_id: str | None = None,
+        name: str | None = None,
+        credit_code: str | None = None,
+    ) -> tuple[int, TxResult]:
+        """Onboard `account` under `participant_id` (unique on the chain; by default one made of its
+        and address), with its name (the id by default) and credit code, as every gateway's directory shows."""
+        if participant_id is None:
+            participant_id = f"member-{account[2:12].lower()}"
+        result = self._send(
+            operator,
+            "register",
+            account,
+            int(role),
+            participant_id,
+            participant_id if name is None else name,
+            credit_code or "",
+        )
         return self.registered_code(result), result
+
+    def is_operator(self, account: str) -> bool:
+        """Whether `account` holds the platform's OPERATOR role (it onboards and freezes)."""
+        return bool(self.contract.functions.isOperator(account).call())
+
+    def account_of_id(self, participant_id: str) -> str | None:
+        """The account onboarded as `participant_id`, or None."""
+        account = str(self.contract.functions.accountOfId(participant_id).call())
+        return None if int(account, 16) == 0 else account
 
     def registered_code(self, result: TxResult) -> int:
         """The member code the registration in `result` was given."""

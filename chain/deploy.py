@@ -162,6 +162,37 @@ def deployed_addresses(
     return system.addresses
 
 
+class PlatformNotFound(ValueError):
+    """The address book given to join names no platform this chain has."""
+
+
+def joined_addresses(backend: ChainBackend, source: Path, data_dir: Path) -> dict[str, str]:
+    """The platform another gateway deployed, from its address book or its /v1/health answer (`source`),
+    checked against this chain (same chain id, code at every address) and kept as this data dir's own
+    address book. A gateway that joins never deploys: every gateway of the platform uses one set."""
+    try:
+        book = json.loads(source.read_text(encoding="utf-8"))
+        contracts: dict[str, str] = {
+            name: str(Web3.to_checksum_address(book["contracts"][name])) for name in PLATFORM_CONTRACTS
+        }
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PlatformNotFound(f"{source}: not an address book of the platform's contracts ({exc})") from None
+    chain_id = book.get("chain_id", (book.get("chain") or {}).get("chain_id"))
+    if chain_id is not None and chain_id != backend.chain_id:
+        raise PlatformNotFound(f"{source} is for chain {chain_id}; this node runs chain {backend.chain_id}")
+    missing = [
+        name for name, address in contracts.items() if not backend.w3.eth.get_code(Web3.to_checksum_address(address))
+    ]
+    if missing:
+        raise PlatformNotFound(f"{source}: this chain has no code at {', '.join(missing)}")
+    path = address_book_path(data_dir, backend.chain_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"chain_id": backend.chain_id, "backend": backend.name, "contracts": contracts}, indent=2) + "\n"
+    )
+    return contracts
+
+
 def load_or_deploy(backend: ChainBackend, operator: LocalAccount, data_dir: Path) -> System:
     """Attach to the contracts of this chain's address book, deploying them the first time."""
     return attach(backend, deployed_addresses(backend, operator, data_dir))

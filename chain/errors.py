@@ -77,6 +77,19 @@ class ParticipantInvalidAccount(ContractError):
 
 
 @dataclass
+class ParticipantIdTaken(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    id: str
+    account: str
+
+
+@dataclass
+class ParticipantInvalidProfile(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    id: str
+
+
+@dataclass
 class ParticipantInvalidRole(ContractError):
     code: ClassVar[str] = "VALIDATION_ERROR"
     role: int

@@ -18,6 +18,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     mapping(address account => Member) private _members;
     mapping(uint32 code => address) private _accounts;
     mapping(address account => bool) private _frozenByRegulator;
+    mapping(bytes32 idHash => address) private _accountOfId;
     uint32 private _memberCount;
 
     constructor(address operator, address admin, address relay) ERC2771Context(relay) {
@@ -26,14 +27,34 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     }
 
     /// @inheritdoc IParticipantRegistry
-    function register(address account, uint8 role) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
+    function register(
+        address account,
+        uint8 role,
+        string calldata id,
+        string calldata name,
+        string calldata creditCode
+    ) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
         if (role < uint8(Role.BANK) || role > uint8(Role.REGULATOR)) revert ParticipantInvalidRole(role);
         if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
         if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
+        uint256 idLength = bytes(id).length;
+        uint256 nameLength = bytes(name).length;
+        if (idLength == 0 || idLength > 64 || nameLength == 0 || nameLength > 800 || bytes(creditCode).length > 18) {
+            revert ParticipantInvalidProfile(id);
+        }
+        bytes32 idHash = keccak256(bytes(id));
+        address holder = _accountOfId[idHash];
+        if (holder != address(0)) revert ParticipantIdTaken(id, holder);
+        _accountOfId[idHash] = account;
         code = ++_memberCount;
         _members[account] = Member({code: code, role: role, status: uint8(MemberStatus.ACTIVE)});
         _accounts[code] = account;
-        emit ParticipantRegistered(account, code, role);
+        emit ParticipantRegistered(account, code, role, id, name, creditCode);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function accountOfId(string calldata id) external view returns (address) {
+        return _accountOfId[keccak256(bytes(id))];
     }
 
     /// @inheritdoc IParticipantRegistry

@@ -67,6 +67,13 @@ def serve(
         int | None, typer.Option(min=0, help="Wei per gas for every transaction (0: a free-gas network).")
     ] = None,
     eip1559: Annotated[bool, typer.Option("--eip1559", help="A URL chain: type-2 transactions, not legacy.")] = False,
+    contracts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Join the platform another gateway deployed on this chain: its address book "
+            "(<data dir>/chains/<chain id>.json) or its /v1/health answer in a file. Never deploys."
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
@@ -78,6 +85,7 @@ def serve(
     if gas_price is not None:  # else BILLCHAIN_GAS_PRICE, else the node's
         settings.gas_price = gas_price
     settings.eip1559 = settings.eip1559 or eip1559  # the flag, or BILLCHAIN_EIP1559
+    settings.contracts = contracts or settings.contracts  # the flag, or BILLCHAIN_CONTRACTS
     runtime = _open_or_exit(settings, "billchain serve")
     try:
         console.print(
@@ -98,13 +106,14 @@ def _open_or_exit(settings: Settings, command: str) -> Runtime:
     """The runtime, or exit 2 with one line saying why not (a held data dir, a broken chain file)."""
     from chain.backends.anvil import AnvilStateUnreadable
     from chain.backends.embedded import JournalBroken
+    from chain.deploy import PlatformNotFound
     from gateway.compose import open_runtime
     from gateway.core.datadir import DataDirBusy
     from gateway.core.security import WeakOperatorToken
 
     try:
         return open_runtime(settings, command)
-    except (DataDirBusy, JournalBroken, AnvilStateUnreadable, WeakOperatorToken) as refused:
+    except (DataDirBusy, JournalBroken, AnvilStateUnreadable, WeakOperatorToken, PlatformNotFound) as refused:
         console.print(f"[red]{command}: {refused}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
 

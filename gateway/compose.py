@@ -1,7 +1,7 @@
 """The composition root: everything a gateway runs on, built once, in order, each part given what it
 uses (no part is changed after it is built).
 
-    data dir lock -> chain backend -> keys -> contracts (deployed the first time)
+    data dir lock -> chain backend -> keys -> contracts (deployed the first time, or another gateway's joined)
       -> database (migrated) -> index, checked against the chain (gateway/ledger/chainguard.py)
       -> block follower -> outbox -> transactor (waits with the follower, writes to the outbox)
       -> typed contract clients -> Runtime
@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from chain.backends.base import ChainBackend
 from chain.backends.factory import open_backend
-from chain.deploy import attach, contracts_at, deployed_addresses, error_decoder
+from chain.deploy import attach, contracts_at, deployed_addresses, error_decoder, joined_addresses
 from chain.keys import Keystore
 from chain.tx import Transactor
 from gateway.core.datadir import DataDirLock
@@ -63,7 +63,11 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         if backend.w3.eth.get_balance(relayer.address) == 0:  # dev chains: its gas money, once
             backend.fund(relayer.address)
         backend.allow_account(relayer.address)
-        addresses = deployed_addresses(backend, operator, data_dir, settings.admin_delay)
+        addresses = (
+            joined_addresses(backend, settings.contracts, data_dir)  # another gateway's platform
+            if settings.contracts is not None
+            else deployed_addresses(backend, operator, data_dir, settings.admin_delay)
+        )
         db = Database(settings.database)
         indexer = Indexer(backend, contracts_at(backend, addresses), db)
         guard = ChainGuard(backend, db, indexer)

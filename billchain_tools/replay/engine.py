@@ -16,6 +16,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from billchain_client import submit_headers
+from billchain_tools.replay.placement import OPERATORS, Placement
 from billchain_tools.replay.scenario import BILL_ACTIONS, TRANSFER_ACTIONS, Checks, Scenario, Step
 from billchain_tools.replay.targets import Target
 from chain.model import Role
@@ -73,12 +74,25 @@ def slug(alias: str, suffix: str) -> str:
 
 
 class Replayer:
-    def __init__(self, scenario: Scenario, path: Path, target: Target, self_custody: bool = False) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        path: Path,
+        target: Target,
+        self_custody: bool = False,
+        placement: Placement | None = None,
+        gateways: dict[str, Target] | None = None,
+    ) -> None:
+        """`target` is the operator's gateway; `placement` says which of `gateways` (by name) serves whom,
+        and who is in self-custody (every participant with `self_custody`); by default `target` serves all."""
         self.scenario = scenario
         self.path = path
         self.target = target
+        self.placement = placement or Placement()
+        self.gateways = gateways or {}
+        self.self_custody = self_custody
         #: participants in self-custody: their keys, made here; their writes are signed here (docs/SIGNING.md)
-        self.keys: dict[str, LocalAccount] | None = {} if self_custody else None
+        self.keys: dict[str, LocalAccount] = {}
         self.ids = {alias: slug(alias, target.suffix) for alias in scenario.participants}
         self.tokens: dict[str, str] = {"operator": target.operator_token}
         self.bills: dict[str, int] = {}
@@ -86,12 +100,19 @@ class Replayer:
 
     # --- plumbing
     def call(self, method: str, path: str, who: str | None = "operator", **kwargs: Any) -> httpx.Response:
-        return self.target.request(method, path, self.tokens.get(who) if who else None, **kwargs)
+        """A request as `who` makes it, to the gateway that serves `who` (the operator's: the target)."""
+        return self._gateway_of(who).request(method, path, self.tokens.get(who) if who else None, **kwargs)
+
+    def _gateway_of(self, who: str | None) -> Target:
+        seat = self.placement.seat(who) if who not in (None, "operator") else None
+        if seat is None or seat.gateway == OPERATORS:
+            return self.target
+        return self.gateways[seat.gateway]
 
     def write(self, path: str, who: str | None, **kwargs: Any) -> httpx.Response:
         """A POST as `who` makes it: in self-custody, prepared by the gateway, signed here and sent with
         its signature (a preparation the gateway refuses is the answer: the write's own problem)."""
-        key = (self.keys or {}).get(who or "")
+        key = self.keys.get(who or "")
         if key is None:
             return self.call("POST", path, who, **kwargs)
         prepared = self.call("POST", path + "/prepare", who, **kwargs)
@@ -157,14 +178,28 @@ class Replayer:
             self.ok(self.write(path, regulator, json={"limit": limit}), f"setting {alias}'s mint limit")
 
     def _onboard_one(self, alias: str, role: str, name: str, credit_code: str | None) -> None:
-        body = {"id": self.ids[alias], "name": name, "role": role}
+        """Onboarded once, by the operator at its gateway; served by the gateway the placement names, which
+        then issues its token (and, hosted, made its key first: docs/GATEWAYS.md)."""
+        seat = self.placement.seat(alias)
+        body: dict[str, Any] = {"id": self.ids[alias], "name": name, "role": role}
         if credit_code:
             body["credit_code"] = credit_code
-        if self.keys is not None:
+        if self.self_custody or seat.custody == "self":
             self.keys[alias] = Account.create()
             body["address"] = self.keys[alias].address
-        created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
-        self.tokens[alias] = created["api_token"]
+        if seat.gateway == OPERATORS:
+            created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
+            self.tokens[alias] = created["api_token"]
+            return
+        serving = self.gateways[seat.gateway]
+        if alias not in self.keys:
+            made = serving.request("POST", "/v1/hosted-keys", serving.operator_token, json={"id": body["id"]})
+            body["address"] = self.ok(made, f"a key for {alias} at {seat.gateway}")["address"]
+        self.ok(self.call("POST", "/v1/participants", json={**body, "serve": False}), f"onboarding {alias}")
+        custody = "self" if alias in self.keys else "hosted"
+        path = f"/v1/participants/{body['id']}/serve"
+        served = serving.request("POST", path, serving.operator_token, json={"custody": custody})
+        self.tokens[alias] = self.ok(served, f"serving {alias} at {seat.gateway}")["api_token"]
 
     def _step(self, index: int, step: Step) -> StepResult:
         result = StepResult(index, step.label, step.as_, "passed")

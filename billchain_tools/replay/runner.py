@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from billchain_tools.replay.engine import Replayer, ScenarioResult
+from billchain_tools.replay.placement import PlacementInvalid, load_placement
 from billchain_tools.replay.report import print_results, write_json, write_junit
 from billchain_tools.replay.scenario import Scenario, ScenarioInvalid, json_schema, load
 from billchain_tools.replay.targets import EmbeddedTarget, HttpTarget, Target
@@ -43,6 +44,7 @@ def run_replay(
     schema: bool,
     console: Console,
     self_custody: bool = False,
+    placement_file: Path | None = None,
 ) -> int:
     if schema:
         print(json.dumps(json_schema(), indent=2))
@@ -61,6 +63,15 @@ def run_replay(
     except ScenarioInvalid as exc:
         print(f"invalid scenario: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    placement = None
+    if placement_file is not None:
+        try:
+            placement = load_placement(placement_file)
+            if target == "embedded" and placement.gateways:
+                raise PlacementInvalid("other gateways join a shared chain: the target is then the operator's URL")
+        except PlacementInvalid as exc:
+            print(f"invalid placement: {exc}", file=sys.stderr)
+            return EXIT_INVALID
     results: list[ScenarioResult] = []
     total = sum(len(s.steps) for _, s in scenarios)
     with Progress(
@@ -80,11 +91,21 @@ def run_replay(
             except ScenarioInvalid as exc:
                 print(f"invalid target: {exc}", file=sys.stderr)
                 return EXIT_INVALID
+            others = (
+                {
+                    name: HttpTarget(spec.url, placement.operator_token(name))
+                    for name, spec in placement.gateways.items()
+                }
+                if placement is not None
+                else {}
+            )
             try:
-                replayer = Replayer(scenario, path, runner, self_custody=self_custody)
+                replayer = Replayer(scenario, path, runner, self_custody, placement, dict(others))
                 results.append(replayer.run(lambda: progress.advance(task)))
             finally:
                 runner.close()
+                for other in others.values():
+                    other.close()
             if fail_fast and not results[-1].passed:
                 break
     print_results(console, results, quiet)

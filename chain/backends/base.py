@@ -52,6 +52,8 @@ class ChainBackend(ABC):
     is_dev: bool
     #: the node mines a transaction while it is sent (its receipt is there at once)
     mines_on_send: bool = False
+    #: only this process writes to the chain (in-process): nothing is on it that this process did not send
+    exclusive: bool = False
     #: a gas limit to send with instead of estimating (py-evm's estimate is a slow binary search)
     fixed_gas_limit: int | None = None
     #: send EIP-1559 transactions (maxFeePerGas = maxPriorityFeePerGas = the price) instead of legacy ones

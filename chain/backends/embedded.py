@@ -93,6 +93,7 @@ class EmbeddedBackend(ChainBackend):
     revert_errors = (ContractLogicError, TransactionFailed, VMError)
     fixed_gas_limit = 8_000_000
     mines_on_send = True
+    exclusive = True
 
     def __init__(self, journal: Path | None = None, replay_only: bool = False) -> None:
         """`replay_only`: read the journal and snapshot, write nothing (a check)."""

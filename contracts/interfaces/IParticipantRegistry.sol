@@ -16,15 +16,35 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
         uint8 status;
     }
 
-    event ParticipantRegistered(address indexed account, uint32 code, uint8 role);
+    /// @dev Every gateway builds its participant directory from these: who a member is, in words, and the
+    ///      id clients name it by. The id is unique on the chain; name and credit code are as the operator
+    ///      onboarded them (the credit code empty when none).
+    event ParticipantRegistered(
+        address indexed account, uint32 code, uint8 role, string id, string name, string creditCode
+    );
     event ParticipantStatusChanged(address indexed account, uint8 status, address indexed by);
 
-    /// @notice Onboards `account` with `role`; assigns the next member code. OPERATOR only. Neither the
-    ///         zero address nor the relay (whose calls always act for a signer) can be a member.
+    /// @notice Onboards `account` with `role` under the participant id `id`, unique on the chain; assigns
+    ///         the next member code. OPERATOR only. Neither the zero address nor the relay (whose calls
+    ///         always act for a signer) can be a member.
     /// @param account the participant's address
     /// @param role a Role: BANK, ENTERPRISE or REGULATOR
+    /// @param id what clients of every gateway name it by (1 to 64 bytes)
+    /// @param name its legal name (1 to 800 bytes of UTF-8)
+    /// @param creditCode its unified social credit code (GB 32100-2015), or empty
     /// @return code the member code, in onboarding order (1, 2, ...)
-    function register(address account, uint8 role) external returns (uint32 code);
+    function register(
+        address account,
+        uint8 role,
+        string calldata id,
+        string calldata name,
+        string calldata creditCode
+    ) external returns (uint32 code);
+
+    /// @notice The account onboarded with participant id `id`.
+    /// @param id a participant id
+    /// @return the account (the zero address when none)
+    function accountOfId(string calldata id) external view returns (address);
 
     /// @notice Freezes a participant. An active REGULATOR, or the OPERATOR (not a REGULATOR's account).
     /// @param account the participant

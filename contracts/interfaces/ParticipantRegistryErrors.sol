@@ -11,6 +11,11 @@ interface ParticipantRegistryErrors {
     error ParticipantAlreadyRegistered(address account);
     /// @dev INVALID_COUNTERPARTY: no one can act as this address (the zero address, the relay).
     error ParticipantInvalidAccount(address account);
+    /// @dev INVALID_STATE: another account was onboarded with this participant id.
+    error ParticipantIdTaken(string id, address account);
+    /// @dev VALIDATION_ERROR: a participant id is 1 to 64 bytes; a name 1 to 800 bytes (200 characters of UTF-8);
+    ///      a credit code at most 18 bytes.
+    error ParticipantInvalidProfile(string id);
     /// @dev VALIDATION_ERROR: role outside BANK, ENTERPRISE, REGULATOR.
     error ParticipantInvalidRole(uint8 role);
     /// @dev PARTICIPANT_FROZEN: the participant is frozen.

@@ -47,16 +47,23 @@ class ParticipantRow(Base):
     address: Mapped[str] = mapped_column(String(42), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="ACTIVE")
     credit_code: Mapped[str | None] = mapped_column(String(18), nullable=True)
-    #: the hash of its one API token: a new token (rotated, or issued by the operator) replaces it at once
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: the hash of its one API token: a new token (rotated, or issued by the operator) replaces it at once;
+    #: none when another gateway serves it (the directory comes from the chain: every member is here)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     #: when the token stops working (BILLCHAIN_TOKEN_TTL_DAYS), or never
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    #: "hosted": the gateway holds its key; "self": it signs its own operations (docs/SIGNING.md)
+    #: "hosted": this gateway holds its key; "self": it signs its own operations, this gateway relays them
+    #: (docs/SIGNING.md); "elsewhere": another institution's gateway serves it (docs/GATEWAYS.md)
     custody: Mapped[str] = mapped_column(String(10), default="hosted", server_default="hosted")
 
     @property
     def self_custody(self) -> bool:
         return self.custody == "self"
+
+    @property
+    def served_here(self) -> bool:
+        """Whether this gateway serves it: issues its token, and holds its key or relays what it signs."""
+        return self.custody != "elsewhere"
 
 
 class IdempotencyRow(Base):

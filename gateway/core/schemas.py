@@ -104,6 +104,26 @@ class ParticipantCreate(Body):
             "Absent: the gateway creates and holds the key (hosted).",
         ),
     ] = None
+    serve: StrictBool = Field(
+        default=True,
+        description="Whether this gateway serves it (issues its token). false: another institution's gateway "
+        "does (POST /v1/participants/{id}/serve there; docs/GATEWAYS.md); the address is then required.",
+    )
+
+
+class ServeCreate(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"custody": "hosted"}]})
+
+    custody: Literal["hosted", "self"] = Field(
+        description="hosted: this gateway holds its key (made with POST /v1/hosted-keys before the onboarding); "
+        "self: it signs its own operations, this gateway relays them."
+    )
+
+
+class HostedKeyCreate(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"id": "t2-supplier"}]})
+
+    id: Slug
 
 
 class CashMove(Body):
@@ -238,8 +258,9 @@ class ParticipantOut(Out):
     address: str
     status: MemberStatusName
     credit_code: str | None
-    custody: Literal["hosted", "self"] = Field(
-        description="hosted: the gateway holds its key and signs for it; self: it signs each operation itself"
+    custody: Literal["hosted", "self", "elsewhere"] = Field(
+        description="hosted: this gateway holds its key and signs for it; self: it signs each operation itself "
+        "and this gateway relays it; elsewhere: another institution's gateway serves it (docs/GATEWAYS.md)"
     )
 
 
@@ -247,6 +268,11 @@ class OnboardedOut(ParticipantOut):
     api_token: str | None = Field(
         description="Shown once; the gateway keeps only its hash (null in a replay of the same Idempotency-Key)."
     )
+
+
+class HostedKeyOut(Out):
+    id: str = Field(description="The participant id the key is for, once the operator onboards it.")
+    address: str = Field(description="The key's address: give it to the operator for the onboarding.")
 
 
 class TokenOut(Out):

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     token_ttl_days: int | None = Field(default=None, ge=1)
     #: how long a prepared operation may wait for its signature and its block (docs/SIGNING.md)
     signature_ttl: int = Field(default=900, ge=30, le=30 * 86_400)
+    #: another gateway's platform to join instead of deploying one: its address book (<its data dir>/chains/
+    #: <chain id>.json) or its /v1/health answer saved to a file (docs/GATEWAYS.md)
+    contracts: Path | None = None
     #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
     admin_delay: int = Field(default=2 * 86_400, ge=0)
 

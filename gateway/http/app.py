@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from gateway.core.schemas import PreparedOut
 from gateway.http import problems
 from gateway.http.middleware.auth import AuthMiddleware
+from gateway.http.middleware.fresh import FreshIndexMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
 from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
 from gateway.http.middleware.metrics import MetricsMiddleware
@@ -71,7 +72,8 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
         app.include_router(router)
     app.include_router(prepare_routes(routers))
     # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
-    # the token's rate and body sizes, idempotency.
+    # the token's rate and body sizes, idempotency, an index as fresh as the chain.
+    app.add_middleware(FreshIndexMiddleware, follower=runtime.follower)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
     settings = runtime.settings
     limits = {"max_json": settings.max_body, "max_document": MAX_DOCUMENT_BYTES}

@@ -120,6 +120,17 @@ class BlockFollower:
         if not self.backend.mines_on_send and self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="block-follower")
 
+    async def fresh(self) -> None:
+        """Index what the chain holds now, before a request is answered: other gateways write to a shared
+        chain too, and a caller here may act on what a caller there did a moment ago (docs/GATEWAYS.md).
+        Best effort: with the node away the request is answered from the index as it is."""
+        if self.backend.exclusive:
+            return
+        try:
+            await anyio.to_thread.run_sync(self.indexer.catch_up)
+        except Exception as exc:  # the follower reports a node that is away; this request goes on
+            log.debug("index not refreshed before a request: %s", exc)
+
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:

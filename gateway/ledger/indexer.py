@@ -19,7 +19,7 @@ from web3.contract.contract import ContractEvent
 from web3.types import EventData
 
 from chain.backends.base import ChainBackend
-from chain.model import BillKind, RangeState, TransferKind, day_date
+from chain.model import BillKind, RangeState, Role, TransferKind, day_date
 from gateway.core.billno import bill_no
 from gateway.core.db import (
     AnchorRow,
@@ -61,6 +61,7 @@ class Indexer:
                     self._events[Web3.keccak(text=f"{abi['name']}({types})")] = contract.events[abi["name"]]()
         self.addresses = [contract.address for contract in contracts.values()]
         self._handlers: dict[str, Callable[[Session, EventData, dict[str, Any]], None]] = {
+            "ParticipantRegistered": self._registered,
             "ParticipantStatusChanged": self._participant_status,
             "Transfer": self._cash_moved,
             "BillIssued": self._issued,
@@ -204,6 +205,22 @@ class Indexer:
         return row
 
     # --- handlers
+    def _registered(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        """The directory entry of a member, as the operator onboarded it on the chain: every gateway lists
+        every member. One this gateway serves keeps its token and custody; any other is "elsewhere"."""
+        a = event["args"]
+        address, code = str(a["account"]), int(a["code"])
+        row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == address))
+        row = row or session.get(ParticipantRow, a["id"])
+        if row is None:
+            row = ParticipantRow(id=a["id"], custody="elsewhere", token_hash=None)
+            session.add(row)
+        row.address, row.seq, row.member_code = address, code, f"{code:012d}"
+        row.name, row.role, row.credit_code = a["name"], Role(a["role"]).name, a["creditCode"] or None
+        row.status = row.status or "ACTIVE"
+        session.flush()  # before the next event of this batch looks it up
+        context["who"][address] = row.id
+
     def _participant_status(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
         if row is not None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
-
 from chain.deploy import System
 from chain.tx import TxResult
 from gateway.core.db import Database, ParticipantRow, TransferRow
@@ -81,30 +79,15 @@ class Answers:
         return MintLimitOut(participant=args["id"], mint_limit=format_amount(limit), minted=format_amount(minted))
 
     def _onboard(self, args: dict[str, Any], result: TxResult) -> OnboardedOut:
-        """The participant's row and its token, made once its registration is mined. Settled after a
-        crash that came after the row was written, the token is made anew: the first was never given."""
-        code = self.system.registry.registered_code(result)
+        """The participant's directory entry (indexed from its registration, as at every gateway), this
+        gateway's custody of it, and its token when this gateway serves it. Settled after a crash that
+        came after the token was written, the token is made anew: the first was never given."""
         token, expires = new_token(), token_expiry(self.token_ttl_days)
+        served = args["custody"] != "elsewhere"
         with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
-            if row is None:
-                seq = args["seq"]  # taken meanwhile, if this is settled late (after a 503): the next free one
-                if s.scalar(select(ParticipantRow.id).where(ParticipantRow.seq == seq)) is not None:
-                    seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
-                row = ParticipantRow(
-                    id=args["id"],
-                    seq=seq,
-                    name=args["name"],
-                    role=args["role"],
-                    member_code=f"{code:012d}",
-                    address=args["address"],
-                    custody=args.get("custody", "hosted"),
-                    status="ACTIVE",
-                    credit_code=args["credit_code"],
-                    token_hash=hash_token(token),
-                    token_expires_at=expires,
-                )
-                s.add(row)
-            else:
+            assert row is not None, f"the registration of {args['id']} is not indexed"
+            row.custody = args["custody"]
+            if served:
                 row.token_hash, row.token_expires_at = hash_token(token), expires
-        return OnboardedOut(**views.participant(row).model_dump(), api_token=token)
+        return OnboardedOut(**views.participant(row).model_dump(), api_token=token if served else None)

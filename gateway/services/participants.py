@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 
 from eth_utils import to_checksum_address
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.core.db import ParticipantRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
 from gateway.core.schemas import (
+    HostedKeyCreate,
+    HostedKeyOut,
     MintLimitOut,
     MintLimitSet,
     OnboardedOut,
     ParticipantCreate,
     ParticipantOut,
     ParticipantPage,
+    ServeCreate,
     TokenOut,
 )
 from gateway.core.security import hash_token, new_token, token_expiry
@@ -48,15 +51,23 @@ class Participants(Service):
         self.onboarding = asyncio.Lock()
 
     def onboard(self, caller: Caller, body: ParticipantCreate) -> OnboardedOut:
+        """Register a participant on the chain, where every gateway's directory reads it; this gateway
+        serves it unless `serve` is false (then another institution's gateway does: `serve`)."""
         self.require_role(caller, "OPERATOR")
         if body.credit_code is not None and not credit_code_valid(body.credit_code):
             raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
-        with self.rt.db.session() as s:
-            seq = (s.scalar(select(func.max(ParticipantRow.seq))) or 0) + 1
-        participant_id = body.id or self._free_id(body.role.name.lower(), seq)
+        if not self.rt.system.registry.is_operator(self.rt.operator.address):
+            raise Problem(
+                "FORBIDDEN",
+                "this gateway's operator is not the platform's OPERATOR (it joined another gateway's platform): "
+                "participants are onboarded at the operator's gateway, then served here (docs/GATEWAYS.md)",
+            )
+        if not body.serve and body.address is None:
+            raise Problem("VALIDATION_ERROR", "address: a participant another gateway serves comes with its address")
+        participant_id = body.id or self._free_id(body.role.name.lower(), self.rt.system.registry.member_count() + 1)
         if participant_id in RESERVED or self.participant(participant_id) is not None:
             raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
-        if body.address is not None:  # self-custody: its key stays with it, the gateway relays what it signs
+        if body.address is not None:  # self-custody, or served elsewhere: the gateway never sees its key
             address = to_checksum_address(body.address)
             own = {self.rt.operator.address, self.rt.relayer.address, *self.rt.system.addresses.values()}
             if address in own:
@@ -68,20 +79,21 @@ class Participants(Service):
             address = account.address
         self.blocking(lambda: self.rt.backend.fund(address))  # dev chains: gas to send its own transactions
         self.blocking(lambda: self.rt.backend.allow_account(address))  # a permissioned network
-        answer = Answer(
-            "onboard",
-            {
-                "id": participant_id,
-                "seq": seq,
-                "name": body.name,
-                "role": body.role.name,
-                "credit_code": body.credit_code,
-                "address": address,
-                "custody": "hosted" if body.address is None else "self",
-            },
+        custody = "hosted" if body.address is None or self._holds(participant_id, address) else "self"
+        custody = custody if body.serve else "elsewhere"
+        answer = Answer("onboard", {"id": participant_id, "custody": custody})
+        registry = self.rt.system.registry
+        register = lambda: registry.register(  # noqa: E731
+            self.rt.operator, address, body.role, participant_id, body.name, body.credit_code
         )
-        register = lambda: self.rt.system.registry.register(self.rt.operator, address, body.role)  # noqa: E731
         return self.write("register", register, answer, OnboardedOut)
+
+    def _holds(self, participant_id: str, address: str) -> bool:
+        """Whether this gateway's keystore holds `participant_id`'s key at `address` (POST /v1/hosted-keys)."""
+        keystore = self.rt.keystore
+        if not keystore.exists(participant_id):
+            return False
+        return bool(self.blocking(lambda: keystore.load(participant_id)).address == address)
 
     def _free_id(self, prefix: str, n: int) -> str:
         while self.participant(f"{prefix}-{n}") is not None:
@@ -130,9 +142,56 @@ class Participants(Service):
     def reissue(self, caller: Caller, participant_id: str) -> TokenOut:
         """The operator issues a participant a new token; every earlier one stops working (revoked)."""
         self.require_role(caller, "OPERATOR")
-        if self.participant(participant_id) is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        self._served(participant_id)
         return self._new_token(participant_id)
+
+    # --- a gateway per institution (docs/GATEWAYS.md): which members this one serves
+    def _served(self, participant_id: str) -> ParticipantRow:
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        if not row.served_here:
+            raise Problem(
+                "INVALID_STATE",
+                f"{participant_id} is served by another gateway, which issues its tokens "
+                f"(this one serves it after POST /v1/participants/{participant_id}/serve)",
+            )
+        return row
+
+    def create_hosted_key(self, caller: Caller, body: HostedKeyCreate) -> HostedKeyOut:
+        """A key this gateway holds for a participant the operator has yet to onboard (with its address and
+        serve=false, at the operator's gateway); the same key again if it exists."""
+        self.require_role(caller, "OPERATOR")
+        if body.id in RESERVED or self.participant(body.id) is not None:
+            raise Problem("INVALID_STATE", f"participant {body.id!r} is onboarded already")
+        account = self.blocking(lambda: self.rt.keystore.get_or_create(body.id))
+        self.blocking(lambda: self.rt.backend.fund(account.address))  # dev chains: its gas money
+        self.blocking(lambda: self.rt.backend.allow_account(account.address))  # this gateway's node sends for it
+        return HostedKeyOut(id=body.id, address=account.address)
+
+    def serve(self, caller: Caller, participant_id: str, body: ServeCreate) -> OnboardedOut:
+        """This gateway serves a member the operator onboarded (at any gateway): it holds the member's key
+        (hosted: the one `create_hosted_key` made for that address) or relays what it signs (self). Its
+        token, shown once, is this gateway's to issue; the member's record here then says its custody."""
+        self.require_role(caller, "OPERATOR")
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}: the operator onboards it first")
+        if row.served_here:
+            raise Problem("INVALID_STATE", f"this gateway serves {participant_id} already ({row.custody})")
+        if body.custody == "hosted" and not self._holds(participant_id, row.address):
+            raise Problem(
+                "INVALID_STATE",
+                f"this gateway holds no key for {row.address}: hosted keys are made here first "
+                "(POST /v1/hosted-keys), then onboarded with their address",
+            )
+        token, expires = new_token(), token_expiry(self.rt.settings.token_ttl_days)
+        with self.rt.db.session() as s:
+            served = s.get(ParticipantRow, participant_id)
+            assert served is not None
+            served.custody, served.token_hash, served.token_expires_at = body.custody, hash_token(token), expires
+            out = views.participant(served)
+        return OnboardedOut(**out.model_dump(), api_token=token)
 
     def _new_token(self, participant_id: str) -> TokenOut:
         token, expires = new_token(), token_expiry(self.rt.settings.token_ttl_days)

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from gateway.core.db import BalanceRow, BillRow, Database, HistoryRow, RangeRow, TransferRow
+from gateway.core.db import BillRow, Database
 from tests.api.conftest import Api, gateway_on, problem
+from tests.indexes import index_rows
 
 
 def test_a_repeat_returns_the_first_answer_and_sends_nothing(api: Api, cast: dict[str, str]) -> None:
@@ -49,19 +50,7 @@ def test_bad_keys(api: Api, cast: dict[str, str]) -> None:
 
 
 def _index(api: Api) -> dict[str, Any]:
-    def rows(model: Any, *exclude: str) -> list[dict[str, Any]]:
-        with api.runtime.db.session() as s:
-            found = s.scalars(select(model)).all()
-            names = [col.name for col in model.__table__.columns if col.name not in exclude]
-            return sorted(({c: getattr(r, c) for c in names} for r in found), key=repr)
-
-    return {
-        "bills": rows(BillRow),
-        "ranges": rows(RangeRow),
-        "transfers": rows(TransferRow),
-        "history": rows(HistoryRow, "seq"),
-        "balances": rows(BalanceRow),
-    }
+    return index_rows(api.runtime.db)
 
 
 def test_the_index_rebuilds_from_the_chain(api: Api, cast: dict[str, str]) -> None:

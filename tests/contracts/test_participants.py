@@ -9,6 +9,8 @@ from chain.errors import (
     BillRoleForbidden,
     ParticipantAlreadyRegistered,
     ParticipantFrozen,
+    ParticipantIdTaken,
+    ParticipantInvalidProfile,
     ParticipantInvalidRole,
     ParticipantInvalidStatus,
     ParticipantNotRegistered,
@@ -38,6 +40,33 @@ def test_onboarding_twice_or_with_a_bad_role_fails(world: World) -> None:
         world.system.registry.register(world.operator, world.addr("t1"), Role.BANK)
     with reverts(ParticipantInvalidRole, role=4):
         world.system.registry.register(world.operator, Account.create().address, 4)  # type: ignore[arg-type]
+
+
+def test_the_directory_is_on_the_chain_with_ids_unique(world: World) -> None:
+    """Every gateway's directory comes from the registration event: id, name and credit code, as onboarded;
+    an id is one account's for good."""
+    registry = world.system.registry
+    newcomer = Account.create().address
+    _, result = registry.register(
+        world.operator, newcomer, Role.ENTERPRISE, "t9-supplier", "第九级供应商有限公司", "91310000MA1FL4JK3N"
+    )
+    (event,) = registry.events(result, "ParticipantRegistered")
+    assert (event.args.account, event.args.id, event.args.name, event.args.creditCode) == (
+        newcomer,
+        "t9-supplier",
+        "第九级供应商有限公司",
+        "91310000MA1FL4JK3N",
+    )
+    assert registry.account_of_id("t9-supplier") == newcomer and registry.account_of_id("t10") is None
+    with reverts(ParticipantIdTaken, id="t9-supplier", account=newcomer):
+        registry.register(world.operator, Account.create().address, Role.BANK, "t9-supplier")
+    for bad in ("", "x" * 65):
+        with reverts(ParticipantInvalidProfile, id=bad):
+            registry.register(world.operator, Account.create().address, Role.BANK, bad, "n")
+    with reverts(ParticipantInvalidProfile, id="long-name"):
+        registry.register(world.operator, Account.create().address, Role.BANK, "long-name", "名" * 267)
+    with reverts(ParticipantInvalidProfile, id="long-code"):
+        registry.register(world.operator, Account.create().address, Role.BANK, "long-code", "n", "9" * 19)
 
 
 def test_operator_and_regulator_freeze_and_unfreeze(world: World) -> None:

@@ -27,7 +27,7 @@ def identify(runtime: Runtime, header: str | None) -> Caller | None:
         return Caller(id="operator", role="OPERATOR")
     with runtime.db.session() as s:
         row = s.scalar(select(ParticipantRow).where(ParticipantRow.token_hash == digest))
-    if row is None or not same(row.token_hash, digest):
+    if row is None or row.token_hash is None or not same(row.token_hash, digest):
         return None
     if row.token_expires_at is not None and row.token_expires_at <= datetime.now(UTC).replace(tzinfo=None):
         return None  # expired: a 401 like any unknown token

@@ -4,6 +4,8 @@ from fastapi import APIRouter
 
 from gateway.core.schemas import (
     Empty,
+    HostedKeyCreate,
+    HostedKeyOut,
     MintLimitOut,
     MintLimitSet,
     OnboardedOut,
@@ -11,6 +13,7 @@ from gateway.core.schemas import (
     ParticipantCreate,
     ParticipantOut,
     ParticipantPage,
+    ServeCreate,
     TokenOut,
 )
 from gateway.http.deps import Services
@@ -30,6 +33,25 @@ async def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services)
     """Onboard a participant (OPERATOR). The answer carries its API token, shown this once."""
     async with svc.participants.onboarding:
         return await run_write(svc.participants.onboard, caller, body)
+
+
+@router.post(
+    "/participants/{participant_id}/serve",
+    status_code=201,
+    responses=linked(problems(403, 404, 409), 201, PARTICIPANT_LINKS),
+    response_model=OnboardedOut,
+)
+def serve(participant_id: str, body: ServeCreate, caller: CurrentCaller, svc: Services) -> OnboardedOut:
+    """This gateway serves a member the operator onboarded (at any gateway: the directory is the chain's),
+    its OPERATOR says so; the answer carries the member's API token here, shown this once."""
+    return svc.participants.serve(caller, participant_id, body)
+
+
+@router.post("/hosted-keys", status_code=201, responses=problems(403, 409), response_model=HostedKeyOut)
+def create_hosted_key(body: HostedKeyCreate, caller: CurrentCaller, svc: Services) -> HostedKeyOut:
+    """A key this gateway will hold for a participant yet to be onboarded (its OPERATOR): the operator of the
+    platform onboards that address with serve=false, then this gateway serves it (docs/GATEWAYS.md)."""
+    return svc.participants.create_hosted_key(caller, body)
 
 
 @router.get("/participants", responses=problems(), response_model=ParticipantPage, name="list")
