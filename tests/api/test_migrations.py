@@ -10,7 +10,6 @@ runs on a new deployment, and its index is rebuilt from that chain.)
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from gateway.core.db import Base, BillRow, Database, DocumentRow, IdempotencyRow
 from gateway.core.security import DocumentCipher
 from gateway.core.settings import Settings
 from gateway.ledger.answer_store import recorded
+from tests.earlier_datadirs import copy_earlier_datadir
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HEAD = "0005"
 #: the gateway's own data: every row survives; the index (bills, ranges, ...) is the chain's, and 0003
 #: empties it for the next start to rebuild from the chain
@@ -39,7 +38,7 @@ def _rows(db: Path) -> dict[str, int]:
 def test_a_database_of_an_earlier_gateway_is_upgraded_in_place_and_every_row_found(
     tmp_path: Path, made_by: str
 ) -> None:
-    shutil.copytree(FIXTURES / f"datadir-{made_by}", tmp_path, dirs_exist_ok=True)
+    copy_earlier_datadir(made_by, tmp_path)
     before = _rows(tmp_path / "gateway.db")
     assert "alembic_version" not in before and before["bills"] == 2 and before["outbox"] > 0
     assert before["participants"] == 4 and before["idempotency"] == 1 and before["documents"] == 1

@@ -8,7 +8,6 @@ answer sealed with the legacy documents.key), which is also the upgrade path of 
 from __future__ import annotations
 
 import base64
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,9 @@ from gateway.core.db import Database, DocumentRow, IdempotencyRow
 from gateway.core.security import BLOB_MAGIC, DocumentCipher
 from gateway.core.settings import Settings
 from gateway.ledger.answer_store import recorded
+from tests.earlier_datadirs import copy_earlier_datadir
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "datadir-40963e1"
+FIXTURE = "40963e1"  # tests/fixtures/datadir-40963e1
 runner = CliRunner()
 
 
@@ -55,7 +55,7 @@ def _rotate(data_dir: Path, *args: str) -> tuple[int, str]:
 
 
 def test_after_a_rotation_the_old_keys_are_gone_and_open_nothing_kept(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    copy_earlier_datadir(FIXTURE, tmp_path)
     leaked_legacy = AESGCM(bytes.fromhex((tmp_path / "documents.key").read_text().strip()))
 
     code, out = _rotate(tmp_path)
@@ -86,7 +86,7 @@ def test_after_a_rotation_the_old_keys_are_gone_and_open_nothing_kept(tmp_path: 
 
 
 def test_a_row_that_opens_with_no_key_is_left_as_it_is_and_no_key_is_deleted(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    copy_earlier_datadir(FIXTURE, tmp_path)
     db = Database(Settings(data_dir=tmp_path).database)
     forged = base64.b64encode(b"BK1:deadbeef:" + bytes(40)).decode()
     with db.session() as s:
@@ -102,7 +102,7 @@ def test_a_row_that_opens_with_no_key_is_left_as_it_is_and_no_key_is_deleted(tmp
 
 
 def test_keep_old_keys_keeps_them_and_a_running_gateway_holds_the_data_dir(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    copy_earlier_datadir(FIXTURE, tmp_path)
     code, out = _rotate(tmp_path, "--keep-old-keys")
     assert code == 0 and "old keys kept" in out, out
     assert (tmp_path / "documents.key").exists()
