@@ -490,7 +490,8 @@ class InvalidShortString(ContractError):
 
 @dataclass
 class InvalidAccountNonce(ContractError):
-    """OpenZeppelin Nonces: the signature's nonce is not the signer's next (used, or ahead of it)."""
+    """The signature's nonce is not the signer's next (used, or ahead of it): OpenZeppelin Nonces' error,
+    raised by the participant registry, which keeps each member's nonce."""
 
     code: ClassVar[str] = "NONCE_USED"
     account: str

@@ -2,7 +2,6 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -16,9 +15,9 @@ import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 ///      construction, and the relay's targets are fixed at its own (chain/deploy.py predicts their
 ///      addresses). Invariants: an operation runs for `signer` only with `signer`'s signature over exactly
 ///      that operation's typed struct (EIP-712 domain: this chain, this contract), at most once (the
-///      signer's sequential nonce, OpenZeppelin Nonces), and not after its deadline. Whoever submits it
+///      signer's sequential nonce, kept in its member record), and not after its deadline. Whoever submits it
 ///      (the gateway's relayer, anyone) can delay it or not send it; nothing else.
-contract OperationRelay is IOperationRelay, EIP712, Nonces {
+contract OperationRelay is IOperationRelay, EIP712 {
     uint8 private constant SHAPE_ARGUMENTS = 0; // the struct's fields are the call's static arguments
     uint8 private constant SHAPE_REASON = 1; // the same, with a last `string reason` hashed
     uint8 private constant SHAPE_TERMS = 2; // a transfer id, then the transfer's terms from the bill registry
@@ -96,11 +95,16 @@ contract OperationRelay is IOperationRelay, EIP712, Nonces {
         if (block.timestamp > deadline) revert RelaySignatureExpired(deadline, block.timestamp);
         (address target, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
         if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) revert RelayBadSignature(signer);
-        _useCheckedNonce(signer, nonce);
-        (bool ok, bytes memory result) = target.call(abi.encodePacked(call, signer));
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(result, 32), mload(result))
+        IParticipantRegistry(_participants).useNonce(signer, nonce);
+        // target.call(call ‖ signer) (ERC-2771), from calldata straight into free memory; a revert comes
+        // back as it is, a success's return data is not copied (no operation's answer is read through here)
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, call.offset, call.length)
+            mstore(add(data, call.length), shl(96, signer))
+            if iszero(call(gas(), target, 0, data, add(call.length, 20), 0, 0)) {
+                returndatacopy(data, 0, returndatasize())
+                revert(data, returndatasize())
             }
         }
     }
@@ -114,6 +118,13 @@ contract OperationRelay is IOperationRelay, EIP712, Nonces {
             if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         }
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
+    }
+
+    /// @notice The next nonce of `owner`'s signed operations (kept in its member record: IParticipantRegistry).
+    /// @param owner a member
+    /// @return the nonce its next signed operation names
+    function nonces(address owner) external view returns (uint256) {
+        return IParticipantRegistry(_participants).nonceOf(owner);
     }
 
     /// @inheritdoc IOperationRelay

@@ -15,7 +15,16 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     /// @notice The role of the platform operator: admits members, freezes them (not regulators).
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
 
-    mapping(address account => Member) private _members;
+    /// @dev A member record and its signed operations' nonce, in one slot: every operation reads the record,
+    ///      so the relay's nonce check and write touch a slot the operation warms anyway.
+    struct Record {
+        uint32 code;
+        uint8 role;
+        uint8 status;
+        uint64 nonce;
+    }
+
+    mapping(address account => Record) private _members;
     mapping(uint32 code => address) private _accounts;
     mapping(address account => bool) private _frozenByRegulator;
     mapping(bytes32 idHash => address) private _accountOfId;
@@ -47,7 +56,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (holder != address(0)) revert ParticipantIdTaken(id, holder);
         _accountOfId[idHash] = account;
         code = ++_memberCount;
-        _members[account] = Member({code: code, role: role, status: uint8(MemberStatus.ACTIVE)});
+        _members[account] = Record({code: code, role: role, status: uint8(MemberStatus.ACTIVE), nonce: 0});
         _accounts[code] = account;
         emit ParticipantRegistered(account, code, role, id, name, creditCode);
     }
@@ -55,6 +64,18 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     /// @inheritdoc IParticipantRegistry
     function accountOfId(string calldata id) external view returns (address) {
         return _accountOfId[keccak256(bytes(id))];
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function useNonce(address account, uint256 nonce) external {
+        if (!isTrustedForwarder(msg.sender)) revert ParticipantRoleForbidden(msg.sender, 0);
+        Record storage signer = _members[account];
+        if (signer.code == 0) revert ParticipantNotRegistered(account);
+        uint64 current = signer.nonce;
+        if (nonce != current) revert InvalidAccountNonce(account, current);
+        unchecked {
+            signer.nonce = current + 1; // one a transaction: 2**64 of them never come
+        }
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -74,7 +95,13 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
 
     /// @inheritdoc IParticipantRegistry
     function member(address account) external view returns (Member memory) {
-        return _members[account];
+        Record storage record = _members[account];
+        return Member({code: record.code, role: record.role, status: record.status});
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function nonceOf(address account) external view returns (uint256) {
+        return _members[account].nonce;
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -96,13 +123,13 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     ///      REGULATOR froze.
     function _setStatus(address account, uint8 from, uint8 to) private {
         address sender = _msgSender();
-        Member memory caller = _members[sender];
+        Record memory caller = _members[sender];
         bool regulator = caller.role == uint8(Role.REGULATOR);
         if (!regulator && !hasRole(OPERATOR_ROLE, sender)) {
             revert ParticipantRoleForbidden(sender, caller.role);
         }
         if (regulator && caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(sender);
-        Member storage target = _members[account];
+        Record storage target = _members[account];
         if (target.code == 0) revert ParticipantNotRegistered(account);
         if (!regulator && (target.role == uint8(Role.REGULATOR) || _frozenByRegulator[account])) {
             revert ParticipantRegulatorDecides(account);

@@ -44,10 +44,11 @@ REASONS = {
         "them would scatter one rule set over helpers. Covered by the stateful test against the reference model."
     ),
     "assembly": (
-        "OperationRelay has two memory-safe blocks: one hands the operation's revert data back unchanged (so "
-        "that the gateway decodes the target's own error), one hashes the common operation's EIP-712 struct "
-        "straight from calldata (no copies: the signature's gas, BENCHMARKS.md). tests/contracts/test_relay.py "
-        "checks every operation's digest against eth-account's."
+        "OperationRelay has two memory-safe blocks: one calls the operation's contract with the signer appended "
+        "(ERC-2771) straight from calldata and hands a revert's data back unchanged (so that the gateway decodes "
+        "the target's own error; no operation's answer is read, so none is copied), one hashes the common "
+        "operation's EIP-712 struct straight from calldata (no copies: the signature's gas, BENCHMARKS.md). "
+        "tests/contracts/test_relay.py checks every operation's digest against eth-account's."
     ),
     "low-level-calls": (
         "OperationRelay.execute calls the operation's contract with the signer's address appended (ERC-2771), "

@@ -46,6 +46,16 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @return the account (the zero address when none)
     function accountOfId(string calldata id) external view returns (address);
 
+    /// @notice The next nonce of `account`'s signed operations (the OperationRelay's).
+    /// @param account a member
+    /// @return the nonce its next signed operation names (0 for any other address)
+    function nonceOf(address account) external view returns (uint256);
+
+    /// @notice Uses `account`'s operation nonce `nonce`: it must be the next one. The OperationRelay only.
+    /// @param account the member that signed an operation
+    /// @param nonce the nonce its signature names
+    function useNonce(address account, uint256 nonce) external;
+
     /// @notice Freezes a participant. An active REGULATOR, or the OPERATOR (not a REGULATOR's account).
     /// @param account the participant
     function freeze(address account) external;

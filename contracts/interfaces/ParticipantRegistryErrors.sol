@@ -22,6 +22,8 @@ interface ParticipantRegistryErrors {
     error ParticipantFrozen(address account);
     /// @dev INVALID_STATE: freeze of a frozen participant, unfreeze of an active one.
     error ParticipantInvalidStatus(address account, uint8 status);
+    /// @dev NONCE_USED: a signed operation's nonce is not the signer's next one (OpenZeppelin Nonces' error).
+    error InvalidAccountNonce(address account, uint256 currentNonce);
     /// @dev FORBIDDEN: the OPERATOR may not undo a REGULATOR's freeze, nor freeze or unfreeze a REGULATOR.
     error ParticipantRegulatorDecides(address account);
 }

@@ -16,7 +16,13 @@ from eth_account.signers.local import LocalAccount
 
 from chain.clients import ContractClient
 from chain.deploy import deploy_contract
-from chain.errors import InvalidAccountNonce, RelayBadSignature, RelaySignatureExpired, RelayUnknownOperation
+from chain.errors import (
+    InvalidAccountNonce,
+    ParticipantRoleForbidden,
+    RelayBadSignature,
+    RelaySignatureExpired,
+    RelayUnknownOperation,
+)
 from chain.model import RangeState, Role, TransferKind, TransferStatus
 from chain.relay import SignedBy, recover_typed, sign_typed, typed_digest
 from chain.tx import EncodedCall, TxResult
@@ -135,6 +141,23 @@ def test_a_signature_acts_once(world: World, sc: SelfCustody) -> None:
     with reverts(InvalidAccountNonce, account=sc.address, current_nonce=1):
         sc.submit(call, typed, signature)
     assert world.cash.balance_of(sc.address) == 990
+
+
+def test_no_one_but_the_relay_uses_a_members_nonce(world: World, sc: SelfCustody) -> None:
+    """The nonce lives in the member record (one slot with it, for gas): the operator, the member itself or
+    the relayer calling the registry directly cannot burn it, so no one can void a signature made for it."""
+    registry = world.system.registry
+    for caller in (world.operator, sc.relayer, world["t1"]):
+        world.backend.fund(caller.address)
+        with reverts(ParticipantRoleForbidden, account=caller.address, role=0):
+            registry._send(caller, "useNonce", sc.address, 0)
+    assert world.system.relay.nonce(sc.address) == 0
+    record = registry.member(sc.address)
+    world.mint("t1", 5)
+    world.cash.transfer(world["t1"], sc.address, 5)
+    sc.do(world.cash, "transfer", world.addr("t2"), 1)
+    assert world.system.relay.nonce(sc.address) == 1
+    assert registry.member(sc.address) == record  # the record the nonce shares its slot with is intact
 
 
 def test_a_signature_for_another_chain_or_contract_does_not_act(world: World, sc: SelfCustody) -> None:
