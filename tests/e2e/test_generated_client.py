@@ -10,7 +10,9 @@ integration would run it, against a `billchain serve` subprocess.
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -92,6 +94,8 @@ def test_a_generated_client_runs_the_headline_story(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             timeout=300,
+            # its post-generation hooks run `ruff` (format and fix the client): the project's, whatever PATH is
+            env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
         )
         assert generate.returncode == 0, generate.stdout + generate.stderr
         assert "Warning" not in generate.stdout + generate.stderr, generate.stdout + generate.stderr
