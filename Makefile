@@ -6,12 +6,21 @@ LINT_VENV := .venv-lint
 CODEGEN_VENV := .venv-codegen
 DATA_DIR ?= .billchain
 PYTEST_WORKERS ?= 2
+GETH_VERSION := v1.13.15
+GETH := $(HOME)/.cache/billchain/geth-$(GETH_VERSION)/geth
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
 .PHONY: setup test-deps run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
 
-setup: $(BIN)/billchain node_modules/.package-lock.json
+setup: $(BIN)/billchain node_modules/.package-lock.json $(GETH)
+
+# geth v1.13.15, the last release that seals Clique blocks (billchain_tools/clique.py), for the network
+# tests: built once from the Go module proxy into a cache outside the clone (a fresh clone finds it),
+# Go's own caches beside it. -checklinkname=0: v1.13.15 links fjl/memsize, which Go >= 1.23 refuses otherwise.
+$(GETH):
+	CGO_ENABLED=1 GOBIN=$(dir $(GETH)) go install -ldflags=-checklinkname=0 github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+	$(GETH) version | head -2
 
 # Re-installs only when pyproject.toml changed; offline-safe with a local wheel cache.
 $(BIN)/billchain: pyproject.toml

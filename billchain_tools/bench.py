@@ -1,6 +1,8 @@
 """`billchain bench`: the gateway's throughput as a share of the chain's own limit, in one run.
 
-One node serves both measurements. On anvil the node is started with automatic
+One node serves both measurements. On `network`, a local network of four geth signers sealing a
+Clique block every `block_time` seconds (billchain_tools/clique.py): raw sender and gateway both
+send to node 1, and every signer seals their transactions. On anvil the node is started with automatic
 mining for the set-up, then switched to a block every `block_time` seconds; every
 transaction has gas price 0 (a free-gas network, as Besu runs). The gateway is a
 `billchain serve` subprocess on that node. On the embedded chain py-evm runs in
@@ -27,11 +29,13 @@ from typing import Any
 import httpx
 from eth_account import Account
 
+from billchain_tools.clique import CliqueNetwork
 from billchain_tools.harness import Gateway
 from billchain_tools.throughput import RawResult, prepare_lanes, raw_rate
 from chain.backends.anvil import AnvilBackend
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
+from chain.backends.rpc import RpcBackend
 from chain.deploy import deploy
 
 LANE_AMOUNT = "100000.00"
@@ -93,13 +97,19 @@ def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, 
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
         backend: ChainBackend
-        if chain == "anvil":
+        network: CliqueNetwork | None = None
+        if chain == "network":  # four geth signers (billchain_tools/clique.py); both sides on node 1
+            network = CliqueNetwork.create(work / "network", nodes=4, period=block_time or 1)
+            network.up()
+            backend = RpcBackend(network.node(1).url, gas_price=0)
+            gateway_chain, gas_price = backend.url, "0"
+        elif chain == "anvil":
             backend = AnvilBackend(work / "node", gas_price=0)  # automatic mining while setting up
             gateway_chain, gas_price = backend.url, "0"
         elif chain == "embedded":
             backend, gateway_chain, gas_price = EmbeddedBackend(), "embedded", None
         else:
-            raise ValueError(f"bench runs on embedded or anvil, not {chain!r}")
+            raise ValueError(f"bench runs on embedded, anvil or network, not {chain!r}")
         try:
             with BenchGateway(work / "gateway", gateway_chain, gas_price) as gateway:
                 log(f"setting up {max(clients)} lanes on the node and through the gateway")
@@ -123,6 +133,8 @@ def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, 
                 return report
         finally:
             backend.close()
+            if network is not None:
+                network.down()
 
 
 @dataclass

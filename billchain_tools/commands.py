@@ -97,12 +97,26 @@ def replay(
             "self-custody (billchain_tools/replay/placement.py, docs/GATEWAYS.md). The --target is the operator's.",
         ),
     ] = None,
+    jobs: Annotated[
+        int, typer.Option(min=1, max=64, help="Scenarios replayed at once against a URL target (each on its own).")
+    ] = 1,
 ) -> None:
     """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or running gateways."""
     from billchain_tools.replay.runner import run_replay
 
     code = run_replay(
-        paths, target, operator_token, junit, json_report, fail_fast, quiet, schema, console, self_custody, gateways
+        paths,
+        target,
+        operator_token,
+        junit,
+        json_report,
+        fail_fast,
+        quiet,
+        schema,
+        console,
+        self_custody,
+        gateways,
+        jobs,
     )
     raise typer.Exit(code)
 
@@ -117,10 +131,12 @@ def demo() -> None:
 
 @app.command()
 def bench(
-    chain: Annotated[str, typer.Option(help="embedded or anvil.")] = "embedded",
+    chain: Annotated[
+        str, typer.Option(help="embedded, anvil, or network (four local geth signers: billchain network).")
+    ] = "embedded",
     block_time: Annotated[
         int | None,
-        typer.Option(min=1, help="anvil: a block every N whole seconds (default 1)."),
+        typer.Option(min=1, help="anvil and network: a block every N whole seconds (default 1)."),
     ] = None,
     clients: Annotated[
         list[int] | None, typer.Option(min=1, help="Concurrent HTTP clients; repeat for several.")
@@ -134,7 +150,7 @@ def bench(
     # SIGTERM as an exit, so that the gateway and the node the bench started are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     levels = sorted(set(clients or [1, 16, 64]))
-    if block_time is None and chain == "anvil":
+    if block_time is None and chain in ("anvil", "network"):
         block_time = 1
     report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
@@ -244,3 +260,62 @@ def gas_bench(
         f"largest signature overhead once a signer's nonce is in use: {costliest.operation} "
         f"{costliest.overhead:+,} gas (target ≤ {SIGNATURE_OVERHEAD_TARGET:,})"
     )
+
+
+network = typer.Typer(help="A local proof-of-authority network of geth nodes (Clique) on loopback.")
+app.add_typer(network, name="network")
+NetworkDir = Annotated[Path, typer.Option("--dir", help="The network's folder: keys, genesis, node datadirs.")]
+
+
+@network.command("up")
+def network_up(
+    dir: NetworkDir,
+    nodes: Annotated[int, typer.Option(min=1, max=16, help="Signers (a new network only).")] = 4,
+    period: Annotated[int, typer.Option(min=1, help="Seconds between blocks (a new network only).")] = 1,
+) -> None:
+    """Create the network in --dir if it holds none, start every node, wait until they peer and seal."""
+    from billchain_tools.clique import CliqueNetwork, NetworkError
+
+    try:
+        made = not (dir / "network.json").exists()
+        net = CliqueNetwork.create(dir, nodes, period) if made else CliqueNetwork(dir)
+        net.up()
+    except NetworkError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{'created and started' if made else 'started'}: {len(net.nodes)} signers, chain id {net.chain_id}")
+    for spec in net.nodes:
+        console.print(f"node {spec.index}  {spec.url}  signer {spec.signer}")
+
+
+@network.command("down")
+def network_down(dir: NetworkDir) -> None:
+    """Stop every node of the network (each writes its state; `up` starts them again)."""
+    from billchain_tools.clique import CliqueNetwork, NetworkError
+
+    try:
+        CliqueNetwork(dir).down()
+    except NetworkError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print("stopped")
+
+
+@network.command("status")
+def network_status(dir: NetworkDir) -> None:
+    """Each node: running, head, peers, the signers it knows."""
+    from billchain_tools.clique import CliqueNetwork, NetworkError
+
+    try:
+        found = CliqueNetwork(dir).status()
+    except NetworkError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    table = Table(title=f"Clique network in {dir}")
+    for column in ("node", "url", "running", "head", "peers", "signers"):
+        table.add_column(column)
+    for s in found:
+        signers = ", ".join(a[:10] for a in s.signers) if s.signers else ""
+        table.add_row(str(s.index), s.url, "yes" if s.running else "no", str(s.head or ""), str(s.peers or ""), signers)
+    console.print(table)
+    raise typer.Exit(0 if all(s.running for s in found) else 3)

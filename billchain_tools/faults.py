@@ -102,16 +102,18 @@ def run_faults(chain: str, writes: int, kills: int, clients: int = 16, seed: int
         anvil = chain == "anvil"
         gateway = Gateway(work / "gateway", chain, "0" if anvil else None, block_time=1 if anvil else None)
         with gateway:
-            plan = asyncio.run(_set_up(gateway, writes))
+            plan = asyncio.run(plan_writes(gateway, writes))
             log(f"{chain}: {writes} writes by {clients} clients, {kills} kills")
             answers = asyncio.run(_load(gateway, plan, kills, clients, rng, report, log))
         report.seconds = time.monotonic() - began
         report.reconciled = _reconciled(work / "gateway.log")
-        _check(report, work / "gateway", chain, gateway.token, plan, answers)
+        check_writes(report, work / "gateway", chain, gateway.token, plan, answers)
     return report
 
 
-async def _set_up(gateway: Gateway, writes: int) -> list[Write]:
+async def plan_writes(gateway: Gateway, writes: int) -> list[Write]:
+    """Onboard a bank, a drawer and payees at `gateway`; then `writes` keyed writes: mints and bill
+    issues, alternating (check_writes finds each on chain)."""
     async with gateway.client(8) as http:
         bank = await gateway.onboard(http, "faults-bank", "BANK")
         drawer = await gateway.onboard(http, "faults-drawer", "ENTERPRISE")
@@ -198,7 +200,7 @@ def _reconciled(log_file: Path) -> dict[str, int]:
     return dict(total)
 
 
-def _check(
+def check_writes(
     report: FaultReport,
     data_dir: Path,
     target: str,

@@ -29,10 +29,13 @@ class Gateway:
         gas_price: str | None,
         block_time: float | None = None,
         contracts: Path | None = None,
+        database: str | None = None,
     ) -> None:
         """`chain`: embedded, anvil (a node the gateway starts, as a user runs it) or a node's URL;
-        `contracts`: join the platform of that address book (another gateway's) instead of deploying one."""
+        `contracts`: join the platform of that address book (another gateway's) instead of deploying one;
+        `database`: a SQLAlchemy URL (PostgreSQL) instead of the data dir's SQLite file."""
         self.data_dir = data_dir
+        self.database = database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = "bc_bench-" + secrets.token_urlsafe(32)
@@ -54,6 +57,8 @@ class Gateway:
         """Start `billchain serve` (again, on the same data dir and port) and wait until it answers."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": self.token}
+        if self.database is not None:
+            env["BILLCHAIN_DATABASE_URL"] = self.database
         self._log = open(self.data_dir.parent / "gateway.log", "ab")  # noqa: SIM115 - open while it runs
         self._process = subprocess.Popen(self.cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120

@@ -7,6 +7,7 @@ from typing import Any
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
+from web3.middleware import ExtraDataToPOAMiddleware
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
 from chain.errors import ChainUnavailable
@@ -19,6 +20,9 @@ class RpcBackend(ChainBackend):
 
     def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None, eip1559: bool = False) -> None:
         super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})), gas_price=gas_price)
+        # A proof-of-authority block's extraData carries its seal (Clique: 97 bytes and more; QBFT: an RLP
+        # list of validators and seals), longer than the 32 bytes web3.py's block formatter accepts.
+        self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
         self.url = url
         self.eip1559 = eip1559
         try:

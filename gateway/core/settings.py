@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     #: another gateway's platform to join instead of deploying one: its address book (<its data dir>/chains/
     #: <chain id>.json) or its /v1/health answer saved to a file (docs/GATEWAYS.md)
     contracts: Path | None = None
+    #: seconds without a new block after which every write waiting for one is answered 503
+    #: CHAIN_UNAVAILABLE (docs/RELIABILITY.md): a network that lost its quorum seals nothing
+    stalled_after: float = Field(default=30.0, ge=1)
     #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
     admin_delay: int = Field(default=2 * 86_400, ge=0)
 

@@ -123,11 +123,23 @@ class ChainGuard:
         return resent
 
     def _missing(self, indexed: set[str]) -> list[str]:
-        """Acknowledged transactions (answered from the outbox, or in the old index) the chain lacks."""
+        """Acknowledged transactions (answered from the outbox, or in the old index) the chain lacks. One
+        the node holds again, unmined (a reorganisation dropped its block: a Clique fork; the node puts
+        its transactions back in its pool), is waited for, up to RESENT_WAIT_S, before it counts."""
         with self.db.session() as s:
             answered = set(s.scalars(select(OutboxRow.tx_hash).where(OutboxRow.state == "DONE")))
         backend = self.backend
-        return sorted(h for h in answered | indexed if backend.receipt(bytes.fromhex(h[2:])) is None)
+
+        def unmined(hashes: set[str]) -> set[str]:
+            return {h for h in hashes if backend.receipt(bytes.fromhex(h[2:])) is None}
+
+        missing = unmined(answered | indexed)
+        pending = {h for h in missing if backend.transaction_known(bytes.fromhex(h[2:]))}
+        deadline = time.monotonic() + RESENT_WAIT_S
+        while pending and time.monotonic() < deadline:
+            time.sleep(0.2)
+            pending = unmined(pending)
+        return sorted(unmined(missing))
 
     def _record(self, reason: str, lost: list[str]) -> None:
         with self.db.session() as s:

@@ -70,9 +70,11 @@ class BlockFollower:
         stuck_after: float = 15.0,
         timeout: float = 300.0,
         unreachable_after: float = 2.0,
+        stalled_after: float = 30.0,
         diverged: Callable[[str], object] | None = None,
     ) -> None:
-        """`diverged(reason)`: called (in a worker thread) when the chain went back under the index."""
+        """`diverged(reason)`: called (in a worker thread) when the chain went back under the index;
+        `stalled_after`: seconds without a new block after which waiting writers are answered 503."""
         self.backend = backend
         self.diverged = diverged
         self.indexer = indexer
@@ -80,7 +82,9 @@ class BlockFollower:
         self.stuck_after = stuck_after
         self.timeout = timeout
         self.unreachable_after = unreachable_after
+        self.stalled_after = stalled_after
         self._down_since: float | None = None
+        self._advanced_at = time.monotonic()
         self._polling = PollingWaiter(backend, timeout=timeout, stuck_after=stuck_after)
         self._waiting: dict[bytes, _Waiting] = {}
         self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
@@ -139,7 +143,7 @@ class BlockFollower:
 
     async def _run(self) -> None:
         self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
-        last_check = time.monotonic()
+        self._advanced_at = last_check = time.monotonic()
         while True:
             try:
                 await self._step()
@@ -167,7 +171,7 @@ class BlockFollower:
         except ChainDiverged as diverged:
             await self._went_back(str(diverged))
             return
-        self._seen = head
+        self._seen, self._advanced_at = head, time.monotonic()
         for tx_hash, receipt in mined.items():
             self._answer(tx_hash, receipt)
             self._recent[tx_hash] = receipt
@@ -229,7 +233,11 @@ class BlockFollower:
         for tx_hash, waiting in list(self._waiting.items()):
             if waiting.future.done():
                 continue
-            if now > waiting.deadline:
+            if now - max(self._advanced_at, waiting.tx.sent_at) > self.stalled_after:
+                # no block since it was sent, for a while (a network without its quorum seals nothing):
+                # 503 now; the transaction stays in the outbox, settled on a retry
+                waiting.future.set_exception(ChainUnavailable(f"no new block for {self.stalled_after:.0f} s"))
+            elif now > waiting.deadline:
                 waiting.future.set_exception(ChainUnavailable(f"no receipt for {waiting.tx.hex} in {self.timeout}s"))
             elif now - waiting.tx.sent_at > self.stuck_after:
                 await self._unstick(tx_hash, waiting)

@@ -203,7 +203,12 @@ def test_replay_against_a_running_gateway_with_unique_ids(tmp_path: Path) -> Non
     with serving(tmp_path / "served") as (client, _):
         url = str(client.base_url)
         env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": TOKEN}
-        for _ in range(2):  # twice on the same gateway: participant ids never collide
-            result = runner.invoke(app, ["replay", *files, "--target", url, "--quiet"], env=env)
+        for jobs in ("1", "2"):  # twice on the same gateway: ids never collide; then side by side, too
+            result = runner.invoke(app, ["replay", *files, "--target", url, "--quiet", "--jobs", jobs], env=env)
             assert result.exit_code == 0, result.output
             assert result.output.strip().splitlines()[-1] == "2 passed, 0 failed"
+
+
+def test_jobs_are_for_running_gateways() -> None:
+    code, out = replay(str(LIBRARY / "08-freeze.yaml"), "--jobs", "2")
+    assert code == 2 and "--jobs is for running gateways" in out, out
