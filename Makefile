@@ -53,7 +53,7 @@ test-deps:
 	  echo "PostgreSQL is not installed and cannot be installed here: the PostgreSQL tests will fail"
 
 test: setup test-deps $(CODEGEN_VENV)/bin/openapi-python-client
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=15
 
 # openapi-python-client pins typer<0.28, which the project outgrew: it gets a virtualenv of its own, where
 # the client it generates from /openapi.json also runs (tests/e2e/test_generated_client.py).
