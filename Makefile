@@ -45,12 +45,17 @@ demo: setup
 walkthrough: setup
 	$(BIN)/billchain walkthrough --data-dir $(DATA_DIR)
 
-# What only the tests need from Debian: PostgreSQL (its binaries; the tests start their own cluster).
-# Installed when missing and this runs as root; else the PostgreSQL tests say what is missing.
+# What only the tests need from Debian: PostgreSQL (its binaries; the tests start their own cluster), and
+# Chromium with a CJK font for the console's browser tests and screenshots (Playwright drives Debian's
+# browser: `playwright install` cannot download one here). Installed when missing and this runs as root;
+# else the tests that need them say what is missing.
 test-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
-	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); } || \
-	  echo "PostgreSQL is not installed and cannot be installed here: the PostgreSQL tests will fail"
+	@missing=""; \
+	{ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null); } || \
+	  echo "not installed and cannot be installed here:$$missing (the tests that need them will fail)"
 
 test: setup test-deps $(CODEGEN_VENV)/bin/openapi-python-client
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=15

@@ -324,6 +324,14 @@ class BillRegistryClient(ContractClient):
     def endorsement_chain(self, bill_id: int, start: int) -> list[str]:
         return list(self.contract.functions.endorsementChain(bill_id, start).call())
 
+    def discount_price(self, bill_id: int, amount: int, rate_micros: int, adjust_days: int) -> int:
+        """The price a discount requested now would carry, computed by the contract that fixes it."""
+        backend = self.tx.backend
+        try:
+            return int(self.contract.functions.discountPrice(bill_id, amount, rate_micros, adjust_days).call())
+        except backend.revert_errors as exc:
+            raise self.tx.decoder.decode(backend.revert_data(exc)) from None
+
     def bill_count(self) -> int:
         return int(self.contract.functions.billCount().call())
 

@@ -58,6 +58,16 @@ class System:
             "OperationRelay": self.relay.address,
         }
 
+    @property
+    def contracts(self) -> dict[str, Contract]:
+        return {
+            "ParticipantRegistry": self.registry.contract,
+            "DigitalCash": self.cash.contract,
+            "BillRegistry": self.bills.contract,
+            "AdminTimelock": self.timelock,
+            "OperationRelay": self.relay.contract,
+        }
+
 
 def error_decoder() -> ErrorDecoder:
     return ErrorDecoder([load_artifact(name).abi for name in PLATFORM_CONTRACTS])

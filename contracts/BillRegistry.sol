@@ -475,6 +475,20 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     }
 
     /// @inheritdoc IBillRegistry
+    function discountPrice(uint256 billId, uint256 amount, uint256 rateMicros, uint256 adjustDays)
+        external
+        view
+        returns (uint256 price)
+    {
+        Bill storage bill = _bill(billId);
+        if (amount == 0 || amount > bill.amount) revert RangeInvalidAmount(billId, 0, amount);
+        if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
+        if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
+        uint256 day = _requireNotMatured(billId, bill);
+        return _discountPrice(amount, rateMicros, uint256(bill.maturityDay) - day + adjustDays);
+    }
+
+    /// @inheritdoc IBillRegistry
     function billCount() external view returns (uint256) {
         return _billCount;
     }
@@ -545,10 +559,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
         uint256 price = 0;
         if (kind == uint8(TransferKind.DISCOUNT)) {
-            uint256 days_ = uint256(bill.maturityDay) - day + adjustDays;
-            uint256 numerator = amount * rateMicros * days_;
-            uint256 denominator = 360 * RATE_ONE;
-            price = amount - (2 * numerator + denominator) / (2 * denominator);
+            price = _discountPrice(amount, rateMicros, uint256(bill.maturityDay) - day + adjustDays);
         }
         uint256 splitAt = start + amount;
         if (splitAt <= end) {
@@ -803,6 +814,13 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     function _today() private view returns (uint256) {
         return _dayOf(block.timestamp);
+    }
+
+    /// @dev DOMAIN.md's discount price: amount - round_half_up(amount * rate * days / 360), rate in millionths.
+    function _discountPrice(uint256 amount, uint256 rateMicros, uint256 days_) private pure returns (uint256) {
+        uint256 numerator = amount * rateMicros * days_;
+        uint256 denominator = 360 * RATE_ONE;
+        return amount - (2 * numerator + denominator) / (2 * denominator);
     }
 
     function _dayOf(uint256 timestamp) private pure returns (uint256) {

@@ -269,6 +269,18 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @return the addresses of the chain, oldest first
     function endorsementChain(uint256 billId, uint256 start) external view returns (address[] memory);
 
+    /// @notice The price a discount requested now would carry (the request computes it the same way):
+    /// what the holder and the bank are quoted before either signs.
+    /// @param billId the bill
+    /// @param amount fen to discount
+    /// @param rateMicros annual rate in millionths (below 1,000,000)
+    /// @param adjustDays extra days for a non-local acceptor (0 to 3)
+    /// @return price fen the bank pays
+    function discountPrice(uint256 billId, uint256 amount, uint256 rateMicros, uint256 adjustDays)
+        external
+        view
+        returns (uint256 price);
+
     /// @notice How many bills were drawn.
     /// @return the last bill id
     function billCount() external view returns (uint256);

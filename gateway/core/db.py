@@ -247,7 +247,48 @@ class AnchorRow(Base):
     transfer_id: Mapped[int] = mapped_column(Integer, primary_key=True, default=0)
 
 
-INDEX_TABLES = (BillRow, RangeRow, TransferRow, HistoryRow, ViewerRow, BalanceRow, AnchorRow, IndexState)
+class CashMovementRow(Base):
+    """One movement of digital cash (the cash contract's Transfer event), with what it paid for: MINT (from
+    no one), TRANSFER (a holder's own payment), or the bill settlement in the same transaction: DISCOUNT
+    (delivery versus payment), PAY (at maturity), RECOURSE."""
+
+    __tablename__ = "cash_movements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    receiver: Mapped[str] = mapped_column(String(40), index=True)
+    amount: Mapped[int] = mapped_column(BigAmount)
+    kind: Mapped[str] = mapped_column(String(10))
+    bill_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66), index=True)
+    timestamp: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RefusalRow(Base):
+    """A write this gateway refused because its trade document is anchored already: a blocked attempt at
+    financing one invoice twice (the chain reverts it, so it leaves no event; the regulator's report reads
+    this). The gateway's own record, not part of the index."""
+
+    __tablename__ = "refusals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    caller: Mapped[str] = mapped_column(String(40))
+    method_path: Mapped[str] = mapped_column(String(300))
+    code: Mapped[str] = mapped_column(String(40))
+    document_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+
+
+INDEX_TABLES = (
+    BillRow,
+    RangeRow,
+    TransferRow,
+    HistoryRow,
+    ViewerRow,
+    BalanceRow,
+    AnchorRow,
+    CashMovementRow,
+    IndexState,
+)
 
 
 MIGRATIONS = files("gateway.core") / "migrations"

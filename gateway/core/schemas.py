@@ -368,6 +368,19 @@ class BillTx(Out):
     tx: Tx
 
 
+class DiscountQuote(Out):
+    """What a discount requested now would cost the bank, as the bill registry computes it (`discountPrice`)."""
+
+    bill_id: int
+    range: RangeRef
+    bank: str | None
+    annual_rate: str
+    adjust_days: int
+    as_of: str = Field(description="the chain's date (Asia/Shanghai) the price is computed for")
+    price: str
+    interest: str
+
+
 class TransferTx(Out):
     transfer: TransferOut
     bill: BillOut
@@ -454,3 +467,132 @@ class PreparedOut(Out):
     nonce: int
     deadline: int = Field(description="Unix time: the latest block time at which the operation may run")
     submit: SubmitHint
+
+
+# --- the regulator's reports (gateway/services/reports.py states what each figure means)
+
+
+class ExposureRow(Out):
+    acceptor: str
+    bills: int
+    outstanding: str
+    overdue: str
+    dishonored: str
+    recourse_open: str
+
+
+class ExposuresOut(Out):
+    as_of: str
+    items: list[ExposureRow]
+
+
+class ConcentrationRow(Out):
+    kind: Literal["ACCEPTOR", "HOLDER"]
+    rank: int
+    participant: str
+    amount: str
+    share: str = Field(description="of the total over all acceptors (or holders), four decimals")
+
+
+class ConcentrationOut(Out):
+    as_of: str
+    items: list[ConcentrationRow]
+
+
+class DailyRow(Out):
+    date: str
+    issued_count: int
+    issued_amount: str
+    discounted_count: int
+    discounted_amount: str
+
+
+class DailyOut(Out):
+    items: list[DailyRow]
+
+
+class RefusalOut(Out):
+    at: str
+    caller: str
+    request: str
+    code: str
+    document_hash: str | None
+
+
+class RefusalsOut(Out):
+    items: list[RefusalOut]
+
+
+class FrozenRow(Out):
+    kind: Literal["PARTICIPANT", "BILL", "RANGE"]
+    participant: str | None
+    bill_id: int | None
+    range: str | None
+
+
+class FrozenOut(Out):
+    items: list[FrozenRow]
+
+
+class CashMovementOut(Out):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: int
+    kind: Literal["MINT", "TRANSFER", "DISCOUNT", "PAY", "RECOURSE"]
+    from_: str | None = Field(alias="from", serialization_alias="from")
+    to: str
+    amount: str
+    bill_id: int | None
+    block_number: int
+    tx_hash: str
+    timestamp: str
+
+
+class CashMovementPage(Out):
+    items: list[CashMovementOut]
+    next_cursor: str | None
+
+
+class AccountNonce(Out):
+    name: str
+    address: str
+    nonce: int
+
+
+class GatewayStatusOut(Out):
+    head: int
+    indexed_block: int
+    index_lag: int
+    outbox: dict[str, int]
+    accounts: list[AccountNonce]
+    held: str | None = Field(description="why writes are held (a chain incident), or null")
+
+
+# --- one transaction explained (gateway/services/transactions.py)
+
+
+class CallOut(Out):
+    contract: str
+    method: str
+    args: dict[str, Any]
+
+
+class EventOut(Out):
+    contract: str
+    event: str
+    args: dict[str, Any]
+
+
+class TransactionOut(Out):
+    hash: str
+    status: Literal["SUCCESS", "REVERTED"]
+    block_number: int
+    timestamp: str
+    sender: str = Field(description="the account that sent it: a hosted key, or the relayer for a signed operation")
+    sender_participant: str | None
+    signer: str | None = Field(description="through the OperationRelay: whose signed operation it ran")
+    signer_participant: str | None
+    gas_used: int
+    call: CallOut = Field(description="the contract and method called, arguments decoded")
+    operation: CallOut | None = Field(description="through the OperationRelay: the operation the signer signed")
+    events: list[EventOut]

@@ -11,6 +11,7 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
+from gateway.console import pages as console_pages
 from gateway.core.schemas import PreparedOut
 from gateway.http import problems
 from gateway.http.middleware.auth import AuthMiddleware
@@ -18,7 +19,7 @@ from gateway.http.middleware.fresh import FreshIndexMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
 from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
 from gateway.http.middleware.metrics import MetricsMiddleware
-from gateway.http.routes import bills, cash, misc, participants, transfers
+from gateway.http.routes import bills, cash, misc, participants, reports, transfers
 from gateway.http.routes.common import prepares
 from gateway.http.routes.common import problems as problem_responses
 from gateway.ledger.recovery import Recovery
@@ -63,14 +64,17 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
         title="billchain gateway",
         version="1",
         description="Digital bills and supply-chain finance on a permissioned chain (API.md, version 1).",
+        docs_url=None,  # served from local assets (gateway/console/pages.py): no CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.services = services
     problems.install(app)
-    routers = [module.router for module in (participants, cash, bills, transfers, misc)]
+    routers = [module.router for module in (participants, cash, bills, transfers, reports, misc)]
     for router in routers:
         app.include_router(router)
     app.include_router(prepare_routes(routers))
+    app.include_router(console_pages.router)
     # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
     # the token's rate and body sizes, idempotency, an index as fresh as the chain.
     app.add_middleware(FreshIndexMiddleware, follower=runtime.follower)

@@ -25,6 +25,7 @@ from gateway.core.db import (
     AnchorRow,
     BalanceRow,
     BillRow,
+    CashMovementRow,
     Database,
     HistoryRow,
     IndexState,
@@ -235,6 +236,43 @@ class Indexer:
             row = session.get(BalanceRow, who) or BalanceRow(participant=who, balance=0)
             row.balance += sign * int(args["value"])
             session.add(row)
+        tx_hash = _hex(event["transactionHash"])
+        kind, bill_id = self._settlement(session, tx_hash)
+        session.add(
+            CashMovementRow(
+                sender=None if args["from"] == ZERO else self._who(context, args["from"]),
+                receiver=self._who(context, args["to"]),
+                amount=int(args["value"]),
+                kind="MINT" if args["from"] == ZERO else kind,
+                bill_id=bill_id,
+                block_number=event["blockNumber"],
+                tx_hash=tx_hash,
+                timestamp=context["at"],
+            )
+        )
+
+    @staticmethod
+    def _settlement(session: Session, tx_hash: str) -> tuple[str, int | None]:
+        """What a cash movement in `tx_hash` paid for, by the bill events of the same transaction indexed
+        before it (`_settled` names the movements indexed before the bill event)."""
+        rows = session.scalars(
+            select(HistoryRow).where(HistoryRow.tx_hash == tx_hash, HistoryRow.event.in_(("TRANSFER_SIGNED", "PAID")))
+        ).all()
+        for row in sorted(rows, key=lambda r: r.event != "TRANSFER_SIGNED"):
+            if row.event == "PAID":
+                return "PAY", row.bill_id
+            t = session.get(TransferRow, row.transfer_id) if row.transfer_id else None
+            if t is not None and t.kind in ("DISCOUNT", "RECOURSE"):
+                return t.kind, row.bill_id
+        return "TRANSFER", None
+
+    @staticmethod
+    def _settled(session: Session, tx_hash: str, kind: str, bill_id: int) -> None:
+        session.execute(
+            update(CashMovementRow)
+            .where(CashMovementRow.tx_hash == tx_hash, CashMovementRow.kind == "TRANSFER")
+            .values(kind=kind, bill_id=bill_id)
+        )
 
     def _issued(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         a = event["args"]
@@ -372,6 +410,8 @@ class Indexer:
 
     def _signed(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         t = self._transfer(session, event, context, "SIGNED")
+        if t.kind in ("DISCOUNT", "RECOURSE"):
+            self._settled(session, _hex(event["transactionHash"]), t.kind, t.bill_id)
         bill = session.get(BillRow, t.bill_id)
         rng = self._range(session, t.bill_id, t.start)
         rng.pending_transfer = None
@@ -413,6 +453,7 @@ class Indexer:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state = RangeState.PAID.name
+        self._settled(session, _hex(event["transactionHash"]), "PAY", rng.bill_id)
         self._range_history(
             session,
             event,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chain.errors import ChainError
 from chain.model import shanghai_date
 from gateway.core.problems import Problem
-from gateway.core.schemas import Advance, ChainOut, HealthChain, HealthOut
+from gateway.core.schemas import AccountNonce, Advance, ChainOut, GatewayStatusOut, HealthChain, HealthOut
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -48,3 +48,29 @@ class Admin(Service):
         self.rt.backend.advance_time(seconds)
         self.rt.indexer.catch_up()
         return self.chain()
+
+    def gateway(self, caller: Caller) -> GatewayStatusOut:
+        """What the operator watches: the chain's head, how far the index is behind it, the outbox's
+        entries by state, the next nonce of each account this gateway sends with, and a hold."""
+        self.require_role(caller, "OPERATOR")
+        backend = self.rt.backend
+        try:
+            head = backend.block_number()
+            accounts = [
+                AccountNonce(
+                    name=name, address=a.address, nonce=backend.w3.eth.get_transaction_count(a.address, "pending")
+                )
+                for name, a in (("operator", self.rt.operator), ("relayer", self.rt.relayer))
+            ]
+        except ChainError as error:
+            raise Problem.from_chain(error) from None
+        with self.rt.db.session() as s:
+            indexed = self.rt.indexer.last_block(s)
+        return GatewayStatusOut(
+            head=head,
+            indexed_block=indexed,
+            index_lag=max(0, head - indexed),
+            outbox=self.rt.outbox.counts(),
+            accounts=accounts,
+            held=self.rt.guard.blocked,
+        )

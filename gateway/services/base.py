@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from chain.errors import ChainError
+from chain.errors import ChainError, DocumentAlreadyUsed
 from chain.model import Operation
 from chain.tx import TxResult
-from gateway.core.db import ParticipantRow
+from gateway.core.db import ParticipantRow, RefusalRow
 from gateway.core.metrics import record_tx
 from gateway.core.problems import Problem
 from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
@@ -71,6 +72,21 @@ class Service:
         """Run slow blocking work off the event loop when called from a write route."""
         return self.rt.follower.blocking(fn)
 
+    def _blocked_double_financing(self, error: DocumentAlreadyUsed) -> None:
+        """Kept for the regulator (GET /v1/reports/double-financing): the chain refused to anchor a
+        document a second time, so this attempt leaves no trace on chain."""
+        request = REQUEST.get()
+        with self.rt.db.session() as s:
+            s.add(
+                RefusalRow(
+                    at=datetime.now(UTC).replace(tzinfo=None),
+                    caller=request.caller if request else "unknown",
+                    method_path=request.method_path if request else "",
+                    code=error.code,
+                    document_hash="0x" + bytes(error.document_hash).hex(),
+                )
+            )
+
     # --- the write path: submit, await the receipt, index, then answer (read-your-writes)
     def write(self, operation: str, send: Callable[[], Any], answer: Answer, out: type[Out]) -> Out:
         """`send` submits one transaction and waits for it (in a write route, without holding a
@@ -85,6 +101,8 @@ class Service:
         try:
             sent = send()
         except ChainError as error:
+            if isinstance(error, DocumentAlreadyUsed):
+                self._blocked_double_financing(error)
             raise Problem.from_chain(error) from None
         finally:
             WRITE.reset(token)

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from chain.model import BillKind, BillStatus, Operation, day_number
+from chain.errors import ChainError
+from chain.model import BillKind, BillStatus, Operation, day_date, day_number
 from chain.tx import TxResult
 from gateway.core.db import BillRow, HistoryRow, RangeRow, ViewerRow
 from gateway.core.money import format_amount, parse_amount, parse_rate
@@ -19,6 +20,7 @@ from gateway.core.schemas import (
     BillPage,
     BillTx,
     Discount,
+    DiscountQuote,
     Dishonor,
     Endorse,
     HistoryPage,
@@ -205,6 +207,32 @@ class Bills(Service):
             return bills.pledge(account, bill_id, rng.start, amount, bank.address)
 
         return self.write(operation, send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
+
+    def quote(self, caller: Caller, bill_id: int, body: Discount) -> DiscountQuote:
+        """The price of `body` were it sent now: the holder sees it before signing, and the bank in the
+        transfer it is asked to sign. The bill registry computes it (`discountPrice`), as the request will."""
+        bill = self._act(caller, bill_id, "discount")
+        rng = self._pick(
+            bill, body.range_start, lambda r: r.holder == caller.id, lambda r: r.state == "HELD" and not r.frozen
+        )
+        amount = self._part(rng, body.amount)
+        self.counterparty(body.bank, "bank")
+        registry = self.rt.system.bills
+        try:
+            price = registry.discount_price(bill_id, amount, parse_rate(body.annual_rate), body.adjust_days)
+            today = registry.today()
+        except ChainError as error:
+            raise Problem.from_chain(error) from None
+        return DiscountQuote(
+            bill_id=bill_id,
+            range=views.range_ref(rng.start, rng.start + amount - 1),
+            bank=body.bank,
+            annual_rate=body.annual_rate,
+            adjust_days=body.adjust_days,
+            as_of=day_date(today).isoformat(),
+            price=format_amount(price),
+            interest=format_amount(amount - price),
+        )
 
     def release(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
         bill = self._act(caller, bill_id, "release")

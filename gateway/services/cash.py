@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import or_, select
+
 from chain.model import Operation
-from gateway.core.db import BalanceRow
+from gateway.core.db import BalanceRow, CashMovementRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
-from gateway.core.schemas import BalanceOut, CashMove, CashOut
+from gateway.core.schemas import BalanceOut, CashMove, CashMovementOut, CashMovementPage, CashOut
 from gateway.ledger.outbox import Answer
+from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
@@ -44,3 +47,33 @@ class Cash(Service):
         if caller.id != participant_id and caller.role not in ("BANK", "REGULATOR", "OPERATOR"):
             raise Problem("FORBIDDEN", "only the participant, banks, regulators and the operator read a balance")
         return BalanceOut(participant=participant_id, balance=format_amount(self.balance(participant_id)))
+
+    def movements(self, caller: Caller, participant_id: str, limit: int, cursor: str | None) -> CashMovementPage:
+        """Every movement into or out of `participant_id`'s cash, oldest first: its own, or anyone's for a
+        REGULATOR or the OPERATOR."""
+        if self.participant(participant_id) is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        if caller.id != participant_id and caller.role not in ("REGULATOR", "OPERATOR"):
+            raise Problem("FORBIDDEN", "only the participant, regulators and the operator read its movements")
+        query = select(CashMovementRow).where(
+            or_(CashMovementRow.sender == participant_id, CashMovementRow.receiver == participant_id),
+            CashMovementRow.id > (int(cursor) if cursor else 0),
+        )
+        with self.rt.db.session() as s:
+            rows = list(s.scalars(query.order_by(CashMovementRow.id).limit(limit + 1)))
+        shown, next_cursor = views.page(rows, limit, lambda r: r.id)
+        items = [
+            CashMovementOut(
+                id=r.id,
+                kind=r.kind,  # type: ignore[arg-type]
+                **{"from": r.sender},
+                to=r.receiver,
+                amount=format_amount(r.amount),
+                bill_id=r.bill_id,
+                block_number=r.block_number,
+                tx_hash=r.tx_hash,
+                timestamp=views.iso(r.timestamp) or "",
+            )
+            for r in shown
+        ]
+        return CashMovementPage(items=items, next_cursor=next_cursor)

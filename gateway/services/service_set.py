@@ -11,7 +11,9 @@ from gateway.services.bills import Bills
 from gateway.services.cash import Cash
 from gateway.services.documents import Documents
 from gateway.services.participants import Participants
+from gateway.services.reports import Reports
 from gateway.services.signing import Signing
+from gateway.services.transactions import Transactions
 from gateway.services.transfers import Transfers
 
 
@@ -25,6 +27,8 @@ class ServiceSet:
     documents: Documents
     admin: Admin
     signing: Signing
+    reports: Reports
+    transactions: Transactions
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
@@ -39,4 +43,6 @@ class ServiceSet:
             Documents(runtime, answers),
             Admin(runtime, answers),
             Signing(runtime, answers),
+            Reports(runtime, answers),
+            Transactions(runtime, answers),
         )

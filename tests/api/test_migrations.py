@@ -14,15 +14,28 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, select, text
 
-from gateway.core.db import Base, BillRow, Database, DocumentRow, IdempotencyRow, IndexState, ParticipantRow
+from gateway.core.db import (
+    MIGRATIONS,
+    BalanceRow,
+    Base,
+    BillRow,
+    CashMovementRow,
+    Database,
+    DocumentRow,
+    IdempotencyRow,
+    IndexState,
+    ParticipantRow,
+)
 from gateway.core.security import DocumentCipher
 from gateway.core.settings import Settings
 from gateway.ledger.answer_store import recorded
 from tests.earlier_datadirs import copy_earlier_datadir
 
-HEAD = "0005"
+HEAD = "0006"
 #: the gateway's own data: every row survives; the index (bills, ranges, ...) is the chain's, and 0003
 #: empties it for the next start to rebuild from the chain
 OWN = {"participants", "idempotency", "outbox", "documents", "document_uploaders", "chain_incidents"}
@@ -69,3 +82,23 @@ def test_a_new_database_is_made_by_the_migrations_alone(tmp_path: Path) -> None:
         assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD
     db.engine.dispose()
     assert set(_rows(tmp_path / "gateway.db")) == {*Base.metadata.tables, "alembic_version"}
+
+
+def test_the_console_revision_empties_the_index_for_the_next_start_to_rebuild(tmp_path: Path) -> None:
+    """0006 adds cash movements to the index: it empties the index, so the next start reads the chain again
+    from block 0 and the movements made before the upgrade are there too."""
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(text("INSERT INTO index_state (id, last_block, last_hash) VALUES (1, 7, NULL)"))
+        connection.execute(text("INSERT INTO balances (participant, balance) VALUES ('bank', '100')"))
+    engine.dispose()
+    db = Database(url)
+    with db.session() as s:
+        assert s.get(IndexState, 1) is None and s.scalars(select(BalanceRow)).first() is None
+        assert s.scalars(select(CashMovementRow)).first() is None
+    db.engine.dispose()

@@ -13,6 +13,7 @@ from gateway.core.schemas import (
     BillStatusName,
     BillTx,
     Discount,
+    DiscountQuote,
     Dishonor,
     Empty,
     Endorse,
@@ -109,6 +110,13 @@ def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services
 @writes
 def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> TransferTx:
     return svc.bills.request(caller, bill_id, "discount", body)
+
+
+@router.post("/{bill_id}/discount/quote", responses=problems(403, 404, 409), response_model=DiscountQuote)
+def discount_quote(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> DiscountQuote:
+    """The price the discount in `body` would carry if it were requested now, computed by the bill registry
+    (the same function the request runs): the holder's quote before it signs. Nothing is sent or kept."""
+    return svc.bills.quote(caller, bill_id, body)
 
 
 @router.post("/{bill_id}/pledge", status_code=201, responses=REQUEST, response_model=TransferTx)

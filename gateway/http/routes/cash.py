@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.core.schemas import BalanceOut, CashMove, CashOut
+from gateway.core.schemas import BalanceOut, CashMove, CashMovementPage, CashOut
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
-from gateway.http.routes.common import problems, writes
+from gateway.http.routes.common import Cursor, Limit, problems, writes
 
 router = APIRouter(prefix="/v1/cash", tags=["cash"])
 
@@ -27,3 +27,12 @@ def transfer(body: CashMove, caller: CurrentCaller, svc: Services) -> CashOut:
 @router.get("/balances/{participant_id}", responses=problems(403, 404), response_model=BalanceOut)
 def balance(participant_id: str, caller: CurrentCaller, svc: Services) -> BalanceOut:
     return svc.cash.read(caller, participant_id)
+
+
+@router.get("/movements/{participant_id}", responses=problems(403, 404), response_model=CashMovementPage)
+def movements(
+    participant_id: str, caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
+) -> CashMovementPage:
+    """Mints, payments, and the cash legs of discounts (DvP), payments at maturity and recourse, oldest
+    first: the participant's own, or anyone's for a REGULATOR or the OPERATOR."""
+    return svc.cash.movements(caller, participant_id, limit, cursor)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.core.metrics import REGISTRY
-from gateway.core.schemas import Advance, ChainOut, DocumentOut, HealthOut
+from gateway.core.schemas import Advance, ChainOut, DocumentOut, GatewayStatusOut, HealthOut, TransactionOut
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
 from gateway.http.routes.common import problems
@@ -62,6 +62,23 @@ def download(document_hash: DocHash, caller: CurrentCaller, svc: Services) -> Re
 def chain(caller: CurrentCaller, svc: Services) -> ChainOut:
     svc.admin.require_role(caller, "OPERATOR")
     return svc.admin.chain()
+
+
+TxHash = Annotated[str, Path(pattern=r"^0x[0-9a-fA-F]{64}$")]
+
+
+@router.get("/v1/transactions/{tx_hash}", tags=["operations"], responses=problems(404), response_model=TransactionOut)
+def transaction(tx_hash: TxHash, caller: CurrentCaller, svc: Services) -> TransactionOut:
+    """A platform transaction as a block explorer shows it: method and arguments decoded (and, relayed, the
+    operation its signer signed), status, block, gas and decoded events. REGULATOR and OPERATOR: any;
+    a participant: one that touched a bill it sees or moved its cash."""
+    return svc.transactions.get(caller, tx_hash)
+
+
+@router.get("/v1/admin/gateway", tags=["operations"], responses=problems(403), response_model=GatewayStatusOut)
+def gateway_status(caller: CurrentCaller, svc: Services) -> GatewayStatusOut:
+    """The chain's head, the index's lag behind it, the outbox, the gateway's accounts' next nonces."""
+    return svc.admin.gateway(caller)
 
 
 @router.post("/v1/admin/chain/advance", tags=["operations"], responses=problems(403, 409), response_model=ChainOut)

@@ -1,0 +1,56 @@
+// The console's one way to the gateway: same origin, the token from session storage in the
+// Authorization header (never in a URL), problems (RFC 9457) turned into ApiProblem.
+const TOKEN = "billchain.token";
+
+export class ApiProblem extends Error {
+  constructor(status, body) {
+    super(body.detail || body.title || String(status));
+    this.status = status;
+    this.code = body.code || "HTTP_" + status;
+    this.title = body.title || "";
+    this.detail = body.detail || "";
+  }
+}
+
+export const session = {
+  get token() { return sessionStorage.getItem(TOKEN); },
+  set token(value) { value ? sessionStorage.setItem(TOKEN, value) : sessionStorage.removeItem(TOKEN); },
+};
+
+export async function api(method, path, { body, headers = {}, raw = false, text = false } = {}) {
+  const init = { method, headers: { ...headers }, credentials: "omit", cache: "no-store" };
+  if (session.token) init.headers.Authorization = "Bearer " + session.token;
+  if (raw) {
+    init.body = body;
+  } else if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (!response.ok) {
+    let problem = {};
+    try { problem = await response.json(); } catch { problem = { detail: response.statusText }; }
+    throw new ApiProblem(response.status, problem);
+  }
+  if (text) return response.text();
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+/** A write: a fresh Idempotency-Key per confirmed action, so a retried request acts once. */
+export function write(path, body, headers = {}) {
+  return api("POST", path, { body, headers: { "Idempotency-Key": crypto.randomUUID(), ...headers } });
+}
+
+/** Every page of a list. */
+export async function all(path, limit = 500) {
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = await api("GET", `${path}${sep}limit=${limit}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""));
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}

@@ -1,0 +1,75 @@
+"""The regulator's reports (REGULATOR and OPERATOR): JSON, or CSV with `?format=csv` (one row per item)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from gateway.core.schemas import ConcentrationOut, DailyOut, ExposuresOut, FrozenOut, RefusalsOut
+from gateway.http.deps import Services
+from gateway.http.middleware.auth import CurrentCaller
+from gateway.http.routes.common import problems
+
+router = APIRouter(prefix="/v1/reports", tags=["reports"])
+Format = Annotated[Literal["json", "csv"], Query(description="csv: the items as text/csv, one row each")]
+CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "the items, with `format=csv`"}
+RESPONSES = {**problems(403), 200: CSV}
+
+
+def _answer(report: BaseModel, fmt: str, name: str) -> BaseModel | Response:
+    if fmt != "csv":
+        return report
+    rows = [item.model_dump(by_alias=True) for item in getattr(report, "items")]  # noqa: B009
+    out = io.StringIO()
+    fields = list(rows[0]) if rows else list(type(getattr(report, "items")).__args__[0].model_fields)  # noqa: B009
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/exposures", response_model=ExposuresOut, responses=RESPONSES)
+def exposures(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
+    """Per acceptor: bills it is bound by, outstanding face value, overdue, dishonoured, open recourse."""
+    return _answer(svc.reports.exposures(caller), format, "exposures")
+
+
+@router.get("/concentration", response_model=ConcentrationOut, responses=RESPONSES)
+def concentration(
+    caller: CurrentCaller,
+    svc: Services,
+    top: Annotated[int, Query(ge=1, le=100)] = 10,
+    format: Format = "json",
+) -> BaseModel | Response:
+    """The top acceptors by what they owe and the top holders by unpaid face value, with their shares."""
+    return _answer(svc.reports.concentration(caller, top), format, "concentration")
+
+
+@router.get("/daily", response_model=DailyOut, responses=RESPONSES)
+def daily(
+    caller: CurrentCaller,
+    svc: Services,
+    since: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[date | None, Query(alias="to")] = None,
+    format: Format = "json",
+) -> BaseModel | Response:
+    """Bills issued and discounts completed, per Asia/Shanghai day."""
+    return _answer(svc.reports.daily(caller, since, until), format, "daily")
+
+
+@router.get("/double-financing", response_model=RefusalsOut, responses=RESPONSES)
+def double_financing(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
+    """Writes refused because their trade document was anchored already (DOCUMENT_ALREADY_USED)."""
+    return _answer(svc.reports.double_financing(caller), format, "double-financing")
+
+
+@router.get("/frozen", response_model=FrozenOut, responses=RESPONSES)
+def frozen(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
+    """Frozen participants, bills and ranges."""
+    return _answer(svc.reports.frozen(caller), format, "frozen")

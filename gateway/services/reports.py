@@ -1,0 +1,199 @@
+"""The regulator's reports (GET /v1/reports/...): exposures, concentration, daily activity, blocked
+double financing and what is frozen, computed from the index, which mirrors the chain's events
+(tests/api/test_reports.py checks them against the contracts' own views).
+
+Definitions, in the words a bill-desk regulator uses (docs/CONSOLE.md):
+- outstanding: face value the acceptor owes and has not paid: an ACCEPTED bill's amount (the acceptor
+  is bound before the payee receives), and a CIRCULATING bill's ranges that are not PAID;
+- overdue: the part of outstanding whose maturity date is before the chain's date;
+- dishonored: ranges in DISHONORED (refused at presentment, or held by a party that paid recourse);
+- recourse open: pending RECOURSE transfers (claims awaiting their answer), at their price.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+
+from chain.model import day_date
+from gateway.core.db import BillRow, ParticipantRow, RangeRow, RefusalRow, TransferRow
+from gateway.core.money import format_amount
+from gateway.core.schemas import (
+    ConcentrationOut,
+    ConcentrationRow,
+    DailyOut,
+    DailyRow,
+    ExposureRow,
+    ExposuresOut,
+    FrozenOut,
+    FrozenRow,
+    RefusalOut,
+    RefusalsOut,
+)
+from gateway.services.base import Service
+from gateway.services.caller import Caller
+
+SHANGHAI = timedelta(hours=8)
+UNPAID_BILL_STATES = ("ACCEPTED", "CIRCULATING")
+
+
+def share(part: int, whole: int) -> str:
+    """A fraction of a total as a decimal string with four places ("0.2500"), rounded half up."""
+    if whole == 0:
+        return "0.0000"
+    tenths_of_bp = (part * 100_000 // whole + 5) // 10
+    return f"{tenths_of_bp // 10_000}.{tenths_of_bp % 10_000:04d}"
+
+
+def shanghai_day(moment: datetime) -> date:
+    return (moment.replace(tzinfo=UTC) + SHANGHAI).date()
+
+
+class Reports(Service):
+    def _require(self, caller: Caller) -> None:
+        self.require_role(caller, "REGULATOR", "OPERATOR")
+
+    def today(self) -> date:
+        return day_date(self.rt.system.bills.today())
+
+    def _owed(self) -> list[tuple[BillRow, int, int]]:
+        """(bill, unpaid fen, of which overdue fen) for every bill an acceptor is bound by."""
+        today = self.today()
+        with self.rt.db.session() as s:
+            bills = list(s.scalars(select(BillRow).where(BillRow.status.in_(UNPAID_BILL_STATES))))
+            ranges: dict[int, list[RangeRow]] = defaultdict(list)
+            for r in s.scalars(select(RangeRow).where(RangeRow.state != "PAID")):
+                ranges[r.bill_id].append(r)
+        owed = []
+        for bill in bills:
+            unpaid = bill.amount if bill.status == "ACCEPTED" else sum(r.end - r.start + 1 for r in ranges[bill.id])
+            owed.append((bill, unpaid, unpaid if bill.maturity_date < today else 0))
+        return owed
+
+    def exposures(self, caller: Caller) -> ExposuresOut:
+        self._require(caller)
+        totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for bill, unpaid, overdue in self._owed():
+            row = totals[bill.acceptor]
+            row["bills"] += 1
+            row["outstanding"] += unpaid
+            row["overdue"] += overdue
+        with self.rt.db.session() as s:
+            dishonored = s.execute(
+                select(BillRow.acceptor, RangeRow.start, RangeRow.end)
+                .join(RangeRow, RangeRow.bill_id == BillRow.id)
+                .where(RangeRow.state == "DISHONORED")
+            ).all()
+            recourse = s.execute(
+                select(BillRow.acceptor, TransferRow.price)
+                .join(TransferRow, TransferRow.bill_id == BillRow.id)
+                .where(TransferRow.kind == "RECOURSE", TransferRow.status == "PENDING")
+            ).all()
+        for acceptor, start, end in dishonored:
+            totals[acceptor]["dishonored"] += end - start + 1
+        for acceptor, price in recourse:
+            totals[acceptor]["recourse_open"] += price or 0
+        items = [
+            ExposureRow(
+                acceptor=acceptor,
+                bills=t["bills"],
+                outstanding=format_amount(t["outstanding"]),
+                overdue=format_amount(t["overdue"]),
+                dishonored=format_amount(t["dishonored"]),
+                recourse_open=format_amount(t["recourse_open"]),
+            )
+            for acceptor, t in sorted(totals.items(), key=lambda kv: (-kv[1]["outstanding"], kv[0]))
+        ]
+        return ExposuresOut(as_of=self.today().isoformat(), items=items)
+
+    def concentration(self, caller: Caller, top: int) -> ConcentrationOut:
+        """The largest acceptors by what they owe, and the largest holders by unpaid face value held."""
+        self._require(caller)
+        by_acceptor: dict[str, int] = defaultdict(int)
+        for bill, unpaid, _ in self._owed():
+            by_acceptor[bill.acceptor] += unpaid
+        by_holder: dict[str, int] = defaultdict(int)
+        with self.rt.db.session() as s:
+            held = s.execute(
+                select(RangeRow.holder, RangeRow.start, RangeRow.end)
+                .join(BillRow, BillRow.id == RangeRow.bill_id)
+                .where(RangeRow.state != "PAID", BillRow.status == "CIRCULATING")
+            ).all()
+        for holder, start, end in held:
+            by_holder[holder] += end - start + 1
+
+        def ranked(kind: Literal["ACCEPTOR", "HOLDER"], totals: dict[str, int]) -> list[ConcentrationRow]:
+            whole = sum(totals.values())
+            order = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+            return [
+                ConcentrationRow(kind=kind, rank=i, participant=p, amount=format_amount(fen), share=share(fen, whole))
+                for i, (p, fen) in enumerate(order, start=1)
+            ]
+
+        return ConcentrationOut(
+            as_of=self.today().isoformat(),
+            items=ranked("ACCEPTOR", by_acceptor) + ranked("HOLDER", by_holder),
+        )
+
+    def daily(self, caller: Caller, since: date | None, until: date | None) -> DailyOut:
+        """Bills issued (by issue date) and discounts completed (by the Shanghai date of the bank's
+        signature) per day."""
+        self._require(caller)
+        days: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        with self.rt.db.session() as s:
+            for issued, amount in s.execute(select(BillRow.issue_date, BillRow.amount)):
+                days[issued]["issued_count"] += 1
+                days[issued]["issued_amount"] += amount
+            signed = select(TransferRow.updated_at, TransferRow.start, TransferRow.end).where(
+                TransferRow.kind == "DISCOUNT", TransferRow.status == "SIGNED"
+            )
+            for at, start, end in s.execute(signed):
+                day = shanghai_day(at)
+                days[day]["discounted_count"] += 1
+                days[day]["discounted_amount"] += end - start + 1
+        items = [
+            DailyRow(
+                date=day.isoformat(),
+                issued_count=d["issued_count"],
+                issued_amount=format_amount(d["issued_amount"]),
+                discounted_count=d["discounted_count"],
+                discounted_amount=format_amount(d["discounted_amount"]),
+            )
+            for day, d in sorted(days.items())
+            if (since is None or day >= since) and (until is None or day <= until)
+        ]
+        return DailyOut(items=items)
+
+    def double_financing(self, caller: Caller) -> RefusalsOut:
+        self._require(caller)
+        with self.rt.db.session() as s:
+            rows = list(s.scalars(select(RefusalRow).order_by(RefusalRow.id)))
+        items = [
+            RefusalOut(
+                at=r.at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+                caller=r.caller,
+                request=r.method_path,
+                code=r.code,
+                document_hash=r.document_hash,
+            )
+            for r in rows
+        ]
+        return RefusalsOut(items=items)
+
+    def frozen(self, caller: Caller) -> FrozenOut:
+        """Frozen participants, bills and ranges."""
+        self._require(caller)
+        with self.rt.db.session() as s:
+            people = list(s.scalars(select(ParticipantRow).where(ParticipantRow.status == "FROZEN")))
+            bills = list(s.scalars(select(BillRow).where(BillRow.frozen.is_(True))))
+            ranges = list(s.scalars(select(RangeRow).where(RangeRow.frozen.is_(True))))
+        items = [FrozenRow(kind="PARTICIPANT", participant=p.id, bill_id=None, range=None) for p in people]
+        items += [FrozenRow(kind="BILL", participant=None, bill_id=b.id, range=None) for b in bills]
+        items += [
+            FrozenRow(kind="RANGE", participant=r.holder, bill_id=r.bill_id, range=f"{r.start:012d}-{r.end:012d}")
+            for r in sorted(ranges, key=lambda r: (r.bill_id, r.start))
+        ]
+        return FrozenOut(items=items)

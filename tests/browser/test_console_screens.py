@@ -1,0 +1,180 @@
+"""Every screen of the console in both languages: screenshotted into docs/console/ (so the pictures the
+README links stay current), and checked with axe-core (no serious or critical violation: labels, names,
+contrast, landmarks); and the main flow done with the keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import KEYSTORE_PASSWORD, REPO, Console, Platform, pytestmark  # noqa: F401
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def scene(platform: Platform) -> dict[str, int]:
+    """Bills in several states, set up through the API: one split between a dealer, the bank (discounted)
+    and a pending pledge; one waiting for the supplier (self-custody) to receive."""
+    body = platform.api("POST", "/v1/participants", json={"id": "dealer", "name": "华东经销商", "role": "ENTERPRISE"})
+    platform.gateway.tokens["dealer"] = body["api_token"]
+    maturity = (date.today() + timedelta(days=90)).isoformat()
+    issue = {"kind": "COMMERCIAL_ACCEPTANCE", "acceptor": "core", "maturity_date": maturity}
+    split = platform.api("POST", "/v1/bills", "core", json={**issue, "payee": "dealer", "amount": "800000.00"})["bill"][
+        "id"
+    ]
+    platform.api("POST", f"/v1/bills/{split}/receive", "dealer", json={})
+    discount = platform.api(
+        "POST",
+        f"/v1/bills/{split}/discount",
+        "dealer",
+        json={"bank": "bank", "annual_rate": "0.02", "amount": "300000.00"},
+    )
+    platform.api("POST", f"/v1/transfers/{discount['transfer']['id']}/sign", "bank", json={})
+    platform.api(
+        "POST",
+        f"/v1/bills/{split}/pledge",
+        "dealer",
+        json={"bank": "bank", "amount": "200000.00", "range_start": 30000001},
+    )
+    waiting = platform.api("POST", "/v1/bills", "core", json={**issue, "payee": "supplier", "amount": "120000.00"})[
+        "bill"
+    ]["id"]
+    return {"split": split, "waiting": waiting}
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it stands (WCAG 2 A and AA rules)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the test driver, not a page script
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_screen_screenshotted_and_accessible(
+    console: Callable[..., Console], platform: Platform, scene: dict[str, int], lang: str
+) -> None:
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    def check(user: Console, name: str) -> None:
+        user.page.wait_for_load_state("networkidle")
+        found[name] = axe_violations(user.page)
+        user.shot(name)
+
+    anonymous = console("core", lang)
+    response = anonymous.page.goto(f"{platform.url}/console")
+    assert response is not None
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
+    if lang == "en":
+        anonymous.page.locator("#lang").click()
+    expect(anonymous.page.get_by_test_id("signin")).to_be_visible()
+    check(anonymous, "01-sign-in")
+
+    dealer = console("dealer", lang)
+    dealer.sign_in()
+    check(dealer, "02-dashboard")
+    dealer.go("#/bills")
+    expect(dealer.page.get_by_test_id(f"bill-link-{scene['split']}")).to_be_visible()
+    check(dealer, "03-bills")
+    dealer.go(f"#/bills/{scene['split']}")
+    expect(dealer.page.get_by_test_id("range-bar")).to_be_visible()
+    check(dealer, "04-bill")
+    dealer.page.get_by_test_id("history-table").get_by_role("link").last.click()
+    expect(dealer.page.get_by_test_id("tx-events")).to_be_visible()
+    check(dealer, "13-transaction")
+    dealer.go(f"#/bills/{scene['split']}")
+    dealer.act("discount", {"bank": "bank", "annual_rate": "0.0185", "amount": "100000.00"})
+    check(dealer, "05-action-discount-quoted")
+    dealer.go("#/transfers")
+    check(dealer, "07-transfers")
+    dealer.go("#/cash")
+    check(dealer, "08-cash")
+
+    supplier = console("supplier", lang)
+    supplier.sign_in()
+    supplier.go(f"#/bills/{scene['waiting']}")
+    supplier.act("receive")
+    supplier.confirm("receive")
+    expect(supplier.page.get_by_test_id("keystore-form")).to_be_visible()
+    check(supplier, "06-sign-with-keystore")
+
+    core = console("core", lang)
+    core.sign_in()
+    core.go("#/issue")
+    core.page.get_by_test_id("action-issue").click()
+    check(core, "09-issue")
+
+    bank = console("bank", lang)
+    bank.sign_in()
+    bank.go("#/transfers")
+    check(bank, "10-bank-transfers")
+
+    regulator = console("regulator", lang)
+    regulator.sign_in()
+    regulator.go("#/regulator")
+    expect(regulator.page.get_by_test_id("report-exposures")).to_be_visible()
+    check(regulator, "11-regulator")
+
+    operator = console("operator", lang)
+    operator.sign_in()
+    operator.go("#/operator")
+    expect(operator.page.get_by_test_id("health")).to_be_visible()
+    check(operator, "12-operator")
+
+    assert len(found) == 13  # axe ran on every screen
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_main_flow_with_the_keyboard_alone(
+    console: Callable[..., Console], platform: Platform, scene: dict[str, int]
+) -> None:
+    """Sign in, find a bill, endorse part of it and have it signed: Tab, typing and Enter only."""
+    dealer = console("dealer")
+    page = dealer.page
+    page.goto(f"{platform.url}/console")
+    _tab_to(page, "#lang")
+    page.keyboard.press("Enter")
+    _tab_to(page, "[data-testid=token]")
+    page.keyboard.type(platform.token("dealer"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("whoami")).to_contain_text("dealer")
+    _tab_to(page, "[data-testid=nav-bills]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("bills-table")).to_be_visible()
+    _tab_to(page, f"[data-testid=bill-link-{scene['split']}]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("range-bar")).to_be_visible()
+    _tab_to(page, "[data-testid=action-endorse]")
+    page.keyboard.press("Enter")
+    _tab_to(page, "[data-testid=field-amount]")
+    page.keyboard.type("1000.00")
+    _tab_to(page, "[data-testid=field-to]")
+    page.keyboard.type("core")
+    page.keyboard.press("Enter")  # submits the form: the review
+    expect(page.get_by_test_id("consequence")).to_contain_text("You endorse 1,000.00 CNY")
+    assert page.evaluate("() => document.activeElement.dataset.testid") == "confirm-endorse"
+    page.keyboard.press("Enter")
+    dealer.done()
+    pending = platform.api("GET", "/v1/transfers?direction=incoming&status=PENDING", "core")["items"]
+    assert [(t["kind"], t["range"]["amount"], t["from"]) for t in pending] == [("ENDORSE", "1000.00", "dealer")]
