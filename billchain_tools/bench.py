@@ -13,15 +13,23 @@ this process for the raw figure and in the gateway's process for the gateway's.
    endorse request, then sign, one request at a time; a level runs
    ops x C / max(clients) operations (at least 20), so each level takes about as long.
 3. gas: the mean gas of the two operations, from the raw run's receipts.
+4. batch (`--batch-size N`): the raw run's operations again, as signed operations relayed N to a
+   transaction (OperationRelay.executeBatch, one operation of N lanes' signers each), straight to the node.
+
+Each gateway level also measures the gateway process's CPU time (user + system, from /proc) per
+operation, `cpu_ms_per_op`; on the embedded chain that includes py-evm, which runs in that process.
+Every error is classified: the answer's status and problem code, or the client-side exception.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,7 +39,7 @@ from eth_account import Account
 
 from billchain_tools.clique import CliqueNetwork
 from billchain_tools.harness import Gateway
-from billchain_tools.throughput import RawResult, prepare_lanes, raw_rate
+from billchain_tools.throughput import BatchRate, RawResult, batch_rate, prepare_lanes, raw_rate
 from chain.backends.anvil import AnvilBackend
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
@@ -50,6 +58,14 @@ class Level:
     seconds: float
     latencies_ms: list[float]
     errors: int
+    #: what each error was: "409 INVALID_STATE", or the client's exception ("ReadTimeout")
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    #: the gateway process's CPU seconds (user + system) over the level
+    cpu_seconds: float = 0.0
+
+    @property
+    def cpu_ms_per_op(self) -> float:
+        return self.cpu_seconds * 1000 / self.operations if self.operations else 0.0
 
     @property
     def ops_per_s(self) -> float:
@@ -67,6 +83,7 @@ class BenchReport:
     block_time: int | None
     raw: RawResult
     levels: list[Level] = field(default_factory=list)
+    batch: BatchRate | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,10 +98,21 @@ class BenchReport:
                     "p95_ms": round(level.percentile(95), 1),
                     "p99_ms": round(level.percentile(99), 1),
                     "errors": level.errors,
+                    "error_kinds": level.error_kinds,
+                    "cpu_ms_per_op": round(level.cpu_ms_per_op, 2),
                 }
                 for level in self.levels
             ],
             "gas": self.raw.gas,
+            "batch": None
+            if self.batch is None
+            else {
+                "size": self.batch.size,
+                "operations": self.batch.operations,
+                "ops_per_s": round(self.batch.ops_per_s, 2),
+                "ratio_to_raw": round(self.batch.ops_per_s / self.raw.ops_per_s, 3),
+                "gas_per_op": self.batch.gas_per_op,
+            },
         }
 
 
@@ -93,7 +121,15 @@ def level_operations(ops: int, clients: int, most: int) -> int:
     return share + share % 2  # whole endorse-and-sign pairs
 
 
-def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, log: Any = print) -> BenchReport:
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process `pid` so far (Linux /proc; its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_bench(
+    chain: str, block_time: int | None, clients: list[int], ops: int, log: Any = print, batch_size: int = 0
+) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
         backend: ChainBackend
@@ -123,12 +159,21 @@ def run_bench(chain: str, block_time: int | None, clients: list[int], ops: int, 
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
                 report = BenchReport(chain, block_time, raw_rate(system, lanes, ops))
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
+                if batch_size:
+                    log(f"batches: {ops} operations, {batch_size} signed operations per transaction")
+                    report.batch = batch_rate(system, lanes, ops, batch_size)
+                    log(f"batches: {report.batch.ops_per_s:.1f} ops/s")
                 for count in clients:
                     n = level_operations(ops, count, max(clients))
                     log(f"gateway: {count} clients, {n} operations")
+                    cpu = process_cpu_seconds(gateway.pid)
                     level = asyncio.run(gateway.load(http_lanes[:count], n))
+                    level = replace(level, cpu_seconds=process_cpu_seconds(gateway.pid) - cpu)
                     p99 = level.percentile(99)
-                    log(f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors")
+                    log(
+                        f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors "
+                        f"{level.error_kinds or ''}, {level.cpu_ms_per_op:.1f} ms CPU per operation"
+                    )
                     report.levels.append(level)
                 return report
         finally:
@@ -181,19 +226,20 @@ class BenchGateway(Gateway):
         """Each lane's client: endorse 0.01 to its receiver, the receiver signs; until `operations` are done."""
         pairs_left = operations // 2
         latencies: list[float] = []
-        errors = done = 0
+        kinds: Counter[str] = Counter()
+        done = 0
 
         async def timed(who: str, path: str, body: dict[str, Any]) -> httpx.Response | None:
-            nonlocal errors, done
+            nonlocal done
             began = time.perf_counter()
             try:
                 response = await self.post(http, who, path, body)
-            except httpx.HTTPError:
-                errors += 1
+            except httpx.HTTPError as error:
+                kinds[type(error).__name__] += 1
                 return None
             latencies.append((time.perf_counter() - began) * 1000)
             if response.status_code >= 300:
-                errors += 1
+                kinds[_problem_kind(response)] += 1
                 return None
             done += 1
             return response
@@ -212,4 +258,12 @@ class BenchGateway(Gateway):
             began = time.perf_counter()
             await asyncio.gather(*(client(lane) for lane in lanes))
             seconds = time.perf_counter() - began
-        return Level(len(lanes), done, seconds, latencies, errors)
+        return Level(len(lanes), done, seconds, latencies, sum(kinds.values()), dict(kinds))
+
+
+def _problem_kind(response: httpx.Response) -> str:
+    try:
+        code = response.json().get("code", "")
+    except ValueError:
+        code = "not JSON"
+    return f"{response.status_code} {code}".strip()

@@ -143,6 +143,9 @@ def bench(
     ] = None,
     ops: Annotated[int, typer.Option(min=2, help="Operations (transactions) per run at the most clients.")] = 2000,
     json_path: Annotated[Path | None, typer.Option("--json", help="Write the figures here as JSON.")] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=0, max=256, help="Also the raw operations relayed N to a transaction (0: not).")
+    ] = 0,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
     from billchain_tools.bench import run_bench
@@ -152,13 +155,20 @@ def bench(
     levels = sorted(set(clients or [1, 16, 64]))
     if block_time is None and chain in ("anvil", "network"):
         block_time = 1
-    report = run_bench(chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"))
+    report = run_bench(
+        chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"), batch_size=batch_size
+    )
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
     table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")
-    for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors"):
+    for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors", "CPU ms/op"):
         table.add_column(column, justify="left" if column == "sender" else "right")
     raw = report.raw.ops_per_s
-    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.000", "", "", "", "")
+    table.add_row(f"raw, {report.raw.operations} ops", f"{raw:.1f}", "1.000", "", "", "", "", "")
+    if report.batch is not None:
+        b = report.batch
+        table.add_row(
+            f"raw, batches of {b.size}, {b.operations} ops", f"{b.ops_per_s:.1f}", f"{b.ops_per_s / raw:.3f}", *[""] * 5
+        )
     for level in report.levels:
         table.add_row(
             f"gateway, {level.clients} clients, {level.operations} ops",
@@ -166,9 +176,16 @@ def bench(
             f"{level.ops_per_s / raw:.3f}",
             *(f"{level.percentile(p):.0f}" for p in (50, 95, 99)),
             str(level.errors),
+            f"{level.cpu_ms_per_op:.1f}",
         )
     console.print(table)
     console.print("gas per operation: " + ", ".join(f"{k} {v:,}" for k, v in report.raw.gas.items()))
+    if report.batch is not None:
+        inside = ", ".join(f"{k} {v:,}" for k, v in report.batch.gas_per_op.items())
+        console.print(f"gas per operation in a batch of {report.batch.size}: {inside}")
+    for level in report.levels:
+        if level.error_kinds:
+            console.print(f"errors at {level.clients} clients: {level.error_kinds}")
     if json_path is not None:
         json_path.write_text(json.dumps(report.as_json(), indent=2) + "\n")
 

@@ -183,9 +183,9 @@ class BillRegistryClient(ContractClient):
         )
         return self.issued_bill_id(result), result
 
-    def issued_bill_id(self, result: TxResult) -> int:
-        """The bill an `issue` transaction drew."""
-        return int(self.events(result, "BillIssued")[0]["args"]["billId"])
+    def issued_bill_id(self, result: TxResult, nth: int = 0) -> int:
+        """The bill an `issue` transaction drew (a batch's `nth` issue)."""
+        return int(self.events(result, "BillIssued")[nth]["args"]["billId"])
 
     def accept(self, signer: Signer, bill_id: int) -> TxResult:
         return self._send(signer, "accept", bill_id)
@@ -200,9 +200,9 @@ class BillRegistryClient(ContractClient):
         return self._send(signer, "cancel", bill_id)
 
     # --- transfers
-    def requested_transfer_id(self, result: TxResult) -> int:
-        """The transfer an endorse, discount, pledge or recourse transaction requested."""
-        return int(self.events(result, "TransferRequested")[0]["args"]["transferId"])
+    def requested_transfer_id(self, result: TxResult, nth: int = 0) -> int:
+        """The transfer an endorse, discount, pledge or recourse transaction requested (a batch's `nth`)."""
+        return int(self.events(result, "TransferRequested")[nth]["args"]["transferId"])
 
     def endorse(
         self, holder: Signer, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None

@@ -474,6 +474,22 @@ class RelayUnknownOperation(ContractError):
 
 
 @dataclass
+class RelayBatchItemFailed(ContractError):
+    """Operation `index` of a batch reverted with `reason`, its own error: `ErrorDecoder` answers
+    `BatchItemFailed` instead, with that error decoded (its code is the problem's)."""
+
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    index: int
+    reason: bytes
+
+
+@dataclass
+class RelayBatchInvalidSize(ContractError):
+    code: ClassVar[str] = "VALIDATION_ERROR"
+    size: int
+
+
+@dataclass
 class StringTooLong(ContractError):
     """OpenZeppelin ShortStrings (the relay's EIP-712 name): only at its construction."""
 
@@ -496,6 +512,17 @@ class InvalidAccountNonce(ContractError):
     code: ClassVar[str] = "NONCE_USED"
     account: str
     current_nonce: int
+
+
+class BatchItemFailed(ChainError):
+    """One operation of a batch failed (`RelayBatchItemFailed` decoded): `error` is its own, so the
+    problem is the one the operation alone would have met, and `index` names it."""
+
+    def __init__(self, index: int, error: ChainError) -> None:
+        super().__init__(f"operation {index} of the batch: {error}")
+        self.index = index
+        self.error = error
+        self.code = getattr(error, "code", "CHAIN_UNAVAILABLE")
 
 
 # --- decoding -------------------------------------------------------------------------
@@ -538,4 +565,7 @@ class ErrorDecoder:
             name: to_checksum_address(v) if t == "address" else v
             for name, t, v in zip(spec.names, spec.types, values, strict=True)
         }
-        return ERROR_CLASSES[spec.name](**kwargs)
+        error = ERROR_CLASSES[spec.name](**kwargs)
+        if isinstance(error, RelayBatchItemFailed):
+            return BatchItemFailed(error.index, self.decode(error.reason))
+        return error

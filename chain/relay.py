@@ -60,6 +60,8 @@ class Prepared(Exception):  # not an error: the answer of a preparation
         super().__init__(f"prepared {call.data[:4].hex()} for {signer}")
         self.call = call
         self.signer = signer
+        #: (operation, answer) the gateway's write path names before sending (it adds them on the way out)
+        self.write: tuple[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,16 @@ class RelayClient:
         args = [call.data, to_checksum_address(signer.address), signer.nonce, signer.deadline, signer.signature]
         data = self.contract.encode_abi("execute", args)
         return self.tx.send(signer.relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+
+    def send_batch(self, relayer: LocalAccount, operations: list[tuple[SignedBy, EncodedCall]]) -> TxResult:
+        """`executeBatch` of signed operations, of one signer or many, in one transaction sent by `relayer`:
+        all of them happen, in order, or none (a failure raises `BatchItemFailed` naming the operation)."""
+        items = [
+            (call.data, to_checksum_address(signed.address), signed.nonce, signed.deadline, signed.signature)
+            for signed, call in operations
+        ]
+        data = self.contract.encode_abi("executeBatch", [items])
+        return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
 
 
 def _json_value(solidity_type: str, value: Any) -> Any:

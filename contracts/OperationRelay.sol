@@ -76,6 +76,9 @@ contract OperationRelay is IOperationRelay, EIP712 {
     string private constant UNFREEZE_PARTICIPANT =
         "UnfreezeParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
 
+    /// @notice The most operations one batch takes (a block's gas bounds it first for most operations).
+    uint256 public constant MAX_BATCH = 256;
+
     address private immutable _participants;
     address private immutable _bills;
     address private immutable _cash;
@@ -92,10 +95,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
     function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
         external
     {
-        if (block.timestamp > deadline) revert RelaySignatureExpired(deadline, block.timestamp);
-        (address target, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
-        if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) revert RelayBadSignature(signer);
-        IParticipantRegistry(_participants).useNonce(signer, nonce);
+        address target = _authorize(call, signer, nonce, deadline, signature);
         // target.call(call ‖ signer) (ERC-2771), from calldata straight into free memory; a revert comes
         // back as it is, a success's return data is not copied (no operation's answer is read through here)
         assembly ("memory-safe") {
@@ -107,6 +107,31 @@ contract OperationRelay is IOperationRelay, EIP712 {
                 revert(data, returndatasize())
             }
         }
+    }
+
+    /// @inheritdoc IOperationRelay
+    function executeBatch(Operation[] calldata operations) external {
+        uint256 size = operations.length;
+        if (size == 0 || size > MAX_BATCH) revert RelayBatchInvalidSize(size);
+        for (uint256 i = 0; i < size; ++i) {
+            Operation calldata op = operations[i];
+            address target = _authorize(op.call, op.signer, op.nonce, op.deadline, op.signature);
+            (bool ok, bytes memory reason) = target.call(abi.encodePacked(op.call, op.signer));
+            if (!ok) revert RelayBatchItemFailed(i, reason);
+        }
+    }
+
+    /// @dev The checks of one signed operation, in order: the deadline, the signature, the signer's nonce
+    ///      (used here: a revert later in the transaction leaves it unused). Returns the operation's contract.
+    function _authorize(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
+        private
+        returns (address target)
+    {
+        if (block.timestamp > deadline) revert RelaySignatureExpired(deadline, block.timestamp);
+        bytes32 structHash;
+        (target, structHash) = _structHash(call, signer, nonce, deadline);
+        if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) revert RelayBadSignature(signer);
+        IParticipantRegistry(_participants).useNonce(signer, nonce);
     }
 
     /// @dev An account's ECDSA signature (OpenZeppelin ECDSA: low-s only), else a contract wallet's ERC-1271

@@ -23,7 +23,9 @@ REASONS = {
     "calls-loop": (
         "The loops run over one bill's ranges or one range's endorsement chain, and every call goes to the "
         "platform's own ParticipantRegistry or DigitalCash (fixed in the constructor, not user-supplied): no "
-        "outside party can make a call in the loop revert or run long. Gas per range is measured in BENCHMARKS.md."
+        "outside party can make a call in the loop revert or run long. Gas per range is measured in BENCHMARKS.md. "
+        "OperationRelay.executeBatch loops over a batch's signed operations (at most MAX_BATCH = 256), calling "
+        "the same three platform contracts for each, as execute does for one: any revert reverts the batch."
     ),
     "reentrancy-events": (
         "The calls before the events go to the platform's own DigitalCash (settle) and ParticipantRegistry, "
@@ -54,7 +56,7 @@ REASONS = {
         "OperationRelay.execute calls the operation's contract with the signer's address appended (ERC-2771), "
         "which no typed call can express. The target is one of the three platform contracts fixed in the "
         "relay's constructor, chosen by the selector's table, never by the caller; failure is checked and "
-        "its revert data returned."
+        "its revert data returned (executeBatch: wrapped in RelayBatchItemFailed with the operation's index)."
     ),
     "unused-return": (
         "ECDSA.tryRecover's third value is the error's argument, for messages only; the error kind and the "

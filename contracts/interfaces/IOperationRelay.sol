@@ -11,6 +11,20 @@ interface IOperationRelay {
     error RelayBadSignature(address signer);
     /// @notice No operation of the platform has this selector.
     error RelayUnknownOperation(bytes4 selector);
+    /// @notice Operation `index` of a batch reverted with `reason` (its own error, unchanged): none of the
+    ///         batch's operations happened.
+    error RelayBatchItemFailed(uint256 index, bytes reason);
+    /// @notice A batch holds no operation, or more than the relay takes in one transaction.
+    error RelayBatchInvalidSize(uint256 size);
+
+    /// @notice One signed operation of a batch: `execute`'s arguments.
+    struct Operation {
+        bytes call;
+        address signer;
+        uint256 nonce;
+        uint256 deadline;
+        bytes signature;
+    }
 
     /// @notice Checks `signer`'s EIP-712 signature over the operation `call` (the target's calldata), uses
     ///         `nonce` (the signer's next one: each signature acts once), then calls the operation's contract
@@ -24,6 +38,14 @@ interface IOperationRelay {
     /// @param signature 65 bytes (r, s, v) from an account, or what the contract wallet checks
     function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
         external;
+
+    /// @notice Runs signed operations, of one signer or many, in one transaction and in their order, all or
+    ///         nothing: each is checked and run as `execute` runs it alone (the signature, the deadline, the
+    ///         signer's nonce, the operation's own rules for its signer). When one reverts, the whole batch
+    ///         reverts with `RelayBatchItemFailed(index, its error)`; a bad signature, an expired deadline or a
+    ///         wrong nonce reverts with its own error, which names the signer (the relayer checks those first).
+    /// @param operations 1 to 256 signed operations; one signer's operations take consecutive nonces
+    function executeBatch(Operation[] calldata operations) external;
 
     /// @notice The EIP-712 digest `signer` signs for the operation `call`, under `nonce` and `deadline`.
     /// @param call the operation's calldata

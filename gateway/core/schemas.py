@@ -596,3 +596,34 @@ class TransactionOut(Out):
     call: CallOut = Field(description="the contract and method called, arguments decoded")
     operation: CallOut | None = Field(description="through the OperationRelay: the operation the signer signed")
     events: list[EventOut]
+
+
+# --- batches (POST /v1/batch, gateway/services/batches.py)
+
+MAX_BATCH_OPERATIONS = 100
+
+
+class BatchOperation(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"path": "/v1/bills/7/endorse", "body": {"to": "t2", "amount": "100.00"}}]},
+    )
+
+    path: Annotated[StrictStr, Field(pattern=r"^/v1/[a-z0-9/_-]{1,200}$", description="a write's path (POST)")]
+    body: dict[str, Any] = Field(default_factory=dict, description="the write's body, as it takes it alone")
+
+
+class BatchIn(Body):
+    model_config = ConfigDict(extra="forbid")
+
+    operations: Annotated[list[BatchOperation], Field(min_length=1, max_length=MAX_BATCH_OPERATIONS)]
+
+
+class BatchResult(Out):
+    status: int = Field(description="the status the operation alone would have been answered with")
+    body: dict[str, Any] = Field(description="its answer, as the operation alone is answered")
+
+
+class BatchOut(Out):
+    operations: list[BatchResult]
+    tx: Tx

@@ -19,7 +19,7 @@ from gateway.http.middleware.fresh import FreshIndexMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
 from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
 from gateway.http.middleware.metrics import MetricsMiddleware
-from gateway.http.routes import bills, cash, misc, participants, reports, transfers
+from gateway.http.routes import batch, bills, cash, misc, participants, reports, transfers
 from gateway.http.routes.common import prepares
 from gateway.http.routes.common import problems as problem_responses
 from gateway.ledger.recovery import Recovery
@@ -74,6 +74,8 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     for router in routers:
         app.include_router(router)
     app.include_router(prepare_routes(routers))
+    app.state.writes = batch.write_routes(routers)  # what POST /v1/batch's operations are matched against
+    app.include_router(batch.router)
     app.include_router(console_pages.router)
     # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
     # the token's rate and body sizes, idempotency, an index as fresh as the chain.

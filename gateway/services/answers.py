@@ -15,12 +15,21 @@ from chain.deploy import System
 from chain.tx import TxResult
 from gateway.core.db import Database, ParticipantRow, TransferRow
 from gateway.core.money import format_amount
-from gateway.core.schemas import BillTx, CashOut, MintLimitOut, OnboardedOut, ParticipantOut, TransferTx
+from gateway.core.schemas import (
+    BatchOut,
+    BatchResult,
+    BillTx,
+    CashOut,
+    MintLimitOut,
+    OnboardedOut,
+    ParticipantOut,
+    TransferTx,
+)
 from gateway.core.security import hash_token, new_token, token_expiry
 from gateway.ledger.outbox import Answer
 from gateway.services import views
 
-WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintLimitOut
+WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintLimitOut | BatchOut
 
 
 class Answers:
@@ -36,6 +45,7 @@ class Answers:
             "participant": self._participant,
             "onboard": self._onboard,
             "mint_limit": self._mint_limit,
+            "batch": self._batch,
         }
         return builders[answer.kind](answer.args, result)
 
@@ -50,8 +60,9 @@ class Answers:
         """{bill, tx}, or {transfer, bill, tx}: bill_id absent = the bill this transaction issued;
         transfer=True = the transfer this transaction requested."""
         bills = self.system.bills
-        bill_id = args.get("bill_id") or bills.issued_bill_id(result)
-        transfer_id = bills.requested_transfer_id(result) if args.get("transfer") else args.get("transfer_id")
+        nth = args.get("nth", 0)  # in a batch: the nth issue, or the nth transfer requested, of the transaction
+        bill_id = args.get("bill_id") or bills.issued_bill_id(result, nth)
+        transfer_id = bills.requested_transfer_id(result, nth) if args.get("transfer") else args.get("transfer_id")
         with self.db.session() as s:
             bill = views.bill_out(s, bill_id)
             if transfer_id is None:
@@ -59,6 +70,16 @@ class Answers:
             row = s.get(TransferRow, transfer_id)
             assert row is not None, f"transfer {transfer_id} is not indexed"
             return TransferTx(transfer=views.transfer(row), bill=bill, tx=views.tx(result))
+
+    def _batch(self, args: dict[str, Any], result: TxResult) -> BatchOut:
+        """Each operation's answer as it alone would be answered, from the one transaction: bills, balances
+        and transfers as they stand after the whole batch."""
+        results = []
+        for item in args["operations"]:
+            answer = Answer(item["kind"], item["args"])
+            body = self.build(answer, result).model_dump(mode="json", by_alias=True)
+            results.append(BatchResult(status=answer.status, body=body))
+        return BatchOut(operations=results, tx=views.tx(result))
 
     def _cash(self, args: dict[str, Any], result: TxResult) -> CashOut:
         with self.db.session() as s:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from chain.errors import ChainError, DocumentAlreadyUsed
+from chain.errors import BatchItemFailed, ChainError, DocumentAlreadyUsed
 from chain.model import Operation
+from chain.relay import Prepared, Unsigned
 from chain.tx import TxResult
 from gateway.core.db import ParticipantRow, RefusalRow
 from gateway.core.metrics import record_tx
@@ -15,7 +16,7 @@ from gateway.core.problems import Problem
 from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
 from gateway.ledger.runtime import Runtime
 from gateway.services.answers import Answers, WriteOut
-from gateway.services.caller import OPERATION_SIGNATURE, Caller, Signer, self_custody_account
+from gateway.services.caller import OPERATION_SIGNATURE, Batching, Caller, Signer, self_custody_account
 
 T = TypeVar("T")
 Out = TypeVar("Out", bound=WriteOut)
@@ -56,6 +57,14 @@ class Service:
     def signer(self, caller: Caller) -> Signer:
         """Who signs the caller's write: the operator's key, the participant's hosted key, or, in
         self-custody, the participant's own signature that the relayer sends (docs/SIGNING.md)."""
+        if isinstance(OPERATION_SIGNATURE.get(), Batching):  # signed with the hosted key by the batch
+            if caller.participant is None or caller.participant.self_custody:
+                raise Problem(
+                    "VALIDATION_ERROR",
+                    f"a batch is for a participant whose key this gateway holds; {caller.id} sends its "
+                    "operations one by one (a self-custody participant signs each: docs/SIGNING.md)",
+                )
+            return Signer(caller, Unsigned(self.rt.keystore.load(caller.id).address))
         if caller.participant is not None and caller.participant.self_custody:
             return Signer(caller, self_custody_account(caller, self.rt.relayer))
         if OPERATION_SIGNATURE.get() is not None:  # a preparation or a signature: nothing for a held key
@@ -100,6 +109,13 @@ class Service:
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
             sent = send()
+        except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
+            prepared.write = (operation, answer)
+            raise
+        except BatchItemFailed as failed:  # the operation's own problem, naming it
+            if isinstance(failed.error, DocumentAlreadyUsed):
+                self._blocked_double_financing(failed.error)
+            raise Problem(failed.code, f"operations[{failed.index}]: {failed.error}", operation=failed.index) from None
         except ChainError as error:
             if isinstance(error, DocumentAlreadyUsed):
                 self._blocked_double_financing(error)

@@ -48,8 +48,15 @@ class Preparing:
     """The request is a preparation (`<write>/prepare`): nothing is sent (gateway/services/signing.py)."""
 
 
+class Batching:
+    """The request is one operation of a batch (POST /v1/batch): nothing is sent alone; the batch signs
+    each operation with the caller's hosted key and relays them together (gateway/services/batches.py)."""
+
+
 #: set by the write routes for the request being served (gateway/http/routes/common.py)
-OPERATION_SIGNATURE: ContextVar[Signature | Preparing | None] = ContextVar("operation_signature", default=None)
+OPERATION_SIGNATURE: ContextVar[Signature | Preparing | Batching | None] = ContextVar(
+    "operation_signature", default=None
+)
 
 
 def self_custody_account(caller: Caller, relayer: LocalAccount) -> SignedBy | Unsigned:
@@ -58,7 +65,7 @@ def self_custody_account(caller: Caller, relayer: LocalAccount) -> SignedBy | Un
     participant = caller.participant
     assert participant is not None and participant.self_custody
     sent = OPERATION_SIGNATURE.get()
-    if isinstance(sent, Preparing):
+    if isinstance(sent, Preparing | Batching):
         return Unsigned(participant.address)
     if sent is None:
         raise Problem(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gateway.ledger.runtime import Runtime
 from gateway.services.admin import Admin
 from gateway.services.answers import Answers
+from gateway.services.batches import Batches
 from gateway.services.bills import Bills
 from gateway.services.cash import Cash
 from gateway.services.documents import Documents
@@ -29,6 +30,7 @@ class ServiceSet:
     signing: Signing
     reports: Reports
     transactions: Transactions
+    batches: Batches
 
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
@@ -45,4 +47,5 @@ class ServiceSet:
             Signing(runtime, answers),
             Reports(runtime, answers),
             Transactions(runtime, answers),
+            Batches(runtime, answers),
         )

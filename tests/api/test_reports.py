@@ -7,8 +7,12 @@ import csv
 import io
 from typing import Any
 
+from fastapi import Response
+
 from chain.model import day_date
 from gateway.core.money import format_amount, parse_amount
+from gateway.core.schemas import FrozenOut
+from gateway.http.routes.reports import _answer
 from tests.api.conftest import Api, problem
 from tests.exposures import chain_exposures, report_fen
 
@@ -193,3 +197,11 @@ def test_a_transaction_is_explained_to_those_who_may_see_it(api: Api, cast: dict
     assert seen["call"]["contract"] == "OperationRelay" and seen["call"]["method"] == "execute"
     assert seen["operation"] == {"contract": "BillRegistry", "method": "receiveBill", "args": {"billId": bill_id}}
     assert seen["signer_participant"] == own and seen["sender_participant"] is None  # the relayer sent it
+
+
+def test_an_empty_report_is_a_csv_header(api: Api, cast: dict[str, str]) -> None:
+    """Found by schemathesis: the CSV of a report with no rows (nothing frozen) was a 500."""
+    response = _answer(FrozenOut(items=[]), "csv", "frozen")
+    assert isinstance(response, Response) and response.body == b"kind,participant,bill_id,range\r\n"
+    served = api.get("/v1/reports/double-financing?format=csv", cast["reg"])
+    assert served.status_code == 200 and served.text.splitlines()[0] == "at,caller,request,code,document_hash"

@@ -35,18 +35,24 @@ def test_gas_bench_compares_with_the_erc721_baseline() -> None:
 def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     args = ["bench", "--chain", "embedded", "--clients", "1", "--clients", "2", "--ops", "40", "--json", str(out)]
-    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    result = runner.invoke(app, [*args, "--batch-size", "4"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
-    assert set(figures) == {"chain", "block_time", "raw_ops_per_s", "gateway", "gas"}
+    assert set(figures) == {"chain", "block_time", "raw_ops_per_s", "gateway", "gas", "batch"}
     assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0
     assert [level["clients"] for level in figures["gateway"]] == [1, 2]
     for level in figures["gateway"]:
-        assert set(level) == {"clients", "ops_per_s", "p50_ms", "p95_ms", "p99_ms", "errors"}
-        assert level["errors"] == 0 and level["ops_per_s"] > 0
-        assert level["p50_ms"] <= level["p95_ms"] <= level["p99_ms"]
+        keys = {"clients", "ops_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "error_kinds", "cpu_ms_per_op"}
+        assert set(level) == keys
+        assert level["errors"] == 0 and level["error_kinds"] == {} and level["ops_per_s"] > 0
+        assert level["p50_ms"] <= level["p95_ms"] <= level["p99_ms"] and level["cpu_ms_per_op"] > 0
     assert 90_000 < figures["gas"]["endorse"] < 110_000 and 40_000 < figures["gas"]["sign"] < 70_000
+    batch = figures["batch"]
+    assert batch["size"] == 4 and batch["operations"] == 40 and batch["ops_per_s"] > 0
+    # inside a batch an operation shares the transaction's 21,000 base cost, and pays for its signature
+    assert batch["gas_per_op"]["endorse"] < figures["gas"]["endorse"] + 15_000
     assert re.search(r"│ raw, \d+ ops\s+│\s+[\d.]+ │ 1\.000 │", result.output)
+    assert re.search(r"│ raw, batches of 4, 40 ops\s+│\s+[\d.]+ │ [\d.]+ │", result.output)
 
 
 def test_bench_and_serve_refuse_impossible_settings() -> None:

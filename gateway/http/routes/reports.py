@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
@@ -26,7 +26,8 @@ def _answer(report: BaseModel, fmt: str, name: str) -> BaseModel | Response:
         return report
     rows = [item.model_dump(by_alias=True) for item in getattr(report, "items")]  # noqa: B009
     out = io.StringIO()
-    fields = list(rows[0]) if rows else list(type(getattr(report, "items")).__args__[0].model_fields)  # noqa: B009
+    (row_model,) = get_args(type(report).model_fields["items"].annotation)  # list[Row]: the header, rows or none
+    fields = [field.alias or name for name, field in row_model.model_fields.items()]
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
