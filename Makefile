@@ -101,7 +101,8 @@ audit: setup $(LINT_VENV)/bin/slither
 bench: setup
 	$(BIN)/billchain gas-bench
 	$(BIN)/billchain bench --chain embedded --clients 1 --clients 16 --ops 2000 --json bench/embedded.json
-	$(BIN)/billchain bench --chain anvil --block-time 1 --ops 10000 --json bench/anvil-1s.json
+	$(BIN)/billchain bench --chain anvil --block-time 1 --clients 64 --clients 256 --ops 5120 --batch-size 50 \
+		--json bench/anvil-1s.json
 
 # SIGKILL under load, deeper than the bounded test in `make test` (docs/RELIABILITY.md).
 faults: setup

@@ -9,7 +9,7 @@ transaction has gas price 0 (a free-gas network, as Besu runs). The gateway is a
 this process for the raw figure and in the gateway's process for the gateway's.
 
 1. raw: billchain_tools/throughput.py, over max(clients) lanes of its own.
-2. gateway: for each C, C clients over HTTP, each on its own lane (bill), each doing
+2. gateway: for each C, C clients over HTTP, each on its own lane (a bill no other level uses), each doing
    endorse request, then sign, one request at a time; a level runs
    ops x C / max(clients) operations (at least 20), so each level takes about as long.
 3. gas: the mean gas of the two operations, from the raw run's receipts.
@@ -128,7 +128,13 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def run_bench(
-    chain: str, block_time: int | None, clients: list[int], ops: int, log: Any = print, batch_size: int = 0
+    chain: str,
+    block_time: int | None,
+    clients: list[int],
+    ops: int,
+    log: Any = print,
+    batch_size: int = 0,
+    gas_limit: int | None = None,
 ) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
@@ -140,7 +146,7 @@ def run_bench(
             backend = RpcBackend(network.node(1).url, gas_price=0)
             gateway_chain, gas_price = backend.url, "0"
         elif chain == "anvil":
-            backend = AnvilBackend(work / "node", gas_price=0)  # automatic mining while setting up
+            backend = AnvilBackend(work / "node", gas_price=0, gas_limit=gas_limit)  # automining while setting up
             gateway_chain, gas_price = backend.url, "0"
         elif chain == "embedded":
             backend, gateway_chain, gas_price = EmbeddedBackend(), "embedded", None
@@ -153,7 +159,10 @@ def run_bench(
                 backend.fund(operator.address)
                 system = deploy(backend, operator)
                 lanes = prepare_lanes(system, operator, max(clients))
-                http_lanes = asyncio.run(gateway.prepare_lanes(max(clients)))
+                # bills of their own for the batches: a bill takes at most 100 ranges, and each 0.01 splits one
+                batch_lanes = prepare_lanes(system, operator, max(clients)) if batch_size else []
+                # each level on bills of its own: a bill takes at most 100 ranges (each 0.01 endorsed splits one)
+                http_lanes = asyncio.run(gateway.prepare_lanes(sum(clients)))
                 if isinstance(backend, AnvilBackend) and block_time:
                     backend.interval_mining(block_time)
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
@@ -161,13 +170,14 @@ def run_bench(
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
                 if batch_size:
                     log(f"batches: {ops} operations, {batch_size} signed operations per transaction")
-                    report.batch = batch_rate(system, lanes, ops, batch_size)
+                    report.batch = batch_rate(system, batch_lanes, ops, batch_size)
                     log(f"batches: {report.batch.ops_per_s:.1f} ops/s")
-                for count in clients:
+                for i, count in enumerate(clients):
                     n = level_operations(ops, count, max(clients))
+                    level_lanes = http_lanes[sum(clients[:i]) : sum(clients[: i + 1])]
                     log(f"gateway: {count} clients, {n} operations")
                     cpu = process_cpu_seconds(gateway.pid)
-                    level = asyncio.run(gateway.load(http_lanes[:count], n))
+                    level = asyncio.run(gateway.load(level_lanes, n))
                     level = replace(level, cpu_seconds=process_cpu_seconds(gateway.pid) - cpu)
                     p99 = level.percentile(99)
                     log(

@@ -146,6 +146,9 @@ def bench(
     batch_size: Annotated[
         int, typer.Option(min=0, max=256, help="Also the raw operations relayed N to a transaction (0: not).")
     ] = 0,
+    gas_limit: Annotated[
+        int | None, typer.Option(min=1_000_000, help="anvil: a block's gas limit (default anvil's 30,000,000).")
+    ] = None,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
     from billchain_tools.bench import run_bench
@@ -156,7 +159,13 @@ def bench(
     if block_time is None and chain in ("anvil", "network"):
         block_time = 1
     report = run_bench(
-        chain, block_time, levels, ops, log=lambda line: console.print(f"[dim]{line}[/dim]"), batch_size=batch_size
+        chain,
+        block_time,
+        levels,
+        ops,
+        log=lambda line: console.print(f"[dim]{line}[/dim]"),
+        batch_size=batch_size,
+        gas_limit=gas_limit,
     )
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
     table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")

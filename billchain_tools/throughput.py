@@ -32,6 +32,8 @@ from chain.tx import EncodedCall
 LANE_BILL_FEN = 10_000_000  # 100,000.00: room for that many 0.01 endorsements
 MATURITY_DAYS = 180
 SEND_BATCH = 100
+SEND_BYTES = 512 * 1024  # raw bytes per JSON-RPC request (hex doubles them)
+BATCH_GAS_PER_OPERATION = 250_000  # the gas a batch is sent with, per operation: above any endorse or sign
 
 
 @dataclass
@@ -148,14 +150,18 @@ def _send_raws(
     if not isinstance(backend, RpcBackend):
         return _run_in_process(backend, raws)
     began = time.perf_counter()
-    # JSON-RPC batches (web3.py will not batch this method): one round trip per SEND_BATCH
+    # JSON-RPC batches (web3.py will not batch this method): one round trip per SEND_BATCH transactions,
+    # or fewer when they are large (a batch of operations), so that a request stays under SEND_BYTES
     with httpx.Client(timeout=60) as http:
-        for i in range(0, len(raws), SEND_BATCH):
+        for group in _groups(raws):
             batch = [
                 {"jsonrpc": "2.0", "id": n, "method": "eth_sendRawTransaction", "params": ["0x" + raw.hex()]}
-                for n, raw in enumerate(raws[i : i + SEND_BATCH])
+                for n, raw in enumerate(group)
             ]
-            refused = [r["error"] for r in http.post(backend.url, json=batch).json() if "error" in r]
+            answers = http.post(backend.url, json=batch).json()
+            if not isinstance(answers, list):
+                raise RuntimeError(f"the node refused the request: {str(answers)[:300]}")
+            refused = [r["error"] for r in answers if "error" in r]
             if refused:
                 raise RuntimeError(f"the node refused {len(refused)} transactions, first: {refused[0]}")
     pending = set(last)  # a sender's last nonce mined means all of its transactions are
@@ -165,6 +171,18 @@ def _send_raws(
             time.sleep(0.02)
     seconds = time.perf_counter() - began
     return _succeeded([w3.eth.get_transaction_receipt(HexBytes(h)) for h in hashes]), seconds
+
+
+def _groups(raws: list[bytes]) -> list[list[bytes]]:
+    groups: list[list[bytes]] = [[]]
+    size = 0
+    for raw in raws:
+        if groups[-1] and (len(groups[-1]) == SEND_BATCH or size + len(raw) > SEND_BYTES):
+            groups.append([])
+            size = 0
+        groups[-1].append(raw)
+        size += len(raw)
+    return groups
 
 
 def _run_in_process(backend: ChainBackend, raws: list[bytes]) -> tuple[list[TxReceipt], float]:
@@ -225,7 +243,9 @@ def batch_rate(system: System, lanes: list[Lane], operations: int, size: int) ->
             EncodedCall(relay.address, bytes.fromhex(relay.contract.encode_abi("executeBatch", [c])[2:]))
             for c in chunks
         ]
-        params = system.tx.prepare(relayer, calls[0])
+        params = system.tx.prepare(relayer, calls[0])  # priced; gas: a later batch may cost more than the first
+        block_gas = int(backend.w3.eth.get_block("latest")["gasLimit"])
+        params["gas"] = min(block_gas, max(int(params["gas"]), size * BATCH_GAS_PER_OPERATION))
         first = backend.pending_nonce(relayer.address)
         raws, hashes = [], []
         for k, call in enumerate(calls):

@@ -65,7 +65,10 @@ class AnvilBackend(RpcBackend):
         startup_timeout: float = 20.0,
         port: int | None = None,
         chain_id: int = ANVIL_CHAIN_ID,
+        gas_limit: int | None = None,
     ) -> None:
+        """`gas_limit`: a block's gas (anvil's default is 30,000,000; a free-gas Besu network often sets
+        its genesis gasLimit far higher)."""
         binary = anvil_binary()
         if binary is None or not binary.exists():
             raise ChainUnavailable(f"no anvil: {CHECKOUT_ANVIL} is missing (run `npm ci`), set BILLCHAIN_ANVIL")
@@ -95,6 +98,8 @@ class AnvilBackend(RpcBackend):
             cmd += ["--block-time", str(block_time)]
         if gas_price == 0:  # a free-gas network, as Besu runs one: no base fee either
             cmd += ["--gas-price", "0", "--base-fee", "0"]
+        if gas_limit is not None:
+            cmd += ["--gas-limit", str(gas_limit)]
         self._log = open(data_dir / "anvil.log", "ab")  # noqa: SIM115 - closed in close()
         self._process = children.spawn(cmd, self._log)
         self.pid = self._process.pid
