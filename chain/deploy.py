@@ -50,13 +50,7 @@ class System:
 
     @property
     def addresses(self) -> dict[str, str]:
-        return {
-            "ParticipantRegistry": self.registry.address,
-            "DigitalCash": self.cash.address,
-            "BillRegistry": self.bills.address,
-            "AdminTimelock": self.timelock.address,
-            "OperationRelay": self.relay.address,
-        }
+        return {name: str(contract.address) for name, contract in self.contracts.items()}
 
     @property
     def contracts(self) -> dict[str, Contract]:

@@ -112,13 +112,12 @@ class Service:
         except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
             prepared.write = (operation, answer)
             raise
-        except BatchItemFailed as failed:  # the operation's own problem, naming it
-            if isinstance(failed.error, DocumentAlreadyUsed):
-                self._blocked_double_financing(failed.error)
-            raise Problem(failed.code, f"operations[{failed.index}]: {failed.error}", operation=failed.index) from None
         except ChainError as error:
-            if isinstance(error, DocumentAlreadyUsed):
-                self._blocked_double_financing(error)
+            own = error.error if isinstance(error, BatchItemFailed) else error  # a batch: the operation's own
+            if isinstance(own, DocumentAlreadyUsed):
+                self._blocked_double_financing(own)
+            if isinstance(error, BatchItemFailed):  # its own problem, naming it
+                raise Problem(error.code, f"operations[{error.index}]: {own}", operation=error.index) from None
             raise Problem.from_chain(error) from None
         finally:
             WRITE.reset(token)

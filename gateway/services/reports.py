@@ -13,12 +13,12 @@ Definitions, in the words a bill-desk regulator uses (docs/CONSOLE.md):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date
 from typing import Literal
 
 from sqlalchemy import select
 
-from chain.model import day_date
+from chain.model import day_date, shanghai_date
 from gateway.core.db import BillRow, ParticipantRow, RangeRow, RefusalRow, TransferRow
 from gateway.core.money import format_amount
 from gateway.core.schemas import (
@@ -33,10 +33,10 @@ from gateway.core.schemas import (
     RefusalOut,
     RefusalsOut,
 )
+from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
-SHANGHAI = timedelta(hours=8)
 UNPAID_BILL_STATES = ("ACCEPTED", "CIRCULATING")
 
 
@@ -46,10 +46,6 @@ def share(part: int, whole: int) -> str:
         return "0.0000"
     tenths_of_bp = (part * 100_000 // whole + 5) // 10
     return f"{tenths_of_bp // 10_000}.{tenths_of_bp % 10_000:04d}"
-
-
-def shanghai_day(moment: datetime) -> date:
-    return (moment.replace(tzinfo=UTC) + SHANGHAI).date()
 
 
 class Reports(Service):
@@ -151,7 +147,7 @@ class Reports(Service):
                 TransferRow.kind == "DISCOUNT", TransferRow.status == "SIGNED"
             )
             for at, start, end in s.execute(signed):
-                day = shanghai_day(at)
+                day = shanghai_date(int(at.replace(tzinfo=UTC).timestamp()))
                 days[day]["discounted_count"] += 1
                 days[day]["discounted_amount"] += end - start + 1
         items = [
@@ -173,7 +169,7 @@ class Reports(Service):
             rows = list(s.scalars(select(RefusalRow).order_by(RefusalRow.id)))
         items = [
             RefusalOut(
-                at=r.at.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z"),
+                at=views.iso(r.at) or "",
                 caller=r.caller,
                 request=r.method_path,
                 code=r.code,
@@ -193,7 +189,7 @@ class Reports(Service):
         items = [FrozenRow(kind="PARTICIPANT", participant=p.id, bill_id=None, range=None) for p in people]
         items += [FrozenRow(kind="BILL", participant=None, bill_id=b.id, range=None) for b in bills]
         items += [
-            FrozenRow(kind="RANGE", participant=r.holder, bill_id=r.bill_id, range=f"{r.start:012d}-{r.end:012d}")
+            FrozenRow(kind="RANGE", participant=r.holder, bill_id=r.bill_id, range=views.label(r.start, r.end))
             for r in sorted(ranges, key=lambda r: (r.bill_id, r.start))
         ]
         return FrozenOut(items=items)

@@ -116,22 +116,16 @@ def test_every_screen_screenshotted_and_accessible(
     core.page.get_by_test_id("action-issue").click()
     check(core, "09-issue")
 
-    bank = console("bank", lang)
-    bank.sign_in()
-    bank.go("#/transfers")
-    check(bank, "10-bank-transfers")
-
-    regulator = console("regulator", lang)
-    regulator.sign_in()
-    regulator.go("#/regulator")
-    expect(regulator.page.get_by_test_id("report-exposures")).to_be_visible()
-    check(regulator, "11-regulator")
-
-    operator = console("operator", lang)
-    operator.sign_in()
-    operator.go("#/operator")
-    expect(operator.page.get_by_test_id("health")).to_be_visible()
-    check(operator, "12-operator")
+    for who, route, shown, name in (
+        ("bank", "#/transfers", "transfers-incoming", "10-bank-transfers"),
+        ("regulator", "#/regulator", "report-exposures", "11-regulator"),
+        ("operator", "#/operator", "health", "12-operator"),
+    ):
+        user = console(who, lang)
+        user.sign_in()
+        user.go(route)
+        expect(user.page.get_by_test_id(shown)).to_be_visible()
+        check(user, name)
 
     assert len(found) == 13  # axe ran on every screen
     assert {name: v for name, v in found.items() if v} == {}

@@ -17,7 +17,7 @@ export const session = {
   set token(value) { value ? sessionStorage.setItem(TOKEN, value) : sessionStorage.removeItem(TOKEN); },
 };
 
-export async function api(method, path, { body, headers = {}, raw = false, text = false } = {}) {
+export async function api(method, path, { body, headers = {}, raw = false, blob = false } = {}) {
   const init = { method, headers: { ...headers }, credentials: "omit", cache: "no-store" };
   if (session.token) init.headers.Authorization = "Bearer " + session.token;
   if (raw) {
@@ -32,7 +32,7 @@ export async function api(method, path, { body, headers = {}, raw = false, text 
     try { problem = await response.json(); } catch { problem = { detail: response.statusText }; }
     throw new ApiProblem(response.status, problem);
   }
-  if (text) return response.text();
+  if (blob) return response.blob();
   if (response.status === 204) return null;
   return response.json();
 }

@@ -2,7 +2,7 @@
 // actions), and the issue form.
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
-import { L, fen, field, h, money, table, yuan } from "./ui.js";
+import { L, fen, field, h, money, save, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 const PAGE = 20;
@@ -12,12 +12,8 @@ function link(b) {
 }
 
 function filters(state) {
-  const opt = (pairs) => pairs.map(([v, t]) => h("option", { value: v, selected: state[v === "" ? "_" : v] }, t));
-  const select = (key, pairs) => {
-    const el = h("select", { name: key, testid: `filter-${key}` }, pairs.map(([v, t]) => h("option", { value: v, selected: state[key] === v }, t)));
-    return el;
-  };
-  void opt;
+  const select = (key, pairs) =>
+    h("select", { name: key, testid: `filter-${key}` }, pairs.map(([v, t]) => h("option", { value: v, selected: state[key] === v }, t)));
   return [
     field(L("票据状态", "Bill status"), select("status", [["", L("全部", "All")], ...["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"].map((s) => [s, name(s)])])),
     field(L("票据种类", "Kind"), select("kind", [["", L("全部", "All")], ...["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"].map((s) => [s, name(s)])])),
@@ -227,14 +223,7 @@ function billActions(b, ctx) {
 }
 
 async function download(hash) {
-  const response = await fetch(`/v1/documents/${hash}`, { headers: { Authorization: "Bearer " + sessionStorage.getItem("billchain.token") } });
-  if (!response.ok) throw new Error(String(response.status));
-  const url = URL.createObjectURL(await response.blob());
-  const a = h("a", { href: url, download: hash.slice(2, 18) });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  save(await api("GET", `/v1/documents/${hash}`, { blob: true }), hash.slice(2, 18));
 }
 
 export async function bill(view, ctx, id) {

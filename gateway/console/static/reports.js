@@ -1,18 +1,12 @@
 // The regulator's report tables (GET /v1/reports/...), each downloadable as CSV: the CSV is fetched with
 // the token in its header and saved from a blob, so no token ever sits in a link.
 import { api } from "./api.js";
-import { L, h, money, table } from "./ui.js";
+import { L, h, money, save, table } from "./ui.js";
 
 const KINDS = { PARTICIPANT: ["参与者", "Participant"], BILL: ["票据", "Bill"], RANGE: ["子票区间", "Range"] };
 
 async function saveCsv(path, file) {
-  const text = await api("GET", `${path}?format=csv`, { text: true });
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  const a = h("a", { href: url, download: file });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  save(await api("GET", `${path}?format=csv`, { blob: true }), file);
 }
 
 function section(title, path, file, built) {

@@ -69,3 +69,13 @@ export function toast(message) {
   box.replaceChildren(h("div", { class: "done", text: message }));
   setTimeout(() => { if (box.firstChild && box.firstChild.textContent === message) box.replaceChildren(); }, 6000);
 }
+
+/** Save a fetched file (a CSV, a document) from a blob: the token stays in the request's header. */
+export function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
