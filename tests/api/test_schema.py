@@ -77,6 +77,14 @@ def test_no_server_error_and_responses_match_the_schema(app: tuple[FastAPI, str]
 API_EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "25"))
 #: who the stateful test's calls come from: a bank, a drawer, a payee (who holds), a regulator
 CAST = {"bank": "BANK", "drawer": "ENTERPRISE", "payee": "ENTERPRISE", "reg": "REGULATOR"}
+#: the operations the stateful test walks: those the links join, and what sets them up. Reads of
+#: reports, transactions and the gateway's status, and the two-step /prepare forms, are each
+#: fuzzed by the test above; here they would only thin out the walks along the links.
+LIFECYCLE = r"^/v1/(participants|bills|transfers|cash/(mint|transfer|balances))"
+#: the headers only a self-custody caller sends (the first test fuzzes them)
+SELF_CUSTODY_HEADERS = ("Billchain-Signature", "Billchain-Nonce", "Billchain-Deadline")
+#: the amount of every bill the stateful test issues (a generated "0" would end each walk at its root)
+ISSUED_AMOUNT = "10000.00"
 #: the counterparties a generated body names, made real (the rest of each body stays generated)
 PARTIES = {"acceptor": "bank", "bank": "bank", "payee": "payee", "to": "drawer", "against": "drawer"}
 
@@ -133,7 +141,11 @@ def test_stateful_sequences_along_the_links_give_no_server_error(tmp_path: Path)
     requested transfer's id into sign...), each call with the token of a caller that may make it."""
     gateway = FreshGateway(tmp_path)
     gateway.renew()
-    schema = schemathesis.openapi.from_asgi("/openapi.json", gateway)
+    schema = (
+        schemathesis.openapi.from_asgi("/openapi.json", gateway)
+        .include(path_regex=LIFECYCLE)
+        .exclude(path_regex=r"/(prepare|quote)$")
+    )
     calls: list[tuple[str, int]] = []
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
@@ -141,6 +153,10 @@ def test_stateful_sequences_along_the_links_give_no_server_error(tmp_path: Path)
             gateway.renew()
 
         def before_call(self, case: schemathesis.Case) -> None:
+            for header in SELF_CUSTODY_HEADERS:  # the cast is hosted: a made-up signature is refused
+                (case.headers or {}).pop(header, None)
+            if case.method == "POST" and case.path == "/v1/bills" and isinstance(case.body, dict):
+                case.body["amount"] = ISSUED_AMOUNT  # the root of the walks: a bill that can exist
             if isinstance(case.body, dict):  # real counterparties and a maturity the rules allow
                 for field, who in PARTIES.items():
                     if field in case.body:
