@@ -135,6 +135,7 @@ def run_bench(
     log: Any = print,
     batch_size: int = 0,
     gas_limit: int | None = None,
+    gateway: bool = True,
 ) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
@@ -153,7 +154,7 @@ def run_bench(
         else:
             raise ValueError(f"bench runs on embedded, anvil or network, not {chain!r}")
         try:
-            with BenchGateway(work / "gateway", gateway_chain, gas_price) as gateway:
+            with BenchGateway(work / "gateway", gateway_chain, gas_price) as served:
                 log(f"setting up {max(clients)} lanes on the node and through the gateway")
                 operator = Account.create()
                 backend.fund(operator.address)
@@ -162,7 +163,7 @@ def run_bench(
                 # bills of their own for the batches: a bill takes at most 100 ranges, and each 0.01 splits one
                 batch_lanes = prepare_lanes(system, operator, max(clients)) if batch_size else []
                 # each level on bills of its own: a bill takes at most 100 ranges (each 0.01 endorsed splits one)
-                http_lanes = asyncio.run(gateway.prepare_lanes(sum(clients)))
+                http_lanes = asyncio.run(served.prepare_lanes(sum(clients))) if gateway else []
                 if isinstance(backend, AnvilBackend) and block_time:
                     backend.interval_mining(block_time)
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
@@ -172,13 +173,13 @@ def run_bench(
                     log(f"batches: {ops} operations, {batch_size} signed operations per transaction")
                     report.batch = batch_rate(system, batch_lanes, ops, batch_size)
                     log(f"batches: {report.batch.ops_per_s:.1f} ops/s")
-                for i, count in enumerate(clients):
+                for i, count in enumerate(clients if gateway else []):
                     n = level_operations(ops, count, max(clients))
                     level_lanes = http_lanes[sum(clients[:i]) : sum(clients[: i + 1])]
                     log(f"gateway: {count} clients, {n} operations")
-                    cpu = process_cpu_seconds(gateway.pid)
-                    level = asyncio.run(gateway.load(level_lanes, n))
-                    level = replace(level, cpu_seconds=process_cpu_seconds(gateway.pid) - cpu)
+                    cpu = process_cpu_seconds(served.pid)
+                    level = asyncio.run(served.load(level_lanes, n))
+                    level = replace(level, cpu_seconds=process_cpu_seconds(served.pid) - cpu)
                     p99 = level.percentile(99)
                     log(
                         f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors "

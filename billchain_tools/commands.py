@@ -149,6 +149,9 @@ def bench(
     gas_limit: Annotated[
         int | None, typer.Option(min=1_000_000, help="anvil: a block's gas limit (default anvil's 30,000,000).")
     ] = None,
+    gateway: Annotated[
+        bool, typer.Option(help="Run the gateway levels (--no-gateway: the raw and batch runs only, on as many lanes).")
+    ] = True,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
     from billchain_tools.bench import run_bench
@@ -166,6 +169,7 @@ def bench(
         log=lambda line: console.print(f"[dim]{line}[/dim]"),
         batch_size=batch_size,
         gas_limit=gas_limit,
+        gateway=gateway,
     )
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
     table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")

@@ -8,7 +8,7 @@ from typing import Any
 from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.exceptions import BlockNotFound, ContractLogicError, TransactionNotFound, Web3RPCError
-from web3.types import TxReceipt
+from web3.types import TxParams, TxReceipt
 
 from chain.errors import ChainError
 from chain.nonces import NonceManager
@@ -98,6 +98,10 @@ class ChainBackend(ABC):
     def gas_price(self) -> int:
         """The configured price (0 on a free-gas network), else the node's."""
         return int(self.w3.eth.gas_price) if self._gas_price is None else self._gas_price
+
+    def estimate_gas(self, tx: TxParams) -> int:
+        """The gas `tx` (from, to, data, value) uses now; a revert raises one of `revert_errors`."""
+        return int(self.w3.eth.estimate_gas(tx))
 
     def pending_nonce(self, address: str) -> int:
         return int(self.w3.eth.get_transaction_count(address, "pending"))  # type: ignore[arg-type]

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
+import requests
+import requests.adapters
 from eth_typing import ChecksumAddress
+from hexbytes import HexBytes
 from web3 import Web3
+from web3._utils.error_formatters_utils import raise_contract_logic_error_on_revert
+from web3.exceptions import Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
+from web3.types import RPCEndpoint, TxParams
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
 from chain.errors import ChainUnavailable
@@ -15,11 +22,26 @@ from chain.errors import ChainUnavailable
 log = logging.getLogger("billchain.chain")
 
 
+def _session_for(url: str) -> requests.Session | None:
+    """A node on this machine is reached through one session, shared by every thread (a pool of
+    connections as large as the threads that write at once), that reads nothing from the environment:
+    `requests` looks up proxies and ~/.netrc for every request otherwise (measured: BENCHMARKS.md),
+    and no proxy stands between a process and its own machine. Any other node: web3.py's default
+    sessions, which honour the environment's proxies."""
+    if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    session = requests.Session()
+    session.trust_env = False
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=64))
+    return session
+
+
 class RpcBackend(ChainBackend):
     name = "rpc"
 
     def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None, eip1559: bool = False) -> None:
-        super().__init__(Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})), gas_price=gas_price)
+        provider = Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}, session=_session_for(url))
+        super().__init__(Web3(provider), gas_price=gas_price)
         # A proof-of-authority block's extraData carries its seal (Clique: 97 bytes and more; QBFT: an RLP
         # list of validators and seals), longer than the 32 bytes web3.py's block formatter accepts.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
@@ -30,6 +52,19 @@ class RpcBackend(ChainBackend):
         except Exception as exc:  # any transport failure means the same to a caller
             raise ChainUnavailable(f"no JSON-RPC node answers at {url}: {exc}") from exc
         self.is_dev = client.lower().startswith("anvil")
+
+    def estimate_gas(self, tx: TxParams) -> int:
+        """`eth_estimateGas` as a plain JSON-RPC request: web3.py's request formatters would check and
+        checksum every address of it again (a tenth of a write's CPU, measured: BENCHMARKS.md). A revert
+        is raised by web3.py's own reading of the error, as `w3.eth.estimate_gas` raises it."""
+        call = {"from": tx["from"], "data": HexBytes(tx["data"]).to_0x_hex(), "value": hex(tx.get("value", 0))}
+        if tx.get("to"):  # none: a contract's deployment
+            call["to"] = tx["to"]
+        response = self.w3.provider.make_request(RPCEndpoint("eth_estimateGas"), [call])
+        if "error" in response:
+            raise_contract_logic_error_on_revert(response)
+            raise Web3RPCError(str(response["error"]), rpc_response=response)
+        return int(response["result"], 16)
 
     def _rpc(self, method: str, params: list[Any]) -> Any:
         if not self.is_dev:

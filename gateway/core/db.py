@@ -296,9 +296,16 @@ MIGRATIONS = files("gateway.core") / "migrations"
 UNVERSIONED = (("chain_incidents", "0002"), ("participants", "0001"))
 
 
+#: SQLite connections kept open: as many as the threads that write at once (anyio's 40 workers and the
+#: follower's), so that none is opened (with its pragmas) and closed again per request under load
+SQLITE_POOL_SIZE = 48
+
+
 class Database:
     def __init__(self, url: str) -> None:
-        self.engine: Engine = create_engine(url, future=True)
+        in_file = url.startswith("sqlite") and ":memory:" not in url and url.rstrip("/") != "sqlite:"
+        pool: dict[str, int] = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 16} if in_file else {}
+        self.engine: Engine = create_engine(url, future=True, **pool)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.upgrade()

@@ -89,6 +89,8 @@ class BlockFollower:
         self._waiting: dict[bytes, _Waiting] = {}
         self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
+        self._next_refresh: asyncio.Future[None] | None = None  # the catch-up the requests now arriving wait for
+        self._refreshing: asyncio.Task[None] | None = None
         self._seen = -1
         self._hashes: dict[int, bytes] = {}
         self.reorgs = 0
@@ -127,13 +129,35 @@ class BlockFollower:
     async def fresh(self) -> None:
         """Index what the chain holds now, before a request is answered: other gateways write to a shared
         chain too, and a caller here may act on what a caller there did a moment ago (docs/GATEWAYS.md).
-        Best effort: with the node away the request is answered from the index as it is."""
+        Best effort: with the node away the request is answered from the index as it is.
+
+        Requests share catch-ups: each waits for one that reads the chain's head after it arrived,
+        so each sees all it would have seen alone, and a burst of requests costs one catch-up (one
+        `eth_blockNumber`, one index transaction) at a time rather than one each."""
         if self.backend.exclusive:
             return
+        loop = asyncio.get_running_loop()
+        if self._refreshing is not None and (self._refreshing.done() or self._refreshing.get_loop() is not loop):
+            self._refreshing = self._next_refresh = None  # left by an event loop that ended (a test client's)
+        if self._next_refresh is None:
+            self._next_refresh = loop.create_future()
+            if self._refreshing is None:
+                self._refreshing = loop.create_task(self._refresh(), name="index-refresh")
+        await asyncio.shield(self._next_refresh)
+
+    async def _refresh(self) -> None:
+        """Catch-ups one after another, each for the requests that arrived before it began."""
         try:
-            await anyio.to_thread.run_sync(self.indexer.catch_up)
-        except Exception as exc:  # the follower reports a node that is away; this request goes on
-            log.debug("index not refreshed before a request: %s", exc)
+            while (waiting := self._next_refresh) is not None:
+                self._next_refresh = None  # who arrives from now on waits for the next one
+                try:
+                    await anyio.to_thread.run_sync(self.indexer.catch_up)
+                except Exception as exc:  # the follower reports a node that is away; these requests go on
+                    log.debug("index not refreshed before a request: %s", exc)
+                finally:
+                    waiting.set_result(None)
+        finally:
+            self._refreshing = None
 
     async def stop(self) -> None:
         task, self._task = self._task, None

@@ -53,6 +53,9 @@ class Indexer:
         self.db = db
         self.w3 = backend.w3
         self._lock = threading.Lock()
+        #: the last block this process saw committed to the index (one process serves a database: its
+        #: data dir's lock); a write whose block is at or under it needs no look at the index
+        self._indexed = -1
         #: topic 0 -> the event that decodes a log with it
         self._events: dict[bytes, ContractEvent] = {}
         for contract in contracts.values():
@@ -92,6 +95,8 @@ class Indexer:
 
     def catch_up(self, to_block: int | None = None) -> int:
         """Index every block up to `to_block` (default: the latest); return the last indexed block."""
+        if to_block is not None and to_block <= self._indexed:  # a write's block the follower indexed already
+            return to_block
         with self._lock:  # the block follower and the embedded write path both drive it
             return self._catch_up(to_block)
 
@@ -100,6 +105,7 @@ class Indexer:
         with self.db.session() as session:
             start = self.last_block(session) + 1
             if start > target:
+                self._indexed = start - 1
                 return target
             logs = self.w3.eth.get_logs({"fromBlock": start, "toBlock": target, "address": self.addresses})
             participants = {p.address: p.id for p in session.scalars(select(ParticipantRow))}
@@ -122,11 +128,13 @@ class Indexer:
             state.last_block = target
             state.last_hash = self.backend.block_hash(target)
             session.add(state)
+        self._indexed = target  # committed
         return target
 
     def rebuild(self) -> int:
         """Drop every read model and read the chain again from block 0: the index equals the chain."""
         with self._lock:
+            self._indexed = -1
             self.db.drop_index()
             with self.db.session() as session:  # statuses come back from the chain's events
                 session.execute(update(ParticipantRow).values(status="ACTIVE"))

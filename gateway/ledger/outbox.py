@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from chain.tx import Submitted
 from gateway.core.db import Database, OutboxRow
+from gateway.ledger.group_commit import GroupCommit
 
 PENDING, DONE, ABANDONED = "PENDING", "DONE", "ABANDONED"
 
@@ -76,19 +78,25 @@ class Outbox:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.group = GroupCommit(db)
 
     def before_send(self, tx: Submitted, replaces: bytes | None) -> None:
+        """One INSERT, committed (durably: SQLite's synchronous=FULL) before this returns, in one
+        transaction with those of the writes signed at the same moment (gateway/ledger/group_commit.py).
+        A plain statement rather than the ORM's unit of work: it runs once per write."""
         request, write = REQUEST.get(), WRITE.get()
         operation, answer = write if write is not None else ("unknown", Answer("none"))
-        with self.db.session() as s:
+
+        def write_down(s: Session) -> None:
+            nonlocal request, operation, answer
             old = s.get(OutboxRow, _hex(replaces)) if replaces is not None else None
             if old is not None:  # the same call submitted anew (its nonce went elsewhere): same request
                 old.state = ABANDONED
                 request = RequestRef(old.caller or "", old.method_path, old.key, old.request_hash, old.request)
                 operation, answer = old.operation, Answer.loads(old.answer)
             params = tx.params
-            s.add(
-                OutboxRow(
+            s.execute(
+                insert(OutboxRow).values(
                     tx_hash=tx.hex,
                     state=PENDING,
                     caller=request.caller if request else None,
@@ -109,6 +117,8 @@ class Outbox:
                 )
             )
 
+        self.group.run(write_down)
+
     def refused(self, tx_hash: bytes) -> None:
         with self.db.session() as s:
             row = s.get(OutboxRow, _hex(tx_hash))
@@ -116,10 +126,10 @@ class Outbox:
                 s.delete(row)
 
     def mark(self, tx_hash: str, state: str) -> None:
-        with self.db.session() as s:
-            row = s.get(OutboxRow, tx_hash)
-            if row is not None:
-                row.state = state
+        def change(s: Session) -> None:
+            s.execute(update(OutboxRow).where(OutboxRow.tx_hash == tx_hash).values(state=state))
+
+        self.group.run(change)
 
     def pending(self, caller: str | None = None, key: str | None = None) -> list[OutboxRow]:
         """PENDING entries in send order (signer, nonce); of one caller's key when given."""
