@@ -84,11 +84,14 @@ class BenchReport:
     raw: RawResult
     levels: list[Level] = field(default_factory=list)
     batch: BatchRate | None = None
+    #: anvil's block gas limit when set (--gas-limit); None: the node's own
+    gas_limit: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "chain": self.chain,
             "block_time": self.block_time,
+            "gas_limit": self.gas_limit,
             "raw_ops_per_s": round(self.raw.ops_per_s, 2),
             "gateway": [
                 {
@@ -167,7 +170,7 @@ def run_bench(
                 if isinstance(backend, AnvilBackend) and block_time:
                     backend.interval_mining(block_time)
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
-                report = BenchReport(chain, block_time, raw_rate(system, lanes, ops))
+                report = BenchReport(chain, block_time, raw_rate(system, lanes, ops), gas_limit=gas_limit)
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
                 if batch_size:
                     log(f"batches: {ops} operations, {batch_size} signed operations per transaction")

@@ -38,8 +38,8 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
     result = runner.invoke(app, [*args, "--batch-size", "4"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
-    assert set(figures) == {"chain", "block_time", "raw_ops_per_s", "gateway", "gas", "batch"}
-    assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0
+    assert set(figures) == {"chain", "block_time", "gas_limit", "raw_ops_per_s", "gateway", "gas", "batch"}
+    assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0 and figures["gas_limit"] is None
     assert [level["clients"] for level in figures["gateway"]] == [1, 2]
     for level in figures["gateway"]:
         keys = {"clients", "ops_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "error_kinds", "cpu_ms_per_op"}
@@ -54,6 +54,16 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
     assert re.search(r"│ raw, \d+ ops\s+│\s+[\d.]+ │ 1\.000 │", result.output)
     assert "batches" in result.output  # a row of the table (wrapped to the width of this worker's console)
     assert "gas per operation in a batch of 4: endorse" in result.output
+
+
+def test_bench_without_the_gateway_measures_the_raw_and_batch_runs_only(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    args = ["bench", "--chain", "embedded", "--clients", "2", "--ops", "16", "--batch-size", "4", "--no-gateway"]
+    result = runner.invoke(app, [*args, "--json", str(out)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())
+    assert figures["gateway"] == [] and figures["raw_ops_per_s"] > 0 and figures["batch"]["ops_per_s"] > 0
+    assert "gateway," not in result.output
 
 
 def test_bench_and_serve_refuse_impossible_settings() -> None:
