@@ -28,7 +28,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeEngine
 
@@ -303,7 +303,8 @@ SQLITE_POOL_SIZE = 48
 
 class Database:
     def __init__(self, url: str) -> None:
-        in_file = url.startswith("sqlite") and ":memory:" not in url and url.rstrip("/") != "sqlite:"
+        parsed = make_url(url)
+        in_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
         pool: dict[str, int] = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 16} if in_file else {}
         self.engine: Engine = create_engine(url, future=True, **pool)
         if url.startswith("sqlite"):

@@ -34,7 +34,7 @@ class GroupCommit:
         self._turn = threading.Condition()
         self._queue: list[_Waiting] = []
         self._leading = False
-        #: transactions committed, and works committed in them (tests and BENCHMARKS.md read these)
+        #: transactions committed, and works committed in them (tests read these)
         self.commits = 0
         self.works = 0
 

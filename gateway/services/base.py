@@ -128,6 +128,6 @@ class Service:
         reply = self.answers.build(answer, result)
         request = REQUEST.get()
         if request is None or request.key is None:  # a keyed answer is settled with its record
-            self.rt.outbox.mark(result.hash, DONE)
+            self.blocking(lambda: self.rt.outbox.mark(result.hash, DONE))  # may wait for a group commit: off the loop
         assert isinstance(reply, out), f"{operation} answered {type(reply).__name__}, not {out.__name__}"
         return reply
