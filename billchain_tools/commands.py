@@ -100,6 +100,14 @@ def replay(
     jobs: Annotated[
         int, typer.Option(min=1, max=64, help="Scenarios replayed at once against a URL target (each on its own).")
     ] = 1,
+    regulator_token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BILLCHAIN_REGULATOR_TOKEN",
+            help="For a URL target that has an ACTIVE REGULATOR already: its token there, to approve the "
+            "scenarios' regulators (each starts PENDING), unless a step approves it.",
+        ),
+    ] = None,
 ) -> None:
     """Replay scenario files (SCENARIOS.md) against a fresh embedded chain or running gateways."""
     from billchain_tools.replay.runner import run_replay
@@ -117,6 +125,7 @@ def replay(
         self_custody,
         gateways,
         jobs,
+        regulator_token,
     )
     raise typer.Exit(code)
 

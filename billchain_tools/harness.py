@@ -110,6 +110,16 @@ class Gateway:
         answer: dict[str, Any] = response.json()
         return answer
 
+    def first_regulator(self, pid: str = "watchdog") -> str:
+        """Onboard the platform's first REGULATOR (ACTIVE at once: none is yet) and return its token: what
+        approves every later one (`billchain replay --regulator-token`)."""
+        body = {"id": pid, "name": pid, "role": "REGULATOR"}
+        answer = httpx.post(f"{self.url}/v1/participants", json=body, headers={"Authorization": f"Bearer {self.token}"})
+        if answer.status_code != 201 or answer.json()["status"] != "ACTIVE":
+            raise RuntimeError(f"the first regulator: {answer.status_code} {answer.text}")
+        self.tokens[pid] = str(answer.json()["api_token"])
+        return self.tokens[pid]
+
     async def onboard(self, http: httpx.AsyncClient, pid: str, role: str) -> str:
         """A participant; a BANK with a mint limit from the harness's regulator, large enough for any run."""
         body = await self.ok(http, "operator", "/v1/participants", {"id": pid, "name": pid, "role": role})

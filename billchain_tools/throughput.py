@@ -26,7 +26,7 @@ from chain.backends.base import ChainBackend
 from chain.backends.rpc import RpcBackend
 from chain.deploy import System
 from chain.model import ZERO_HASH, BillKind, Role, day_number, shanghai_date
-from chain.relay import sign_typed
+from chain.relay import batch_of, sign_typed
 from chain.tx import EncodedCall
 
 LANE_BILL_FEN = 10_000_000  # 100,000.00: room for that many 0.01 endorsements
@@ -231,14 +231,27 @@ def batch_rate(system: System, lanes: list[Lane], operations: int, size: int) ->
     deadline = backend.timestamp() + 86_400
     nonces = {a.address: relay.nonce(a.address) for lane in lanes for a in (lane.holder, lane.receiver)}
 
-    def signed(signer: LocalAccount, call: EncodedCall) -> tuple[bytes, str, int, int, bytes]:
+    def unsigned(signer: LocalAccount, call: EncodedCall) -> tuple[LocalAccount, EncodedCall, int]:
         nonce = nonces[signer.address]
         nonces[signer.address] += 1
-        typed = relay.typed_data(call, signer.address, nonce, deadline)
-        return call.data, signer.address, nonce, deadline, sign_typed(signer, typed)
+        return signer, call, nonce
 
-    def run(items: list[tuple[bytes, str, int, int, bytes]]) -> tuple[list[TxReceipt], float]:
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    def signed(chunk: list[tuple[LocalAccount, EncodedCall, int]]) -> list[tuple[bytes, str, int, int, bytes]]:
+        """Each item signed as an item of its batch (OperationRelay: no item acts outside it)."""
+        batch = batch_of([(call, signer.address, nonce, deadline) for signer, call, nonce in chunk])
+        return [
+            (
+                call.data,
+                signer.address,
+                nonce,
+                deadline,
+                sign_typed(signer, relay.batch_item_typed_data(batch, call, signer.address, nonce, deadline)),
+            )
+            for signer, call, nonce in chunk
+        ]
+
+    def run(items: list[tuple[LocalAccount, EncodedCall, int]]) -> tuple[list[TxReceipt], float]:
+        chunks = [signed(items[i : i + size]) for i in range(0, len(items), size)]
         calls = [
             EncodedCall(relay.address, bytes.fromhex(relay.contract.encode_abi("executeBatch", [c])[2:]))
             for c in chunks
@@ -256,7 +269,7 @@ def batch_rate(system: System, lanes: list[Lane], operations: int, size: int) ->
 
     start = {lane.bill_id: lane.start for lane in lanes}
     endorses = [
-        signed(
+        unsigned(
             lane.holder,
             bills.encode("endorse", lane.bill_id, start[lane.bill_id] + j, 1, lane.receiver.address, ZERO_HASH),
         )
@@ -266,7 +279,7 @@ def batch_rate(system: System, lanes: list[Lane], operations: int, size: int) ->
     endorsed, endorse_s = run(endorses)
     transfer_ids = [int(e["args"]["transferId"]) for r in endorsed for e in bills.events_in(r, "TransferRequested")]
     receivers = [lane.receiver for _ in range(per_lane) for lane in lanes]
-    signs = [signed(receiver, bills.encode("sign", t)) for receiver, t in zip(receivers, transfer_ids, strict=True)]
+    signs = [unsigned(receiver, bills.encode("sign", t)) for receiver, t in zip(receivers, transfer_ids, strict=True)]
     signed_receipts, sign_s = run(signs)
     for lane in lanes:
         lane.start += per_lane

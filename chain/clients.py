@@ -87,9 +87,11 @@ class ParticipantRegistryClient(ContractClient):
         participant_id: str | None = None,
         name: str | None = None,
         credit_code: str | None = None,
+        gateway: str | None = None,
     ) -> tuple[int, TxResult]:
         """Onboard `account` under `participant_id` (unique on the chain; by default one made of its
-        and address), with its name (the id by default) and credit code, as every gateway's directory shows."""
+        address), with its name (the id by default) and credit code, as every gateway's directory shows;
+        `gateway` serves it (a gateway's operator address), or none yet: the first to `claim` it."""
         if participant_id is None:
             participant_id = f"member-{account[2:12].lower()}"
         result = self._send(
@@ -100,8 +102,28 @@ class ParticipantRegistryClient(ContractClient):
             participant_id,
             participant_id if name is None else name,
             credit_code or "",
+            gateway or ZERO_ADDRESS,
         )
         return self.registered_code(result), result
+
+    def approve(self, regulator: Signer, account: str) -> TxResult:
+        """An ACTIVE REGULATOR approves a PENDING one."""
+        return self._send(regulator, "approve", account)
+
+    def active_regulators(self) -> int:
+        return int(self.contract.functions.activeRegulators().call())
+
+    def claim(self, gateway: LocalAccount, account: str) -> TxResult:
+        """`gateway` (its operator key) serves `account` from now on (ParticipantServedElsewhere if another does)."""
+        return self._send(gateway, "claim", account)
+
+    def release(self, signer: Signer, account: str) -> TxResult:
+        """The gateway serving `account`, or the member itself, ends that gateway's service."""
+        return self._send(signer, "release", account)
+
+    def gateway_of(self, account: str) -> str | None:
+        """The operator address of the gateway serving `account`, or None."""
+        return _opt_address(str(self.contract.functions.gatewayOf(account).call()))
 
     def is_operator(self, account: str) -> bool:
         """Whether `account` holds the platform's OPERATOR role (it onboards and freezes)."""

@@ -114,6 +114,26 @@ class ParticipantRegulatorDecides(ContractError):
     account: str
 
 
+@dataclass
+class ParticipantPending(ContractError):
+    code: ClassVar[str] = "FORBIDDEN"
+    account: str
+
+
+@dataclass
+class ParticipantNotPending(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    account: str
+    status: int
+
+
+@dataclass
+class ParticipantServedElsewhere(ContractError):
+    code: ClassVar[str] = "INVALID_STATE"
+    account: str
+    gateway: str
+
+
 # --- OpenZeppelin errors the contracts can raise -------------------------------------
 
 

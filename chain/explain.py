@@ -1,6 +1,9 @@
 """A platform transaction in words, as a block explorer's transaction page shows it: who sent it, the
-contract and method it called with decoded arguments (through the OperationRelay, the operation the
-signer signed), its status, block and gas, and the events it emitted, decoded from the contracts' ABIs."""
+contract and method it called with decoded arguments, the platform operations it ran and for whom (a call
+to a platform contract is one operation, by its sender; through the OperationRelay, each signed operation,
+by its signer: one for `execute`, each item of `executeBatch`), its status, block and gas, and the events
+it emitted, decoded from the contracts' ABIs. Who may read which part is the gateway's to decide
+(gateway/services/transactions.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +29,14 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Ran:
+    """One platform operation a transaction ran, and the account it ran for (its signer, or the sender)."""
+
+    signer: str
+    call: Call
+
+
+@dataclass(frozen=True)
 class Emitted:
     contract: str
     event: str
@@ -41,9 +52,8 @@ class Explained:
     sender: str
     gas_used: int
     call: Call | None
-    #: what the relay ran for its signer (the operation the signer signed), when the call is `execute`
-    relayed: Call | None
-    signer: str | None
+    #: the platform operations it ran, in order, each with whom it ran for
+    operations: list[Ran]
     events: list[Emitted]
 
 
@@ -93,6 +103,22 @@ class Explainer:
                 return decoded
         return None
 
+    def _operations(self, contract: Contract, call: Call | None, data: bytes, sender: str) -> list[Ran]:
+        """What ran for whom: the relay's signed operations (each by its signer), else the call (by its sender)."""
+        if call is None:
+            return []
+        if call.contract != RELAY:
+            return [Ran(sender, call)]
+        _, raw = contract.decode_function_input(data)
+        if call.method == "execute":
+            items = [(raw["call"], raw["signer"])]
+        elif call.method == "executeBatch":
+            items = [(item["call"], item["signer"]) for item in raw["operations"]]
+        else:
+            return []
+        ran = [(self._relayed(bytes(operation)), str(signer)) for operation, signer in items]
+        return [Ran(signer, relayed) for relayed, signer in ran if relayed is not None]
+
     def explain(self, tx_hash: str) -> Explained | None:
         """None when the node knows no such transaction, or it is not mined yet."""
         w3 = self.backend.w3
@@ -103,13 +129,11 @@ class Explainer:
             return None
         target = tx.get("to")
         known = self._by_address.get(to_checksum_address(target)) if target else None
-        call = relayed = signer = None
+        call, operations = None, []
         if known is not None:
             data = bytes(tx["input"])
             call = self._decode(known[0], known[1], data)
-            if call is not None and call.contract == RELAY and call.method == "execute":
-                _, raw = known[1].decode_function_input(data)
-                relayed, signer = self._relayed(bytes(raw["call"])), str(raw["signer"])
+            operations = self._operations(known[1], call, data, str(tx["from"]))
         events = []
         for log in receipt["logs"]:
             address = to_checksum_address(log["address"])
@@ -126,7 +150,6 @@ class Explainer:
             sender=str(tx["from"]),
             gas_used=int(receipt["gasUsed"]),
             call=call,
-            relayed=relayed,
-            signer=signer,
+            operations=operations,
             events=events,
         )

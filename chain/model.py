@@ -25,6 +25,7 @@ class Role(IntEnum):
 class MemberStatus(IntEnum):
     ACTIVE = 1
     FROZEN = 2
+    PENDING = 3
 
 
 class BillKind(IntEnum):

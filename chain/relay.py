@@ -6,6 +6,10 @@ as EIP-712 does), or for an answer to a transfer the transfer's id and its terms
 the bill registry. `typed_data` builds what a signer signs, `sign_typed` signs it with
 a local key, and `RelayClient.execute` submits it from the relayer's account, which
 pays for the transaction and can do nothing else with it (docs/SIGNING.md).
+
+An operation of a batch is signed as an item of that batch (`batch_item_typed_data`:
+`BatchItem(bytes32 batch,<Operation> operation)`, the batch being `batch_of` its items), so
+that no item of a batch can be lifted out of it and run alone or in another batch.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from eth_abi import decode
+from eth_abi import decode, encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
@@ -141,6 +145,26 @@ class RelayClient:
             "message": message,
         }
 
+    def batch_item_typed_data(
+        self, batch: bytes, call: EncodedCall, signer: str, nonce: int, deadline: int
+    ) -> dict[str, Any]:
+        """EIP-712 typed data of the operation `call` signed as an item of `batch` (`batch_of` its items):
+        the operation, field by field as alone, inside a BatchItem that names the batch."""
+        alone = self.typed_data(call, signer, nonce, deadline)
+        operation = alone["primaryType"]
+        batch_item = [{"name": "batch", "type": "bytes32"}, {"name": "operation", "type": operation}]
+        return {
+            "types": {**alone["types"], BATCH_ITEM: batch_item},
+            "primaryType": BATCH_ITEM,
+            "domain": alone["domain"],
+            "message": {"batch": "0x" + batch.hex(), "operation": alone["message"]},
+        }
+
+    def batch_item_digest_of(self, batch: bytes, call: EncodedCall, signer: str, nonce: int, deadline: int) -> bytes:
+        """The digest as the relay computes it for an item of `batch`."""
+        fn = self.contract.functions.batchItemDigestOf(batch, call.data, signer, nonce, deadline)
+        return bytes(fn.call())
+
     def digest_of(self, call: EncodedCall, signer: str, nonce: int, deadline: int) -> bytes:
         """The digest as the relay computes it (to check an off-chain signer against)."""
         return bytes(self.contract.functions.digestOf(call.data, signer, nonce, deadline).call())
@@ -163,6 +187,19 @@ class RelayClient:
         ]
         data = self.contract.encode_abi("executeBatch", [items])
         return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+
+
+BATCH_ITEM = "BatchItem"
+
+
+def batch_of(items: list[tuple[EncodedCall, str, int, int]]) -> bytes:
+    """The batch its items' signers sign, as the relay's `batchOf`: keccak256 of the items' ids in order, an
+    item (call, signer, nonce, deadline) being keccak256(abi.encode(keccak256(call), signer, nonce, deadline))."""
+    ids = [
+        keccak(encode(["bytes32", "address", "uint256", "uint256"], [keccak(call.data), signer, nonce, deadline]))
+        for call, signer, nonce, deadline in items
+    ]
+    return keccak(b"".join(ids))
 
 
 def _json_value(solidity_type: str, value: Any) -> Any:

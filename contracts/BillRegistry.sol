@@ -804,8 +804,12 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (length == 0 || length > MAX_REASON_BYTES) revert DishonorInvalidReason(length);
     }
 
+    /// @dev FROZEN is PARTICIPANT_FROZEN; PENDING (a REGULATOR not yet approved) is FORBIDDEN: it acts in nothing.
     function _requireActive(IParticipantRegistry.Member memory m, address account) private pure {
-        if (m.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(account);
+        if (m.status != uint8(MemberStatus.ACTIVE)) {
+            if (m.status == uint8(MemberStatus.PENDING)) revert ParticipantPending(account);
+            revert ParticipantFrozen(account);
+        }
     }
 
     function _hasRole(IParticipantRegistry.Member memory m, uint8 roles) private pure returns (bool) {

@@ -53,7 +53,10 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
         address sender = _msgSender();
         IParticipantRegistry.Member memory regulator = _registry.member(sender);
         if (regulator.role != uint8(Role.REGULATOR)) revert CashRoleForbidden(sender);
-        if (regulator.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(sender);
+        if (regulator.status != uint8(MemberStatus.ACTIVE)) {
+            if (regulator.status == uint8(MemberStatus.PENDING)) revert CashRoleForbidden(sender);
+            revert CashHolderFrozen(sender);
+        }
         if (_registry.member(bank).role != uint8(Role.BANK)) revert CashHolderNotPermitted(bank);
         _mintLimits[bank] = limit;
         emit MintLimitSet(bank, limit, sender);

@@ -75,6 +75,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
         "FreezeParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
     string private constant UNFREEZE_PARTICIPANT =
         "UnfreezeParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
+    string private constant APPROVE_PARTICIPANT =
+        "ApproveParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
+    string private constant RELEASE_SERVICE =
+        "ReleaseService(address account,address signer,uint256 nonce,uint256 deadline)";
+    /// @dev An operation signed as an item of one batch: the batch (`batchOf` its items) and the operation,
+    ///      whose own type follows this one in the full type string (EIP-712's referenced struct).
+    string private constant BATCH_ITEM_HEAD = "BatchItem(bytes32 batch,";
 
     /// @notice The most operations one batch takes (a block's gas bounds it first for most operations).
     uint256 public constant MAX_BATCH = 256;
@@ -113,12 +120,62 @@ contract OperationRelay is IOperationRelay, EIP712 {
     function executeBatch(Operation[] calldata operations) external {
         uint256 size = operations.length;
         if (size == 0 || size > MAX_BATCH) revert RelayBatchInvalidSize(size);
+        bytes32 batch = _batchOf(operations);
         for (uint256 i = 0; i < size; ++i) {
             Operation calldata op = operations[i];
-            address target = _authorize(op.call, op.signer, op.nonce, op.deadline, op.signature);
+            address target = _authorizeItem(batch, op);
             (bool ok, bytes memory reason) = target.call(abi.encodePacked(op.call, op.signer));
             if (!ok) revert RelayBatchItemFailed(i, reason);
         }
+    }
+
+    /// @inheritdoc IOperationRelay
+    function batchOf(Operation[] calldata operations) external pure returns (bytes32) {
+        return _batchOf(operations);
+    }
+
+    /// @inheritdoc IOperationRelay
+    function batchItemDigestOf(bytes32 batch, bytes calldata call, address signer, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest)
+    {
+        (, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
+        return _hashTypedDataV4(_batchItemHash(batch, bytes4(call[:4]), structHash));
+    }
+
+    /// @dev keccak256 of the items' ids in order, an item's id keccak256(abi.encode(keccak256(call), signer, nonce,
+    ///      deadline)): everything an item's signer signs but the signatures, so that every signature names its
+    ///      batch, and no item acts outside it (alone through `execute`, or in another batch).
+    function _batchOf(Operation[] calldata operations) private pure returns (bytes32) {
+        uint256 size = operations.length;
+        bytes32[] memory ids = new bytes32[](size);
+        for (uint256 i = 0; i < size; ++i) {
+            Operation calldata op = operations[i];
+            ids[i] = keccak256(abi.encode(keccak256(op.call), op.signer, op.nonce, op.deadline));
+        }
+        return keccak256(abi.encodePacked(ids));
+    }
+
+    /// @dev `_authorize` for an item of `batch`: its signer signed BatchItem(batch, the operation).
+    function _authorizeItem(bytes32 batch, Operation calldata op) private returns (address target) {
+        if (block.timestamp > op.deadline) revert RelaySignatureExpired(op.deadline, block.timestamp);
+        bytes32 structHash;
+        (target, structHash) = _structHash(op.call, op.signer, op.nonce, op.deadline);
+        bytes32 digest = _hashTypedDataV4(_batchItemHash(batch, bytes4(op.call[:4]), structHash));
+        if (!_validSignature(op.signer, digest, op.signature)) revert RelayBadSignature(op.signer);
+        IParticipantRegistry(_participants).useNonce(op.signer, op.nonce);
+    }
+
+    /// @dev hashStruct(BatchItem{batch, operation}), the operation's type string appended to BatchItem's (EIP-712).
+    function _batchItemHash(bytes32 batch, bytes4 selector, bytes32 operationHash) private pure returns (bytes32) {
+        bytes memory operationType = bytes(_typeString(selector));
+        uint256 nameLength = 0;
+        while (operationType[nameLength] != "(") ++nameLength;
+        bytes memory name = new bytes(nameLength);
+        for (uint256 i = 0; i < nameLength; ++i) name[i] = operationType[i];
+        bytes32 typeHash = keccak256(abi.encodePacked(BATCH_ITEM_HEAD, name, " operation)", operationType));
+        return keccak256(abi.encode(typeHash, batch, operationHash));
     }
 
     /// @dev The checks of one signed operation, in order: the deadline, the signature, the signer's nonce
@@ -250,6 +307,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IParticipantRegistry.freeze.selector) return (keccak256(bytes(FREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
         if (s == IParticipantRegistry.unfreeze.selector) return (keccak256(bytes(UNFREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
         if (s == IDigitalCash.setMintLimit.selector) return (keccak256(bytes(SET_MINT_LIMIT)), SHAPE_ARGUMENTS, 1);
+        if (s == IParticipantRegistry.approve.selector) return (keccak256(bytes(APPROVE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.release.selector) return (keccak256(bytes(RELEASE_SERVICE)), SHAPE_ARGUMENTS, 2);
         return (bytes32(0), 0, 0);
     }
 
@@ -282,6 +341,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IParticipantRegistry.freeze.selector) return FREEZE_PARTICIPANT;
         if (s == IParticipantRegistry.unfreeze.selector) return UNFREEZE_PARTICIPANT;
         if (s == IDigitalCash.setMintLimit.selector) return SET_MINT_LIMIT;
+        if (s == IParticipantRegistry.approve.selector) return APPROVE_PARTICIPANT;
+        if (s == IParticipantRegistry.release.selector) return RELEASE_SERVICE;
         return "";
     }
 }

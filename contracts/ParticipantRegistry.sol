@@ -28,7 +28,10 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     mapping(uint32 code => address) private _accounts;
     mapping(address account => bool) private _frozenByRegulator;
     mapping(bytes32 idHash => address) private _accountOfId;
+    mapping(address account => address gateway) private _gatewayOf;
     uint32 private _memberCount;
+    /// @dev beside `_memberCount`, in its slot: an onboarding reads and writes both
+    uint32 private _activeRegulators;
 
     constructor(address operator, address admin, address relay) ERC2771Context(relay) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -41,14 +44,14 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         uint8 role,
         string calldata id,
         string calldata name,
-        string calldata creditCode
+        string calldata creditCode,
+        address gateway
     ) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
         if (role < uint8(Role.BANK) || role > uint8(Role.REGULATOR)) revert ParticipantInvalidRole(role);
         if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
         if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
-        uint256 idLength = bytes(id).length;
         uint256 nameLength = bytes(name).length;
-        if (idLength == 0 || idLength > 64 || nameLength == 0 || nameLength > 800 || bytes(creditCode).length > 18) {
+        if (!_isSlug(bytes(id)) || nameLength == 0 || nameLength > 800 || bytes(creditCode).length > 18) {
             revert ParticipantInvalidProfile(id);
         }
         bytes32 idHash = keccak256(bytes(id));
@@ -56,9 +59,62 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (holder != address(0)) revert ParticipantIdTaken(id, holder);
         _accountOfId[idHash] = account;
         code = ++_memberCount;
-        _members[account] = Record({code: code, role: role, status: uint8(MemberStatus.ACTIVE), nonce: 0});
+        bool pending = role == uint8(Role.REGULATOR) && _activeRegulators != 0;
+        if (role == uint8(Role.REGULATOR) && !pending) _activeRegulators = 1;
+        uint8 status = uint8(pending ? MemberStatus.PENDING : MemberStatus.ACTIVE);
+        _members[account] = Record({code: code, role: role, status: status, nonce: 0});
         _accounts[code] = account;
         emit ParticipantRegistered(account, code, role, id, name, creditCode);
+        if (pending) emit ParticipantStatusChanged(account, status, _msgSender());
+        if (gateway != address(0)) {
+            _gatewayOf[account] = gateway;
+            emit ParticipantServed(account, gateway);
+        }
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function approve(address account) external {
+        address sender = _msgSender();
+        Record memory caller = _members[sender];
+        if (caller.role != uint8(Role.REGULATOR)) revert ParticipantRoleForbidden(sender, caller.role);
+        _requireActive(caller.status, sender);
+        Record storage target = _members[account];
+        if (target.code == 0) revert ParticipantNotRegistered(account);
+        if (target.status != uint8(MemberStatus.PENDING)) revert ParticipantNotPending(account, target.status);
+        target.status = uint8(MemberStatus.ACTIVE);
+        ++_activeRegulators;
+        emit ParticipantStatusChanged(account, uint8(MemberStatus.ACTIVE), sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function activeRegulators() external view returns (uint32) {
+        return _activeRegulators;
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function claim(address account) external {
+        address gateway = _msgSender();
+        if (_members[account].code == 0) revert ParticipantNotRegistered(account);
+        address serving = _gatewayOf[account];
+        if (serving == gateway) return;
+        if (serving != address(0)) revert ParticipantServedElsewhere(account, serving);
+        _gatewayOf[account] = gateway;
+        emit ParticipantServed(account, gateway);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function release(address account) external {
+        address sender = _msgSender();
+        address serving = _gatewayOf[account];
+        if (sender != serving && sender != account) revert ParticipantServedElsewhere(account, serving);
+        if (serving == address(0)) return;
+        delete _gatewayOf[account];
+        emit ParticipantServed(account, address(0));
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function gatewayOf(address account) external view returns (address) {
+        return _gatewayOf[account];
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -120,7 +176,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     }
 
     /// @dev A REGULATOR may freeze and unfreeze anyone; the OPERATOR neither a REGULATOR nor what a
-    ///      REGULATOR froze.
+    ///      REGULATOR froze. The count of ACTIVE REGULATORs follows a regulator's freeze and unfreeze.
     function _setStatus(address account, uint8 from, uint8 to) private {
         address sender = _msgSender();
         Record memory caller = _members[sender];
@@ -128,16 +184,41 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (!regulator && !hasRole(OPERATOR_ROLE, sender)) {
             revert ParticipantRoleForbidden(sender, caller.role);
         }
-        if (regulator && caller.status != uint8(MemberStatus.ACTIVE)) revert ParticipantFrozen(sender);
+        if (regulator) _requireActive(caller.status, sender);
         Record storage target = _members[account];
         if (target.code == 0) revert ParticipantNotRegistered(account);
-        if (!regulator && (target.role == uint8(Role.REGULATOR) || _frozenByRegulator[account])) {
+        bool ofRegulator = target.role == uint8(Role.REGULATOR);
+        if (!regulator && (ofRegulator || _frozenByRegulator[account])) {
             revert ParticipantRegulatorDecides(account);
         }
         if (target.status != from) revert ParticipantInvalidStatus(account, target.status);
         target.status = to;
         _frozenByRegulator[account] = regulator && to == uint8(MemberStatus.FROZEN);
+        if (ofRegulator) {
+            if (to == uint8(MemberStatus.ACTIVE)) ++_activeRegulators;
+            else --_activeRegulators;
+        }
         emit ParticipantStatusChanged(account, to, sender);
+    }
+
+    /// @dev A member's own acts: PENDING is FORBIDDEN (it may not act yet), FROZEN is PARTICIPANT_FROZEN.
+    function _requireActive(uint8 status, address account) private pure {
+        if (status == uint8(MemberStatus.ACTIVE)) return;
+        if (status == uint8(MemberStatus.PENDING)) revert ParticipantPending(account);
+        revert ParticipantFrozen(account);
+    }
+
+    /// @dev API.md's participant id: ^[a-z][a-z0-9-]{2,39}$ (so that no id reads as anything but a name: a
+    ///      spreadsheet formula, markup, a path).
+    function _isSlug(bytes calldata id) private pure returns (bool) {
+        uint256 length = id.length;
+        if (length < 3 || length > 40) return false;
+        for (uint256 i = 0; i < length; ++i) {
+            bytes1 c = id[i];
+            bool letter = c >= "a" && c <= "z";
+            if (!letter && (i == 0 || !((c >= "0" && c <= "9") || c == "-"))) return false;
+        }
+        return true;
     }
 
     function _msgSender() internal view override(Context, ERC2771Context) returns (address) {

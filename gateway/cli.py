@@ -97,7 +97,8 @@ def serve(
             console.print(f"  operator token: {runtime.operator_token_path} (mode 0600)")
         else:
             console.print("  operator token: from BILLCHAIN_OPERATOR_TOKEN")
-        uvicorn.run(build_app(runtime), host=host, port=port, log_level="info")
+        # X-Forwarded-For is the app's to believe, from BILLCHAIN_TRUSTED_PROXIES only (gateway/http/app.py)
+        uvicorn.run(build_app(runtime), host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         runtime.close()
 

@@ -60,9 +60,10 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         keystore = Keystore(data_dir)
         operator = keystore.get_or_create(OPERATOR_KEY)
         relayer = keystore.get_or_create(RELAYER_KEY)
-        if backend.w3.eth.get_balance(relayer.address) == 0:  # dev chains: its gas money, once
-            backend.fund(relayer.address)
-        backend.allow_account(relayer.address)
+        for account in (operator, relayer):  # the relayer sends what others sign; the operator, its own acts
+            if backend.w3.eth.get_balance(account.address) == 0:  # dev chains: their gas money, once
+                backend.fund(account.address)
+            backend.allow_account(account.address)
         addresses = (
             joined_addresses(backend, settings.contracts, data_dir)  # another gateway's platform
             if settings.contracts is not None

@@ -29,6 +29,8 @@ PATHS = {"reject_transfer": "reject", "transfer_cash": "transfer"}
 DEFAULT_MINT_LIMIT = "1000000000000.00"
 #: the REGULATOR the replayer onboards to set mint limits when the scenario has none
 REPLAY_REGULATOR = "replay-regulator"
+#: the target's own ACTIVE REGULATOR (--regulator-token): it approves the scenario's pending regulators
+TARGET_REGULATOR = "target's regulator"
 
 
 class StepFailed(Exception):
@@ -95,6 +97,11 @@ class Replayer:
         self.keys: dict[str, LocalAccount] = {}
         self.ids = {alias: slug(alias, target.suffix) for alias in scenario.participants}
         self.tokens: dict[str, str] = {"operator": target.operator_token}
+        if target.regulator_token:
+            self.tokens[TARGET_REGULATOR] = target.regulator_token
+        #: regulators onboarded ACTIVE in this run, and those onboarded PENDING (DOMAIN.md: approved by an active one)
+        self.active_regulators: list[str] = []
+        self.pending: list[str] = []
         self.bills: dict[str, int] = {}
         self.transfers: dict[str, int] = {}
 
@@ -166,16 +173,31 @@ class Replayer:
         banks = {
             a: s.mint_limit or DEFAULT_MINT_LIMIT for a, s in self.scenario.participants.items() if s.role is Role.BANK
         }
-        if not banks:
-            return
         regulators = [a for a, s in self.scenario.participants.items() if s.role is Role.REGULATOR]
-        if not regulators:  # SCENARIOS.md: one the replayer onboards for this
+        if banks and not regulators:  # SCENARIOS.md: one the replayer onboards for this
             self.ids[REPLAY_REGULATOR] = slug(REPLAY_REGULATOR, self.target.suffix)
             self._onboard_one(REPLAY_REGULATOR, "REGULATOR", "replay regulator", None)
+        approved_by_a_step = {
+            str(step.with_.get("participant")) for step in self.scenario.steps if step.action == "approve_participant"
+        }
+        for alias in self.pending:
+            if alias not in approved_by_a_step:
+                self._approve(alias)
         regulator = regulators[0] if regulators else REPLAY_REGULATOR
         for alias, limit in banks.items():
             path = f"/v1/participants/{self.ids[alias]}/mint-limit"
             self.ok(self.write(path, regulator, json={"limit": limit}), f"setting {alias}'s mint limit")
+
+    def _approve(self, alias: str) -> None:
+        """A PENDING regulator approved by the scenario's first ACTIVE one, or the target's (--regulator-token)."""
+        approver = next(iter(self.active_regulators), TARGET_REGULATOR if TARGET_REGULATOR in self.tokens else None)
+        if approver is None:
+            raise StepFailed(
+                f"{alias} is a REGULATOR and starts PENDING (the target has an ACTIVE one): give --regulator-token "
+                "(an ACTIVE REGULATOR's token at the target) to approve it"
+            )
+        path = f"/v1/participants/{self.ids[alias]}/approve"
+        self.ok(self.write(path, approver), f"approving {alias} (as {approver})")
 
     def _onboard_one(self, alias: str, role: str, name: str, credit_code: str | None) -> None:
         """Onboarded once, by the operator at its gateway; served by the gateway the placement names, which
@@ -187,15 +209,20 @@ class Replayer:
         if self.self_custody or seat.custody == "self":
             self.keys[alias] = Account.create()
             body["address"] = self.keys[alias].address
+        elif seat.gateway != OPERATORS:  # hosted elsewhere: that gateway makes the key first
+            serving = self.gateways[seat.gateway]
+            made = serving.request("POST", "/v1/hosted-keys", serving.operator_token, json={"id": body["id"]})
+            body["address"] = self.ok(made, f"a key for {alias} at {seat.gateway}")["address"]
+        created = self.ok(
+            self.call("POST", "/v1/participants", json=body if seat.gateway == OPERATORS else {**body, "serve": False}),
+            f"onboarding {alias}",
+        )
+        if role == "REGULATOR":
+            (self.pending if created["status"] == "PENDING" else self.active_regulators).append(alias)
         if seat.gateway == OPERATORS:
-            created = self.ok(self.call("POST", "/v1/participants", json=body), f"onboarding {alias}")
             self.tokens[alias] = created["api_token"]
             return
         serving = self.gateways[seat.gateway]
-        if alias not in self.keys:
-            made = serving.request("POST", "/v1/hosted-keys", serving.operator_token, json={"id": body["id"]})
-            body["address"] = self.ok(made, f"a key for {alias} at {seat.gateway}")["address"]
-        self.ok(self.call("POST", "/v1/participants", json={**body, "serve": False}), f"onboarding {alias}")
         custody = "self" if alias in self.keys else "hosted"
         path = f"/v1/participants/{body['id']}/serve"
         served = serving.request("POST", path, serving.operator_token, json={"custody": custody})
@@ -249,7 +276,7 @@ class Replayer:
             return "/v1/bills", body
         if action in ("mint", "transfer_cash"):
             return f"/v1/cash/{PATHS.get(action, action)}", body
-        if action in ("freeze_participant", "unfreeze_participant", "set_mint_limit"):
+        if action in ("freeze_participant", "unfreeze_participant", "set_mint_limit", "approve_participant"):
             who = body.pop("participant", None)
             if not who:
                 raise StepFailed(f"{action} needs with: {{participant: ALIAS}}")
@@ -306,6 +333,10 @@ class Replayer:
         return dict(self.ok(self.call("GET", f"/v1/bills/{bill_id}"), f"reading bill {bill_id}"))
 
     def _check(self, checks: Checks) -> None:
+        for alias, want_participant in checks.participant.items():
+            got = self.ok(self.call("GET", f"/v1/participants/{self._id(alias)}"), f"reading {alias}")
+            if want_participant.status is not None and got["status"] != want_participant.status.name:
+                raise StepFailed(f"{alias}: status {got['status']}, expected {want_participant.status.name}")
         for name, want in checks.bill.items():
             bill = self.bill(self._ref(self.bills, name, "bill"))
             if want.status is not None and bill["status"] != want.status.name:

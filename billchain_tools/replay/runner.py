@@ -27,12 +27,12 @@ def scenario_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _target(target: str, operator_token: str | None) -> Target:
+def _target(target: str, operator_token: str | None, regulator_token: str | None = None) -> Target:
     if target == "embedded":
         return EmbeddedTarget()
     if not operator_token:
         raise ScenarioInvalid(Path(target), "a URL target needs --operator-token or BILLCHAIN_OPERATOR_TOKEN")
-    return HttpTarget(target, operator_token)
+    return HttpTarget(target, operator_token, regulator_token)
 
 
 def _moves_the_clock(scenario: Scenario) -> bool:
@@ -79,6 +79,7 @@ def run_replay(
     self_custody: bool = False,
     placement_file: Path | None = None,
     jobs: int = 1,
+    regulator_token: str | None = None,
 ) -> int:
     """Replay `paths`; `jobs` scenarios at a time against a URL target (a real network's blocks are
     seconds apart: one scenario at a time would wait for each)."""
@@ -127,7 +128,7 @@ def run_replay(
 
         def replay_one(path: Path, scenario: Scenario) -> ScenarioResult:
             progress.update(task, description=scenario.name[:40])
-            runner = _target(target, operator_token)
+            runner = _target(target, operator_token, regulator_token)
             others = (
                 {
                     name: HttpTarget(spec.url, placement.operator_token(name))

@@ -9,7 +9,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from chain.model import Role
-from gateway.core.schemas import BillStatusName, LimitAmount, RangeStateName, RoleName, TransferStatusName
+from gateway.core.schemas import (
+    BillStatusName,
+    LimitAmount,
+    MemberStatusName,
+    RangeStateName,
+    RoleName,
+    TransferStatusName,
+)
 
 Action = Literal[
     "issue",
@@ -37,6 +44,7 @@ Action = Literal[
     "set_mint_limit",
     "upload_document",
     "advance_time",
+    "approve_participant",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 BILL_ACTIONS = {
@@ -102,7 +110,12 @@ class TransferCheck(Strict):
     price: str | None = None
 
 
+class ParticipantCheck(Strict):
+    status: MemberStatusName | None = None
+
+
 class Checks(Strict):
+    participant: dict[str, ParticipantCheck] = {}
     bill: dict[str, BillCheck] = {}
     range: dict[str, RangeCheck] = {}
     transfer: dict[str, TransferCheck] = {}

@@ -13,6 +13,9 @@ import httpx
 
 class Target(Protocol):
     operator_token: str
+    #: an ACTIVE REGULATOR's token at this gateway (hosted there), to approve the scenario's regulators when the
+    #: target had one already (SCENARIOS.md: --regulator-token); None on a fresh chain
+    regulator_token: str | None
     suffix: str
     #: whether documents get the run's suffix too (a hash anchors once per chain, not per run)
     unique_documents: bool
@@ -44,6 +47,7 @@ class EmbeddedTarget:
 
         self._dir = Path(tempfile.mkdtemp(prefix="billchain-replay-"))
         self.operator_token = "bc_" + secrets.token_urlsafe(24)
+        self.regulator_token: str | None = None
         self.suffix = "sc"
         self.unique_documents = False
         self._runtime = open_runtime(Settings(data_dir=self._dir, operator_token=self.operator_token))
@@ -61,8 +65,9 @@ class EmbeddedTarget:
 class HttpTarget:
     """A running gateway; participant ids get a suffix unique to this run."""
 
-    def __init__(self, url: str, operator_token: str) -> None:
+    def __init__(self, url: str, operator_token: str, regulator_token: str | None = None) -> None:
         self.operator_token = operator_token
+        self.regulator_token = regulator_token
         self.suffix = secrets.token_hex(3)
         self.unique_documents = True
         self._client = httpx.Client(base_url=url.rstrip("/"), timeout=120)

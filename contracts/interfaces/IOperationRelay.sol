@@ -40,12 +40,33 @@ interface IOperationRelay {
         external;
 
     /// @notice Runs signed operations, of one signer or many, in one transaction and in their order, all or
-    ///         nothing: each is checked and run as `execute` runs it alone (the signature, the deadline, the
+    ///         nothing. Each item is signed as an item of this very batch: its signer signs
+    ///         `BatchItem(bytes32 batch,<Operation> operation)`, `batch` being `batchOf(operations)`, so no item
+    ///         acts outside its batch (alone through `execute`, or in another batch, a reverted one's included).
+    ///         Otherwise each is checked and run as `execute` runs it alone (the deadline, the signature, the
     ///         signer's nonce, the operation's own rules for its signer). When one reverts, the whole batch
     ///         reverts with `RelayBatchItemFailed(index, its error)`; a bad signature, an expired deadline or a
     ///         wrong nonce reverts with its own error, which names the signer (the relayer checks those first).
     /// @param operations 1 to 256 signed operations; one signer's operations take consecutive nonces
     function executeBatch(Operation[] calldata operations) external;
+
+    /// @notice The batch its items' signers sign: keccak256 of the items' ids in order, an item's id being
+    ///         keccak256(abi.encode(keccak256(call), signer, nonce, deadline)) (signatures play no part).
+    /// @param operations the batch's items (their signatures are ignored)
+    /// @return the batch's hash
+    function batchOf(Operation[] calldata operations) external pure returns (bytes32);
+
+    /// @notice The EIP-712 digest `signer` signs for the operation `call` as an item of `batch`.
+    /// @param batch `batchOf` the batch's items
+    /// @param call the operation's calldata
+    /// @param signer who signs
+    /// @param nonce the signer's nonce the operation is to use
+    /// @param deadline the last unix time at which it may run
+    /// @return digest the hash to sign
+    function batchItemDigestOf(bytes32 batch, bytes calldata call, address signer, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32 digest);
 
     /// @notice The EIP-712 digest `signer` signs for the operation `call`, under `nonce` and `deadline`.
     /// @param call the operation's calldata

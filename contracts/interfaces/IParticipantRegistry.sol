@@ -3,10 +3,12 @@ pragma solidity 0.8.28;
 
 import {ParticipantRegistryErrors} from "./ParticipantRegistryErrors.sol";
 
-/// @title Who may act on billchain: roles, member codes and ACTIVE/FROZEN status.
+/// @title Who may act on billchain: roles, member codes and ACTIVE/FROZEN/PENDING status.
 /// @dev Roles and statuses are the enums of types/BillTypes.sol. The platform OPERATOR is an
 ///      AccessControl role, not a member; who may grant it is fixed at deployment (a timelock: an
 ///      operator added or replaced is seen coming). A freeze a REGULATOR made is a REGULATOR's to undo.
+///      The OPERATOR admits a REGULATOR alone only while no REGULATOR is ACTIVE; any later one is PENDING,
+///      and can do nothing, until an ACTIVE REGULATOR approves it (DOMAIN.md, "Roles").
 interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @dev `role` is a Role, `status` a MemberStatus (types/BillTypes.sol), kept as uint8 so that reading a
     ///      member (on every call of every operation) decodes without an enum range check.
@@ -22,24 +24,55 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     event ParticipantRegistered(
         address indexed account, uint32 code, uint8 role, string id, string name, string creditCode
     );
+    /// @dev A status set by `by`: FROZEN or ACTIVE again, PENDING (a REGULATOR admitted while another is ACTIVE,
+    ///      emitted right after its registration), ACTIVE (a pending REGULATOR approved).
     event ParticipantStatusChanged(address indexed account, uint8 status, address indexed by);
+    /// @dev The gateway that serves `account` (issues its API tokens, holds its key or relays what it signs),
+    ///      named by that gateway's operator address; the zero address when released.
+    event ParticipantServed(address indexed account, address indexed gateway);
 
     /// @notice Onboards `account` with `role` under the participant id `id`, unique on the chain; assigns
     ///         the next member code. OPERATOR only. Neither the zero address nor the relay (whose calls
-    ///         always act for a signer) can be a member.
+    ///         always act for a signer) can be a member. A REGULATOR is ACTIVE at once only while no other
+    ///         is ACTIVE; else it is PENDING until an ACTIVE REGULATOR approves it (`approve`).
     /// @param account the participant's address
     /// @param role a Role: BANK, ENTERPRISE or REGULATOR
-    /// @param id what clients of every gateway name it by (1 to 64 bytes)
+    /// @param id what clients of every gateway name it by: a slug, ^[a-z][a-z0-9-]{2,39}$ (API.md)
     /// @param name its legal name (1 to 800 bytes of UTF-8)
     /// @param creditCode its unified social credit code (GB 32100-2015), or empty
+    /// @param gateway the gateway that serves it (its operator's address), or zero: the first to `claim` it
     /// @return code the member code, in onboarding order (1, 2, ...)
     function register(
         address account,
         uint8 role,
         string calldata id,
         string calldata name,
-        string calldata creditCode
+        string calldata creditCode,
+        address gateway
     ) external returns (uint32 code);
+
+    /// @notice Makes a PENDING REGULATOR ACTIVE. An ACTIVE REGULATOR only (directly or signed through the relay).
+    /// @param account the pending regulator
+    function approve(address account) external;
+
+    /// @notice How many REGULATORs are ACTIVE (while none is, the OPERATOR admits one alone).
+    /// @return the count
+    function activeRegulators() external view returns (uint32);
+
+    /// @notice The caller (a gateway, by its operator's address) serves `account`: it issues its tokens and
+    ///         holds its key or relays what it signs. Refused while another gateway serves it.
+    /// @param account a member
+    function claim(address account) external;
+
+    /// @notice The gateway serving `account` stops serving it: called by that gateway, or by the member itself
+    ///         (its own key, or its signature through the relay), which may then be served elsewhere.
+    /// @param account a member
+    function release(address account) external;
+
+    /// @notice The gateway that serves `account` (its operator's address), or zero.
+    /// @param account a member
+    /// @return the gateway
+    function gatewayOf(address account) external view returns (address);
 
     /// @notice The account onboarded with participant id `id`.
     /// @param id a participant id

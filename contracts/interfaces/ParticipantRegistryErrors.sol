@@ -13,8 +13,8 @@ interface ParticipantRegistryErrors {
     error ParticipantInvalidAccount(address account);
     /// @dev INVALID_STATE: another account was onboarded with this participant id.
     error ParticipantIdTaken(string id, address account);
-    /// @dev VALIDATION_ERROR: a participant id is 1 to 64 bytes; a name 1 to 800 bytes (200 characters of UTF-8);
-    ///      a credit code at most 18 bytes.
+    /// @dev VALIDATION_ERROR: a participant id is a slug (API.md: ^[a-z][a-z0-9-]{2,39}$); a name 1 to 800 bytes
+    ///      (200 characters of UTF-8); a credit code at most 18 bytes.
     error ParticipantInvalidProfile(string id);
     /// @dev VALIDATION_ERROR: role outside BANK, ENTERPRISE, REGULATOR.
     error ParticipantInvalidRole(uint8 role);
@@ -26,4 +26,10 @@ interface ParticipantRegistryErrors {
     error InvalidAccountNonce(address account, uint256 currentNonce);
     /// @dev FORBIDDEN: the OPERATOR may not undo a REGULATOR's freeze, nor freeze or unfreeze a REGULATOR.
     error ParticipantRegulatorDecides(address account);
+    /// @dev FORBIDDEN: a REGULATOR awaiting an ACTIVE REGULATOR's approval can do nothing.
+    error ParticipantPending(address account);
+    /// @dev INVALID_STATE: approval of a participant that is not PENDING.
+    error ParticipantNotPending(address account, uint8 status);
+    /// @dev INVALID_STATE: another gateway serves this participant (docs/GATEWAYS.md).
+    error ParticipantServedElsewhere(address account, address gateway);
 }

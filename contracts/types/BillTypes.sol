@@ -12,10 +12,13 @@ enum Role {
     REGULATOR
 }
 
+/// @dev PENDING: a REGULATOR admitted while another was ACTIVE, until an ACTIVE REGULATOR approves it; it can
+///      do nothing meanwhile (DOMAIN.md, "Roles").
 enum MemberStatus {
     NONE,
     ACTIVE,
-    FROZEN
+    FROZEN,
+    PENDING
 }
 
 enum BillKind {

@@ -66,6 +66,18 @@ class ParticipantRow(Base):
         return self.custody != "elsewhere"
 
 
+class TokenEventRow(Base):
+    """A token this gateway issued for a participant (API.md: every token the operator reissues is recorded,
+    readable by the participant and REGULATORs): hosted custody trusts the operator, but not unseen."""
+
+    __tablename__ = "token_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant: Mapped[str] = mapped_column(String(40), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(10))  # ISSUED, ROTATED, REISSUED
+
+
 class IdempotencyRow(Base):
     __tablename__ = "idempotency"
     caller: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -282,6 +282,20 @@ class TokenOut(Out):
     expires_at: str | None = Field(default=None, description="When it stops working (BILLCHAIN_TOKEN_TTL_DAYS).")
 
 
+class TokenEventOut(Out):
+    at: str = Field(description="When the token was issued (UTC, ISO 8601).")
+    by: str = Field(description='Who issued it: "operator" (this gateway\'s operator), or the participant itself.')
+    kind: Literal["ISSUED", "ROTATED", "REISSUED"] = Field(
+        description="ISSUED: at onboarding or when this gateway began serving it; ROTATED: by the participant "
+        "itself (POST /v1/me/token); REISSUED: by the operator (POST /v1/participants/{id}/token)"
+    )
+
+
+class TokenEventPage(Out):
+    items: list[TokenEventOut]
+    next_cursor: str | None
+
+
 class MintLimitSet(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"limit": "50000000.00"}]})
 
@@ -583,19 +597,35 @@ class EventOut(Out):
     args: dict[str, Any]
 
 
+class OperationOut(Out):
+    signer: str = Field(description="whom it ran for: its signer through the relay, else the account that sent it")
+    signer_participant: str | None
+    contract: str
+    method: str
+    args: dict[str, Any]
+
+
 class TransactionOut(Out):
+    """A transaction explained, as much as the caller may see of it (API.md, Visibility): the operator and
+    REGULATORs see it whole; a participant sees the operations it ran itself and the events of what it is a
+    party to (a bill it sees, a transfer it is party to, cash it paid or received), and no calldata."""
+
     hash: str
     status: Literal["SUCCESS", "REVERTED"]
     block_number: int
     timestamp: str
-    sender: str = Field(description="the account that sent it: a hosted key, or the relayer for a signed operation")
+    sender: str | None = Field(
+        description="the account that sent it (a hosted key, or a gateway's relayer): to the operator, REGULATORs, "
+        "and a participant that sent it itself or when it is no participant's (a relayer)"
+    )
     sender_participant: str | None
-    signer: str | None = Field(description="through the OperationRelay: whose signed operation it ran")
-    signer_participant: str | None
     gas_used: int
-    call: CallOut = Field(description="the contract and method called, arguments decoded")
-    operation: CallOut | None = Field(description="through the OperationRelay: the operation the signer signed")
-    events: list[EventOut]
+    call: CallOut | None = Field(
+        description="the contract and method called, as sent (a relayed call's operations and signatures "
+        "included): the operator and REGULATORs only"
+    )
+    operations: list[OperationOut] = Field(description="the platform operations it ran that the caller may see")
+    events: list[EventOut] = Field(description="the events it emitted that the caller may see")
 
 
 # --- batches (POST /v1/batch, gateway/services/batches.py)

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     #: requests a second per client address, before authentication (0: no limit), and its burst
     address_rate_limit: float = Field(default=500.0, ge=0)
     address_rate_burst: int = Field(default=1000, ge=1)
+    #: failed authentications a second per client address (API.md: 10 after a burst of 20; 0: no limit); past
+    #: them 429 before any token is looked up
+    auth_failure_rate: float = Field(default=10.0, ge=0)
+    auth_failure_burst: int = Field(default=20, ge=1)
+    #: the proxies whose X-Forwarded-For names the client (comma-separated addresses or networks, e.g. the TLS
+    #: proxy of docs/DEPLOY.md); none by default: a client never picks its own address
+    trusted_proxies: str = ""
     #: days a participant's API token works (None: until it is rotated or revoked)
     token_ttl_days: int | None = Field(default=None, ge=1)
     #: how long a prepared operation may wait for its signature and its block (docs/SIGNING.md)

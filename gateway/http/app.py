@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway.console import pages as console_pages
 from gateway.core.schemas import PreparedOut
@@ -77,15 +78,23 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     app.state.writes = batch.write_routes(routers)  # what POST /v1/batch's operations are matched against
     app.include_router(batch.router)
     app.include_router(console_pages.router)
-    # Added last runs first: metrics, the client address's rate, authentication (401 before anything else),
-    # the token's rate and body sizes, idempotency, an index as fresh as the chain.
+    # Added last runs first: metrics, the client's address (a trusted proxy's forwarded one), the address's
+    # rate, authentication (401 before anything else; failed ones limited per address), the token's rate and
+    # body sizes, idempotency, an index as fresh as the chain.
     app.add_middleware(FreshIndexMiddleware, follower=runtime.follower)
     app.add_middleware(IdempotencyMiddleware, runtime=runtime, recovery=recovery)
     settings = runtime.settings
     limits = {"max_json": settings.max_body, "max_document": MAX_DOCUMENT_BYTES}
     app.add_middleware(LimitsMiddleware, rate=settings.rate_limit, burst=settings.rate_burst, **limits)
-    app.add_middleware(AuthMiddleware, runtime=runtime)
+    app.add_middleware(
+        AuthMiddleware,
+        runtime=runtime,
+        failure_rate=settings.auth_failure_rate,
+        failure_burst=settings.auth_failure_burst,
+    )
     app.add_middleware(AddressLimitMiddleware, rate=settings.address_rate_limit, burst=settings.address_rate_burst)
+    if settings.trusted_proxies:  # their X-Forwarded-For names the client; no one else's (docs/DEPLOY.md)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(MetricsMiddleware)
     return app
 

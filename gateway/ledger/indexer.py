@@ -19,7 +19,7 @@ from web3.contract.contract import ContractEvent
 from web3.types import EventData
 
 from chain.backends.base import ChainBackend
-from chain.model import BillKind, RangeState, Role, TransferKind, day_date
+from chain.model import BillKind, MemberStatus, RangeState, Role, TransferKind, day_date
 from gateway.core.billno import bill_no
 from gateway.core.db import (
     AnchorRow,
@@ -233,7 +233,7 @@ class Indexer:
     def _participant_status(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
         if row is not None:
-            row.status = "ACTIVE" if event["args"]["status"] == 1 else "FROZEN"
+            row.status = MemberStatus(event["args"]["status"]).name  # FROZEN, ACTIVE again, PENDING, approved
 
     def _cash_moved(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         args = event["args"]

@@ -25,9 +25,8 @@ from gateway.core.schemas import (
     ParticipantOut,
     TransferTx,
 )
-from gateway.core.security import hash_token, new_token, token_expiry
 from gateway.ledger.outbox import Answer
-from gateway.services import views
+from gateway.services import tokens, views
 
 WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintLimitOut | BatchOut
 
@@ -103,12 +102,11 @@ class Answers:
         """The participant's directory entry (indexed from its registration, as at every gateway), this
         gateway's custody of it, and its token when this gateway serves it. Settled after a crash that
         came after the token was written, the token is made anew: the first was never given."""
-        token, expires = new_token(), token_expiry(self.token_ttl_days)
-        served = args["custody"] != "elsewhere"
+        served, token = args["custody"] != "elsewhere", None
         with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
             assert row is not None, f"the registration of {args['id']} is not indexed"
             row.custody = args["custody"]
             if served:
-                row.token_hash, row.token_expires_at = hash_token(token), expires
-        return OnboardedOut(**views.participant(row).model_dump(), api_token=token if served else None)
+                token, _ = tokens.issue(s, row, "operator", "ISSUED", self.token_ttl_days)
+        return OnboardedOut(**views.participant(row).model_dump(), api_token=token)

@@ -2,11 +2,12 @@
 
 Each operation is checked by its own write's code, in the order and with the problems it meets alone,
 against the state before the batch; none is sent alone (`Batching`: the write path raises `Prepared`
-with the call and how it is answered). Then each is signed as the typed operation it is (EIP-712, the
-caller's hosted key, consecutive nonces) and the relayer sends them in one `executeBatch`: the chain runs
-them in order, all or none (OperationRelay). A failure names the operation (`operation`: its index).
-Like any write, the batch goes through the outbox before it is sent, so it survives a crash, and one
-Idempotency-Key answers it once.
+with the call and how it is answered). Then each is signed as an item of this batch (EIP-712
+`BatchItem(batch, operation)`, the caller's hosted key, consecutive nonces: chain/relay.py) and the
+relayer sends them in one `executeBatch`: the chain runs them in order, all or none (OperationRelay), and
+no item can act outside the batch, even once the batch reverted on chain for all to read. A failure names
+the operation (`operation`: its index). Like any write, the batch goes through the outbox before it is
+sent, so it survives a crash, and one Idempotency-Key answers it once.
 
 One batch per caller at a time: a second sent before the first is mined takes the same nonces and is
 refused (409 NONCE_USED); send it again.
@@ -18,7 +19,7 @@ from collections import Counter
 from typing import Any
 
 from chain.errors import ChainError
-from chain.relay import Prepared, SignedBy, sign_typed
+from chain.relay import Prepared, SignedBy, batch_of, sign_typed
 from gateway.core.problems import Problem
 from gateway.core.schemas import BatchOut
 from gateway.ledger.outbox import Answer
@@ -47,6 +48,7 @@ class Batches(Service):
             raise Problem.from_chain(error) from None
         seen: Counter[str] = Counter()
         operations: list[dict[str, Any]] = []
+        batch = batch_of([(op.call, account.address, nonce + i, deadline) for i, op in enumerate(prepared)])
         signed = []
         for i, operation in enumerate(prepared):
             assert operation.write is not None, "a batched operation went through the write path"
@@ -57,7 +59,7 @@ class Batches(Service):
                 args["nth"] = seen[family]
                 seen[family] += 1
             operations.append({"kind": answer.kind, "args": args})
-            typed = relay.typed_data(operation.call, account.address, nonce + i, deadline)
+            typed = relay.batch_item_typed_data(batch, operation.call, account.address, nonce + i, deadline)
             signature = sign_typed(account, typed)
             signed.append((SignedBy(account.address, nonce + i, deadline, signature, self.rt.relayer), operation.call))
         send = lambda: relay.send_batch(self.rt.relayer, signed)  # noqa: E731

@@ -25,7 +25,12 @@ class Caller:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in ("OPERATOR", "REGULATOR")
+        return self.role in ("OPERATOR", "REGULATOR") and not self.pending
+
+    @property
+    def pending(self) -> bool:
+        """A REGULATOR admitted while another was ACTIVE, not yet approved: it may read itself only."""
+        return self.participant is not None and self.participant.status == "PENDING"
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,8 @@ def require_holds(db: Database, caller: Caller, document_hash: str | None) -> No
 class Documents(Service):
     def upload(self, caller: Caller, data: bytes, content_type: str) -> DocumentOut:
         self.require_may(caller, Operation.TRANSFER_CASH)  # who trades: BANKs and ENTERPRISEs
+        if caller.participant is not None and caller.participant.status == "FROZEN":  # it neither acts nor stores
+            raise Problem("PARTICIPANT_FROZEN", f"{caller.id} is frozen: it uploads nothing until unfrozen")
         if len(data) > MAX_DOCUMENT_BYTES:
             raise Problem("PAYLOAD_TOO_LARGE", "a document is at most 10 MiB")
         digest = "0x" + hashlib.sha256(data).hexdigest()

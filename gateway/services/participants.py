@@ -7,7 +7,7 @@ import asyncio
 from eth_utils import to_checksum_address
 from sqlalchemy import select
 
-from gateway.core.db import ParticipantRow
+from gateway.core.db import ParticipantRow, TokenEventRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
 from gateway.core.schemas import (
@@ -20,12 +20,13 @@ from gateway.core.schemas import (
     ParticipantOut,
     ParticipantPage,
     ServeCreate,
+    TokenEventOut,
+    TokenEventPage,
     TokenOut,
 )
-from gateway.core.security import hash_token, new_token, token_expiry
 from gateway.ledger.outbox import Answer
 from gateway.ledger.runtime import Runtime
-from gateway.services import views
+from gateway.services import tokens, views
 from gateway.services.answers import Answers
 from gateway.services.base import Service
 from gateway.services.caller import Caller
@@ -82,11 +83,26 @@ class Participants(Service):
         custody = "hosted" if body.address is None or self._holds(participant_id, address) else "self"
         custody = custody if body.serve else "elsewhere"
         answer = Answer("onboard", {"id": participant_id, "custody": custody})
-        registry = self.rt.system.registry
+        registry, operator = self.rt.system.registry, self.rt.operator
+        gateway = operator.address if body.serve else None  # on chain: this gateway serves it (GATEWAYS.md)
         register = lambda: registry.register(  # noqa: E731
-            self.rt.operator, address, body.role, participant_id, body.name, body.credit_code
+            operator, address, body.role, participant_id, body.name, body.credit_code, gateway
         )
         return self.write("register", register, answer, OnboardedOut)
+
+    def approve(self, caller: Caller, participant_id: str) -> ParticipantOut:
+        """An ACTIVE REGULATOR approves a PENDING one (DOMAIN.md): only then may it act, on chain."""
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        self.require_role(caller, "REGULATOR")
+        if row.status != "PENDING":
+            raise Problem("INVALID_STATE", f"{participant_id} is {row.status}: only a PENDING regulator is approved")
+        signer, registry = self.signer(caller), self.rt.system.registry
+        answer = Answer("participant", {"id": row.id})
+        return self.write(
+            "approve_participant", lambda: registry.approve(signer.account, row.address), answer, ParticipantOut
+        )
 
     def _holds(self, participant_id: str, address: str) -> bool:
         """Whether this gateway's keystore holds `participant_id`'s key at `address` (POST /v1/hosted-keys)."""
@@ -132,18 +148,40 @@ class Participants(Service):
         answer = Answer("participant", {"id": row.id})
         return self.write(operation, lambda: action(signer.account, row.address), answer, ParticipantOut)
 
-    # --- tokens: one at a time; a new one replaces the old at once
+    # --- tokens: one at a time; a new one replaces the old at once, and each is recorded (services/tokens.py)
     def rotate_own(self, caller: Caller) -> TokenOut:
         """A participant's new token (it lost it, or rotates it): the old one stops working at once."""
         if caller.participant is None:
             raise Problem("FORBIDDEN", "the operator's token comes from BILLCHAIN_OPERATOR_TOKEN or the data dir")
-        return self._new_token(caller.id)
+        return self._new_token(caller.id, by=caller.id, kind="ROTATED")
 
     def reissue(self, caller: Caller, participant_id: str) -> TokenOut:
-        """The operator issues a participant a new token; every earlier one stops working (revoked)."""
+        """The operator issues a participant a new token; every earlier one stops working (revoked). The
+        participant and REGULATORs see it happened (`token_events`)."""
         self.require_role(caller, "OPERATOR")
         self._served(participant_id)
-        return self._new_token(participant_id)
+        return self._new_token(participant_id, by="operator", kind="REISSUED")
+
+    def token_events(self, caller: Caller, participant_id: str, limit: int, cursor: str | None) -> TokenEventPage:
+        """Every token this gateway issued for the participant, oldest first: the participant, REGULATORs and
+        the operator read them."""
+        if self.participant(participant_id) is None:
+            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+        if caller.id != participant_id and not caller.sees_everything:
+            raise Problem("FORBIDDEN", "a participant's token events are its own, REGULATORs' and the operator's")
+        after = int(cursor) if cursor else 0
+        with self.rt.db.session() as s:
+            rows = list(
+                s.scalars(
+                    select(TokenEventRow)
+                    .where(TokenEventRow.participant == participant_id, TokenEventRow.id > after)
+                    .order_by(TokenEventRow.id)
+                    .limit(limit + 1)
+                )
+            )
+        shown, next_cursor = views.page(rows, limit, lambda r: r.id)
+        items = [TokenEventOut(at=views.iso(r.at) or "", by=r.by, kind=r.kind) for r in shown]  # type: ignore[arg-type]
+        return TokenEventPage(items=items, next_cursor=next_cursor)
 
     # --- a gateway per institution (docs/GATEWAYS.md): which members this one serves
     def _served(self, participant_id: str) -> ParticipantRow:
@@ -171,8 +209,9 @@ class Participants(Service):
 
     def serve(self, caller: Caller, participant_id: str, body: ServeCreate) -> OnboardedOut:
         """This gateway serves a member the operator onboarded (at any gateway): it holds the member's key
-        (hosted: the one `create_hosted_key` made for that address) or relays what it signs (self). Its
-        token, shown once, is this gateway's to issue; the member's record here then says its custody."""
+        (hosted: the one `create_hosted_key` made for that address) or relays what it signs (self). It says
+        so on chain first (`claim`, by its operator's key), where a member served by another gateway is
+        refused (409): no member is served by two. Its token, shown once, is this gateway's to issue."""
         self.require_role(caller, "OPERATOR")
         row = self.participant(participant_id)
         if row is None:
@@ -185,20 +224,15 @@ class Participants(Service):
                 f"this gateway holds no key for {row.address}: hosted keys are made here first "
                 "(POST /v1/hosted-keys), then onboarded with their address",
             )
-        token, expires = new_token(), token_expiry(self.rt.settings.token_ttl_days)
-        with self.rt.db.session() as s:
-            served = s.get(ParticipantRow, participant_id)
-            assert served is not None
-            served.custody, served.token_hash, served.token_expires_at = body.custody, hash_token(token), expires
-            out = views.participant(served)
-        return OnboardedOut(**out.model_dump(), api_token=token)
+        registry, operator = self.rt.system.registry, self.rt.operator
+        answer = Answer("onboard", {"id": participant_id, "custody": body.custody})
+        return self.write("serve", lambda: registry.claim(operator, row.address), answer, OnboardedOut)
 
-    def _new_token(self, participant_id: str) -> TokenOut:
-        token, expires = new_token(), token_expiry(self.rt.settings.token_ttl_days)
+    def _new_token(self, participant_id: str, by: str, kind: tokens.TokenEvent) -> TokenOut:
         with self.rt.db.session() as s:
             row = s.get(ParticipantRow, participant_id)
             assert row is not None
-            row.token_hash, row.token_expires_at = hash_token(token), expires
+            token, expires = tokens.issue(s, row, by, kind, self.rt.settings.token_ttl_days)
         return TokenOut(api_token=token, expires_at=views.iso(expires))
 
     # --- mint limits: a regulator's to set, the chain's to keep

@@ -37,6 +37,7 @@ class Api:
         self.runtime = runtime
         self.tokens: dict[str, str] = {"operator": OPERATOR_TOKEN}
         self._limits_by: str | None = None  # the regulator that sets test banks' mint limits
+        self.approver: str | None = None  # the first ACTIVE regulator: it approves the later ones
         self.keys: dict[str, LocalAccount] = {}  # self-custody participants' own keys (never the gateway's)
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:
@@ -57,10 +58,16 @@ class Api:
         return response.json()
 
     def onboard(
-        self, role: str, prefix: str = "p", mint_limit: str | None = TEST_MINT_LIMIT, self_custody: bool = False
+        self,
+        role: str,
+        prefix: str = "p",
+        mint_limit: str | None = TEST_MINT_LIMIT,
+        self_custody: bool = False,
+        approve: bool = True,
     ) -> str:
         """A new participant; a BANK gets `mint_limit` from a regulator (None: none, as the chain starts).
-        In self-custody its key is made here and only its address is given to the gateway."""
+        In self-custody its key is made here and only its address is given to the gateway. A REGULATOR
+        admitted where one is ACTIVE is approved by the first (unless `approve` is false: it stays PENDING)."""
         participant_id = f"{prefix}-t{next(_ids)}"
         request = {"id": participant_id, "name": prefix, "role": role}
         if self_custody:
@@ -68,6 +75,12 @@ class Api:
             request["address"] = self.keys[participant_id].address
         body = self.ok(self.post("/v1/participants", "operator", request), 201)
         self.tokens[participant_id] = body["api_token"]
+        if role == "REGULATOR":  # the first is ACTIVE at once; a later one PENDING until approved (DOMAIN.md)
+            if body["status"] == "PENDING" and approve:
+                assert self.approver is not None, "a PENDING regulator with no ACTIVE one here to approve it"
+                self.ok(self.write(f"/v1/participants/{participant_id}/approve", self.approver))
+            elif body["status"] == "ACTIVE" and self.approver is None:
+                self.approver = participant_id
         if role == "BANK" and mint_limit is not None:
             self.set_mint_limit(participant_id, mint_limit)
         return participant_id

@@ -50,7 +50,9 @@ def test_a_batch_answers_each_operation_as_it_alone_is_answered(api: Api, cast: 
         api.ok(api.get(f"/v1/transfers/{i}", cast["t1"]))["status"] == "PENDING" for i in ids
     )
     seen = api.ok(api.get(f"/v1/transactions/{answer['tx']['hash']}", cast["t1"]))
-    assert seen["call"]["method"] == "executeBatch" and seen["sender_participant"] is None
+    assert seen["call"] is None and seen["sender_participant"] is None  # the relayer sent it
+    assert [o["method"] for o in seen["operations"]] == ["endorse", "discount", "pledge"]
+    assert api.ok(api.get(f"/v1/transactions/{answer['tx']['hash']}", "operator"))["call"]["method"] == "executeBatch"
 
 
 def test_one_bad_operation_and_nothing_happens_naming_it(api: Api, cast: dict[str, str]) -> None:

@@ -177,14 +177,20 @@ def test_a_transaction_is_explained_to_those_who_may_see_it(api: Api, cast: dict
     tx = signed["tx"]
     seen = api.ok(api.get(f"/v1/transactions/{tx['hash']}", bank))
     assert (seen["status"], seen["block_number"], seen["gas_used"]) == ("SUCCESS", tx["block_number"], tx["gas_used"])
-    assert seen["sender_participant"] == bank and seen["signer"] is None and seen["operation"] is None
-    assert seen["call"]["contract"] == "BillRegistry" and seen["call"]["args"]["transferId"] == asked["transfer"]["id"]
+    assert seen["sender_participant"] == bank and seen["call"] is None  # the raw call: operator and regulators
+    (own_operation,) = seen["operations"]
+    assert own_operation["signer_participant"] == bank and own_operation["contract"] == "BillRegistry"
+    assert own_operation["method"] == "sign" and own_operation["args"]["transferId"] == asked["transfer"]["id"]
     events = [(e["contract"], e["event"]) for e in seen["events"]]
     assert ("DigitalCash", "Transfer") in events and ("BillRegistry", "TransferSigned") in events
     price = next(e for e in seen["events"] if e["event"] == "Transfer")["args"]["value"]
     assert price == parse_amount(asked["transfer"]["price"])
-    assert api.ok(api.get(f"/v1/transactions/{tx['hash'].upper().replace('0X', '0x')}", t1))["hash"] == tx["hash"]
-    assert api.ok(api.get(f"/v1/transactions/{tx['hash']}", cast["reg"]))["hash"] == tx["hash"]
+    to_holder = api.ok(api.get(f"/v1/transactions/{tx['hash'].upper().replace('0X', '0x')}", t1))
+    assert to_holder["hash"] == tx["hash"] and to_holder["operations"] == []  # the bank signed, not t1
+    assert to_holder["sender"] is None and to_holder["sender_participant"] is None  # the bank's key: not t1's to see
+    assert ("BillRegistry", "TransferSigned") in [(e["contract"], e["event"]) for e in to_holder["events"]]
+    whole = api.ok(api.get(f"/v1/transactions/{tx['hash']}", cast["reg"]))
+    assert whole["hash"] == tx["hash"] and whole["call"]["args"]["transferId"] == asked["transfer"]["id"]
     problem(api.get(f"/v1/transactions/{tx['hash']}", cast["t3"]), 404, "NOT_FOUND")  # not a party
     problem(api.get("/v1/transactions/0x" + "ab" * 32, cast["reg"]), 404, "NOT_FOUND")
     problem(api.get("/v1/transactions/0x1234", cast["reg"]), 422, "VALIDATION_ERROR")
@@ -194,9 +200,18 @@ def test_a_transaction_is_explained_to_those_who_may_see_it(api: Api, cast: dict
     bill_id = api.issue(core, core, own, "10.00", kind="COMMERCIAL_ACCEPTANCE")
     received = api.ok(api.write(f"/v1/bills/{bill_id}/receive", own))["tx"]
     seen = api.ok(api.get(f"/v1/transactions/{received['hash']}", own))
-    assert seen["call"]["contract"] == "OperationRelay" and seen["call"]["method"] == "execute"
-    assert seen["operation"] == {"contract": "BillRegistry", "method": "receiveBill", "args": {"billId": bill_id}}
-    assert seen["signer_participant"] == own and seen["sender_participant"] is None  # the relayer sent it
+    assert seen["call"] is None and seen["sender_participant"] is None  # the relayer sent it
+    assert seen["operations"] == [
+        {
+            "signer": api.keys[own].address,
+            "signer_participant": own,
+            "contract": "BillRegistry",
+            "method": "receiveBill",
+            "args": {"billId": bill_id},
+        }
+    ]
+    relayed = api.ok(api.get(f"/v1/transactions/{received['hash']}", cast["reg"]))["call"]
+    assert (relayed["contract"], relayed["method"]) == ("OperationRelay", "execute")
 
 
 def test_an_empty_report_is_a_csv_header(api: Api, cast: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ def test_only_an_active_regulator_freezes(world: World) -> None:
     other = key_for("another regulator")  # a regulator is frozen by a regulator, not by the operator
     world.backend.fund(other.address)
     world.system.registry.register(world.operator, other.address, Role.REGULATOR)
+    world.system.registry.approve(world["reg"], other.address)  # a second regulator acts once approved
     world.system.registry.freeze(other, world.addr("reg"))
     with reverts(ParticipantFrozen, account=world.addr("reg")):
         world.bills.freeze(world["reg"], bill)

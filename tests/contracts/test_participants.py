@@ -91,6 +91,7 @@ def test_freeze_rules(world: World) -> None:
     other = key_for("another regulator")  # a regulator is frozen by a regulator, never by the operator
     world.backend.fund(other.address)
     registry.register(world.operator, other.address, Role.REGULATOR)
+    registry.approve(world["reg"], other.address)  # a second regulator acts once approved
     with reverts(ParticipantRegulatorDecides, account=world.addr("reg")):
         registry.freeze(world.operator, world.addr("reg"))
     registry.freeze(other, world.addr("reg"))

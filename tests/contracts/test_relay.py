@@ -184,9 +184,10 @@ def test_a_signature_is_for_one_operation_with_its_terms(world: World, sc: SelfC
         with reverts(RelayBadSignature):
             sc.submit(altered, typed, signature)
     registry = world.system.registry
-    for power in (  # nothing but the 26 operations goes through the relay, whoever signed
+    for power in (  # nothing but the platform's signed operations goes through the relay, whoever signed
         world.cash.encode("settle", sc.address, world.addr("t2"), 10),
-        registry.encode("register", sc.relayer.address, int(Role.REGULATOR), "relayer", "relayer", ""),
+        registry.encode("register", sc.relayer.address, int(Role.REGULATOR), "relayer", "relayer", "", sc.address),
+        registry.encode("claim", sc.address),
         registry.encode("grantRole", b"\0" * 32, sc.relayer.address),
     ):
         with reverts(RelayUnknownOperation):

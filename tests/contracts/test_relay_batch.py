@@ -1,5 +1,6 @@
 """Batches of signed operations (OperationRelay.executeBatch): many signers' operations in one
-transaction, in order, all or nothing; and what a batch saves in gas against the same operations alone."""
+transaction, in order, all or nothing, each signed as an item of its very batch (no item acts outside it);
+and what a batch saves in gas against the same operations alone."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from eth_account import Account
 
 from chain.errors import BatchItemFailed, InvalidAccountNonce, RelayBadSignature, RelayBatchInvalidSize
 from chain.model import ZERO_HASH, BillKind, RangeState, Role
-from chain.relay import SignedBy, sign_typed
+from chain.relay import SignedBy, batch_of, sign_typed, typed_digest
 from chain.tx import EncodedCall
 from tests.conftest import World
 from tests.contracts.test_relay import SelfCustody
@@ -23,11 +24,19 @@ def _signers(world: World, count: int) -> list[SelfCustody]:
     return out
 
 
-def _signed(sc: SelfCustody, call: EncodedCall, nonce: int) -> tuple[SignedBy, EncodedCall]:
-    relay = sc.world.system.relay
-    deadline = sc.deadline()
-    typed = relay.typed_data(call, sc.address, nonce, deadline)
-    return SignedBy(sc.address, nonce, deadline, sign_typed(sc.key, typed), sc.relayer), call
+Item = tuple[SelfCustody, EncodedCall, int]  # who signs, the operation, its nonce
+
+
+def _batch(items: list[Item], deadline: int | None = None) -> list[tuple[SignedBy, EncodedCall]]:
+    """The items, each signed by its signer as an item of this batch (BatchItem(batch, operation))."""
+    relay = items[0][0].world.system.relay
+    deadline = deadline or items[0][0].deadline()
+    batch = batch_of([(call, sc.address, nonce, deadline) for sc, call, nonce in items])
+    signed = []
+    for sc, call, nonce in items:
+        typed = relay.batch_item_typed_data(batch, call, sc.address, nonce, deadline)
+        signed.append((SignedBy(sc.address, nonce, deadline, sign_typed(sc.key, typed), sc.relayer), call))
+    return signed
 
 
 def _holding(world: World, holders: list[SelfCustody], amount: int = 1_000) -> list[int]:
@@ -53,19 +62,19 @@ def test_many_signers_operations_run_in_one_transaction_in_order(world: World) -
     bill_ids = _holding(world, signers)
     relay, bills = world.system.relay, world.bills
     # each signer endorses 100 of its bill to t1, and the first also a second 100 (its next nonce)
-    ops = [
-        _signed(sc, bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address))
+    items: list[Item] = [
+        (sc, bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address))
         for sc, bill_id in zip(signers, bill_ids, strict=True)
     ]
     first = signers[0]
-    ops.append(
-        _signed(
+    items.append(
+        (
             first,
             bills.encode("endorse", bill_ids[0], 101, 100, world.addr("t1"), ZERO_HASH),
             relay.nonce(first.address) + 1,
         )
     )
-    result = relay.send_batch(first.relayer, ops)
+    result = relay.send_batch(first.relayer, _batch(items))
     requested = bills.events_in(result.receipt, "TransferRequested")
     assert [(e["args"]["billId"], e["args"]["start"]) for e in requested] == [
         (bill_ids[0], 1),
@@ -87,11 +96,11 @@ def test_one_failing_operation_undoes_the_whole_batch_and_is_named(world: World)
     bill_ids = _holding(world, signers)
     relay, bills = world.system.relay, world.bills
     before = [bills.ranges(b) for b in bill_ids], [relay.nonce(sc.address) for sc in signers]
-    good = _signed(signers[0], bills.encode("endorse", bill_ids[0], 1, 100, world.addr("t1"), ZERO_HASH), before[1][0])
+    good = (signers[0], bills.encode("endorse", bill_ids[0], 1, 100, world.addr("t1"), ZERO_HASH), before[1][0])
     # the second endorses more than its range holds: RangeInvalidAmount, the error it would meet alone
-    bad = _signed(signers[1], bills.encode("endorse", bill_ids[1], 1, 5_000, world.addr("t1"), ZERO_HASH), before[1][1])
+    bad = (signers[1], bills.encode("endorse", bill_ids[1], 1, 5_000, world.addr("t1"), ZERO_HASH), before[1][1])
     with pytest.raises(BatchItemFailed) as failed:
-        relay.send_batch(signers[0].relayer, [good, bad])
+        relay.send_batch(signers[0].relayer, _batch([good, bad]))
     assert failed.value.index == 1 and failed.value.code == "VALIDATION_ERROR"
     assert type(failed.value.error).__name__ == "RangeInvalidAmount"
     assert ([bills.ranges(b) for b in bill_ids], [relay.nonce(sc.address) for sc in signers]) == before
@@ -104,21 +113,68 @@ def test_a_batch_is_checked_like_each_operation_alone(world: World) -> None:
     relay, bills = world.system.relay, world.bills
     call = bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH)
     nonce = relay.nonce(sc.address)
-    signed, _ = _signed(sc, call, nonce)
+    ((signed, _),) = _batch([(sc, call, nonce)])
+    batch = batch_of([(call, sc.address, nonce, signed.deadline)])
     forged = SignedBy(
         sc.address,
         nonce,
         signed.deadline,
-        sign_typed(Account.create(), relay.typed_data(call, sc.address, nonce, signed.deadline)),
+        sign_typed(Account.create(), relay.batch_item_typed_data(batch, call, sc.address, nonce, signed.deadline)),
         sc.relayer,
     )
     with pytest.raises(RelayBadSignature):
         relay.send_batch(sc.relayer, [(forged, call)])
     with pytest.raises(InvalidAccountNonce):  # the same signature twice in one batch acts once, at most
-        relay.send_batch(sc.relayer, [(signed, call), (signed, call)])
+        relay.send_batch(sc.relayer, _batch([(sc, call, nonce), (sc, call, nonce)]))
     with pytest.raises(RelayBatchInvalidSize):
         relay.send_batch(sc.relayer, [])
     assert relay.nonce(sc.address) == nonce
+
+
+def test_the_items_of_a_reverted_batch_cannot_be_lifted_out_of_it(world: World) -> None:
+    """Issue 24, finding 3: pay-then-receive must not become pay. A batch pays cash, then endorses a range
+    the payer no longer holds and reverts on chain; whoever reads the reverted transaction (every node)
+    sends its items alone, or in a batch of their own: each signature names its batch, so each is refused."""
+    signers = _signers(world, 2)
+    payer, seller = signers
+    world.cash.mint(world["bank"], payer.address, 5_000)
+    (bill_id,) = _holding(world, [seller])
+    relay, bills, cash = world.system.relay, world.bills, world.cash
+    pay = (payer, cash.encode("transfer", seller.address, 5_000), relay.nonce(payer.address))
+    # the seller's leg: an endorsement of 10,000 fen, more than its 1,000-fen range (it fails on chain)
+    deliver = (
+        seller,
+        bills.encode("endorse", bill_id, 1, 10_000, payer.address, ZERO_HASH),
+        relay.nonce(seller.address),
+    )
+    signed = _batch([pay, deliver])
+    with pytest.raises(BatchItemFailed):
+        relay.send_batch(payer.relayer, signed)
+    (paid, pay_call), (delivered, deliver_call) = signed
+    with pytest.raises(RelayBadSignature):  # the payment alone, through execute
+        relay.send(paid, pay_call)
+    with pytest.raises(RelayBadSignature):  # the payment as a batch of its own
+        relay.send_batch(payer.relayer, [(paid, pay_call)])
+    with pytest.raises(RelayBadSignature):  # the delivery alone
+        relay.send(delivered, deliver_call)
+    assert cash.balance_of(payer.address) == 5_000 and cash.balance_of(seller.address) == 0
+    assert relay.nonce(payer.address) == pay[2]
+
+
+def test_a_batch_items_digest_is_the_relays(world: World) -> None:
+    (sc,) = _signers(world, 1)
+    relay = world.system.relay
+    call = world.cash.encode("transfer", world.addr("t1"), 1)
+    deadline, nonce = sc.deadline(), relay.nonce(sc.address)
+    batch = batch_of([(call, sc.address, nonce, deadline)])
+    typed = relay.batch_item_typed_data(batch, call, sc.address, nonce, deadline)
+    assert typed["primaryType"] == "BatchItem" and typed["message"]["operation"]["to"] == world.addr("t1")
+    assert relay.batch_item_digest_of(batch, call, sc.address, nonce, deadline) == typed_digest(typed)
+    assert relay.batch_item_digest_of(batch, call, sc.address, nonce, deadline) != relay.digest_of(
+        call, sc.address, nonce, deadline
+    )
+    item = (call.data, sc.address, nonce, deadline, b"")
+    assert bytes(relay.contract.functions.batchOf([item]).call()) == batch
 
 
 def test_gas_per_operation_in_a_batch_against_the_same_operation_alone(world: World) -> None:
@@ -127,18 +183,16 @@ def test_gas_per_operation_in_a_batch_against_the_same_operation_alone(world: Wo
     bill_ids = _holding(world, signers)
     relay, bills = world.system.relay, world.bills
 
-    def endorse(sc: SelfCustody, bill_id: int, start: int) -> tuple[SignedBy, EncodedCall]:
-        return _signed(
-            sc, bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address)
-        )
+    def endorse(sc: SelfCustody, bill_id: int, start: int) -> Item:
+        return sc, bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address)
 
-    alone = relay.send_batch(signers[0].relayer, [endorse(signers[0], bill_ids[0], 1)]).gas_used
+    alone = relay.send_batch(signers[0].relayer, _batch([endorse(signers[0], bill_ids[0], 1)])).gas_used
     single = signers[0].submit(
         *_typed(signers[0], bills.encode("endorse", bill_ids[0], 2, 1, world.addr("t1"), ZERO_HASH))
     )
     batch = relay.send_batch(
         signers[0].relayer,
-        [endorse(sc, b, 3 if sc is signers[0] else 1) for sc, b in zip(signers[1:], bill_ids[1:], strict=True)],
+        _batch([endorse(sc, b, 3 if sc is signers[0] else 1) for sc, b in zip(signers[1:], bill_ids[1:], strict=True)]),
     )
     per_op = batch.gas_used / 16
     print(f"endorse relayed alone {single.gas_used}, batch of 1 {alone}, in a batch of 16 {per_op:.0f} per operation")

@@ -114,6 +114,7 @@ def test_the_scenario_library_through_a_gateway_on_node_1(urls: list[str], tmp_p
         report = tmp_path / "replay.json"
         replay = [sys.executable, "-m", "gateway.cli", "replay", str(LIBRARY), "--target", gateway.url]
         replay += ["--jobs", "7"]  # a write waits one to two blocks: scenarios side by side, as banks work
+        replay += ["--regulator-token", gateway.first_regulator()]  # approves each scenario's regulators
         done = subprocess.run(
             [*replay, "--operator-token", gateway.token, "--json", str(report)],
             capture_output=True,

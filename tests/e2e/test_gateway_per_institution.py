@@ -87,6 +87,7 @@ def test_the_headline_scenario_replays_across_two_gateways(tmp_path: Path) -> No
                 report = tmp_path / "replay.json"
                 replay = [sys.executable, "-m", "gateway.cli", "replay", str(LIBRARY / HEADLINE)]
                 replay += ["--target", a.url, "--operator-token", a.token, "--gateways", str(placement)]
+                replay += ["--regulator-token", a.first_regulator()]
                 env = {**os.environ, "BANK_B_TOKEN": b.token}
                 done = subprocess.run(
                     [*replay, "--json", str(report)], capture_output=True, text=True, env=env, timeout=600

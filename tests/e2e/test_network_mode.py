@@ -34,6 +34,7 @@ def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> N
             report = tmp_path / "replay.json"
             replay = [sys.executable, "-m", "gateway.cli", "replay", str(LIBRARY)]
             replay += ["--target", gateway.url, "--operator-token", gateway.token, "--json", str(report)]
+            replay += ["--regulator-token", gateway.first_regulator()]  # approves each scenario's regulators
             replay += ["--jobs", "7"]  # side by side; those that move the clock alone, after the others
             done = subprocess.run(replay, capture_output=True, text=True, timeout=1500)
             assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

@@ -203,6 +203,12 @@ def test_replay_against_a_running_gateway_with_unique_ids(tmp_path: Path) -> Non
     with serving(tmp_path / "served") as (client, _):
         url = str(client.base_url)
         env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": TOKEN}
+        first = {"id": "watchdog", "name": "watchdog", "role": "REGULATOR"}
+        watchdog = client.post("/v1/participants", json=first, headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        assert watchdog["status"] == "ACTIVE"  # the platform's first regulator; each scenario's starts PENDING
+        result = runner.invoke(app, ["replay", files[1], "--target", url, "--quiet"], env=env)
+        assert result.exit_code == 1 and "--regulator-token" in result.output, result.output
+        env["BILLCHAIN_REGULATOR_TOKEN"] = watchdog["api_token"]
         for jobs in ("1", "2"):  # twice on the same gateway: ids never collide; then side by side, too
             result = runner.invoke(app, ["replay", *files, "--target", url, "--quiet", "--jobs", jobs], env=env)
             assert result.exit_code == 0, result.output

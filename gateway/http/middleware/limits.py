@@ -39,16 +39,21 @@ class TokenBucket:
 
     def take(self, now: float) -> float:
         """Take one request's token: 0.0 if there was one, else the seconds until there is."""
+        wait = self.peek(now)
+        if wait == 0.0:
+            self.tokens -= 1
+        return wait
+
+    def peek(self, now: float) -> float:
+        """0.0 if a token is there to take, else the seconds until there is one; nothing is taken."""
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return 0.0
-        return (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
 
 
-def _too_many(rate: float, wait: float, per: str) -> Response:
-    response = problem_response("RATE_LIMITED", f"at most {rate:g} requests a second per {per}")
+def too_many(rate: float, wait: float, per: str, what: str = "requests") -> Response:
+    """429 RATE_LIMITED with Retry-After (whole seconds)."""
+    response = problem_response("RATE_LIMITED", f"at most {rate:g} {what} a second per {per}")
     response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
 
@@ -62,17 +67,33 @@ class Buckets:
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
 
     def wait(self, key: str, now: float) -> float:
+        """Take a token of `key`'s bucket: 0.0, or the seconds until one is there (none taken)."""
+        return self._bucket(key).take(now)
+
+    def empty(self, key: str, now: float) -> float:
+        """The seconds until `key`'s bucket has a token (0.0: it has one); nothing is taken."""
+        bucket = self._buckets.get(key)
+        return 0.0 if bucket is None else bucket.peek(now)
+
+    def _bucket(self, key: str) -> TokenBucket:
         bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst)
         self._buckets[key] = bucket
         if len(self._buckets) > self.most:
             self._buckets.popitem(last=False)
-        return bucket.take(now)
+        return bucket
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address: the peer's, or behind a proxy named in BILLCHAIN_TRUSTED_PROXIES the one that
+    proxy forwards (gateway/http/app.py puts uvicorn's ProxyHeadersMiddleware first for those alone)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "-"
 
 
 class AddressLimitMiddleware:
-    """Before authentication: a bucket per client address. Behind a TLS proxy that address is the one
-    the proxy forwards (uvicorn's proxy headers, believed from FORWARDED_ALLOW_IPS only: default
-    127.0.0.1; docs/DEPLOY.md); a client's own X-Forwarded-For counts for nothing."""
+    """Before authentication: a bucket per client address (`client_address`). A client's own
+    X-Forwarded-For counts for nothing, unless it is a proxy the configuration names (none by default;
+    docs/DEPLOY.md)."""
 
     def __init__(self, app: ASGIApp, rate: float, burst: int) -> None:
         self.app = app
@@ -81,10 +102,9 @@ class AddressLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.rate > 0:
-            client = scope.get("client")
-            wait = self.buckets.wait(client[0] if client else "-", time.monotonic())
+            wait = self.buckets.wait(client_address(scope), time.monotonic())
             if wait > 0:
-                await _too_many(self.rate, wait, "address")(scope, receive, send)
+                await too_many(self.rate, wait, "address")(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -106,7 +126,7 @@ class LimitsMiddleware:
         if caller is not None and self.rate > 0:
             wait = self._buckets.wait(caller.id, time.monotonic())
             if wait > 0:
-                await _too_many(self.rate, wait, "token")(scope, receive, send)
+                await too_many(self.rate, wait, "token")(scope, receive, send)
                 return
         limit = self.max_document if scope["path"] == DOCUMENTS_PATH else self.max_json
         declared = Headers(scope=scope).get("content-length")

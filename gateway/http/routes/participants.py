@@ -14,6 +14,7 @@ from gateway.core.schemas import (
     ParticipantOut,
     ParticipantPage,
     ServeCreate,
+    TokenEventPage,
     TokenOut,
 )
 from gateway.http.deps import Services
@@ -41,10 +42,11 @@ async def onboard(body: ParticipantCreate, caller: CurrentCaller, svc: Services)
     responses=linked(problems(403, 404, 409), 201, PARTICIPANT_LINKS),
     response_model=OnboardedOut,
 )
-def serve(participant_id: str, body: ServeCreate, caller: CurrentCaller, svc: Services) -> OnboardedOut:
+async def serve(participant_id: str, body: ServeCreate, caller: CurrentCaller, svc: Services) -> OnboardedOut:
     """This gateway serves a member the operator onboarded (at any gateway: the directory is the chain's),
-    its OPERATOR says so; the answer carries the member's API token here, shown this once."""
-    return svc.participants.serve(caller, participant_id, body)
+    its OPERATOR says so, on chain (a member another gateway serves: 409); the answer carries the member's
+    API token here, shown this once."""
+    return await run_write(svc.participants.serve, caller, participant_id, body)
 
 
 @router.post("/hosted-keys", status_code=201, responses=problems(403, 409), response_model=HostedKeyOut)
@@ -85,6 +87,23 @@ def freeze(participant_id: str, caller: CurrentCaller, svc: Services) -> Partici
 @writes
 def unfreeze(participant_id: str, caller: CurrentCaller, svc: Services) -> ParticipantOut:
     return svc.participants.set_frozen(caller, participant_id, False)
+
+
+@router.post("/participants/{participant_id}/approve", responses=problems(403, 404, 409), response_model=ParticipantOut)
+@writes
+def approve(participant_id: str, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> ParticipantOut:
+    """An ACTIVE REGULATOR approves a PENDING one (admitted while another was ACTIVE), on chain: until then it
+    can do nothing."""
+    return svc.participants.approve(caller, participant_id)
+
+
+@router.get("/participants/{participant_id}/token-events", responses=problems(403, 404), response_model=TokenEventPage)
+def token_events(
+    participant_id: str, caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
+) -> TokenEventPage:
+    """Every API token this gateway issued for the participant (when, by whom, how): the participant itself,
+    REGULATORs and the operator read them."""
+    return svc.participants.token_events(caller, participant_id, limit, cursor)
 
 
 @router.post("/me/token", status_code=201, responses=problems(403), response_model=TokenOut)

@@ -21,10 +21,23 @@ CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "
 RESPONSES = {**problems(403), 200: CSV}
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe
+    (OWASP's rule), so that text a participant chose (a name, a reason) never runs in the regulator's sheet."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _answer(report: BaseModel, fmt: str, name: str) -> BaseModel | Response:
     if fmt != "csv":
         return report
-    rows = [item.model_dump(by_alias=True) for item in getattr(report, "items")]  # noqa: B009
+    items = getattr(report, "items")  # noqa: B009
+    rows = [{k: cell(v) for k, v in item.model_dump(by_alias=True).items()} for item in items]
     out = io.StringIO()
     (row_model,) = get_args(type(report).model_fields["items"].annotation)  # list[Row]: the header, rows or none
     fields = [field.alias or name for name, field in row_model.model_fields.items()]
