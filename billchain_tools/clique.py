@@ -15,6 +15,7 @@
 `up()` starts every node that is not running (state survives down/up: the same datadirs and
 ports), then waits until each has peered with every other running node and blocks advance;
 `down()` stops them (SIGTERM: geth writes its state); `kill(i)` is a SIGKILL (a crash).
+`serve_command(i)` is the `billchain serve` of a gateway on node i, as `network up` prints it.
 
 Why these rules (docs/DEPLOY.md): geth v1.13.15 is the last release that seals Clique blocks,
 and a Clique chain stops before the merge. Its genesis ends at Berlin: with London's base fee a
@@ -49,6 +50,7 @@ from eth_keys.datatypes import PrivateKey
 
 from chain.backends import children
 from chain.backends.anvil import free_port
+from chain.deploy import address_book_path
 from chain.keys import write_private
 
 GETH_VERSION = "v1.13.15"
@@ -60,6 +62,8 @@ GAS_LIMIT = 30_000_000  # as anvil's and the Besu genesis's (billchain_tools/net
 #: scrypt's cost for the signers' keys: a test network's random passphrases (geth decrypts them at start)
 SCRYPT_N = 2**14
 RPC_TIMEOUT_S = 3.0
+#: the HTTP port `network up` suggests for the gateway on node i: GATEWAY_PORT + i - 1
+GATEWAY_PORT = 8000
 
 
 class NetworkError(RuntimeError):
@@ -198,6 +202,17 @@ class CliqueNetwork:
     @property
     def urls(self) -> list[str]:
         return [n.url for n in self.nodes]
+
+    def serve_command(self, index: int) -> list[str]:
+        """The `billchain serve` of a gateway on node `index`, its data dir in the network's folder. Gas is free
+        here, so --gas-price 0: without it a gateway pays the node's suggested price (geth's 1 gwei) from an
+        account that holds nothing, and its first deployment is refused. Node 1's gateway deploys the platform;
+        the others join it with its address book (docs/GATEWAYS.md), so node 1's starts first."""
+        cmd = ["billchain", "serve", "--chain", self.node(index).url, "--gas-price", "0"]
+        cmd += ["--data-dir", str(self.root / f"gateway-{index}"), "--port", str(GATEWAY_PORT + index - 1)]
+        if index > 1:
+            cmd += ["--contracts", str(address_book_path(self.root / "gateway-1", self.chain_id))]
+        return cmd
 
     def _pid_file(self, index: int) -> children.PidFile:
         return children.PidFile(self.node_dir(index) / "geth.pid")

@@ -312,7 +312,10 @@ def network_up(
     nodes: Annotated[int, typer.Option(min=1, max=16, help="Signers (a new network only).")] = 4,
     period: Annotated[int, typer.Option(min=1, help="Seconds between blocks (a new network only).")] = 1,
 ) -> None:
-    """Create the network in --dir if it holds none, start every node, wait until they peer and seal."""
+    """Create the network in --dir if it holds none, start every node, wait until they peer and seal; print
+    each node's URL and the `billchain serve` of a gateway on it (at gas price 0: the network's gas is free)."""
+    import shlex
+
     from billchain_tools.clique import CliqueNetwork, NetworkError
 
     try:
@@ -324,7 +327,13 @@ def network_up(
         raise typer.Exit(1) from None
     console.print(f"{'created and started' if made else 'started'}: {len(net.nodes)} signers, chain id {net.chain_id}")
     for spec in net.nodes:
-        console.print(f"node {spec.index}  {spec.url}  signer {spec.signer}")
+        console.print(f"node {spec.index}  {spec.url}  signer {spec.signer}", soft_wrap=True)
+    console.print(
+        "a gateway on each node (node 1's deploys the platform: start it first; the others join it):", soft_wrap=True
+    )
+    for spec in net.nodes:
+        command = shlex.join(net.serve_command(spec.index))
+        console.print(f"  {command}", soft_wrap=True, markup=False, highlight=False)
 
 
 @network.command("down")

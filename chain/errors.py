@@ -25,6 +25,32 @@ class ChainUnavailable(ChainError):
     code: ClassVar[str] = "CHAIN_UNAVAILABLE"
 
 
+#: how nodes word a sender that cannot pay for its transaction: geth, anvil and Nethermind say "insufficient
+#: funds for gas * price + value", Besu "Upfront cost exceeds account balance"
+NO_GAS_MONEY = ("insufficient funds", "upfront cost exceeds account balance")
+
+
+class GasUnpaid(ChainUnavailable):
+    """The node refuses a transaction because its sender cannot pay the gas (CHAIN_UNAVAILABLE). Most often a
+    gateway started without --gas-price 0 on a free-gas network: it then pays the node's suggested price from
+    an account that holds nothing. The node's words name neither the cause nor the cure; this says both."""
+
+    def __init__(self, address: str, price: int, refusal: str) -> None:
+        self.address = address
+        self.price = price
+        super().__init__(
+            f"account {address} has no gas money on this network (at {price} wei per gas): on a free-gas network "
+            "(one `billchain network up` makes, or Besu with --min-gas-price=0) start the gateway with "
+            f"--gas-price 0 (BILLCHAIN_GAS_PRICE=0); else fund {address} (the node said: {refusal})"
+        )
+
+    @staticmethod
+    def said_by(refusal: str) -> bool:
+        """Whether a node's refusal of a transaction says its sender cannot pay for it."""
+        text = refusal.lower()
+        return any(words in text for words in NO_GAS_MONEY)
+
+
 class AccountNotAllowed(ChainError):
     """The network's account allowlist does not let this account send transactions (FORBIDDEN)."""
 

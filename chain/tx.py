@@ -25,7 +25,7 @@ from web3.exceptions import TimeExhausted
 from web3.types import Nonce, TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend, SendRefused
-from chain.errors import AccountNotAllowed, ChainUnavailable, ErrorDecoder, TransactionFailed
+from chain.errors import AccountNotAllowed, ChainUnavailable, ErrorDecoder, GasUnpaid, TransactionFailed
 
 GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # estimate x 1.2: storage refunds and warm/cold drift
 NONCE_RETRIES = 3
@@ -178,7 +178,8 @@ class Transactor:
 
     # --- submitting
     def submit(self, signer: LocalAccount, call: Call, replaces: bytes | None = None) -> Submitted:
-        """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again."""
+        """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again. A
+        sender that cannot pay the gas raises GasUnpaid, which says what to do about it."""
         tx = self.prepare(signer, call)
         nonces = self.backend.nonces
         for _ in range(NONCE_RETRIES):
@@ -188,6 +189,9 @@ class Transactor:
             except SendRefused as refused:
                 if refused.reason == "forbidden":
                     raise AccountNotAllowed(f"the network does not let {signer.address} send: {refused}") from None
+                if refused.reason != "nonce" and GasUnpaid.said_by(str(refused)):
+                    price = int(tx.get("gasPrice", tx.get("maxFeePerGas", 0)))
+                    raise GasUnpaid(signer.address, price, str(refused)) from None
                 if refused.reason != "nonce":
                     raise ChainUnavailable(f"the node refused the transaction: {refused}") from None
                 nonces.resync(signer.address)

@@ -80,12 +80,12 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (maturityDay <= day || maturityDay - day > MAX_TENOR_DAYS) revert BillInvalidMaturity(day, maturityDay);
         if (kind == uint8(BillKind.SUPPLY_CHAIN) && documentHash == bytes32(0)) revert BillDocumentRequired();
 
-        IParticipantRegistry.Member memory acc = _registry.member(acceptor);
+        IParticipantRegistry.Member memory acc = _registry.membershipOf(acceptor);
         uint8 acceptorRoles = kind == uint8(BillKind.BANK_ACCEPTANCE)
             ? ROLES_BANK
             : (kind == uint8(BillKind.COMMERCIAL_ACCEPTANCE) ? ROLES_ENTERPRISE : ROLES_HOLDER);
         if (!_hasRole(acc, acceptorRoles)) revert BillInvalidCounterparty(acceptor);
-        IParticipantRegistry.Member memory payeeMember = _registry.member(payee);
+        IParticipantRegistry.Member memory payeeMember = _registry.membershipOf(payee);
         if (!_hasRole(payeeMember, ROLES_ENTERPRISE) || payee == _msgSender()) revert BillInvalidCounterparty(payee);
 
         _requireActive(drawer, _msgSender());
@@ -209,7 +209,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RECOURSE));
         Range storage range = _range(billId, start);
         if (_claimant(range) != caller.code) revert BillNotParty(billId, _msgSender());
-        IParticipantRegistry.Member memory target = _registry.member(against);
+        IParticipantRegistry.Member memory target = _registry.membershipOf(against);
         if (!_hasRole(target, ROLES_HOLDER) || against == _msgSender()) revert BillInvalidCounterparty(against);
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(target, against);
@@ -237,7 +237,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint8 kind = t.kind;
         if (kind != uint8(TransferKind.RECOURSE)) _requireNotMatured(billId, bill);
         address holder = _registry.accountOf(range.holder);
-        _requireActive(_registry.member(holder), holder);
+        _requireActive(_registry.membershipOf(holder), holder);
         t.status = uint8(TransferStatus.SIGNED);
         emit TransferSigned(transferId, billId, _msgSender());
         if (kind == uint8(TransferKind.PLEDGE)) {
@@ -248,7 +248,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (kind == uint8(TransferKind.RECOURSE)) {
             // A pledged range's proceeds reach its pledgee (the claimant while it is pledged).
             address payee = range.pledgee != 0 ? _registry.accountOf(range.pledgee) : holder;
-            if (payee != holder) _requireActive(_registry.member(payee), payee);
+            if (payee != holder) _requireActive(_registry.membershipOf(payee), payee);
             _cash.settle(_msgSender(), payee, t.price);
             if (caller.code == bill.acceptor) {
                 range.state = uint8(RangeState.PAID);
@@ -549,7 +549,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
             if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
         }
-        IParticipantRegistry.Member memory counterparty = _registry.member(to);
+        IParticipantRegistry.Member memory counterparty = _registry.membershipOf(to);
         if (!_hasRole(counterparty, counterpartyRoles) || to == _msgSender()) revert BillInvalidCounterparty(to);
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(counterparty, to);
@@ -672,7 +672,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     function _pay(uint256 billId, Bill storage bill, uint256 start, Range storage range) private {
         uint32 payeeCode = range.pledgee != 0 ? range.pledgee : range.holder;
         address payee = _registry.accountOf(payeeCode);
-        _requireActive(_registry.member(payee), payee);
+        _requireActive(_registry.membershipOf(payee), payee);
         uint256 amount = uint256(range.end) - start + 1;
         range.state = uint8(RangeState.PAID);
         emit RangePaid(billId, start, range.end, _msgSender(), payee);
@@ -742,7 +742,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     /// @dev The caller's member record, if its role is one of `roles` (rolesFor(operation)); else FORBIDDEN.
     function _actor(uint8 roles) private view returns (IParticipantRegistry.Member memory caller) {
-        caller = _registry.member(_msgSender());
+        caller = _registry.membershipOf(_msgSender());
         if (!_hasRole(caller, roles)) revert BillRoleForbidden(_msgSender(), caller.role);
     }
 

@@ -35,7 +35,7 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
     /// @inheritdoc IDigitalCash
     function mint(address to, uint256 amount) external {
         address minter = _msgSender();
-        IParticipantRegistry.Member memory bank = _registry.member(minter);
+        IParticipantRegistry.Member memory bank = _registry.membershipOf(minter);
         if (!_may(bank, Operation.MINT)) revert CashRoleForbidden(minter);
         if (amount == 0) revert CashInvalidAmount(amount);
         _requireHolder(minter);
@@ -51,13 +51,13 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
     /// @inheritdoc IDigitalCash
     function setMintLimit(address bank, uint256 limit) external {
         address sender = _msgSender();
-        IParticipantRegistry.Member memory regulator = _registry.member(sender);
+        IParticipantRegistry.Member memory regulator = _registry.membershipOf(sender);
         if (regulator.role != uint8(Role.REGULATOR)) revert CashRoleForbidden(sender);
         if (regulator.status != uint8(MemberStatus.ACTIVE)) {
             if (regulator.status == uint8(MemberStatus.PENDING)) revert CashRoleForbidden(sender);
             revert CashHolderFrozen(sender);
         }
-        if (_registry.member(bank).role != uint8(Role.BANK)) revert CashHolderNotPermitted(bank);
+        if (_registry.membershipOf(bank).role != uint8(Role.BANK)) revert CashHolderNotPermitted(bank);
         _mintLimits[bank] = limit;
         emit MintLimitSet(bank, limit, sender);
     }
@@ -112,7 +112,7 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
 
     /// @dev Who may hold cash is who may move it: BANKs and ENTERPRISEs (Operation.TRANSFER_CASH).
     function _requireHolder(address account) private view {
-        IParticipantRegistry.Member memory holder = _registry.member(account);
+        IParticipantRegistry.Member memory holder = _registry.membershipOf(account);
         if (!_may(holder, Operation.TRANSFER_CASH)) revert CashHolderNotPermitted(account);
         if (holder.status != uint8(MemberStatus.ACTIVE)) revert CashHolderFrozen(account);
     }

@@ -164,17 +164,17 @@ contract OperationRelay is IOperationRelay, EIP712 {
         (target, structHash) = _structHash(op.call, op.signer, op.nonce, op.deadline);
         bytes32 digest = _hashTypedDataV4(_batchItemHash(batch, bytes4(op.call[:4]), structHash));
         if (!_validSignature(op.signer, digest, op.signature)) revert RelayBadSignature(op.signer);
-        IParticipantRegistry(_participants).useNonce(op.signer, op.nonce);
+        IParticipantRegistry(_participants).incrementNonce(op.signer, op.nonce);
     }
 
     /// @dev hashStruct(BatchItem{batch, operation}), the operation's type string appended to BatchItem's (EIP-712).
     function _batchItemHash(bytes32 batch, bytes4 selector, bytes32 operationHash) private pure returns (bytes32) {
-        bytes memory operationType = bytes(_typeString(selector));
+        bytes memory itemType = bytes(_typeString(selector));
         uint256 nameLength = 0;
-        while (operationType[nameLength] != "(") ++nameLength;
+        while (itemType[nameLength] != "(") ++nameLength;
         bytes memory name = new bytes(nameLength);
-        for (uint256 i = 0; i < nameLength; ++i) name[i] = operationType[i];
-        bytes32 typeHash = keccak256(abi.encodePacked(BATCH_ITEM_HEAD, name, " operation)", operationType));
+        for (uint256 i = 0; i < nameLength; ++i) name[i] = itemType[i];
+        bytes32 typeHash = keccak256(abi.encodePacked(BATCH_ITEM_HEAD, name, " operation)", itemType));
         return keccak256(abi.encode(typeHash, batch, operationHash));
     }
 
@@ -188,7 +188,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
         bytes32 structHash;
         (target, structHash) = _structHash(call, signer, nonce, deadline);
         if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) revert RelayBadSignature(signer);
-        IParticipantRegistry(_participants).useNonce(signer, nonce);
+        IParticipantRegistry(_participants).incrementNonce(signer, nonce);
     }
 
     /// @dev An account's ECDSA signature (OpenZeppelin ECDSA: low-s only), else a contract wallet's ERC-1271

@@ -123,7 +123,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     }
 
     /// @inheritdoc IParticipantRegistry
-    function useNonce(address account, uint256 nonce) external {
+    function incrementNonce(address account, uint256 nonce) external {
         if (!isTrustedForwarder(msg.sender)) revert ParticipantRoleForbidden(msg.sender, 0);
         Record storage signer = _members[account];
         if (signer.code == 0) revert ParticipantNotRegistered(account);
@@ -150,7 +150,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     }
 
     /// @inheritdoc IParticipantRegistry
-    function member(address account) external view returns (Member memory) {
+    function membershipOf(address account) external view returns (Member memory) {
         Record storage record = _members[account];
         return Member({code: record.code, role: record.role, status: record.status});
     }

@@ -104,18 +104,29 @@ def serve(
 
 
 def _open_or_exit(settings: Settings, command: str) -> Runtime:
-    """The runtime, or exit 2 with one line saying why not (a held data dir, a broken chain file)."""
+    """The runtime, or exit 2 with one line saying why not (a held data dir, a broken chain file, an operator
+    account that cannot pay for the deployment's gas)."""
+    from rich.markup import escape
+
     from chain.backends.anvil import AnvilStateUnreadable
     from chain.backends.embedded import JournalBroken
     from chain.deploy import PlatformNotFound
+    from chain.errors import GasUnpaid
     from gateway.compose import open_runtime
     from gateway.core.datadir import DataDirBusy
     from gateway.core.security import WeakOperatorToken
 
     try:
         return open_runtime(settings, command)
-    except (DataDirBusy, JournalBroken, AnvilStateUnreadable, WeakOperatorToken, PlatformNotFound) as refused:
-        console.print(f"[red]{command}: {refused}[/red]", soft_wrap=True)
+    except (
+        DataDirBusy,
+        JournalBroken,
+        AnvilStateUnreadable,
+        WeakOperatorToken,
+        PlatformNotFound,
+        GasUnpaid,
+    ) as refused:
+        console.print(f"[red]{command}: {escape(str(refused))}[/red]", soft_wrap=True)  # a node's words: not markup
         raise typer.Exit(2) from None
 
 

@@ -70,7 +70,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
             else deployed_addresses(backend, operator, data_dir, settings.admin_delay)
         )
         db = Database(settings.database)
-        indexer = Indexer(backend, contracts_at(backend, addresses), db)
+        indexer = Indexer(backend, contracts_at(backend, addresses), db, operator.address)
         guard = ChainGuard(backend, db, indexer)
         guard.check()  # never an index ahead of its chain, before anything is indexed or served
         indexer.catch_up()

@@ -73,6 +73,9 @@ def story_across(a: Gateway, b: Gateway, mature: bool = True) -> dict[str, Any]:
     # a token is the serving gateway's to issue: A cannot issue one for B's supplier, nor serve it hosted
     assert refused(operator_a.post, "/v1/participants/supplier1/token").status == 409
     assert refused(operator_a.post, "/v1/participants/supplier1/serve", {"custody": "hosted"}).status == 409
+    # nor serve it at all, in either direction: the chain says who serves a member (issue 24, finding 6)
+    assert refused(operator_a.post, "/v1/participants/supplier2/serve", {"custody": "self"}).status == 409
+    assert refused(operator_b.post, "/v1/participants/core/serve", {"custody": "self"}).status == 409
 
     regulator, bank, core = (BillchainClient(a.url, tokens_a[p]) for p in ("regulator", "bank", "core"))
     s1 = BillchainClient(b.url, s1_served["api_token"])

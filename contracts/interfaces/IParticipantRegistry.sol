@@ -87,7 +87,7 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @notice Uses `account`'s operation nonce `nonce`: it must be the next one. The OperationRelay only.
     /// @param account the member that signed an operation
     /// @param nonce the nonce its signature names
-    function useNonce(address account, uint256 nonce) external;
+    function incrementNonce(address account, uint256 nonce) external;
 
     /// @notice Freezes a participant. An active REGULATOR, or the OPERATOR (not a REGULATOR's account).
     /// @param account the participant
@@ -105,7 +105,7 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @notice The member record of `account`.
     /// @param account any address
     /// @return the record (code 0 when not registered)
-    function member(address account) external view returns (Member memory);
+    function membershipOf(address account) external view returns (Member memory);
 
     /// @notice The account holding member code `code`.
     /// @param code a member code

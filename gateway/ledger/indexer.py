@@ -48,9 +48,13 @@ def _doc(value: bytes) -> str | None:
 
 
 class Indexer:
-    def __init__(self, backend: ChainBackend, contracts: dict[str, Contract], db: Database) -> None:
+    def __init__(
+        self, backend: ChainBackend, contracts: dict[str, Contract], db: Database, gateway: str | None = None
+    ) -> None:
+        """`gateway`: this gateway's operator address, by which the chain says which members it serves."""
         self.backend = backend
         self.db = db
+        self.gateway = gateway
         self.w3 = backend.w3
         self._lock = threading.Lock()
         #: the last block this process saw committed to the index (one process serves a database: its
@@ -67,6 +71,7 @@ class Indexer:
         self._handlers: dict[str, Callable[[Session, EventData, dict[str, Any]], None]] = {
             "ParticipantRegistered": self._registered,
             "ParticipantStatusChanged": self._participant_status,
+            "ParticipantServed": self._served,
             "Transfer": self._cash_moved,
             "BillIssued": self._issued,
             "BillAccepted": lambda s, e, c: self._bill_status(s, e, c, "ACCEPTED", "ACCEPTED"),
@@ -234,6 +239,17 @@ class Indexer:
         row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
         if row is not None:
             row.status = MemberStatus(event["args"]["status"]).name  # FROZEN, ACTIVE again, PENDING, approved
+
+    def _served(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+        """The chain names the gateway that serves a member (docs/GATEWAYS.md): one this gateway served and
+        now does not (another claimed it after the member left, or the member left) is "elsewhere" here, and
+        its token here stops working."""
+        gateway = event["args"]["gateway"]
+        if self.gateway is None or gateway == self.gateway:
+            return
+        row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
+        if row is not None and row.served_here:
+            row.custody, row.token_hash, row.token_expires_at = "elsewhere", None, None
 
     def _cash_moved(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
         args = event["args"]

@@ -34,7 +34,8 @@ STATUS = {"UNAUTHENTICATED": 401, FORBIDDEN: 403, NOT_PARTY: 403, NOT_FOUND: 404
 class Endpoint:
     method: str
     #: {X}, {Y}: bills; {T}: the transfer; {H}: H's id; {P}: a fresh participant; {PO}/{PR}: one the
-    #: operator / a regulator froze; {BANK}: a fresh bank; {doc}: H's document; {tdoc}: T's invoice
+    #: operator / a regulator froze; {PP}: a fresh PENDING regulator; {BANK}: a fresh bank; {doc}: H's document;
+    #: {tdoc}: T's invoice
     path: str
     body: dict[str, Any] | None  # "{S}" and the like: ids of the world, filled in per cell
     #: the answer per caller in CALLERS order, but for "-" (always UNAUTHENTICATED)
@@ -71,6 +72,8 @@ REGULATORS_UNDO   = _same(FORBIDDEN, ok,        FORBIDDEN, FORBIDDEN, FORBIDDEN,
 REGULATOR_ONLY    = _same(FORBIDDEN, ok,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # LIMIT_READERS: who reads a bank's mint limit (the operator, regulators and that bank: {BANK})
 LIMIT_READERS     = _same(ok,        ok,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# TOKEN_READERS: who reads H's token events (the operator, regulators and H itself)
+TOKEN_READERS     = _same(ok,        ok,        FORBIDDEN, FORBIDDEN, FORBIDDEN, ok,        FORBIDDEN, FORBIDDEN)
 PARTICIPANTS      = _same(FORBIDDEN, ok,        ok,        ok,        ok,        ok,        ok,        ok)
 BANKS             = _same(FORBIDDEN, FORBIDDEN, ok,        ok,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 HOLDER_ROLES      = _same(FORBIDDEN, FORBIDDEN, ok,        ok,        ok,        ok,        ok,        ok)
@@ -97,6 +100,8 @@ TABLE = [
     Endpoint("GET",  "/v1/participants/{BANK}/mint-limit", None, LIMIT_READERS),
     Endpoint("POST", "/v1/me/token",                    EMPTY, PARTICIPANTS),
     Endpoint("POST", "/v1/participants/{P}/token",      EMPTY, OPERATOR_ONLY),
+    Endpoint("GET",  "/v1/participants/{H}/token-events", None, TOKEN_READERS),
+    Endpoint("POST", "/v1/participants/{PP}/approve",   EMPTY, REGULATOR_ONLY),
     Endpoint("POST", "/v1/cash/mint",                   {"to": "{H}", "amount": "1.00"}, BANKS),
     Endpoint("POST", "/v1/cash/transfer",               {"to": "{S}", "amount": "0.01"}, HOLDER_ROLES),
     Endpoint("GET",  "/v1/cash/balances/{H}",           None, BALANCE_READERS),
@@ -200,6 +205,8 @@ def _fresh(api: Api, w: dict[str, str], path: str) -> dict[str, str]:
         api.ok(api.post(f"/v1/participants/{fresh['PR']}/freeze", w["R"]))
     if "{BANK}" in path:
         fresh["BANK"] = api.onboard("BANK", "limited", mint_limit=None)
+    if "{PP}" in path:
+        fresh["PP"] = api.onboard("REGULATOR", "pending", approve=False)
     return fresh
 
 

@@ -1,9 +1,12 @@
 """Every screen of the console in both languages: screenshotted into docs/console/ (so the pictures the
-README links stay current), and checked with axe-core (no serious or critical violation: labels, names,
-contrast, landmarks); and the main flow done with the keyboard alone."""
+README links stay current), checked with axe-core (no serious or critical violation: labels, names,
+contrast, landmarks) and for the words a script's slip leaves on a screen (`null`, `undefined`, `NaN`,
+`[object Object]`); parties named as the directory names them; a participant's own token events; and
+the main flow done with the keyboard alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -47,6 +50,18 @@ def scene(platform: Platform) -> dict[str, int]:
     return {"split": split, "waiting": waiting}
 
 
+#: what JavaScript shows when a value it meant to leave out or format reaches the page as text: the DOM's
+#: append and replaceChildren turn null into "null", a template string an absent field into "undefined"
+STRAY = re.compile(r"(?<![A-Za-z0-9_])(null|undefined|NaN)(?![A-Za-z0-9_])|\[object Object\]")
+
+
+def stray_text(page: Page) -> list[str]:
+    """The lines of the visible text (document.body.innerText) that show a stray `null`, `undefined`, `NaN`
+    or `[object Object]`."""
+    text: str = page.evaluate("() => document.body.innerText")
+    return [line.strip() for line in text.splitlines() if STRAY.search(line)]
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it stands (WCAG 2 A and AA rules)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -66,10 +81,12 @@ def test_every_screen_screenshotted_and_accessible(
     console: Callable[..., Console], platform: Platform, scene: dict[str, int], lang: str
 ) -> None:
     found: dict[str, list[dict[str, Any]]] = {}
+    strays: dict[str, list[str]] = {}
 
     def check(user: Console, name: str) -> None:
         user.page.wait_for_load_state("networkidle")
         found[name] = axe_violations(user.page)
+        strays[name] = stray_text(user.page)
         user.shot(name)
 
     anonymous = console("core", lang)
@@ -127,8 +144,61 @@ def test_every_screen_screenshotted_and_accessible(
         expect(user.page.get_by_test_id(shown)).to_be_visible()
         check(user, name)
 
-    assert len(found) == 13  # axe ran on every screen
+    assert len(found) == len(strays) == 13  # axe and the text check ran on every screen
     assert {name: v for name, v in found.items() if v} == {}
+    assert {name: lines for name, lines in strays.items() if lines} == {}, f"stray words on screen ({lang})"
+
+
+def test_parties_are_named_beside_their_ids_on_the_bill_page_and_in_the_list(
+    console: Callable[..., Console], platform: Platform, scene: dict[str, int]
+) -> None:
+    """The API answers ids; the page shows the directory's name with the id beside it, wherever a party is
+    named: the face, the ranges, the endorsement chain, the history, the list."""
+    dealer = console("dealer")
+    dealer.sign_in()
+    dealer.go(f"#/bills/{scene['split']}")
+    page = dealer.page
+    face = page.get_by_test_id("bill-face")
+    expect(face.get_by_role("row").filter(has_text="Drawer")).to_contain_text("长江汽车集团 (core)")
+    expect(face.get_by_role("row").filter(has_text="Acceptor")).to_contain_text("长江汽车集团 (core)")
+    expect(face.get_by_role("row").filter(has_text="Payee")).to_contain_text("华东经销商 (dealer)")
+    ranges = page.get_by_test_id("ranges-table")
+    expect(ranges.get_by_role("row").filter(has_text="浦江银行 (bank)").first).to_contain_text("Held")  # discounted
+    expect(ranges).to_contain_text("华东经销商 (dealer)")
+    expect(page.get_by_test_id("timeline-1")).to_contain_text("华东经销商 (dealer) → 浦江银行 (bank)")
+    history = page.get_by_test_id("history-table")
+    expect(history.get_by_role("row").filter(has_text="Transfer signed").first).to_contain_text("浦江银行 (bank)")
+    dealer.go("#/bills")
+    row = (
+        page.get_by_test_id("bills-table")
+        .get_by_role("row")
+        .filter(has=page.get_by_test_id(f"bill-link-{scene['split']}"))
+    )
+    expect(row).to_contain_text("长江汽车集团 (core)")
+    expect(row).to_contain_text("华东经销商 (dealer)")
+
+
+def test_a_participant_sees_on_its_page_that_the_operator_reissued_its_token(
+    console: Callable[..., Console], platform: Platform
+) -> None:
+    """A token the operator issues anew works at once and ends the old one: the participant must be able to
+    see that it happened, and who did it (GET /v1/participants/{id}/token-events)."""
+    platform.api("POST", "/v1/participants", json={"id": "carrier", "name": "沪通物流", "role": "ENTERPRISE"})
+    platform.gateway.tokens["carrier"] = platform.api("POST", "/v1/participants/carrier/token", json={})["api_token"]
+    for lang, kinds, by in (
+        ("en", ["Issued", "Reissued by the operator"], "the operator"),
+        ("zh", ["已签发", "运营方重新签发"], "运营方"),
+    ):
+        carrier = console("carrier", lang)
+        carrier.sign_in()
+        events = carrier.page.get_by_test_id("token-events")
+        expect(events).to_be_visible()
+        rows = events.locator("tbody tr")
+        expect(rows).to_have_count(2)
+        for row, kind in zip(rows.all(), kinds, strict=True):  # oldest first: onboarded, then reissued
+            expect(row).to_contain_text(kind)
+            expect(row).to_contain_text(by)
+        expect(carrier.page.get_by_test_id("token-reissued")).to_be_visible()  # said in words above the table
 
 
 def _tab_to(page: Page, selector: str, limit: int = 60) -> None:

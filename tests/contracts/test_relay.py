@@ -150,7 +150,7 @@ def test_no_one_but_the_relay_uses_a_members_nonce(world: World, sc: SelfCustody
     for caller in (world.operator, sc.relayer, world["t1"]):
         world.backend.fund(caller.address)
         with reverts(ParticipantRoleForbidden, account=caller.address, role=0):
-            registry._send(caller, "useNonce", sc.address, 0)
+            registry._send(caller, "incrementNonce", sc.address, 0)
     assert world.system.relay.nonce(sc.address) == 0
     record = registry.member(sc.address)
     world.mint("t1", 5)

@@ -131,36 +131,6 @@ def test_a_batch_is_checked_like_each_operation_alone(world: World) -> None:
     assert relay.nonce(sc.address) == nonce
 
 
-def test_the_items_of_a_reverted_batch_cannot_be_lifted_out_of_it(world: World) -> None:
-    """Issue 24, finding 3: pay-then-receive must not become pay. A batch pays cash, then endorses a range
-    the payer no longer holds and reverts on chain; whoever reads the reverted transaction (every node)
-    sends its items alone, or in a batch of their own: each signature names its batch, so each is refused."""
-    signers = _signers(world, 2)
-    payer, seller = signers
-    world.cash.mint(world["bank"], payer.address, 5_000)
-    (bill_id,) = _holding(world, [seller])
-    relay, bills, cash = world.system.relay, world.bills, world.cash
-    pay = (payer, cash.encode("transfer", seller.address, 5_000), relay.nonce(payer.address))
-    # the seller's leg: an endorsement of 10,000 fen, more than its 1,000-fen range (it fails on chain)
-    deliver = (
-        seller,
-        bills.encode("endorse", bill_id, 1, 10_000, payer.address, ZERO_HASH),
-        relay.nonce(seller.address),
-    )
-    signed = _batch([pay, deliver])
-    with pytest.raises(BatchItemFailed):
-        relay.send_batch(payer.relayer, signed)
-    (paid, pay_call), (delivered, deliver_call) = signed
-    with pytest.raises(RelayBadSignature):  # the payment alone, through execute
-        relay.send(paid, pay_call)
-    with pytest.raises(RelayBadSignature):  # the payment as a batch of its own
-        relay.send_batch(payer.relayer, [(paid, pay_call)])
-    with pytest.raises(RelayBadSignature):  # the delivery alone
-        relay.send(delivered, deliver_call)
-    assert cash.balance_of(payer.address) == 5_000 and cash.balance_of(seller.address) == 0
-    assert relay.nonce(payer.address) == pay[2]
-
-
 def test_a_batch_items_digest_is_the_relays(world: World) -> None:
     (sc,) = _signers(world, 1)
     relay = world.system.relay

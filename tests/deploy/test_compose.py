@@ -144,7 +144,7 @@ def test_no_rpc_is_open_to_every_host_and_every_published_port_is_on_the_loopbac
 
 def test_the_gateway_believes_forwarded_addresses_from_the_edge_bridge_only(compose: dict[str, Any]) -> None:
     """The host's TLS proxy arrives through the edge bridge's gateway address: that one, never `*`."""
-    trusted = compose["services"]["gateway"]["environment"]["FORWARDED_ALLOW_IPS"]
+    trusted = compose["services"]["gateway"]["environment"]["BILLCHAIN_TRUSTED_PROXIES"]
     subnet = compose["networks"]["edge"]["ipam"]["config"][0]["subnet"]
     assert trusted == subnet.rsplit(".", 1)[0] + ".1"
 

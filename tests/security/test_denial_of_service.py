@@ -6,18 +6,24 @@ make a query per bill; mint until a balance overflows 64 bits; pay for pruning o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event
-from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from billchain_tools.harness import Gateway
 from chain.errors import BillTooManyRanges
 from gateway.compose import build_app, open_runtime
 from gateway.core.db import BalanceRow, Database
 from gateway.core.settings import Settings
+from gateway.ledger.runtime import Runtime
 from tests.api.conftest import OPERATOR_TOKEN, Api, gateway_on, problem
 from tests.conftest import World, reverts
 from tests.postgres import new_database
@@ -31,25 +37,81 @@ def test_requests_without_a_token_are_limited_before_any_lookup(tmp_path: Path) 
     assert int(answers[-1].headers["Retry-After"]) >= 1 and "address" in limited["detail"]
 
 
-def test_behind_a_proxy_each_client_has_its_own_bucket_and_cannot_pick_its_address(tmp_path: Path) -> None:
-    """`billchain serve` runs uvicorn with its proxy headers on: X-Forwarded-For is believed from
-    FORWARDED_ALLOW_IPS (default 127.0.0.1, the TLS proxy of docs/DEPLOY.md) and from nobody else."""
-    runtime = open_runtime(
-        Settings(data_dir=tmp_path, operator_token=OPERATOR_TOKEN, address_rate_limit=1, address_rate_burst=3)
-    )
-    app = ProxyHeadersMiddleware(build_app(runtime), trusted_hosts="127.0.0.1")  # as uvicorn.run wraps it
-    guess = {"Authorization": "Bearer bc_guess"}
+@contextmanager
+def _app(data_dir: Path, **settings: Any) -> Iterator[tuple[FastAPI, Runtime]]:
+    """One gateway's app, for clients at several addresses one after another (TestClient's `client`)."""
+    runtime = open_runtime(Settings(data_dir=data_dir, operator_token=OPERATOR_TOKEN, **settings))
     try:
+        yield build_app(runtime), runtime
+    finally:
+        runtime.close()
+
+
+def test_behind_a_proxy_each_client_has_its_own_bucket_and_cannot_pick_its_address(tmp_path: Path) -> None:
+    """X-Forwarded-For is believed from the proxies BILLCHAIN_TRUSTED_PROXIES names (the TLS proxy of
+    docs/DEPLOY.md) and from nobody else."""
+    guess = {"Authorization": "Bearer bc_guess"}
+    with _app(tmp_path, address_rate_limit=1, address_rate_burst=3, trusted_proxies="127.0.0.1") as (app, _):
         with TestClient(app, client=("127.0.0.1", 40000)) as proxy:
             first = [proxy.get("/v1/me", headers={**guess, "X-Forwarded-For": "203.0.113.1"}) for _ in range(4)]
             other = proxy.get("/v1/me", headers={**guess, "X-Forwarded-For": "203.0.113.2"})
         with TestClient(app, client=("198.51.100.7", 40000)) as direct:
             spoofed = [direct.get("/v1/me", headers={**guess, "X-Forwarded-For": f"10.0.0.{i}"}) for i in range(4)]
-    finally:
-        runtime.close()
     assert [a.status_code for a in first] == [401, 401, 401, 429]
     assert other.status_code == 401  # another client behind the same proxy: its own bucket
     assert [a.status_code for a in spoofed] == [401, 401, 401, 429]  # its own header changes nothing
+
+
+def test_by_default_no_client_picks_its_address_not_even_on_the_gateways_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24, finding 8: `billchain serve` believed X-Forwarded-For from 127.0.0.1 by default (uvicorn's), so
+    a client on the gateway's own host picked a fresh bucket per request. Now no proxy is trusted unless
+    BILLCHAIN_TRUSTED_PROXIES names it."""
+    monkeypatch.setenv("BILLCHAIN_ADDRESS_RATE_LIMIT", "1")
+    monkeypatch.setenv("BILLCHAIN_ADDRESS_RATE_BURST", "3")
+    with Gateway(tmp_path / "data", "embedded", None) as gateway:
+        picked = [
+            httpx.get(
+                f"{gateway.url}/v1/me", headers={"Authorization": "Bearer bc_guess", "X-Forwarded-For": f"10.9.0.{i}"}
+            )
+            for i in range(6)
+        ]
+    statuses = [a.status_code for a in picked]  # the harness's own health checks spent some of the burst
+    assert statuses[-3:] == [429, 429, 429] and statuses.count(401) <= 3, statuses
+
+
+def test_failed_authentications_are_limited_apart_before_any_lookup(tmp_path: Path) -> None:
+    """Issue 24, finding 7: 600 requests with a bad token were limited only with all other traffic (500/s
+    per address, bursts of 1,000): none was refused. API.md: at most 10 failed authentications a second per
+    client address after a burst of 20, then 429 before any token is looked up; valid traffic keeps its own."""
+    lookups = 0
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        nonlocal lookups
+        lookups += "FROM participants" in statement
+
+    with _app(tmp_path) as (app, runtime):
+        with TestClient(app, client=("198.51.100.8", 40000)) as attacker:
+            began = time.monotonic()
+            bad = [{"Authorization": f"Bearer bc_guess{i}"} for i in range(600)]
+            burst = [attacker.get("/v1/bills", headers=h) for h in bad[:20]]
+            event.listen(runtime.db.engine, "before_cursor_execute", count)
+            try:
+                more = [attacker.get("/v1/bills", headers=h) for h in bad[20:]]
+            finally:
+                event.remove(runtime.db.engine, "before_cursor_execute", count)
+            elapsed = time.monotonic() - began
+        with TestClient(app, client=("198.51.100.9", 40000)) as elsewhere:
+            valid = elsewhere.get("/v1/me", headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    assert [a.status_code for a in burst] == [401] * 20  # a burst of 20
+    let_through = sum(a.status_code == 401 for a in more)
+    assert let_through <= 10 * elapsed + 1, (let_through, elapsed)  # then 10 a second at most
+    assert sum(a.status_code == 429 for a in more) == len(more) - let_through >= 500
+    assert lookups <= let_through  # a refused guess costs no lookup
+    refused = problem(more[-1], 429, "RATE_LIMITED")
+    assert "failed authentications" in refused["detail"] and int(more[-1].headers["Retry-After"]) >= 1
+    assert valid.status_code == 200  # another address's valid token: untouched
 
 
 def test_endorsing_and_revoking_does_not_fragment_a_bill(api: Api, cast: dict[str, str]) -> None:

@@ -91,3 +91,33 @@ def test_the_gateway_refuses_to_start_with_a_weak_operator_token(tmp_path: Path)
         )
         said = " ".join((started.stdout + started.stderr).split())
         assert started.returncode == 2 and "too weak" in said and weak not in said, said
+
+
+def test_every_token_the_operator_issues_is_seen_by_the_participant_and_regulators(
+    api: Api, cast: dict[str, str]
+) -> None:
+    """Issue 24, finding 5: the operator reissued a hosted participant's token, acted for it, and left no
+    trace the participant could see. Hosted custody trusts the operator, but not unseen: every token issued,
+    rotated or reissued is recorded, and the participant, REGULATORs and the operator read the record."""
+    victim = cast["t1"]
+    taken = api.ok(api.post(f"/v1/participants/{victim}/token", "operator"), 201)["api_token"]
+    api.tokens["thief"] = taken
+    api.ok(api.get("/v1/me", "thief"))  # the operator now acts as t1: hosted custody trusts it
+    api.tokens[victim] = api.ok(api.post(f"/v1/participants/{victim}/token", "operator"), 201)["api_token"]
+    api.tokens[victim] = api.ok(api.post("/v1/me/token", victim), 201)["api_token"]
+    seen = api.ok(api.get(f"/v1/participants/{victim}/token-events", victim))["items"]
+    assert [(e["kind"], e["by"]) for e in seen] == [
+        ("ISSUED", "operator"),
+        ("REISSUED", "operator"),
+        ("REISSUED", "operator"),
+        ("ROTATED", victim),
+    ]
+    assert all(e["at"].endswith("Z") for e in seen)
+    for reader in (cast["reg"], "operator"):
+        assert api.ok(api.get(f"/v1/participants/{victim}/token-events", reader))["items"] == seen
+    problem(api.get(f"/v1/participants/{victim}/token-events", cast["t2"]), 403, "FORBIDDEN")
+    problem(api.get("/v1/participants/nobody-here/token-events", cast["reg"]), 404, "NOT_FOUND")
+    page = api.ok(api.get(f"/v1/participants/{victim}/token-events?limit=1", victim))
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = api.ok(api.get(f"/v1/participants/{victim}/token-events?cursor={page['next_cursor']}", victim))
+    assert [page["items"][0], *rest["items"]] == seen

@@ -2,7 +2,7 @@
 // own: what a button may do is decided by the API and the contracts behind it; the page only offers the
 // actions a caller's role and the bill's state make plausible, and shows the answer.
 import { ApiProblem, api, session } from "./api.js";
-import { L, h, language, setLanguage } from "./ui.js";
+import { L, h, language, replace, setLanguage } from "./ui.js";
 import { problemBox } from "./actions.js";
 import { bills, bill, issue } from "./bills.js";
 import { dashboard } from "./dashboard.js";
@@ -11,6 +11,7 @@ import { cash } from "./cash.js";
 import { regulator } from "./regulator.js";
 import { operator } from "./operator.js";
 import { transaction } from "./transaction.js";
+import { name } from "./words.js";
 
 const ctx = { me: null, refresh: () => render() };
 
@@ -41,17 +42,14 @@ function nav() {
   who.replaceChildren();
   if (ctx.me) {
     const custody = ctx.me.custody === "self" ? ` · ${L("自持密钥", "own key")}` : "";
+    const status = ctx.me.status && ctx.me.status !== "ACTIVE" ? ` · ${name(ctx.me.status)}` : "";
     who.append(h("span", { testid: "whoami" },
-      `${ctx.me.name || ctx.me.id} · ${ctx.me.id} · ${L(roleName(ctx.me.role), ctx.me.role)}${custody} · ${L("网关", "gateway")} ${location.host}`));
+      `${ctx.me.name || ctx.me.id} · ${ctx.me.id} · ${name(ctx.me.role)}${custody}${status} · ${L("网关", "gateway")} ${location.host}`));
   }
   document.getElementById("signout").hidden = !ctx.me;
   document.getElementById("signout").textContent = L("退出", "Sign out");
   document.getElementById("lang").textContent = language() === "zh" ? "English" : "中文";
   document.getElementById("lang").setAttribute("aria-label", language() === "zh" ? "Switch to English" : "切换到中文");
-}
-
-function roleName(role) {
-  return { BANK: "银行", ENTERPRISE: "企业", REGULATOR: "监管机构", OPERATOR: "运营方" }[role] || role;
 }
 
 function signIn(view, failure) {
@@ -66,7 +64,7 @@ function signIn(view, failure) {
     token.value = "";
     await render();
   });
-  view.replaceChildren(
+  replace(view,
     h("h1", { text: L("登录 billchain 控制台", "Sign in to the billchain console") }),
     h("p", { class: "muted", text: L("令牌只保存在本标签页的会话存储中，关闭标签页即清除；不会出现在任何网址中。",
       "The token stays in this tab's session storage and is gone when the tab closes; it is never put in a URL.") }),

@@ -2,7 +2,8 @@
 // actions), and the issue form.
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
-import { L, fen, field, h, money, save, table, yuan } from "./ui.js";
+import { directory } from "./parties.js";
+import { L, append, fen, field, h, money, save, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 const PAGE = 20;
@@ -34,7 +35,8 @@ export async function bills(view, ctx) {
   if (st.role === "holder") query.set("holder", ctx.me.id);
   if (st.role === "acceptor") query.set("acceptor", ctx.me.id);
   if (st.to) query.set("matures_before", st.to);
-  let items = await all(`/v1/bills?${query}`);
+  const [found, who] = await Promise.all([all(`/v1/bills?${query}`), directory()]);
+  let items = found;
   if (st.role === "drawer") items = items.filter((b) => b.drawer === ctx.me.id);
   if (st.from) items = items.filter((b) => b.maturity_date >= st.from);
   const key = { id: (b) => b.id, maturity: (b) => b.maturity_date, amount: (b) => fen(b.amount) }[st.sort];
@@ -52,14 +54,14 @@ export async function bills(view, ctx) {
     ctx.refresh();
   });
   const move = (delta) => () => { st.page += delta; ctx.refresh(); };
-  view.append(
+  append(view,
     h("h1", { text: L("票据", "Bills") }),
     form,
     table(
       [[L("票据号", "Bill no.")], [L("种类", "Kind")], [L("状态", "Status")], [L("出票人", "Drawer")], [L("承兑人", "Acceptor")],
        [L("收款人", "Payee")], [L("金额（元）", "Amount (CNY)"), "num"], [L("到期日", "Maturity")]],
       shown.map((b) => [link(b), name(b.kind), h("span", {}, name(b.status), b.frozen ? h("span", { class: "tag frozen", text: " " + name("FROZEN") }) : null),
-        b.drawer, b.acceptor, b.payee, money(b.amount), b.maturity_date]),
+        who(b.drawer), who(b.acceptor), who(b.payee), money(b.amount), b.maturity_date]),
       { testid: "bills-table" },
     ),
     h("div", { class: "pager" },
@@ -69,14 +71,14 @@ export async function bills(view, ctx) {
   );
 }
 
-function rangeBar(b) {
+function rangeBar(b, who) {
   const total = Number(fen(b.amount));
   const bar = h("div", { class: "bar", role: "img", testid: "range-bar",
     "aria-label": L("子票区间分布", "Sub-ranges of the bill") });
   for (const r of b.ranges) {
     const width = (Number(fen(r.amount)) / total) * 100;
-    const seg = h("div", { class: `seg ${r.state}${r.frozen ? " frozen" : ""}`, title: `${r.label} ${r.holder} ${r.state}` },
-      `${r.holder} · ${money(r.amount)}`);
+    const seg = h("div", { class: `seg ${r.state}${r.frozen ? " frozen" : ""}`, title: `${r.label} ${who(r.holder)} ${name(r.state)}` },
+      `${who(r.holder)} · ${money(r.amount)}`);
     seg.style.width = `${width}%`;  // CSSOM, allowed by the page's CSP (no inline style attribute)
     bar.append(seg);
   }
@@ -84,18 +86,18 @@ function rangeBar(b) {
 }
 
 /** Who moved what to whom: a signed transfer goes from its initiator (the entry's counterparty) to the signer. */
-function parties(e) {
+function parties(e, who) {
   const [from, to] = e.event === "TRANSFER_SIGNED" ? [e.counterparty, e.actor] : [e.actor, e.counterparty];
-  return `${from || ""}${to ? " → " + to : ""}`;
+  return `${who(from)}${to ? " → " + who(to) : ""}`;
 }
 
-function timeline(history, r) {
+function timeline(history, r, who) {
   const overlaps = (e) => e.range && !(e.range.end < r.start || e.range.start > r.end);
   const entries = history.filter((e) => e.event === "ISSUED" || overlaps(e));
   return h("ol", { class: "timeline", testid: `timeline-${r.start}`, "aria-label": L("背书链", "Endorsement chain") },
     entries.map((e) => h("li", {},
       h("strong", { text: name(e.event) }), " ",
-      parties(e),
+      parties(e, who),
       e.amount ? ` · ${money(e.amount)}` : "",
       h("span", { class: "muted", text: ` · ${e.timestamp.slice(0, 10)} · ${L("区块", "block")} ${e.block_number}` }))));
 }
@@ -104,7 +106,7 @@ function rangeOptions(ranges) {
   return ranges.map((r) => [r.start, `${r.label} · ${money(r.amount)} · ${name(r.state)}`]);
 }
 
-function billActions(b, ctx) {
+function billActions(b, ctx, who) {
   const me = ctx.me.id;
   const role = ctx.me.role;
   const base = `/v1/bills/${b.id}`;
@@ -134,8 +136,8 @@ function billActions(b, ctx) {
       key: "endorse", label: L("背书转让", "Endorse"),
       fields: [rangeField, amountField, { name: "to", label: L("被背书人（参与者编号）", "To (participant id)"), required: true }],
       path: `${base}/endorse`, body: (v) => move(v, { to: v.to }),
-      consequence: (v) => L(`您将把 ${money(part(v))} 元（区间起点 ${v.range_start}）背书给 ${v.to}；对方签收后成为持票人，您进入背书链。`,
-        `You endorse ${money(part(v))} CNY (range from ${v.range_start}) to ${v.to}; once they sign they hold it and you join its endorsement chain.`),
+      consequence: (v) => L(`您将把 ${money(part(v))} 元（区间起点 ${v.range_start}）背书给 ${who(v.to)}；对方签收后成为持票人，您进入背书链。`,
+        `You endorse ${money(part(v))} CNY (range from ${v.range_start}) to ${who(v.to)}; once they sign they hold it and you join its endorsement chain.`),
     }, ctx));
     acts.push(action({
       key: "discount", label: L("贴现", "Discount"),
@@ -146,15 +148,15 @@ function billActions(b, ctx) {
       body: (v) => move(v, { bank: v.bank, annual_rate: v.annual_rate, adjust_days: Number(v.adjust_days || 0) }),
       consequence: async (v) => {
         const q = await api("POST", `${base}/discount/quote`, { body: move(v, { bank: v.bank, annual_rate: v.annual_rate, adjust_days: Number(v.adjust_days || 0) }) });
-        return L(`链上报价：贴现 ${money(q.range.amount)} 元，年利率 ${q.annual_rate}，利息 ${money(q.interest)} 元，实付 ${money(q.price)} 元（按 ${q.as_of} 计算）。${v.bank} 签收时付款并取得该区间（券款对付）。`,
-          `On-chain quote: discount ${money(q.range.amount)} CNY at ${q.annual_rate} a year: interest ${money(q.interest)} CNY, ${v.bank} pays ${money(q.price)} CNY (as of ${q.as_of}) when it signs, and takes the range (delivery versus payment).`);
+        return L(`链上报价：贴现 ${money(q.range.amount)} 元，年利率 ${q.annual_rate}，利息 ${money(q.interest)} 元，实付 ${money(q.price)} 元（按 ${q.as_of} 计算）。${who(v.bank)} 签收时付款并取得该区间（券款对付）。`,
+          `On-chain quote: discount ${money(q.range.amount)} CNY at ${q.annual_rate} a year: interest ${money(q.interest)} CNY, ${who(v.bank)} pays ${money(q.price)} CNY (as of ${q.as_of}) when it signs, and takes the range (delivery versus payment).`);
       },
     }, ctx));
     acts.push(action({
       key: "pledge", label: L("质押", "Pledge"),
       fields: [rangeField, amountField, { name: "bank", label: L("质权银行（参与者编号）", "Bank (participant id)"), required: true }],
       path: `${base}/pledge`, body: (v) => move(v, { bank: v.bank }),
-      consequence: (v) => L(`您将把 ${money(part(v))} 元质押给 ${v.bank}；到期款项付给质权人。`, `You pledge ${money(part(v))} CNY to ${v.bank}; what it pays at maturity goes to the pledgee.`),
+      consequence: (v) => L(`您将把 ${money(part(v))} 元质押给 ${who(v.bank)}；到期款项付给质权人。`, `You pledge ${money(part(v))} CNY to ${who(v.bank)}; what it pays at maturity goes to the pledgee.`),
     }, ctx));
   }
   const pledged = b.ranges.filter((r) => r.pledgee === me && r.state === "PLEDGED");
@@ -172,7 +174,7 @@ function billActions(b, ctx) {
       key: "present", label: L("提示付款", "Present for payment"),
       fields: [{ name: "range_start", label: L("子票区间", "Range"), type: "select", options: [["", L("全部可提示的区间", "All I may present")], ...rangeOptions(presentable)] }],
       path: `${base}/present`, body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
-      consequence: () => L(`向承兑人 ${b.acceptor} 提示付款；到期日起 10 天内为按期提示。`, `Present to the acceptor ${b.acceptor} for payment; within 10 days of maturity it is timely.`),
+      consequence: () => L(`向承兑人 ${who(b.acceptor)} 提示付款；到期日起 10 天内为按期提示。`, `Present to the acceptor ${who(b.acceptor)} for payment; within 10 days of maturity it is timely.`),
     }, ctx));
   }
   const presented = b.ranges.filter((r) => r.state === "PRESENTED");
@@ -200,7 +202,7 @@ function billActions(b, ctx) {
       fields: [{ name: "range_start", label: L("子票区间", "Range"), type: "select", options: rangeOptions(claimable) },
         { name: "against", label: L("被追索人（参与者编号）", "Against (participant id)"), required: true }],
       path: `${base}/recourse`, body: (v) => ({ range_start: Number(v.range_start), against: v.against }),
-      consequence: (v) => L(`您将向 ${v.against} 追索该区间的全部金额；对方签收时付款。`, `You claim the range's full amount from ${v.against}; they pay when they sign.`),
+      consequence: (v) => L(`您将向 ${who(v.against)} 追索该区间的全部金额；对方签收时付款。`, `You claim the range's full amount from ${who(v.against)}; they pay when they sign.`),
     }, ctx));
   }
   if (role === "REGULATOR") {
@@ -227,10 +229,10 @@ async function download(hash) {
 }
 
 export async function bill(view, ctx, id) {
-  const [b, history] = await Promise.all([api("GET", `/v1/bills/${id}`), all(`/v1/bills/${id}/history`)]);
+  const [b, history, who] = await Promise.all([api("GET", `/v1/bills/${id}`), all(`/v1/bills/${id}/history`), directory()]);
   const face = [
     [L("票据号", "Bill no."), b.bill_no], [L("种类", "Kind"), name(b.kind)], [L("状态", "Status"), name(b.status) + (b.frozen ? ` · ${name("FROZEN")}` : "")],
-    [L("出票人", "Drawer"), b.drawer], [L("承兑人", "Acceptor"), b.acceptor], [L("收款人", "Payee"), b.payee],
+    [L("出票人", "Drawer"), who(b.drawer)], [L("承兑人", "Acceptor"), who(b.acceptor)], [L("收款人", "Payee"), who(b.payee)],
     [L("金额（元）", "Amount (CNY)"), money(b.amount)], [L("出票日", "Issued"), b.issue_date], [L("到期日", "Matures"), b.maturity_date],
     [L("可转让", "Transferable"), b.transferable ? L("是", "yes") : L("否", "no")],
   ];
@@ -243,23 +245,23 @@ export async function bill(view, ctx, id) {
   const docRows = docs.map((hash) => [h("code", { text: hash }), h("button", { type: "button", class: "quiet", testid: "download-document",
     onclick: (e) => download(hash).catch(() => { e.target.replaceWith(h("span", { class: "muted", text: L("无权下载", "not yours to download") })); }),
     text: L("下载", "Download") })]);
-  view.append(
+  append(view,
     h("h1", { testid: "bill-title" }, `${L("票据", "Bill")} ${b.id} · ${b.bill_no}`),
     table([[L("项目", "Field")], [L("内容", "Value")]], face, { testid: "bill-face" }),
     h("h2", { text: L("子票区间", "Ranges") }),
-    b.ranges.length ? rangeBar(b) : h("p", { class: "muted", text: L("收款人签收后才有子票区间。", "Ranges appear once the payee receives.") }),
+    b.ranges.length ? rangeBar(b, who) : h("p", { class: "muted", text: L("收款人签收后才有子票区间。", "Ranges appear once the payee receives.") }),
     b.ranges.length ? table(
       [[L("区间", "Range")], [L("金额（元）", "Amount (CNY)"), "num"], [L("持票人", "Holder")], [L("状态", "State")], [L("质权人", "Pledgee")], [L("冻结", "Frozen")]],
-      b.ranges.map((r) => [r.label, money(r.amount), r.holder, name(r.state) + (r.late ? L("（逾期提示）", " (late)") : ""), r.pledgee || "", r.frozen ? name("FROZEN") : ""]),
+      b.ranges.map((r) => [r.label, money(r.amount), who(r.holder), name(r.state) + (r.late ? L("（逾期提示）", " (late)") : ""), who(r.pledgee), r.frozen ? name("FROZEN") : ""]),
       { testid: "ranges-table" }) : null,
     h("h2", { text: L("可执行的操作", "What you can do") }),
-    h("div", { testid: "bill-actions" }, billActions(b, ctx)),
+    h("div", { testid: "bill-actions" }, billActions(b, ctx, who)),
     b.ranges.length ? h("h2", { text: L("背书链", "Endorsement chain") }) : null,
-    ...b.ranges.map((r) => h("section", { "aria-label": r.label }, h("h3", { text: `${r.label} (${r.holder})` }), timeline(history, r))),
+    ...b.ranges.map((r) => h("section", { "aria-label": r.label }, h("h3", { text: `${r.label} · ${who(r.holder)}` }), timeline(history, r, who))),
     h("h2", { text: L("链上记录", "History on chain") }),
     table(
       [[L("事件", "Event")], [L("操作方", "By")], [L("对手方", "Counterparty")], [L("区间", "Range")], [L("金额（元）", "Amount"), "num"], [L("区块", "Block"), "num"], [L("燃料（gas）", "Gas"), "num"], [L("交易", "Transaction")], [L("时间", "Time")]],
-      history.map((e) => [name(e.event), e.actor || "", e.counterparty || "", e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
+      history.map((e) => [name(e.event), who(e.actor), who(e.counterparty), e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
         gas[e.tx_hash] ?? "", h("a", { href: `#/tx/${e.tx_hash}`, title: e.tx_hash }, h("code", { text: `${e.tx_hash.slice(0, 10)}…${e.tx_hash.slice(-6)}` })), e.timestamp]),
       { testid: "history-table" }),
     h("h2", { text: L("贸易单据", "Documents") }),
@@ -268,8 +270,9 @@ export async function bill(view, ctx, id) {
 }
 
 export async function issue(view, ctx) {
+  const who = await directory();
   const today = new Date().toISOString().slice(0, 10);
-  view.append(
+  append(view,
     h("h1", { text: L("出票", "Issue a bill") }),
     h("p", { class: "muted", text: L("供应链票据须附贸易背景单据；单据先上传到网关（加密保存），链上只记录其哈希。",
       "A supply-chain bill needs its trade document: it is uploaded to the gateway (stored encrypted) and only its hash goes on chain.") }),
@@ -285,8 +288,8 @@ export async function issue(view, ctx) {
         { name: "document", label: L("贸易单据文件", "Trade document file"), type: "file" },
       ],
       path: "/v1/bills",
-      consequence: (v) => L(`您将出具一张${name(v.kind)}：承兑人 ${v.acceptor}，收款人 ${v.payee}，金额 ${money(v.amount)} 元，${v.maturity_date} 到期${v.acceptor === ctx.me.id ? "，并由您承兑" : ""}。`,
-        `You draw a ${name(v.kind)}: acceptor ${v.acceptor}, payee ${v.payee}, ${money(v.amount)} CNY, maturing ${v.maturity_date}${v.acceptor === ctx.me.id ? ", accepted by you" : ""}.`),
+      consequence: (v) => L(`您将出具一张${name(v.kind)}：承兑人 ${who(v.acceptor)}，收款人 ${who(v.payee)}，金额 ${money(v.amount)} 元，${v.maturity_date} 到期${v.acceptor === ctx.me.id ? "，并由您承兑" : ""}。`,
+        `You draw a ${name(v.kind)}: acceptor ${who(v.acceptor)}, payee ${who(v.payee)}, ${money(v.amount)} CNY, maturing ${v.maturity_date}${v.acceptor === ctx.me.id ? ", accepted by you" : ""}.`),
       body: async (v) => {
         const body = { kind: v.kind, acceptor: v.acceptor, payee: v.payee, amount: v.amount, maturity_date: v.maturity_date, transferable: v.transferable };
         if (v.document) {

@@ -1,7 +1,7 @@
 // Cash: balance and movements (mint, transfer, and the cash legs of discounts, payments and recourse).
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
-import { L, h, money, table } from "./ui.js";
+import { L, append, h, money, table } from "./ui.js";
 import { name } from "./words.js";
 
 export async function cash(view, ctx) {
@@ -18,7 +18,7 @@ export async function cash(view, ctx) {
   acts.push(action({ key: "pay-cash", label: L("转账", "Pay"), fields, path: "/v1/cash/transfer",
     body: (v) => ({ to: v.to, amount: v.amount }),
     consequence: (v) => L(`您将向 ${v.to} 转账 ${money(v.amount)} 元。`, `You pay ${money(v.amount)} CNY to ${v.to}.`) }, ctx));
-  view.append(
+  append(view,
     h("h1", { text: L("现金", "Cash") }),
     h("div", { class: "cards" }, h("div", { class: "card", testid: "cash-balance" }, h("div", { class: "muted", text: L("余额（元）", "Balance (CNY)") }), h("div", { class: "big", text: money(balance.balance) }))),
     h("div", {}, acts),

@@ -2,7 +2,7 @@
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
 import { participantTable } from "./regulator.js";
-import { L, h, table } from "./ui.js";
+import { L, append, h, table } from "./ui.js";
 import { name } from "./words.js";
 
 let onboarded = null;  // the token of the participant just onboarded: shown once, on the next render only
@@ -11,7 +11,7 @@ export async function operator(view, ctx) {
   const [parts, health, gateway] = await Promise.all([all("/v1/participants"), api("GET", "/v1/health"), api("GET", "/v1/admin/gateway")]);
   const shown = onboarded;
   onboarded = null;
-  view.append(
+  append(view,
     h("h1", { text: L("运营", "Operator") }),
     shown ? h("div", { class: "done", role: "alert", testid: "onboarded" },
       L(`已开户 ${shown.id}。API 令牌只显示这一次，请安全地交给该参与者：`, `${shown.id} is onboarded. Its API token is shown this once; hand it over safely: `),

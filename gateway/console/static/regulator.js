@@ -1,7 +1,7 @@
 // The regulator: the reports, participants (freeze, unfreeze, mint limits).
 import { action } from "./actions.js";
 import { all } from "./api.js";
-import { L, h, table } from "./ui.js";
+import { L, append, h, table } from "./ui.js";
 import { reportTables } from "./reports.js";
 import { name } from "./words.js";
 
@@ -32,6 +32,6 @@ export function participantTable(parts, ctx) {
 
 export async function regulator(view, ctx) {
   const parts = await all("/v1/participants");
-  view.append(h("h1", { text: L("监管", "Regulator") }), ...(await reportTables()),
+  append(view, h("h1", { text: L("监管", "Regulator") }), ...(await reportTables()),
     h("h2", { text: L("参与者", "Participants") }), participantTable(parts, ctx));
 }

@@ -2,7 +2,7 @@
 // status, block, gas, the operations it ran (each with whom it ran for), and its events; the call as sent
 // (calldata, signatures) to the operator and regulators.
 import { api } from "./api.js";
-import { L, h, table } from "./ui.js";
+import { L, append, h, table } from "./ui.js";
 
 function args(values) {
   return h("dl", {}, Object.entries(values).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", {}, h("code", { text: JSON.stringify(v) }))]));
@@ -20,7 +20,7 @@ export async function transaction(view, ctx, hash) {
     [L("燃料消耗（gas）", "Gas used"), tx.gas_used],
   ];
   if (tx.call) rows.push([L("调用", "Call"), `${tx.call.contract}.${tx.call.method}`]);
-  view.append(
+  append(view,
     h("h1", { text: L("交易", "Transaction") }),
     table([[L("项目", "Field")], [L("内容", "Value")]], rows, { testid: "tx-summary" }),
     h("h2", { text: L("操作", "Operations") }),

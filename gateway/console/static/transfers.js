@@ -1,7 +1,7 @@
 // Transfers: incoming and outgoing, pending first; sign, reject, revoke.
 import { action } from "./actions.js";
 import { all } from "./api.js";
-import { L, h, money, table } from "./ui.js";
+import { L, append, h, money, table } from "./ui.js";
 import { name } from "./words.js";
 
 function words(t, verb) {
@@ -32,12 +32,12 @@ export async function transfers(view, ctx) {
   ]);
   const headers = (who) => [["#"], [L("类型", "Kind")], [L("票据", "Bill")], [L("区间", "Range")], [L("金额（元）", "Amount (CNY)"), "num"],
     [L("价格（元）", "Price (CNY)"), "num"], [who], [L("状态", "Status")], [L("操作", "Actions")]];
-  view.append(h("h1", { text: L("转让", "Transfers") }));
+  append(view, h("h1", { text: L("转让", "Transfers") }));
   if (everyone) {
-    view.append(table(headers(L("发起方", "From")), rows(incoming, "all"), { testid: "transfers-all" }));
+    append(view, table(headers(L("发起方", "From")), rows(incoming, "all"), { testid: "transfers-all" }));
     return;
   }
-  view.append(
+  append(view,
     h("h2", { text: L("收到的", "Incoming") }), table(headers(L("发起方", "From")), rows(incoming, "in"), { testid: "transfers-incoming" }),
     h("h2", { text: L("发出的", "Outgoing") }), table(headers(L("接收方", "To")), rows(outgoing, "out"), { testid: "transfers-outgoing" }),
   );

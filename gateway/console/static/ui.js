@@ -19,10 +19,28 @@ export function h(tag, attrs = {}, ...children) {
     else if (key === "testid") el.setAttribute("data-testid", value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+  return append(el, ...children);
+}
+
+/**
+ * Children as h() takes them: arrays flattened, null, undefined and false left out (a part a condition
+ * leaves out: `failure ? problemBox(failure) : null`), anything else a node or a text node. The DOM's own
+ * append and replaceChildren would show those as the words "null", "undefined", "false": a screen's
+ * children go through append() and replace() below, never through them directly.
+ */
+function nodes(children) {
+  return children.flat(Infinity)
+    .filter((child) => child !== undefined && child !== null && child !== false)
+    .map((child) => (child instanceof Node ? child : document.createTextNode(String(child))));
+}
+
+export function append(el, ...children) {
+  el.append(...nodes(children));
+  return el;
+}
+
+export function replace(el, ...children) {
+  el.replaceChildren(...nodes(children));
   return el;
 }
 

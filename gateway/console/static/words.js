@@ -1,4 +1,5 @@
-// Names of states, kinds, roles, events and problem codes in both languages (the codes of API.md).
+// Names of states, kinds, roles, events and problem codes in both languages (the codes of API.md). A
+// participant's status PENDING (a regulator awaiting approval) shares the transfers' word.
 import { L } from "./ui.js";
 
 const NAMES = {
@@ -18,6 +19,9 @@ const NAMES = {
   TRANSFER_REVOKED: ["转让撤回", "Transfer revoked"], PLEDGE_RELEASED: ["解除质押", "Pledge released"],
   UNFROZEN: ["已解冻", "Unfrozen"], hosted: ["网关托管密钥", "key held by the gateway"], self: ["自持密钥", "own key"],
   elsewhere: ["其他网关", "another gateway"],
+  // a participant's API tokens (GET /v1/participants/{id}/token-events); prefixed, as ISSUED names a bill's state
+  TOKEN_ISSUED: ["已签发", "Issued"], TOKEN_ROTATED: ["本人更换", "Rotated by you"],
+  TOKEN_REISSUED: ["运营方重新签发", "Reissued by the operator"],
 };
 
 export function name(code) {
