@@ -97,7 +97,14 @@ def test_the_headline_scenario_replays_across_two_gateways(tmp_path: Path) -> No
         (result,) = json.loads(report.read_text())["scenarios"]
         assert result["passed"] and len(result["steps"]) > 10
         custody = {p["id"].rsplit("-", 1)[0]: p["custody"] for p in served_at_b}
-        assert custody == {"core": "elsewhere", "t1": "hosted", "t2": "self", "bank": "elsewhere", "watch": "elsewhere"}
+        assert custody == {
+            "core": "elsewhere",
+            "t1": "hosted",
+            "t2": "self",
+            "bank": "elsewhere",
+            "watch": "elsewhere",
+            "watchdog": "elsewhere",  # the platform's first regulator: it approves the scenario's
+        }
         assert _keys(tmp_path / "b") == {
             "operator",
             "relayer",
