@@ -88,6 +88,7 @@ lint: setup $(LINT_VENV)/bin/slither
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_imports.py
+	node_modules/.bin/tsc -p gateway/console
 	$(BIN)/billchain compile --build-info
 	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile --npx-disable \
 		--filter-paths node_modules --triage-database slither.db.json 2>&1 | grep -v "^Problem executing hardhat"

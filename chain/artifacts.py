@@ -19,6 +19,8 @@ from typing import Any
 
 ARTIFACTS_DIR = Path(str(files("chain") / "artifacts"))
 ENUMS_FILE = "enums.json"
+#: each custom error of the contracts, by name: the problem code its `@dev` NatSpec names
+ERRORS_FILE = "errors.json"
 
 
 class CompileError(RuntimeError):
@@ -90,4 +92,11 @@ def _packaged(name: str) -> Artifact:
 def load_enums() -> dict[str, list[str]]:
     """The contracts' enums, as compiled: name -> members in order (0 first)."""
     found: dict[str, list[str]] = json.loads((files("chain") / "artifacts" / ENUMS_FILE).read_text(encoding="utf-8"))
+    return found
+
+
+@cache
+def load_error_codes() -> dict[str, str]:
+    """The contracts' custom errors, as compiled: name -> the problem code its `@dev` line names."""
+    found: dict[str, str] = json.loads((files("chain") / "artifacts" / ERRORS_FILE).read_text(encoding="utf-8"))
     return found

@@ -6,11 +6,12 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
-from eth_utils import function_abi_to_4byte_selector, get_abi_input_types
+from eth_utils import function_abi_to_4byte_selector, get_abi_input_types, to_checksum_address
 from web3.contract import Contract
 from web3.logs import DISCARD
 from web3.types import EventData, TxReceipt
 
+from chain.errors import snake
 from chain.model import (
     ZERO_ADDRESS,
     ZERO_HASH,
@@ -42,12 +43,34 @@ def _opt_hash(value: bytes) -> bytes | None:
     return None if bytes(value) == ZERO_HASH else bytes(value)
 
 
+def _abi_type(output: dict[str, Any]) -> str:
+    """An ABI output's type as eth-abi spells it: a tuple's components in parentheses."""
+    kind = str(output["type"])
+    if not kind.startswith("tuple"):
+        return kind
+    return "(" + ",".join(_abi_type(c) for c in output["components"]) + ")" + kind[len("tuple") :]
+
+
+def _named(output: dict[str, Any], value: Any) -> Any:
+    """A decoded value with its struct fields by name (addresses checksummed, as web3.py gives them)."""
+    kind = str(output["type"])
+    if kind.startswith("tuple"):
+        if kind.endswith("]"):
+            element = {**output, "type": kind[: kind.rindex("[")]}
+            return [_named(element, v) for v in value]
+        return {c["name"]: _named(c, v) for c, v in zip(output["components"], value, strict=True)}
+    if kind.startswith("address"):
+        return [to_checksum_address(v) for v in value] if kind.endswith("]") else to_checksum_address(value)
+    return value
+
+
 class ContractClient:
     def __init__(self, contract: Contract, tx: Transactor, relay: RelayClient | None = None) -> None:
         self.contract = contract
         self.tx = tx
         self.relay = relay
         self._encoders: dict[str, tuple[bytes, list[str]]] = {}
+        self._outputs: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def address(self) -> ChecksumAddress:
@@ -69,6 +92,24 @@ class ContractClient:
             self._encoders[fn] = (function_abi_to_4byte_selector(abi), list(get_abi_input_types(abi)))
         selector, types = self._encoders[fn]
         return EncodedCall(self.contract.address, selector + self.contract.w3.codec.encode(types, args))
+
+    def view(self, fn: str, *args: Any) -> Any:
+        """A view's answer, decoded by the ABI's names: one output as itself, a struct as a dict by field name
+        (an array of them as a list of dicts), several outputs as a dict by name. Sent as one eth_call,
+        encoded and decoded with types worked out once per function (web3.py's `.call()` resolves the ABI and
+        formats every value again on every call). A revert raises its typed error (chain/errors.py)."""
+        call = self.encode(fn, *args)
+        if fn not in self._outputs:
+            self._outputs[fn] = list(self.contract.get_function_by_name(fn).abi["outputs"])
+        outputs, backend = self._outputs[fn], self.tx.backend
+        try:
+            raw = backend.call(call.to, call.data)
+        except backend.revert_errors as exc:
+            raise self.tx.decoder.decode(backend.revert_data(exc)) from None
+        values = self.contract.w3.codec.decode([_abi_type(o) for o in outputs], raw)
+        if len(outputs) == 1:
+            return _named(outputs[0], values[0])
+        return {o["name"]: _named(o, v) for o, v in zip(outputs, values, strict=True)}
 
     def events(self, result: TxResult, name: str) -> list[EventData]:
         """The `name` events this contract emitted in a transaction."""
@@ -107,7 +148,7 @@ class ParticipantRegistryClient(ContractClient):
         return self._send(regulator, "approve", account)
 
     def active_regulators(self) -> int:
-        return int(self.contract.functions.activeRegulators().call())
+        return int(self.view("activeRegulators"))
 
     def claim(self, gateway: LocalAccount, account: str) -> TxResult:
         """`gateway` (its operator key) serves `account` from now on (ParticipantServedElsewhere if another does)."""
@@ -119,16 +160,15 @@ class ParticipantRegistryClient(ContractClient):
 
     def gateway_of(self, account: str) -> str | None:
         """The operator address of the gateway serving `account`, or None."""
-        return _opt_address(str(self.contract.functions.gatewayOf(account).call()))
+        return _opt_address(self.view("gatewayOf", account))
 
     def is_operator(self, account: str) -> bool:
         """Whether `account` holds the platform's OPERATOR role (it onboards and freezes)."""
-        return bool(self.contract.functions.isOperator(account).call())
+        return bool(self.view("isOperator", account))
 
     def account_of_id(self, participant_id: str) -> str | None:
         """The account onboarded as `participant_id`, or None."""
-        account = str(self.contract.functions.accountOfId(participant_id).call())
-        return None if int(account, 16) == 0 else account
+        return _opt_address(self.view("accountOfId", participant_id))
 
     def registered_code(self, result: TxResult) -> int:
         """The member code the registration in `result` was given."""
@@ -141,17 +181,19 @@ class ParticipantRegistryClient(ContractClient):
         return self._send(signer, "unfreeze", account)
 
     def frozen_by_regulator(self, account: str) -> bool:
-        return bool(self.contract.functions.frozenByRegulator(account).call())
+        return bool(self.view("frozenByRegulator", account))
 
     def member(self, account: str) -> Member:
-        code, role, status = self.contract.functions.membershipOf(account).call()
-        return Member(code, Role(role) if role else None, MemberStatus(status) if status else None)
+        m = self.view("membershipOf", account)
+        return Member(
+            m["code"], Role(m["role"]) if m["role"] else None, MemberStatus(m["status"]) if m["status"] else None
+        )
 
     def account_of(self, code: int) -> str | None:
-        return _opt_address(self.contract.functions.accountOf(code).call())
+        return _opt_address(self.view("accountOf", code))
 
     def member_count(self) -> int:
-        return int(self.contract.functions.memberCount().call())
+        return int(self.view("memberCount"))
 
 
 class DigitalCashClient(ContractClient):
@@ -166,20 +208,20 @@ class DigitalCashClient(ContractClient):
 
     def mint_limit_of(self, bank: str) -> tuple[int, int]:
         """(limit, minted), in fen."""
-        limit, minted = self.contract.functions.mintLimitOf(bank).call()
-        return int(limit), int(minted)
+        v = self.view("mintLimitOf", bank)
+        return int(v["limit"]), int(v["minted"])
 
     def settler(self) -> str:
-        return str(self.contract.functions.settler().call())
+        return str(self.view("settler"))
 
     def balance_of(self, account: str) -> int:
-        return int(self.contract.functions.balanceOf(account).call())
+        return int(self.view("balanceOf", account))
 
     def total_supply(self) -> int:
-        return int(self.contract.functions.totalSupply().call())
+        return int(self.view("totalSupply"))
 
     def total_minted(self) -> int:
-        return int(self.contract.functions.totalMinted().call())
+        return int(self.view("totalMinted"))
 
 
 class BillRegistryClient(ContractClient):
@@ -288,80 +330,76 @@ class BillRegistryClient(ContractClient):
 
     # --- views
     def bill(self, bill_id: int) -> BillRecord:
-        v = self.contract.functions.billOf(bill_id).call()
+        v = self.view("billOf", bill_id)
         return BillRecord(
             bill_id=bill_id,
-            kind=BillKind(v[0]),
-            status=BillStatus(v[1]),
-            transferable=v[2],
-            frozen=v[3],
-            drawer=v[4],
-            acceptor=v[5],
-            payee=v[6],
-            amount=v[7],
-            paid_amount=v[8],
-            issue_day=v[9],
-            maturity_day=v[10],
-            document_hash=_opt_hash(v[11]),
+            kind=BillKind(v["kind"]),
+            status=BillStatus(v["status"]),
+            transferable=v["transferable"],
+            frozen=v["frozen"],
+            drawer=v["drawer"],
+            acceptor=v["acceptor"],
+            payee=v["payee"],
+            amount=v["amount"],
+            paid_amount=v["paidAmount"],
+            issue_day=v["issueDay"],
+            maturity_day=v["maturityDay"],
+            document_hash=_opt_hash(v["documentHash"]),
         )
 
     @staticmethod
-    def _range(v: Any) -> RangeRecord:
+    def _range(v: dict[str, Any]) -> RangeRecord:
         return RangeRecord(
-            start=v[0],
-            end=v[1],
-            holder=v[2],
-            state=RangeState(v[3]),
-            frozen=v[4],
-            late=v[5],
-            pledgee=_opt_address(v[6]),
-            presented_at=v[7] or None,
+            start=v["start"],
+            end=v["end"],
+            holder=v["holder"],
+            state=RangeState(v["state"]),
+            frozen=v["frozen"],
+            late=v["late"],
+            pledgee=_opt_address(v["pledgee"]),
+            presented_at=v["presentedAt"] or None,
         )
 
     def range(self, bill_id: int, start: int) -> RangeRecord:
-        return self._range(self.contract.functions.rangeOf(bill_id, start).call())
+        return self._range(self.view("rangeOf", bill_id, start))
 
     def ranges(self, bill_id: int) -> list[RangeRecord]:
-        return [self._range(v) for v in self.contract.functions.rangesOf(bill_id).call()]
+        return [self._range(v) for v in self.view("rangesOf", bill_id)]
 
     def transfer(self, transfer_id: int) -> TransferRecord:
-        v = self.contract.functions.transferOf(transfer_id).call()
+        v = self.view("transferOf", transfer_id)
         return TransferRecord(
             transfer_id=transfer_id,
-            bill_id=v[0],
-            start=v[1],
-            end=v[2],
-            kind=TransferKind(v[3]),
-            status=TransferStatus(v[4]),
-            prior_state=RangeState(v[5]),
-            to=v[6],
-            price=v[7],
-            document_hash=_opt_hash(v[8]),
+            bill_id=v["billId"],
+            start=v["start"],
+            end=v["end"],
+            kind=TransferKind(v["kind"]),
+            status=TransferStatus(v["status"]),
+            prior_state=RangeState(v["priorState"]),
+            to=v["to"],
+            price=v["price"],
+            document_hash=_opt_hash(v["documentHash"]),
         )
 
     def endorsement_chain(self, bill_id: int, start: int) -> list[str]:
-        return list(self.contract.functions.endorsementChain(bill_id, start).call())
+        return list(self.view("endorsementChain", bill_id, start))
 
     def discount_price(self, bill_id: int, amount: int, rate_micros: int, adjust_days: int) -> int:
         """The price a discount requested now would carry, computed by the contract that fixes it."""
-        backend = self.tx.backend
-        try:
-            return int(self.contract.functions.discountPrice(bill_id, amount, rate_micros, adjust_days).call())
-        except backend.revert_errors as exc:
-            raise self.tx.decoder.decode(backend.revert_data(exc)) from None
+        return int(self.view("discountPrice", bill_id, amount, rate_micros, adjust_days))
 
     def bill_count(self) -> int:
-        return int(self.contract.functions.billCount().call())
+        return int(self.view("billCount"))
 
     def transfer_count(self) -> int:
-        return int(self.contract.functions.transferCount().call())
+        return int(self.view("transferCount"))
 
     def is_document_anchored(self, document_hash: bytes) -> bool:
-        return bool(self.contract.functions.isDocumentAnchored(document_hash).call())
+        return bool(self.view("isDocumentAnchored", document_hash))
 
     def today(self) -> int:
-        return int(self.contract.functions.today().call())
+        return int(self.view("today"))
 
     def rules(self) -> Rules:
         """Who may do what and the bounds, as the contract checks them (it never changes: read once)."""
-        return Rules(*(int(v) for v in self.contract.functions.rules().call()))
+        return Rules(**{snake(name): int(value) for name, value in self.view("rules").items()})

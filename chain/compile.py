@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, Artifact, CompileError
+from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, Artifact, CompileError
 
 ROOT = Path(__file__).resolve().parent.parent  # a source checkout: contracts/ and node_modules/ beside chain/
 NODE_MODULES = ROOT / "node_modules"
@@ -166,14 +166,14 @@ def compile_contracts(root: Path = ROOT) -> tuple[dict[str, Artifact], dict[str,
     return artifacts, build_info
 
 
-def enums_of(build_info: dict[str, Any]) -> dict[str, list[str]]:
-    """Every enum the contracts declare (not their dependencies'), by name: its members in order."""
-    found: dict[str, list[str]] = {}
+def _definitions(build_info: dict[str, Any], node_type: str) -> list[dict[str, Any]]:
+    """Every AST node of `node_type` the contracts declare (not their dependencies)."""
+    found: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("nodeType") == "EnumDefinition":
-                found[node["name"]] = [member["name"] for member in node["members"]]
+            if node.get("nodeType") == node_type:
+                found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -183,16 +183,40 @@ def enums_of(build_info: dict[str, Any]) -> dict[str, list[str]]:
     for unit, source in build_info["output"]["sources"].items():
         if unit.startswith("contracts/"):
             walk(source["ast"])
+    return found
+
+
+def enums_of(build_info: dict[str, Any]) -> dict[str, list[str]]:
+    """Every enum the contracts declare, by name: its members in order."""
+    found = {node["name"]: [m["name"] for m in node["members"]] for node in _definitions(build_info, "EnumDefinition")}
+    return dict(sorted(found.items()))
+
+
+_DEV_CODE = re.compile(r"@dev\s+([A-Z][A-Z_]+)\b")
+
+
+def error_codes_of(build_info: dict[str, Any]) -> dict[str, str]:
+    """Every custom error the contracts declare, by name: the problem code its `@dev` line names (the one
+    place a contract error's code is written; chain/errors.py reads it). An error without one fails here."""
+    found: dict[str, str] = {}
+    for node in _definitions(build_info, "ErrorDefinition"):
+        text = (node.get("documentation") or {}).get("text", "")
+        code = _DEV_CODE.search(text)
+        if code is None:
+            raise CompileError(f"error {node['name']}: its NatSpec names no problem code (`@dev CODE: ...`)")
+        found[node["name"]] = code.group(1)
     return dict(sorted(found.items()))
 
 
 def write_artifacts(artifacts: dict[str, Artifact], build_info: dict[str, Any], keep_build_info: bool) -> None:
-    """The artifacts and the contracts' enums (chain/artifacts/enums.json: the vocabulary the Python
-    enums are checked against); with `keep_build_info`, the build-info slither reads."""
+    """The artifacts, the contracts' enums (chain/artifacts/enums.json: the vocabulary the Python enums are
+    checked against) and their errors' problem codes (errors.json: what chain/errors.py reads); with
+    `keep_build_info`, the build-info slither reads."""
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     for name, artifact in artifacts.items():
         (ARTIFACTS_DIR / f"{name}.json").write_text(json.dumps(artifact.to_json(), indent=2, sort_keys=True) + "\n")
     (ARTIFACTS_DIR / ENUMS_FILE).write_text(json.dumps(enums_of(build_info), indent=2) + "\n")
+    (ARTIFACTS_DIR / ERRORS_FILE).write_text(json.dumps(error_codes_of(build_info), indent=2) + "\n")
     if keep_build_info:
         shutil.rmtree(BUILD_INFO_DIR, ignore_errors=True)
         BUILD_INFO_DIR.mkdir(parents=True)

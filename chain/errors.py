@@ -1,8 +1,10 @@
 """One Python exception per Solidity custom error, decoded from revert data.
 
-Each class carries the stable problem code of API.md/DOMAIN.md it stands for; the
-gateway maps codes to HTTP statuses in one place. A test keeps this module and the
-contracts' ABIs equal, name for name and argument for argument.
+Each class carries the stable problem code it stands for (`code`, a ProblemCode: chain/problem_codes.py).
+For the contracts' own errors the code is the one their `@dev` NatSpec names, read from the compiled
+contracts (chain/artifacts/errors.json), never written here a second time; OpenZeppelin's errors, which
+name no code of ours, get theirs from `THIRD_PARTY`. A test keeps this module and the contracts' ABIs equal,
+name for name, argument for argument and type for type (tests/chain/test_errors_sync.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,29 @@ from typing import Any, ClassVar
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
+from chain.artifacts import load_error_codes
+from chain.problem_codes import ProblemCode
+
+#: OpenZeppelin's errors the contracts can raise: they name no code of ours, so here is theirs
+THIRD_PARTY: dict[str, ProblemCode] = {
+    "AccessControlBadConfirmation": ProblemCode.FORBIDDEN,
+    "AccessControlUnauthorizedAccount": ProblemCode.FORBIDDEN,
+    "ERC20InsufficientAllowance": ProblemCode.INSUFFICIENT_CASH,
+    "ERC20InsufficientBalance": ProblemCode.INSUFFICIENT_CASH,
+    "ERC20InvalidApprover": ProblemCode.INVALID_COUNTERPARTY,
+    "ERC20InvalidReceiver": ProblemCode.INVALID_COUNTERPARTY,
+    "ERC20InvalidSender": ProblemCode.INVALID_COUNTERPARTY,
+    "ERC20InvalidSpender": ProblemCode.INVALID_COUNTERPARTY,
+    "FailedCall": ProblemCode.INVALID_STATE,
+    "InvalidShortString": ProblemCode.VALIDATION_ERROR,
+    "StringTooLong": ProblemCode.VALIDATION_ERROR,
+    "TimelockInsufficientDelay": ProblemCode.VALIDATION_ERROR,
+    "TimelockInvalidOperationLength": ProblemCode.VALIDATION_ERROR,
+    "TimelockUnauthorizedCaller": ProblemCode.FORBIDDEN,
+    "TimelockUnexecutedPredecessor": ProblemCode.INVALID_STATE,
+    "TimelockUnexpectedOperationState": ProblemCode.INVALID_STATE,
+}
+
 
 class ChainError(Exception):
     """Anything that went wrong talking to the chain."""
@@ -22,7 +47,7 @@ class ChainError(Exception):
 class ChainUnavailable(ChainError):
     """The node does not answer (CHAIN_UNAVAILABLE)."""
 
-    code: ClassVar[str] = "CHAIN_UNAVAILABLE"
+    code: ClassVar[ProblemCode] = ProblemCode.CHAIN_UNAVAILABLE
 
 
 #: how nodes word a sender that cannot pay for its transaction: geth, anvil and Nethermind say "insufficient
@@ -54,20 +79,28 @@ class GasUnpaid(ChainUnavailable):
 class AccountNotAllowed(ChainError):
     """The network's account allowlist does not let this account send transactions (FORBIDDEN)."""
 
-    code: ClassVar[str] = "FORBIDDEN"
+    code: ClassVar[ProblemCode] = ProblemCode.FORBIDDEN
 
 
 class TransactionFailed(ChainError):
     """A transaction reverted without data this module can decode."""
 
-    code: ClassVar[str] = "CHAIN_UNAVAILABLE"
+    code: ClassVar[ProblemCode] = ProblemCode.CHAIN_UNAVAILABLE
 
 
 @dataclass
 class ContractError(ChainError):
-    """A revert with a known custom error; subclasses are the errors, fields their arguments."""
+    """A revert with a known custom error; subclasses are the errors, fields their arguments, and each one's
+    code the contracts' own (`@dev`) or, for OpenZeppelin's, `THIRD_PARTY`'s."""
 
-    code: ClassVar[str] = "INVALID_STATE"
+    code: ClassVar[ProblemCode] = ProblemCode.INVALID_STATE
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        named = load_error_codes().get(cls.__name__)
+        if named is None and cls.__name__ not in THIRD_PARTY:
+            raise TypeError(f"{cls.__name__}: no such error in the compiled contracts, and none of OpenZeppelin's")
+        cls.code = ProblemCode[named] if named is not None else THIRD_PARTY[cls.__name__]
 
     def __str__(self) -> str:
         args = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
@@ -79,83 +112,70 @@ class ContractError(ChainError):
 
 @dataclass
 class ParticipantRoleForbidden(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
     role: int
 
 
 @dataclass
 class ParticipantNotRegistered(ContractError):
-    code: ClassVar[str] = "NOT_FOUND"
     account: str
 
 
 @dataclass
 class ParticipantAlreadyRegistered(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     account: str
 
 
 @dataclass
 class ParticipantInvalidAccount(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     account: str
 
 
 @dataclass
 class ParticipantIdTaken(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     id: str
     account: str
 
 
 @dataclass
 class ParticipantInvalidProfile(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     id: str
 
 
 @dataclass
 class ParticipantInvalidRole(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     role: int
 
 
 @dataclass
 class ParticipantFrozen(ContractError):
-    code: ClassVar[str] = "PARTICIPANT_FROZEN"
     account: str
 
 
 @dataclass
 class ParticipantInvalidStatus(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     account: str
     status: int
 
 
 @dataclass
 class ParticipantRegulatorDecides(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
 
 
 @dataclass
 class ParticipantPending(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
 
 
 @dataclass
 class ParticipantNotPending(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     account: str
     status: int
 
 
 @dataclass
 class ParticipantServedElsewhere(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     account: str
     gateway: str
 
@@ -165,19 +185,17 @@ class ParticipantServedElsewhere(ContractError):
 
 @dataclass
 class AccessControlBadConfirmation(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
+    pass
 
 
 @dataclass
 class AccessControlUnauthorizedAccount(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
     needed_role: bytes
 
 
 @dataclass
 class ERC20InsufficientAllowance(ContractError):
-    code: ClassVar[str] = "INSUFFICIENT_CASH"
     spender: str
     allowance: int
     needed: int
@@ -185,7 +203,6 @@ class ERC20InsufficientAllowance(ContractError):
 
 @dataclass
 class ERC20InsufficientBalance(ContractError):
-    code: ClassVar[str] = "INSUFFICIENT_CASH"
     sender: str
     balance: int
     needed: int
@@ -193,25 +210,21 @@ class ERC20InsufficientBalance(ContractError):
 
 @dataclass
 class ERC20InvalidApprover(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     approver: str
 
 
 @dataclass
 class ERC20InvalidReceiver(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     receiver: str
 
 
 @dataclass
 class ERC20InvalidSender(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     sender: str
 
 
 @dataclass
 class ERC20InvalidSpender(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     spender: str
 
 
@@ -220,31 +233,26 @@ class ERC20InvalidSpender(ContractError):
 
 @dataclass
 class CashRoleForbidden(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
 
 
 @dataclass
 class CashHolderNotPermitted(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     account: str
 
 
 @dataclass
 class CashHolderFrozen(ContractError):
-    code: ClassVar[str] = "PARTICIPANT_FROZEN"
     account: str
 
 
 @dataclass
 class CashInvalidAmount(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     amount: int
 
 
 @dataclass
 class CashInsufficient(ContractError):
-    code: ClassVar[str] = "INSUFFICIENT_CASH"
     payer: str
     balance: int
     needed: int
@@ -252,7 +260,6 @@ class CashInsufficient(ContractError):
 
 @dataclass
 class CashMintLimitExceeded(ContractError):
-    code: ClassVar[str] = "MINT_LIMIT_EXCEEDED"
     bank: str
     limit: int
     minted: int
@@ -264,64 +271,55 @@ class CashMintLimitExceeded(ContractError):
 
 @dataclass
 class BillNotFound(ContractError):
-    code: ClassVar[str] = "NOT_FOUND"
     bill_id: int
 
 
 @dataclass
 class TransferNotFound(ContractError):
-    code: ClassVar[str] = "NOT_FOUND"
     transfer_id: int
 
 
 @dataclass
 class BillRoleForbidden(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     account: str
     role: int
 
 
 @dataclass
 class BillNotParty(ContractError):
-    code: ClassVar[str] = "NOT_PARTY"
     bill_id: int
     account: str
 
 
 @dataclass
 class BillInvalidKind(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     kind: int
 
 
 @dataclass
 class BillInvalidAmount(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     amount: int
 
 
 @dataclass
 class BillInvalidMaturity(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     issue_day: int
     maturity_day: int
 
 
 @dataclass
 class BillDocumentRequired(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
+    pass
 
 
 @dataclass
 class RangeNotFound(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     bill_id: int
     start: int
 
 
 @dataclass
 class RangeInvalidAmount(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     bill_id: int
     start: int
     amount: int
@@ -329,38 +327,32 @@ class RangeInvalidAmount(ContractError):
 
 @dataclass
 class DiscountInvalidRate(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     rate_micros: int
 
 
 @dataclass
 class DiscountInvalidAdjustDays(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     adjust_days: int
 
 
 @dataclass
 class DishonorInvalidReason(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     length: int
 
 
 @dataclass
 class BillInvalidCounterparty(ContractError):
-    code: ClassVar[str] = "INVALID_COUNTERPARTY"
     account: str
 
 
 @dataclass
 class BillInvalidState(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     status: int
 
 
 @dataclass
 class RangeInvalidState(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     start: int
     state: int
@@ -368,21 +360,18 @@ class RangeInvalidState(ContractError):
 
 @dataclass
 class RangeNoneEligible(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     account: str
 
 
 @dataclass
 class TransferInvalidState(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     transfer_id: int
     status: int
 
 
 @dataclass
 class FreezeUnchanged(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     start: int
     frozen: bool
@@ -390,7 +379,6 @@ class FreezeUnchanged(ContractError):
 
 @dataclass
 class RecourseTooEarly(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     start: int
     presented_day: int
@@ -399,13 +387,11 @@ class RecourseTooEarly(ContractError):
 
 @dataclass
 class BillNotTransferable(ContractError):
-    code: ClassVar[str] = "NOT_TRANSFERABLE"
     bill_id: int
 
 
 @dataclass
 class BillMatured(ContractError):
-    code: ClassVar[str] = "MATURED"
     bill_id: int
     maturity_day: int
     today: int
@@ -413,7 +399,6 @@ class BillMatured(ContractError):
 
 @dataclass
 class BillNotMature(ContractError):
-    code: ClassVar[str] = "NOT_MATURE"
     bill_id: int
     maturity_day: int
     today: int
@@ -421,26 +406,22 @@ class BillNotMature(ContractError):
 
 @dataclass
 class BillFrozen(ContractError):
-    code: ClassVar[str] = "FROZEN"
     bill_id: int
 
 
 @dataclass
 class RangeFrozen(ContractError):
-    code: ClassVar[str] = "FROZEN"
     bill_id: int
     start: int
 
 
 @dataclass
 class DocumentAlreadyUsed(ContractError):
-    code: ClassVar[str] = "DOCUMENT_ALREADY_USED"
     document_hash: bytes
 
 
 @dataclass
 class RecourseInvalidTarget(ContractError):
-    code: ClassVar[str] = "INVALID_RECOURSE_TARGET"
     bill_id: int
     start: int
     target: str
@@ -448,7 +429,6 @@ class RecourseInvalidTarget(ContractError):
 
 @dataclass
 class BillTooManyRanges(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     bill_id: int
     max: int
 
@@ -458,19 +438,17 @@ class BillTooManyRanges(ContractError):
 
 @dataclass
 class FailedCall(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
+    pass
 
 
 @dataclass
 class TimelockInsufficientDelay(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     delay: int
     min_delay: int
 
 
 @dataclass
 class TimelockInvalidOperationLength(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     targets: int
     payloads: int
     values: int
@@ -478,13 +456,11 @@ class TimelockInvalidOperationLength(ContractError):
 
 @dataclass
 class TimelockUnauthorizedCaller(ContractError):
-    code: ClassVar[str] = "FORBIDDEN"
     caller: str
 
 
 @dataclass
 class TimelockUnexecutedPredecessor(ContractError):
-    code: ClassVar[str] = "INVALID_STATE"
     predecessor_id: bytes
 
 
@@ -492,7 +468,6 @@ class TimelockUnexecutedPredecessor(ContractError):
 class TimelockUnexpectedOperationState(ContractError):
     """An operation executed before its delay passed, or scheduled twice."""
 
-    code: ClassVar[str] = "INVALID_STATE"
     operation_id: bytes
     expected_states: bytes
 
@@ -502,20 +477,17 @@ class TimelockUnexpectedOperationState(ContractError):
 
 @dataclass
 class RelaySignatureExpired(ContractError):
-    code: ClassVar[str] = "SIGNATURE_EXPIRED"
     deadline: int
     timestamp: int
 
 
 @dataclass
 class RelayBadSignature(ContractError):
-    code: ClassVar[str] = "BAD_SIGNATURE"
     signer: str
 
 
 @dataclass
 class RelayUnknownOperation(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     selector: bytes
 
 
@@ -524,14 +496,12 @@ class RelayBatchItemFailed(ContractError):
     """Operation `index` of a batch reverted with `reason`, its own error: `ErrorDecoder` answers
     `BatchItemFailed` instead, with that error decoded (its code is the problem's)."""
 
-    code: ClassVar[str] = "VALIDATION_ERROR"
     index: int
     reason: bytes
 
 
 @dataclass
 class RelayBatchInvalidSize(ContractError):
-    code: ClassVar[str] = "VALIDATION_ERROR"
     size: int
 
 
@@ -539,7 +509,6 @@ class RelayBatchInvalidSize(ContractError):
 class StringTooLong(ContractError):
     """OpenZeppelin ShortStrings (the relay's EIP-712 name): only at its construction."""
 
-    code: ClassVar[str] = "VALIDATION_ERROR"
     str: str
 
 
@@ -547,15 +516,12 @@ class StringTooLong(ContractError):
 class InvalidShortString(ContractError):
     """OpenZeppelin ShortStrings (the relay's EIP-712 name): only at its construction."""
 
-    code: ClassVar[str] = "VALIDATION_ERROR"
-
 
 @dataclass
 class InvalidAccountNonce(ContractError):
     """The signature's nonce is not the signer's next (used, or ahead of it): OpenZeppelin Nonces' error,
     raised by the participant registry, which keeps each member's nonce."""
 
-    code: ClassVar[str] = "NONCE_USED"
     account: str
     current_nonce: int
 
@@ -568,7 +534,7 @@ class BatchItemFailed(ChainError):
         super().__init__(f"operation {index} of the batch: {error}")
         self.index = index
         self.error = error
-        self.code = getattr(error, "code", "CHAIN_UNAVAILABLE")
+        self.code: ProblemCode = getattr(error, "code", ProblemCode.CHAIN_UNAVAILABLE)
 
 
 # --- decoding -------------------------------------------------------------------------

@@ -67,7 +67,9 @@ class TransferStatus(IntEnum):
 
 
 class Operation(IntEnum):
-    """What a participant may do; `Rules.roles_for` says who (read from the bill registry)."""
+    """What a participant may do; `Rules.roles_for` says who (read from the bill registry). The one list of the
+    product's operations: the API's write routes, the replay's actions, the relay's typed operations and the
+    console's actions are checked against it (tests/chain/test_operations.py)."""
 
     ISSUE = 0
     ACCEPT = 1
@@ -89,6 +91,37 @@ class Operation(IntEnum):
     UNFREEZE = 17
     MINT = 18
     TRANSFER_CASH = 19
+
+    @property
+    def label(self) -> str:
+        """Its name as the API and the scenario files write it: `accept`, `reject_transfer`."""
+        return self.name.lower()
+
+
+#: the operations on one bill: POST /v1/bills/{id}/<label>
+BILL_OPERATIONS = (
+    Operation.ACCEPT,
+    Operation.REJECT,
+    Operation.RECEIVE,
+    Operation.CANCEL,
+    Operation.ENDORSE,
+    Operation.DISCOUNT,
+    Operation.PLEDGE,
+    Operation.RELEASE,
+    Operation.PRESENT,
+    Operation.PAY,
+    Operation.DISHONOR,
+    Operation.RECOURSE,
+    Operation.FREEZE,
+    Operation.UNFREEZE,
+)
+#: the answers to a transfer: POST /v1/transfers/{id}/<path> (a transfer's reject is `reject` there)
+TRANSFER_OPERATIONS = (Operation.SIGN, Operation.REJECT_TRANSFER, Operation.REVOKE)
+
+
+def transfer_path(operation: Operation) -> str:
+    """The last part of a transfer operation's path: sign, reject, revoke."""
+    return operation.label.removesuffix("_transfer")
 
 
 #: every enum of this module, by the name the contracts give it

@@ -61,7 +61,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         operator = keystore.get_or_create(OPERATOR_KEY)
         relayer = keystore.get_or_create(RELAYER_KEY)
         for account in (operator, relayer):  # the relayer sends what others sign; the operator, its own acts
-            if backend.w3.eth.get_balance(account.address) == 0:  # dev chains: their gas money, once
+            if backend.balance(account.address) == 0:  # dev chains: their gas money, once
                 backend.fund(account.address)
             backend.allow_account(account.address)
         addresses = (

@@ -45,6 +45,14 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(RUN_MARK, uuid.uuid4().hex)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The API suite's gateway (`api`, tests/api/conftest.py) on the databases its module needs."""
+    if "api" in metafunc.fixturenames:
+        from tests.api.conftest import api_databases
+
+        metafunc.parametrize("api", api_databases(metafunc.module.__name__), indirect=True, scope="module")
+
+
 def leftover_processes(mark: str) -> list[tuple[int, str]]:
     """Nodes and gateways started under `mark` that still run."""
     found = []

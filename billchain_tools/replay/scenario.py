@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from chain.model import Role
+from chain.model import BILL_OPERATIONS, TRANSFER_OPERATIONS, Role
 from gateway.core.schemas import (
     BillStatusName,
     LimitAmount,
@@ -47,23 +47,8 @@ Action = Literal[
     "approve_participant",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
-BILL_ACTIONS = {
-    "accept",
-    "reject",
-    "receive",
-    "cancel",
-    "endorse",
-    "discount",
-    "pledge",
-    "release",
-    "present",
-    "pay",
-    "dishonor",
-    "recourse",
-    "freeze",
-    "unfreeze",
-}
-TRANSFER_ACTIONS = {"sign", "reject_transfer", "revoke"}
+BILL_ACTIONS = {op.label for op in BILL_OPERATIONS}
+TRANSFER_ACTIONS = {op.label for op in TRANSFER_OPERATIONS}
 SAVES = {"issue", "endorse", "discount", "pledge", "recourse"}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.exceptions import BlockNotFound, ContractLogicError, TransactionNotFound, Web3RPCError
-from web3.types import TxParams, TxReceipt
+from web3.types import BlockData, LogReceipt, TxParams, TxReceipt
 
 from chain.errors import ChainError
 from chain.nonces import NonceManager
@@ -88,12 +88,37 @@ class ChainBackend(ABC):
     def block_timestamp(self, number: int) -> int:
         return int(self.w3.eth.get_block(number)["timestamp"])
 
+    def block(self, number: int | str = "latest") -> BlockData:
+        """A block's header (its transactions as hashes): a number, or "latest"."""
+        return self.w3.eth.get_block(number)  # type: ignore[arg-type]
+
+    def block_receipts(self, number: int) -> list[TxReceipt]:
+        """Every receipt of block `number`, in one call (eth_getBlockReceipts)."""
+        return list(self.w3.eth.get_block_receipts(number))
+
+    def logs(self, first: int, last: int, addresses: list[ChecksumAddress]) -> list[LogReceipt]:
+        """The logs of blocks first..last that `addresses` emitted."""
+        return list(self.w3.eth.get_logs({"fromBlock": first, "toBlock": last, "address": addresses}))
+
+    def balance(self, address: str) -> int:
+        """`address`'s ether, in wei (gas money; never cash)."""
+        return int(self.w3.eth.get_balance(address))  # type: ignore[arg-type]
+
+    def mined_nonce(self, address: str) -> int:
+        """How many of `address`'s transactions the latest block includes (its next nonce, ignoring the pool)."""
+        return int(self.w3.eth.get_transaction_count(address, "latest"))  # type: ignore[arg-type]
+
     def block_hash(self, number: int) -> str | None:
         """The hash of block `number` on this chain ("0x…"), None past its head."""
         try:
             return "0x" + bytes(self.w3.eth.get_block(number)["hash"]).hex()
         except BlockNotFound:
             return None
+
+    def call(self, to: str, data: bytes) -> bytes:
+        """eth_call of `data` at `to`, at the latest block: the raw answer (a revert raises one of
+        `revert_errors`). The typed clients decode it (chain/clients.py `ContractClient.view`)."""
+        return bytes(self.w3.eth.call({"to": to, "data": data}))  # type: ignore[typeddict-item]
 
     def gas_price(self) -> int:
         """The configured price (0 on a free-gas network), else the node's."""

@@ -223,6 +223,11 @@ class EmbeddedBackend(ChainBackend):
         with self.lock:
             return int(self._pyevm.chain.chaindb.get_canonical_block_header_by_number(number).timestamp)
 
+    def call(self, to: str, data: bytes) -> bytes:
+        call = {"from": self._faucet.address, "to": to, "data": "0x" + data.hex()}
+        with self.lock:
+            return bytes.fromhex(str(self.tester.call(call, "latest"))[2:])
+
     def block_hash(self, number: int) -> str | None:
         with self.lock:
             try:

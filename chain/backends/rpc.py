@@ -11,8 +11,7 @@ import requests.adapters
 from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3 import Web3
-from web3._utils.error_formatters_utils import raise_contract_logic_error_on_revert
-from web3.exceptions import Web3RPCError
+from web3.exceptions import ContractLogicError, Web3RPCError
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import RPCEndpoint, TxParams
 
@@ -20,6 +19,19 @@ from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
 from chain.errors import ChainUnavailable
 
 log = logging.getLogger("billchain.chain")
+
+
+def _reverted(error: Any) -> ContractLogicError | None:
+    """The revert a JSON-RPC error reports, or None for another error: revert data as hex ("data": "0x…", as
+    geth, Besu and anvil send it), or geth's code 3, or a message that says the call reverted."""
+    if not isinstance(error, dict):
+        return None
+    data, message = error.get("data"), str(error.get("message") or "execution reverted")
+    if isinstance(data, str) and data.startswith("0x"):
+        return ContractLogicError(message, data=data)
+    if error.get("code") == 3 or "revert" in message.lower():
+        return ContractLogicError(message, data=data if isinstance(data, str | dict) else None)
+    return None
 
 
 def _session_for(url: str) -> requests.Session | None:
@@ -55,16 +67,30 @@ class RpcBackend(ChainBackend):
 
     def estimate_gas(self, tx: TxParams) -> int:
         """`eth_estimateGas` as a plain JSON-RPC request: web3.py's request formatters would check and
-        checksum every address of it again (a tenth of a write's CPU, measured: BENCHMARKS.md). A revert
-        is raised by web3.py's own reading of the error, as `w3.eth.estimate_gas` raises it."""
+        checksum every address of it again (a tenth of a write's CPU, measured: BENCHMARKS.md). A revert is
+        raised as `w3.eth.estimate_gas` raises it: ContractLogicError, with the revert data."""
         call = {"from": tx["from"], "data": HexBytes(tx["data"]).to_0x_hex(), "value": hex(tx.get("value", 0))}
         if tx.get("to"):  # none: a contract's deployment
             call["to"] = tx["to"]
         response = self.w3.provider.make_request(RPCEndpoint("eth_estimateGas"), [call])
         if "error" in response:
-            raise_contract_logic_error_on_revert(response)
+            reverted = _reverted(response["error"])
+            if reverted is not None:
+                raise reverted
             raise Web3RPCError(str(response["error"]), rpc_response=response)
         return int(response["result"], 16)
+
+    def call(self, to: str, data: bytes) -> bytes:
+        """eth_call as a plain JSON-RPC request (web3.py's formatters would check its addresses again)."""
+        response = self.w3.provider.make_request(
+            RPCEndpoint("eth_call"), [{"to": to, "data": "0x" + data.hex()}, "latest"]
+        )
+        if "error" in response:
+            reverted = _reverted(response["error"])
+            if reverted is not None:
+                raise reverted
+            raise Web3RPCError(str(response["error"]), rpc_response=response)
+        return bytes.fromhex(str(response["result"])[2:])
 
     def _rpc(self, method: str, params: list[Any]) -> Any:
         if not self.is_dev:

@@ -6,15 +6,20 @@ pragma solidity 0.8.28;
 ///         terms, then `signer`, `nonce` and `deadline`; `operationType(selector)` gives its type string.
 interface IOperationRelay {
     /// @notice The signature was checked after its deadline (a unix time, compared with the block's).
+    /// @dev SIGNATURE_EXPIRED
     error RelaySignatureExpired(uint256 deadline, uint256 timestamp);
     /// @notice The signature is not `signer`'s over this operation, on this chain, for this relay.
+    /// @dev BAD_SIGNATURE
     error RelayBadSignature(address signer);
     /// @notice No operation of the platform has this selector.
+    /// @dev VALIDATION_ERROR
     error RelayUnknownOperation(bytes4 selector);
     /// @notice Operation `index` of a batch reverted with `reason` (its own error, unchanged): none of the
     ///         batch's operations happened.
+    /// @dev VALIDATION_ERROR: when `reason` is no error of the platform's; else the code of `reason`, its own.
     error RelayBatchItemFailed(uint256 index, bytes reason);
     /// @notice A batch holds no operation, or more than the relay takes in one transaction.
+    /// @dev VALIDATION_ERROR
     error RelayBatchInvalidSize(uint256 size);
 
     /// @notice One signed operation of a batch: `execute`'s arguments.

@@ -15,10 +15,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from chain.problem_codes import ProblemCode
 from gateway.core.problems import Problem
 
 ASSETS = files("gateway.console")
-TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".svg": "image/svg+xml"}
+TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
 
 #: the console: this origin only, no inline script or style, no framing, no plugin, no base rewriting
 CONSOLE_CSP = (
@@ -66,7 +73,14 @@ def redoc() -> Response:
 def asset(folder: Annotated[str, Path(pattern="^(static|vendor)$")], name: AssetName) -> Response:
     item = ASSETS / folder / name
     if not item.is_file():
-        raise Problem("NOT_FOUND", f"no console asset {folder}/{name}")
+        raise Problem(ProblemCode.NOT_FOUND, f"no console asset {folder}/{name}")
     suffix = name[name.rfind(".") :]
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
     return Response(item.read_bytes(), media_type=TYPES[suffix], headers=headers)
+
+
+@router.get("/console/static/messages/{name}")
+def messages(name: Annotated[str, Path(pattern=r"^[a-z]{2}\.json$")]) -> Response:
+    """The console's words in one language (static/messages/), which its modules import as JSON modules: a
+    browser runs those only when served as JSON, and the page's CSP allows them as a fetch (connect-src)."""
+    return asset("static/messages", name)

@@ -11,14 +11,17 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chain.errors import ChainError
-from gateway.core.problems import STATUS, Problem, problem_document
+from chain.problem_codes import ProblemCode
+from gateway.core.problems import Problem, problem_document
 
 log = logging.getLogger("billchain.gateway")
+NOT_FOUND, METHOD_NOT_ALLOWED = ProblemCode.NOT_FOUND, ProblemCode.METHOD_NOT_ALLOWED
+UNAUTHENTICATED, PAYLOAD_TOO_LARGE = ProblemCode.UNAUTHENTICATED, ProblemCode.PAYLOAD_TOO_LARGE
 
 
-def problem_response(code: str, detail: str, **extra: Any) -> JSONResponse:
+def problem_response(code: ProblemCode, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(
-        problem_document(code, detail, **extra), status_code=STATUS[code], media_type="application/problem+json"
+        problem_document(code, detail, **extra), status_code=code.status, media_type="application/problem+json"
     )
 
 
@@ -41,20 +44,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OSError)
     async def _unreachable(_: Request, exc: OSError) -> JSONResponse:
         # requests' and urllib3's connection failures are OSErrors: the node is gone.
-        return problem_response("CHAIN_UNAVAILABLE", f"the chain does not answer: {type(exc).__name__}")
+        return problem_response(ProblemCode.CHAIN_UNAVAILABLE, f"the chain does not answer: {type(exc).__name__}")
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
-            return problem_response("MALFORMED_REQUEST", "the body is not valid JSON")
+            return problem_response(ProblemCode.MALFORMED_REQUEST, "the body is not valid JSON")
         detail, errors = _validation_detail(exc)
-        return problem_response("VALIDATION_ERROR", detail, errors=errors)
+        return problem_response(ProblemCode.VALIDATION_ERROR, detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHENTICATED", 413: "PAYLOAD_TOO_LARGE"}.get(
-            exc.status_code, "VALIDATION_ERROR" if exc.status_code < 500 else "CHAIN_UNAVAILABLE"
-        )
+        by_status = {c.status: c for c in (NOT_FOUND, METHOD_NOT_ALLOWED, UNAUTHENTICATED, PAYLOAD_TOO_LARGE)}
+        otherwise = ProblemCode.VALIDATION_ERROR if exc.status_code < 500 else ProblemCode.CHAIN_UNAVAILABLE
+        code = by_status.get(exc.status_code, otherwise)
         response = problem_response(code, str(exc.detail))
         if exc.status_code == 405 and exc.headers:
             response.headers.update(exc.headers)
@@ -64,4 +67,4 @@ def install(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Never a bare 500 page: the chain or the database failed under us.
         log.exception("unexpected failure")
-        return problem_response("CHAIN_UNAVAILABLE", f"internal failure: {type(exc).__name__}")
+        return problem_response(ProblemCode.CHAIN_UNAVAILABLE, f"internal failure: {type(exc).__name__}")

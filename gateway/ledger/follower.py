@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from typing import ParamSpec, TypeVar
 
 import anyio.to_thread
-from hexbytes import HexBytes
 from sqlalchemy.util import await_only, greenlet_spawn
 from sqlalchemy.util.concurrency import in_greenlet
 from web3.types import TxReceipt
@@ -104,7 +103,9 @@ class BlockFollower:
 
     def receipt(self, tx: Submitted, recover: Recover) -> tuple[Submitted, TxReceipt]:
         if self.backend.mines_on_send:
-            return tx, self.backend.w3.eth.get_transaction_receipt(HexBytes(tx.hash))
+            mined = self.backend.receipt(tx.hash)
+            assert mined is not None, "a chain that mines on send has the receipt at once"
+            return tx, mined
         if self._task is None or not in_greenlet():
             return self.blocking(lambda: self._polling.receipt(tx, recover))
         found: tuple[Submitted, TxReceipt] = await_only(self._wait(tx, recover))
@@ -233,7 +234,7 @@ class BlockFollower:
         mined: dict[bytes, TxReceipt] = {}
         for number in range(first, last + 1):
             self._check_parent(number)
-            for receipt in self.backend.w3.eth.get_block_receipts(number):
+            for receipt in self.backend.block_receipts(number):
                 mined[bytes(receipt["transactionHash"])] = receipt
         self.indexer.catch_up(last)
         return mined
@@ -242,7 +243,7 @@ class BlockFollower:
         """QBFT blocks are final: a block whose parent is not the block read before means the chain
         was reorganised under the index (a node reset, a fork). Not expected: counted, logged, and
         raised before the block is indexed on top of blocks the chain dropped."""
-        block = self.backend.w3.eth.get_block(number)
+        block = self.backend.block(number)
         known = self._hashes.get(number - 1)
         if known is not None and known != bytes(block["parentHash"]):
             self.reorgs += 1

@@ -1,13 +1,16 @@
 """Builds the read models (bills, ranges, transfers, history, balances) from contract events.
 
 The chain is the source of truth: dropping the index and running the indexer from
-block 0 rebuilds the same rows.
+block 0 rebuilds the same rows. Every event of the platform's contracts is either handled here or ignored
+on purpose, with the reason (`IGNORED`); tests/unit/test_indexer_events.py holds the two sets together equal to
+the ABIs' events, so an event a contract gains is looked at, not silently skipped.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +22,7 @@ from web3.contract.contract import ContractEvent
 from web3.types import EventData
 
 from chain.backends.base import ChainBackend
-from chain.model import BillKind, MemberStatus, RangeState, Role, TransferKind, day_date
+from chain.model import BillKind, BillStatus, MemberStatus, RangeState, Role, TransferKind, TransferStatus, day_date
 from gateway.core.billno import bill_no
 from gateway.core.db import (
     AnchorRow,
@@ -38,6 +41,36 @@ from gateway.core.money import format_rate
 
 ZERO = "0x0000000000000000000000000000000000000000"
 
+#: the platform's events the index takes nothing from, and why
+IGNORED: dict[str, str] = {
+    "RoleAdminChanged": "the OPERATOR role and the admin timelock's roles: who runs the platform, not a member",
+    "RoleGranted": "the OPERATOR role and the admin timelock's roles: who runs the platform, not a member",
+    "RoleRevoked": "the OPERATOR role and the admin timelock's roles: who runs the platform, not a member",
+    "CallScheduled": "the admin timelock's proposals (adding an operator): public on chain, not the index's",
+    "CallExecuted": "the admin timelock's proposals (adding an operator): public on chain, not the index's",
+    "CallSalt": "the admin timelock's proposals (adding an operator): public on chain, not the index's",
+    "Cancelled": "the admin timelock's proposals (adding an operator): public on chain, not the index's",
+    "MinDelayChange": "the admin timelock's delay: public on chain, not the index's",
+    "Approval": "DigitalCash refuses approve: never emitted",
+    "CashMinted": "ERC-20's Transfer from the zero address, emitted with it, is the movement indexed",
+    "CashSettled": "ERC-20's Transfer, emitted with it, is the movement indexed (its kind from the bill's events)",
+    "MintLimitSet": "a bank's limit is read from the chain when asked (GET /v1/participants/{id}/mint-limit)",
+    "DocumentReleased": "the rejection or revocation of its transfer, indexed, releases the anchor",
+    "EIP712DomainChanged": "never emitted: the relay's signing domain is fixed at construction",
+}
+
+
+#: the transfers that carry a price: cash moves when they are signed
+PRICED = (TransferKind.DISCOUNT.name, TransferKind.RECOURSE.name)
+
+
+@dataclass
+class Context:
+    """What every handler of one catch-up shares: the directory so far (address -> id) and the block's time."""
+
+    who: dict[str, str]
+    at: datetime = datetime.min
+
 
 def _hex(value: bytes) -> str:
     return "0x" + bytes(value).hex()
@@ -55,7 +88,6 @@ class Indexer:
         self.backend = backend
         self.db = db
         self.gateway = gateway
-        self.w3 = backend.w3
         self._lock = threading.Lock()
         #: the last block this process saw committed to the index (one process serves a database: its
         #: data dir's lock); a write whose block is at or under it needs no look at the index
@@ -68,23 +100,23 @@ class Indexer:
                     types = ",".join(i["type"] for i in abi["inputs"])
                     self._events[Web3.keccak(text=f"{abi['name']}({types})")] = contract.events[abi["name"]]()
         self.addresses = [contract.address for contract in contracts.values()]
-        self._handlers: dict[str, Callable[[Session, EventData, dict[str, Any]], None]] = {
+        self._handlers: dict[str, Callable[[Session, EventData, Context], None]] = {
             "ParticipantRegistered": self._registered,
             "ParticipantStatusChanged": self._participant_status,
             "ParticipantServed": self._served,
             "Transfer": self._cash_moved,
             "BillIssued": self._issued,
-            "BillAccepted": lambda s, e, c: self._bill_status(s, e, c, "ACCEPTED", "ACCEPTED"),
-            "BillRejected": lambda s, e, c: self._bill_status(s, e, c, "REJECTED", "REJECTED"),
-            "BillCancelled": lambda s, e, c: self._bill_status(s, e, c, "CANCELLED", "CANCELLED"),
-            "BillSettled": lambda s, e, c: self._bill_status(s, e, c, "SETTLED", "SETTLED"),
+            "BillAccepted": lambda s, e, c: self._bill_status(s, e, c, BillStatus.ACCEPTED, "ACCEPTED"),
+            "BillRejected": lambda s, e, c: self._bill_status(s, e, c, BillStatus.REJECTED, "REJECTED"),
+            "BillCancelled": lambda s, e, c: self._bill_status(s, e, c, BillStatus.CANCELLED, "CANCELLED"),
+            "BillSettled": lambda s, e, c: self._bill_status(s, e, c, BillStatus.SETTLED, "SETTLED"),
             "BillReceived": self._received,
             "RangeSplit": self._split,
             "RangesMerged": self._merged,
             "TransferRequested": self._requested,
             "TransferSigned": self._signed,
-            "TransferRejected": lambda s, e, c: self._unwound(s, e, c, "REJECTED"),
-            "TransferRevoked": lambda s, e, c: self._unwound(s, e, c, "REVOKED"),
+            "TransferRejected": lambda s, e, c: self._unwound(s, e, c, TransferStatus.REJECTED),
+            "TransferRevoked": lambda s, e, c: self._unwound(s, e, c, TransferStatus.REVOKED),
             "PledgeReleased": self._released,
             "RangePresented": self._presented,
             "RangePaid": self._paid,
@@ -112,8 +144,8 @@ class Indexer:
             if start > target:
                 self._indexed = start - 1
                 return target
-            logs = self.w3.eth.get_logs({"fromBlock": start, "toBlock": target, "address": self.addresses})
-            participants = {p.address: p.id for p in session.scalars(select(ParticipantRow))}
+            logs = self.backend.logs(start, target, self.addresses)
+            context = Context(who={p.address: p.id for p in session.scalars(select(ParticipantRow))})
             timestamps: dict[int, datetime] = {}
             for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
                 decoder = self._events.get(bytes(log["topics"][0]))
@@ -122,12 +154,13 @@ class Indexer:
                 event = decoder.process_log(log)
                 handler = self._handlers.get(event["event"])
                 if handler is None:
+                    assert event["event"] in IGNORED, f"{event['event']}: neither handled nor ignored"
                     continue
                 number = int(log["blockNumber"])
                 if number not in timestamps:
                     ts = self.backend.block_timestamp(number)
                     timestamps[number] = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
-                context = {"who": participants, "at": timestamps[number]}
+                context.at = timestamps[number]
                 handler(session, event, context)
             state = session.get(IndexState, 1) or IndexState(id=1, last_block=target)
             state.last_block = target
@@ -162,20 +195,18 @@ class Indexer:
 
     # --- helpers
     @staticmethod
-    def _who(context: dict[str, Any], address: str) -> str:
-        return str(context["who"].get(address, address))
+    def _who(context: Context, address: str) -> str:
+        return str(context.who.get(address, address))
 
     @staticmethod
-    def _history(
-        session: Session, event: EventData, context: dict[str, Any], bill_id: int, name: str, **fields: Any
-    ) -> None:
+    def _history(session: Session, event: EventData, context: Context, bill_id: int, name: str, **fields: Any) -> None:
         session.add(
             HistoryRow(
                 bill_id=bill_id,
                 event=name,
                 block_number=event["blockNumber"],
                 tx_hash=_hex(event["transactionHash"]),
-                timestamp=context["at"],
+                timestamp=context.at,
                 **fields,
             )
         )
@@ -184,7 +215,7 @@ class Indexer:
         self,
         session: Session,
         event: EventData,
-        context: dict[str, Any],
+        context: Context,
         rng: RangeRow,
         name: str,
         actor: str,
@@ -219,7 +250,7 @@ class Indexer:
         return row
 
     # --- handlers
-    def _registered(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _registered(self, session: Session, event: EventData, context: Context) -> None:
         """The directory entry of a member, as the operator onboarded it on the chain: every gateway lists
         every member. One this gateway serves keeps its token and custody; any other is "elsewhere"."""
         a = event["args"]
@@ -233,14 +264,14 @@ class Indexer:
         row.name, row.role, row.credit_code = a["name"], Role(a["role"]).name, a["creditCode"] or None
         row.status = row.status or "ACTIVE"
         session.flush()  # before the next event of this batch looks it up
-        context["who"][address] = row.id
+        context.who[address] = row.id
 
-    def _participant_status(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _participant_status(self, session: Session, event: EventData, context: Context) -> None:
         row = session.scalar(select(ParticipantRow).where(ParticipantRow.address == event["args"]["account"]))
         if row is not None:
             row.status = MemberStatus(event["args"]["status"]).name  # FROZEN, ACTIVE again, PENDING, approved
 
-    def _served(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _served(self, session: Session, event: EventData, context: Context) -> None:
         """The chain names the gateway that serves a member (docs/GATEWAYS.md): one this gateway served and
         now does not (another claimed it after the member left, or the member left) is "elsewhere" here, and
         its token here stops working."""
@@ -251,7 +282,7 @@ class Indexer:
         if row is not None and row.served_here:
             row.custody, row.token_hash, row.token_expires_at = "elsewhere", None, None
 
-    def _cash_moved(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _cash_moved(self, session: Session, event: EventData, context: Context) -> None:
         args = event["args"]
         for address, sign in ((args["from"], -1), (args["to"], 1)):
             if address == ZERO:
@@ -271,7 +302,7 @@ class Indexer:
                 bill_id=bill_id,
                 block_number=event["blockNumber"],
                 tx_hash=tx_hash,
-                timestamp=context["at"],
+                timestamp=context.at,
             )
         )
 
@@ -286,7 +317,7 @@ class Indexer:
             if row.event == "PAID":
                 return "PAY", row.bill_id
             t = session.get(TransferRow, row.transfer_id) if row.transfer_id else None
-            if t is not None and t.kind in ("DISCOUNT", "RECOURSE"):
+            if t is not None and t.kind in PRICED:
                 return t.kind, row.bill_id
         return "TRANSFER", None
 
@@ -298,7 +329,7 @@ class Indexer:
             .values(kind=kind, bill_id=bill_id)
         )
 
-    def _issued(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _issued(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         bill_id, kind = int(a["billId"]), BillKind(a["kind"]).name
         drawer, acceptor, payee = (self._who(context, a[k]) for k in ("drawer", "acceptor", "payee"))
@@ -311,7 +342,7 @@ class Indexer:
                     kind, acc.role if acc else "", acc.member_code if acc else "0" * 12, issue_date, bill_id
                 ),
                 kind=kind,
-                status="ISSUED",
+                status=BillStatus.ISSUED.name,
                 drawer=drawer,
                 acceptor=acceptor,
                 payee=payee,
@@ -329,21 +360,21 @@ class Indexer:
             session, event, context, bill_id, "ISSUED", actor=drawer, counterparty=payee, amount=int(a["amount"])
         )
 
-    def _bill_status(self, session: Session, event: EventData, context: dict[str, Any], status: str, name: str) -> None:
+    def _bill_status(self, session: Session, event: EventData, context: Context, status: BillStatus, name: str) -> None:
         a = event["args"]
         bill = session.get(BillRow, int(a["billId"]))
         assert bill is not None
-        bill.status = status
+        bill.status = status.name
         actor = next((self._who(context, a[k]) for k in ("acceptor", "by", "drawer") if k in a), None)
         self._history(session, event, context, bill.id, name, actor=actor)
 
-    def _received(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _received(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         bill = session.get(BillRow, int(a["billId"]))
         assert bill is not None
-        bill.status = "CIRCULATING"
+        bill.status = BillStatus.CIRCULATING.name
         payee = self._who(context, a["payee"])
-        session.add(RangeRow(bill_id=bill.id, start=1, end=int(a["end"]), holder=payee, state="HELD"))
+        session.add(RangeRow(bill_id=bill.id, start=1, end=int(a["end"]), holder=payee, state=RangeState.HELD.name))
         self._history(
             session,
             event,
@@ -356,29 +387,35 @@ class Indexer:
             amount=int(a["end"]),
         )
 
-    def _merged(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _merged(self, session: Session, event: EventData, context: Context) -> None:
         """A withdrawn split merged back: the range after takes no more room of its own."""
         a = event["args"]
         bill_id = int(a["billId"])
         self._range(session, bill_id, int(a["start"])).end = int(a["end"])
         session.delete(self._range(session, bill_id, int(a["mergedStart"])))
 
-    def _split(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _split(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         bill_id = int(a["billId"])
         whole = self._range(session, bill_id, int(a["start"]))
         whole.end = int(a["splitAt"]) - 1
         session.add(
-            RangeRow(bill_id=bill_id, start=int(a["splitAt"]), end=int(a["end"]), holder=whole.holder, state="HELD")
+            RangeRow(
+                bill_id=bill_id,
+                start=int(a["splitAt"]),
+                end=int(a["end"]),
+                holder=whole.holder,
+                state=RangeState.HELD.name,
+            )
         )
 
-    def _requested(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _requested(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         bill_id, transfer_id = int(a["billId"]), int(a["transferId"])
         kind = TransferKind(a["kind"]).name
         rng = self._range(session, bill_id, int(a["start"]))
         sender, receiver = self._who(context, a["from"]), self._who(context, a["to"])
-        priced = kind in ("DISCOUNT", "RECOURSE")
+        priced = kind in PRICED
         session.add(
             TransferRow(
                 id=transfer_id,
@@ -389,15 +426,15 @@ class Indexer:
                 sender=sender,
                 receiver=receiver,
                 price=int(a["price"]) if priced else None,
-                annual_rate=format_rate(int(a["rateMicros"])) if kind == "DISCOUNT" else None,
+                annual_rate=format_rate(int(a["rateMicros"])) if kind == TransferKind.DISCOUNT.name else None,
                 document_hash=_doc(a["documentHash"]),
-                status="PENDING",
+                status=TransferStatus.PENDING.name,
                 prior_state=rng.state,
-                created_at=context["at"],
-                updated_at=context["at"],
+                created_at=context.at,
+                updated_at=context.at,
             )
         )
-        rng.state, rng.pending_transfer = "LOCKED", transfer_id
+        rng.state, rng.pending_transfer = RangeState.LOCKED.name, transfer_id
         self._see(session, bill_id, receiver)
         self._history(
             session,
@@ -413,18 +450,18 @@ class Indexer:
             transfer_id=transfer_id,
         )
 
-    def _transfer(self, session: Session, event: EventData, context: dict[str, Any], status: str) -> TransferRow:
+    def _transfer(self, session: Session, event: EventData, context: Context, status: TransferStatus) -> TransferRow:
         t = session.get(TransferRow, int(event["args"]["transferId"]))
         assert t is not None
-        t.status, t.updated_at = status, context["at"]
+        t.status, t.updated_at = status.name, context.at
         self._history(
             session,
             event,
             context,
             t.bill_id,
-            f"TRANSFER_{status}",
+            f"TRANSFER_{status.name}",
             actor=self._who(context, event["args"]["by"]),
-            counterparty=t.sender if status != "REVOKED" else t.receiver,
+            counterparty=t.sender if status is not TransferStatus.REVOKED else t.receiver,
             range_start=t.start,
             range_end=t.end,
             amount=t.end - t.start + 1,
@@ -432,25 +469,25 @@ class Indexer:
         )
         return t
 
-    def _signed(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
-        t = self._transfer(session, event, context, "SIGNED")
-        if t.kind in ("DISCOUNT", "RECOURSE"):
+    def _signed(self, session: Session, event: EventData, context: Context) -> None:
+        t = self._transfer(session, event, context, TransferStatus.SIGNED)
+        if t.kind in PRICED:
             self._settled(session, _hex(event["transactionHash"]), t.kind, t.bill_id)
         bill = session.get(BillRow, t.bill_id)
         rng = self._range(session, t.bill_id, t.start)
         rng.pending_transfer = None
-        if t.kind == "PLEDGE":
-            rng.state, rng.pledgee = "PLEDGED", t.receiver
-        elif t.kind == "RECOURSE":
+        if t.kind == TransferKind.PLEDGE.name:
+            rng.state, rng.pledgee = RangeState.PLEDGED.name, t.receiver
+        elif t.kind == TransferKind.RECOURSE.name:
             rng.pledgee = None
             if bill is not None and t.receiver == bill.acceptor:
-                rng.state = "PAID"  # RangePaid follows in the same transaction
+                rng.state = RangeState.PAID.name  # RangePaid follows in the same transaction
             else:
-                rng.holder, rng.state = t.receiver, "DISHONORED"
+                rng.holder, rng.state = t.receiver, RangeState.DISHONORED.name
         else:
-            rng.holder, rng.state = t.receiver, "HELD"
+            rng.holder, rng.state = t.receiver, RangeState.HELD.name
 
-    def _unwound(self, session: Session, event: EventData, context: dict[str, Any], status: str) -> None:
+    def _unwound(self, session: Session, event: EventData, context: Context, status: TransferStatus) -> None:
         t = self._transfer(session, event, context, status)
         rng = self._range(session, t.bill_id, t.start)
         rng.state, rng.pending_transfer = t.prior_state, None
@@ -459,21 +496,21 @@ class Indexer:
             if anchor is not None:
                 session.delete(anchor)
 
-    def _released(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _released(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
-        rng.state, rng.pledgee = "HELD", None
+        rng.state, rng.pledgee = RangeState.HELD.name, None
         self._range_history(
             session, event, context, rng, "PLEDGE_RELEASED", self._who(context, a["pledgee"]), counterparty=rng.holder
         )
 
-    def _presented(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _presented(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
-        rng.state, rng.late, rng.presented_at = "PRESENTED", bool(a["late"]), context["at"]
+        rng.state, rng.late, rng.presented_at = RangeState.PRESENTED.name, bool(a["late"]), context.at
         self._range_history(session, event, context, rng, "PRESENTED", self._who(context, a["presenter"]))
 
-    def _paid(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _paid(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
         rng.state = RangeState.PAID.name
@@ -488,15 +525,15 @@ class Indexer:
             counterparty=self._who(context, a["payee"]),
         )
 
-    def _dishonored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _dishonored(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         rng = self._range(session, int(a["billId"]), int(a["start"]))
-        rng.state = "DISHONORED"
+        rng.state = RangeState.DISHONORED.name
         self._range_history(
             session, event, context, rng, "DISHONORED", self._who(context, a["acceptor"]), counterparty=rng.holder
         )
 
-    def _freeze(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _freeze(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         bill_id, start, frozen = int(a["billId"]), int(a["start"]), bool(a["frozen"])
         target: BillRow | RangeRow | None = (
@@ -517,7 +554,7 @@ class Indexer:
             **fields,
         )
 
-    def _anchored(self, session: Session, event: EventData, context: dict[str, Any]) -> None:
+    def _anchored(self, session: Session, event: EventData, context: Context) -> None:
         a = event["args"]
         key = (_hex(a["documentHash"]), int(a["billId"]), int(a["transferId"]))
         if session.get(AnchorRow, key) is None:

@@ -24,6 +24,7 @@ from web3.types import Nonce, TxParams, TxReceipt, Wei
 
 from chain.backends.base import SendRefused
 from chain.errors import ChainError, ChainUnavailable
+from chain.problem_codes import ProblemCode
 from chain.tx import EncodedCall, Submitted, TxResult
 from gateway.core.db import OutboxRow
 from gateway.core.problems import Problem, problem_body
@@ -127,7 +128,7 @@ class Recovery:
         """The node lost it (a restart) or never got it (a crash before the send): the same bytes
         again; False if another transaction holds its nonce."""
         backend = self.rt.backend
-        mined_count = int(backend.w3.eth.get_transaction_count(tx.signer.address, "latest"))
+        mined_count = backend.mined_nonce(tx.signer.address)
         if mined_count > tx.nonce:
             return self._nonce_used_by_itself(tx)
         try:
@@ -162,7 +163,7 @@ class Recovery:
             problem = (
                 Problem.from_chain(error)
                 if isinstance(error, ChainError)
-                else Problem("CHAIN_UNAVAILABLE", f"transaction {tx.hex} reverted")
+                else Problem(ProblemCode.CHAIN_UNAVAILABLE, f"transaction {tx.hex} reverted")
             )
             return problem_body(problem.code, problem.detail)
         result = TxResult(tx.hex, int(receipt["blockNumber"]), int(receipt["gasUsed"]), receipt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chain.errors import ChainError
 from chain.model import shanghai_date
+from chain.problem_codes import ProblemCode
 from gateway.core.problems import Problem
 from gateway.core.schemas import AccountNonce, Advance, ChainOut, GatewayStatusOut, HealthChain, HealthOut
 from gateway.services.base import Service
@@ -16,7 +17,7 @@ class Admin(Service):
     def chain(self) -> ChainOut:
         backend = self.rt.backend
         try:
-            block, chain_id = backend.w3.eth.get_block("latest"), backend.chain_id
+            block, chain_id = backend.block("latest"), backend.chain_id
         except ChainError as error:
             raise Problem.from_chain(error) from None
         timestamp = int(block["timestamp"])
@@ -41,10 +42,10 @@ class Admin(Service):
     def advance(self, caller: Caller, body: Advance) -> ChainOut:
         self.require_role(caller, "OPERATOR")
         if not self.rt.backend.is_dev:
-            raise Problem("INVALID_STATE", "time moves only on a development chain")
+            raise Problem(ProblemCode.INVALID_STATE, "time moves only on a development chain")
         seconds = (body.seconds or 0) + (body.days or 0) * DAY
         if seconds <= 0:
-            raise Problem("VALIDATION_ERROR", "give seconds or days, more than 0")
+            raise Problem(ProblemCode.VALIDATION_ERROR, "give seconds or days, more than 0")
         self.rt.backend.advance_time(seconds)
         self.rt.indexer.catch_up()
         return self.chain()
@@ -57,9 +58,7 @@ class Admin(Service):
         try:
             head = backend.block_number()
             accounts = [
-                AccountNonce(
-                    name=name, address=a.address, nonce=backend.w3.eth.get_transaction_count(a.address, "pending")
-                )
+                AccountNonce(name=name, address=a.address, nonce=backend.pending_nonce(a.address))
                 for name, a in (("operator", self.rt.operator), ("relayer", self.rt.relayer))
             ]
         except ChainError as error:

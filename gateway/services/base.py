@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from chain.errors import BatchItemFailed, ChainError, DocumentAlreadyUsed
 from chain.model import Operation
+from chain.problem_codes import ProblemCode
 from chain.relay import Prepared, Unsigned
 from chain.tx import TxResult
 from gateway.core.db import ParticipantRow, RefusalRow
@@ -36,7 +37,7 @@ class Service:
         """A participant named in a body; an unknown id is an invalid counterparty."""
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("INVALID_COUNTERPARTY", f"{field}: no participant {participant_id!r}")
+            raise Problem(ProblemCode.INVALID_COUNTERPARTY, f"{field}: no participant {participant_id!r}")
         return row
 
     # --- authorisation
@@ -44,7 +45,7 @@ class Service:
     def require_role(caller: Caller, *roles: str) -> None:
         """For what only the gateway knows of (the OPERATOR is not a member of the contracts)."""
         if caller.role not in roles:
-            raise Problem("FORBIDDEN", f"a {caller.role} may not do this (needs {' or '.join(roles)})")
+            raise Problem(ProblemCode.FORBIDDEN, f"a {caller.role} may not do this (needs {' or '.join(roles)})")
 
     def require_may(self, caller: Caller, operation: Operation) -> None:
         """403 FORBIDDEN unless the caller's role may ever do `operation`, by the bill registry's own role
@@ -52,7 +53,7 @@ class Service:
         allowed = sorted(role.name for role in self.rt.rules.roles_for(operation))
         if caller.role not in allowed:
             needs = " or ".join(allowed)
-            raise Problem("FORBIDDEN", f"a {caller.role} may not {operation.name.lower()} (needs {needs})")
+            raise Problem(ProblemCode.FORBIDDEN, f"a {caller.role} may not {operation.name.lower()} (needs {needs})")
 
     def signer(self, caller: Caller) -> Signer:
         """Who signs the caller's write: the operator's key, the participant's hosted key, or, in
@@ -60,7 +61,7 @@ class Service:
         if isinstance(OPERATION_SIGNATURE.get(), Batching):  # signed with the hosted key by the batch
             if caller.participant is None or caller.participant.self_custody:
                 raise Problem(
-                    "VALIDATION_ERROR",
+                    ProblemCode.VALIDATION_ERROR,
                     f"a batch is for a participant whose key this gateway holds; {caller.id} sends its "
                     "operations one by one (a self-custody participant signs each: docs/SIGNING.md)",
                 )
@@ -69,7 +70,7 @@ class Service:
             return Signer(caller, self_custody_account(caller, self.rt.relayer))
         if OPERATION_SIGNATURE.get() is not None:  # a preparation or a signature: nothing for a held key
             raise Problem(
-                "VALIDATION_ERROR",
+                ProblemCode.VALIDATION_ERROR,
                 f"{caller.id}'s key is held by this gateway, which signs its writes: there is nothing to prepare "
                 "or sign; send the request without the Billchain-Signature headers",
             )
@@ -105,7 +106,7 @@ class Service:
         a person."""
         held = self.rt.guard.blocked
         if held is not None:
-            raise Problem("CHAIN_UNAVAILABLE", f"writes are held: {held} (see /v1/health)")
+            raise Problem(ProblemCode.CHAIN_UNAVAILABLE, f"writes are held: {held} (see /v1/health)")
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
             sent = send()

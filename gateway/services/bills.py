@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from chain.errors import ChainError
 from chain.model import BillKind, BillStatus, Operation, day_date, day_number
+from chain.problem_codes import ProblemCode
 from chain.tx import TxResult
 from gateway.core.db import BillRow, HistoryRow, RangeRow, ViewerRow
 from gateway.core.money import format_amount, parse_amount, parse_rate
@@ -52,7 +53,7 @@ class Bills(Service):
         with self.rt.db.session() as s:
             row = s.scalar(self._visible(caller, select(BillRow).where(BillRow.id == bill_id)))
         if row is None:
-            raise Problem("NOT_FOUND", f"no bill {bill_id}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no bill {bill_id}")
         return row
 
     def ranges(self, bill_id: int) -> list[RangeRow]:
@@ -108,10 +109,10 @@ class Bills(Service):
         return HistoryPage(items=[views.history(r) for r in shown], next_cursor=next_cursor)
 
     # --- writing
-    def _act(self, caller: Caller, bill_id: int, operation: str) -> BillRow:
+    def _act(self, caller: Caller, bill_id: int, operation: Operation) -> BillRow:
         """API.md's order of checks up to the role: 404, then 403 FORBIDDEN."""
         bill = self.load(caller, bill_id)
-        self.require_may(caller, Operation[operation.upper()])
+        self.require_may(caller, operation)
         return bill
 
     def issue(self, caller: Caller, body: BillIssue) -> BillTx:
@@ -122,7 +123,8 @@ class Bills(Service):
         require_holds(self.rt.db, caller, body.document_hash)
         if not 0 < amount <= self.rt.rules.max_bill_amount:
             raise Problem(
-                "VALIDATION_ERROR", f"amount: more than 0 and at most {format_amount(self.rt.rules.max_bill_amount)}"
+                ProblemCode.VALIDATION_ERROR,
+                f"amount: more than 0 and at most {format_amount(self.rt.rules.max_bill_amount)}",
             )
         signer = self.signer(caller)
         return self.write(
@@ -141,13 +143,18 @@ class Bills(Service):
             BillTx,
         )
 
-    def step(self, caller: Caller, bill_id: int, operation: str) -> BillTx:
+    def step(self, caller: Caller, bill_id: int, operation: Operation) -> BillTx:
         """accept, reject, receive, cancel: the contract knows who may and when."""
         self._act(caller, bill_id, operation)
-        signer = self.signer(caller)
-        send = getattr(self.rt.system.bills, operation)
-        answer = Answer("bill", {"bill_id": bill_id})
-        return self.write(operation, lambda: send(signer.account, bill_id), answer, BillTx)
+        signer, bills = self.signer(caller), self.rt.system.bills
+        steps = {
+            Operation.ACCEPT: bills.accept,
+            Operation.REJECT: bills.reject,
+            Operation.RECEIVE: bills.receive,
+            Operation.CANCEL: bills.cancel,
+        }
+        send, answer = steps[operation], Answer("bill", {"bill_id": bill_id})
+        return self.write(operation.label, lambda: send(signer.account, bill_id), answer, BillTx)
 
     def _pick(
         self,
@@ -159,19 +166,23 @@ class Bills(Service):
         """The range an operation acts on: named, or the caller's only eligible one."""
         ranges = self.ranges(bill.id)
         if not ranges:
-            raise Problem("INVALID_STATE", f"bill {bill.id} is {bill.status}: it has no ranges yet")
+            raise Problem(ProblemCode.INVALID_STATE, f"bill {bill.id} is {bill.status}: it has no ranges yet")
         own = [r for r in ranges if mine(r)]
         if not own:
-            raise Problem("NOT_PARTY", f"you hold no range of bill {bill.id} this operation applies to")
+            raise Problem(ProblemCode.NOT_PARTY, f"you hold no range of bill {bill.id} this operation applies to")
         if range_start is not None:
             named = next((r for r in ranges if r.start == range_start), None)
             if named is None:
-                raise Problem("VALIDATION_ERROR", f"range_start: no range of bill {bill.id} starts at {range_start}")
+                raise Problem(
+                    ProblemCode.VALIDATION_ERROR, f"range_start: no range of bill {bill.id} starts at {range_start}"
+                )
             return named
         fit = [r for r in own if eligible(r)]
         if len(fit) > 1:
             starts = ", ".join(str(r.start) for r in fit)
-            raise Problem("VALIDATION_ERROR", f"range_start: you hold {len(fit)} eligible ranges ({starts}); name one")
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR, f"range_start: you hold {len(fit)} eligible ranges ({starts}); name one"
+            )
         return fit[0] if fit else own[0]  # none fits: the chain says why the first does not
 
     @staticmethod
@@ -179,12 +190,14 @@ class Bills(Service):
         fen = rng.end - rng.start + 1 if amount is None else parse_amount(amount)
         if fen == 0 or fen > rng.end - rng.start + 1:
             raise Problem(
-                "VALIDATION_ERROR",
+                ProblemCode.VALIDATION_ERROR,
                 f"amount: more than 0 and at most the range's {format_amount(rng.end - rng.start + 1)}",
             )
         return fen
 
-    def request(self, caller: Caller, bill_id: int, operation: str, body: Endorse | Discount | Pledge) -> TransferTx:
+    def request(
+        self, caller: Caller, bill_id: int, operation: Operation, body: Endorse | Discount | Pledge
+    ) -> TransferTx:
         """endorse, discount, pledge: split off a part of a held range and lock it under a pending transfer."""
         bill = self._act(caller, bill_id, operation)
         rng = self._pick(
@@ -206,12 +219,12 @@ class Bills(Service):
                 )
             return bills.pledge(account, bill_id, rng.start, amount, bank.address)
 
-        return self.write(operation, send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
+        return self.write(operation.label, send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
 
     def quote(self, caller: Caller, bill_id: int, body: Discount) -> DiscountQuote:
         """The price of `body` were it sent now: the holder sees it before signing, and the bank in the
         transfer it is asked to sign. The bill registry computes it (`discountPrice`), as the request will."""
-        bill = self._act(caller, bill_id, "discount")
+        bill = self._act(caller, bill_id, Operation.DISCOUNT)
         rng = self._pick(
             bill, body.range_start, lambda r: r.holder == caller.id, lambda r: r.state == "HELD" and not r.frozen
         )
@@ -235,47 +248,49 @@ class Bills(Service):
         )
 
     def release(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
-        bill = self._act(caller, bill_id, "release")
+        bill = self._act(caller, bill_id, Operation.RELEASE)
         rng = self._pick(bill, range_start, lambda r: r.pledgee == caller.id, lambda r: r.state == "PLEDGED")
         account = self.signer(caller).account
         send = lambda: self.rt.system.bills.release(account, bill_id, rng.start)  # noqa: E731
-        return self.write("release", send, Answer("bill", {"bill_id": bill_id}), BillTx)
+        return self.write(Operation.RELEASE.label, send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
     def present(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
         """Without a range, every range the caller may present (the contract picks them)."""
-        bill = self._act(caller, bill_id, "present")
+        bill = self._act(caller, bill_id, Operation.PRESENT)
         ranges = self.ranges(bill_id)
         if not ranges:
-            raise Problem("INVALID_STATE", f"bill {bill_id} is {bill.status}: it has no ranges yet")
+            raise Problem(ProblemCode.INVALID_STATE, f"bill {bill_id} is {bill.status}: it has no ranges yet")
         if not any(caller.id in (r.holder, r.pledgee) for r in ranges):
-            raise Problem("NOT_PARTY", f"you neither hold nor have a pledge on a range of bill {bill_id}")
+            raise Problem(ProblemCode.NOT_PARTY, f"you neither hold nor have a pledge on a range of bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.present(account, bill_id, start)  # noqa: E731
-        return self.write("present", send, Answer("bill", {"bill_id": bill_id}), BillTx)
+        return self.write(Operation.PRESENT.label, send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
     def _named(self, bill: BillRow, range_start: int | None) -> int | None:
         if range_start is not None and not any(r.start == range_start for r in self.ranges(bill.id)):
-            raise Problem("VALIDATION_ERROR", f"range_start: no range of bill {bill.id} starts at {range_start}")
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR, f"range_start: no range of bill {bill.id} starts at {range_start}"
+            )
         return range_start
 
     def pay(self, caller: Caller, bill_id: int, range_start: int | None) -> BillTx:
-        bill = self._act(caller, bill_id, "pay")
+        bill = self._act(caller, bill_id, Operation.PAY)
         if caller.id != bill.acceptor:
-            raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
+            raise Problem(ProblemCode.NOT_PARTY, f"only the acceptor {bill.acceptor!r} pays bill {bill_id}")
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.pay(account, bill_id, start)  # noqa: E731
-        return self.write("pay", send, Answer("bill", {"bill_id": bill_id}), BillTx)
+        return self.write(Operation.PAY.label, send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
     def dishonor(self, caller: Caller, bill_id: int, body: Dishonor) -> BillTx:
-        bill = self._act(caller, bill_id, "dishonor")
+        bill = self._act(caller, bill_id, Operation.DISHONOR)
         if caller.id != bill.acceptor:
-            raise Problem("NOT_PARTY", f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
+            raise Problem(ProblemCode.NOT_PARTY, f"only the acceptor {bill.acceptor!r} dishonours bill {bill_id}")
         start, account = self._named(bill, body.range_start), self.signer(caller).account
         send = lambda: self.rt.system.bills.dishonor(account, bill_id, body.reason, start)  # noqa: E731
-        return self.write("dishonor", send, Answer("bill", {"bill_id": bill_id}), BillTx)
+        return self.write(Operation.DISHONOR.label, send, Answer("bill", {"bill_id": bill_id}), BillTx)
 
     def recourse(self, caller: Caller, bill_id: int, body: Recourse) -> TransferTx:
-        bill = self._act(caller, bill_id, "recourse")
+        bill = self._act(caller, bill_id, Operation.RECOURSE)
         rng = self._pick(
             bill,
             body.range_start,
@@ -284,12 +299,13 @@ class Bills(Service):
         )
         against, account = self.counterparty(body.against, "against"), self.signer(caller).account
         send = lambda: self.rt.system.bills.recourse(account, bill_id, rng.start, against.address)  # noqa: E731
-        return self.write("recourse", send, Answer("bill", {"bill_id": bill_id, "transfer": True}), TransferTx)
+        answer = Answer("bill", {"bill_id": bill_id, "transfer": True})
+        return self.write(Operation.RECOURSE.label, send, answer, TransferTx)
 
     def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> BillTx:
-        bill = self._act(caller, bill_id, "freeze" if frozen else "unfreeze")
+        operation = Operation.FREEZE if frozen else Operation.UNFREEZE
+        bill = self._act(caller, bill_id, operation)
         start, account = self._named(bill, range_start), self.signer(caller).account
         send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
-        operation = "freeze" if frozen else "unfreeze"
         answer = Answer("bill", {"bill_id": bill_id})
-        return self.write(operation, lambda: send(account, bill_id, start), answer, BillTx)
+        return self.write(operation.label, lambda: send(account, bill_id, start), answer, BillTx)

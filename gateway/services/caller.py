@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 
 from chain.clients import Signer as Account
+from chain.problem_codes import ProblemCode
 from chain.relay import SignedBy, Unsigned
 from gateway.core.db import ParticipantRow
 from gateway.core.problems import Problem
@@ -74,7 +75,7 @@ def self_custody_account(caller: Caller, relayer: LocalAccount) -> SignedBy | Un
         return Unsigned(participant.address)
     if sent is None:
         raise Problem(
-            "SIGNATURE_REQUIRED",
+            ProblemCode.SIGNATURE_REQUIRED,
             f"{caller.id} signs its own operations: POST this request to <its path>/prepare, sign the "
             "typed_data, then send it again with the Billchain-Signature, -Nonce and -Deadline headers",
         )

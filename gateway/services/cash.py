@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from chain.model import Operation
+from chain.problem_codes import ProblemCode
 from gateway.core.db import BalanceRow, CashMovementRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
@@ -26,7 +27,7 @@ class Cash(Service):
         to = self.counterparty(body.to, "to")
         amount = parse_amount(body.amount)
         if amount == 0:
-            raise Problem("VALIDATION_ERROR", "amount: must be greater than 0")
+            raise Problem(ProblemCode.VALIDATION_ERROR, "amount: must be greater than 0")
         signer = self.signer(caller)
         cash = self.rt.system.cash
         answer = Answer("cash", {"to": to.id, "amount": amount, "balance_of": to.id if mint else caller.id})
@@ -43,18 +44,20 @@ class Cash(Service):
 
     def read(self, caller: Caller, participant_id: str) -> BalanceOut:
         if self.participant(participant_id) is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         if caller.id != participant_id and caller.role not in ("BANK", "REGULATOR", "OPERATOR"):
-            raise Problem("FORBIDDEN", "only the participant, banks, regulators and the operator read a balance")
+            raise Problem(
+                ProblemCode.FORBIDDEN, "only the participant, banks, regulators and the operator read a balance"
+            )
         return BalanceOut(participant=participant_id, balance=format_amount(self.balance(participant_id)))
 
     def movements(self, caller: Caller, participant_id: str, limit: int, cursor: str | None) -> CashMovementPage:
         """Every movement into or out of `participant_id`'s cash, oldest first: its own, or anyone's for a
         REGULATOR or the OPERATOR."""
         if self.participant(participant_id) is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         if caller.id != participant_id and caller.role not in ("REGULATOR", "OPERATOR"):
-            raise Problem("FORBIDDEN", "only the participant, regulators and the operator read its movements")
+            raise Problem(ProblemCode.FORBIDDEN, "only the participant, regulators and the operator read its movements")
         query = select(CashMovementRow).where(
             or_(CashMovementRow.sender == participant_id, CashMovementRow.receiver == participant_id),
             CashMovementRow.id > (int(cursor) if cursor else 0),

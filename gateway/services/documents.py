@@ -14,6 +14,7 @@ import hashlib
 from sqlalchemy import exists, select
 
 from chain.model import Operation
+from chain.problem_codes import ProblemCode
 from gateway.core.db import AnchorRow, Database, DocumentRow, DocumentUploaderRow, TransferRow, ViewerRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import DocumentOut
@@ -60,7 +61,7 @@ def require_holds(db: Database, caller: Caller, document_hash: str | None) -> No
         stored = s.get(DocumentRow, document_hash.lower()) is not None
     if not stored or not may_read(db, caller, document_hash):
         raise Problem(
-            "VALIDATION_ERROR",
+            ProblemCode.VALIDATION_ERROR,
             "document_hash: upload the document first (POST /v1/documents); only its holder anchors it",
         )
 
@@ -69,9 +70,9 @@ class Documents(Service):
     def upload(self, caller: Caller, data: bytes, content_type: str) -> DocumentOut:
         self.require_may(caller, Operation.TRANSFER_CASH)  # who trades: BANKs and ENTERPRISEs
         if caller.participant is not None and caller.participant.status == "FROZEN":  # it neither acts nor stores
-            raise Problem("PARTICIPANT_FROZEN", f"{caller.id} is frozen: it uploads nothing until unfrozen")
+            raise Problem(ProblemCode.PARTICIPANT_FROZEN, f"{caller.id} is frozen: it uploads nothing until unfrozen")
         if len(data) > MAX_DOCUMENT_BYTES:
-            raise Problem("PAYLOAD_TOO_LARGE", "a document is at most 10 MiB")
+            raise Problem(ProblemCode.PAYLOAD_TOO_LARGE, "a document is at most 10 MiB")
         digest = "0x" + hashlib.sha256(data).hexdigest()
         with self.rt.db.session() as s:
             if s.get(DocumentRow, digest) is None:
@@ -89,5 +90,5 @@ class Documents(Service):
         with self.rt.db.session() as s:
             row = s.get(DocumentRow, document_hash.lower())
         if row is None or not may_read(self.rt.db, caller, row.hash):
-            raise Problem("NOT_FOUND", f"no document {document_hash}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no document {document_hash}")
         return self.rt.cipher.open(row.ciphertext, row.hash), served_type(row.content_type)

@@ -7,6 +7,7 @@ import asyncio
 from eth_utils import to_checksum_address
 from sqlalchemy import select
 
+from chain.problem_codes import ProblemCode
 from gateway.core.db import ParticipantRow, TokenEventRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
@@ -56,24 +57,27 @@ class Participants(Service):
         serves it unless `serve` is false (then another institution's gateway does: `serve`)."""
         self.require_role(caller, "OPERATOR")
         if body.credit_code is not None and not credit_code_valid(body.credit_code):
-            raise Problem("VALIDATION_ERROR", "credit_code: the check character is wrong (GB 32100-2015)")
+            raise Problem(ProblemCode.VALIDATION_ERROR, "credit_code: the check character is wrong (GB 32100-2015)")
         if not self.rt.system.registry.is_operator(self.rt.operator.address):
             raise Problem(
-                "FORBIDDEN",
+                ProblemCode.FORBIDDEN,
                 "this gateway's operator is not the platform's OPERATOR (it joined another gateway's platform): "
                 "participants are onboarded at the operator's gateway, then served here (docs/GATEWAYS.md)",
             )
         if not body.serve and body.address is None:
-            raise Problem("VALIDATION_ERROR", "address: a participant another gateway serves comes with its address")
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR, "address: a participant another gateway serves comes with its address"
+            )
         participant_id = body.id or self._free_id(body.role.name.lower(), self.rt.system.registry.member_count() + 1)
         if participant_id in RESERVED or self.participant(participant_id) is not None:
-            raise Problem("INVALID_STATE", f"participant {participant_id!r} exists")
+            raise Problem(ProblemCode.INVALID_STATE, f"participant {participant_id!r} exists")
         if body.address is not None:  # self-custody, or served elsewhere: the gateway never sees its key
             address = to_checksum_address(body.address)
             own = {self.rt.operator.address, self.rt.relayer.address, *self.rt.system.addresses.values()}
             if address in own:
                 raise Problem(
-                    "INVALID_COUNTERPARTY", "address: the platform's own accounts and contracts are not participants"
+                    ProblemCode.INVALID_COUNTERPARTY,
+                    "address: the platform's own accounts and contracts are not participants",
                 )
         else:
             account = self.blocking(lambda: self.rt.keystore.get_or_create(participant_id))  # scrypt: ~0.1 s
@@ -94,10 +98,12 @@ class Participants(Service):
         """An ACTIVE REGULATOR approves a PENDING one (DOMAIN.md): only then may it act, on chain."""
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         self.require_role(caller, "REGULATOR")
         if row.status != "PENDING":
-            raise Problem("INVALID_STATE", f"{participant_id} is {row.status}: only a PENDING regulator is approved")
+            raise Problem(
+                ProblemCode.INVALID_STATE, f"{participant_id} is {row.status}: only a PENDING regulator is approved"
+            )
         signer, registry = self.signer(caller), self.rt.system.registry
         answer = Answer("participant", {"id": row.id})
         return self.write(
@@ -119,7 +125,7 @@ class Participants(Service):
     def get(self, participant_id: str) -> ParticipantOut:
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         return views.participant(row)
 
     def list(self, limit: int, cursor: str | None) -> ParticipantPage:
@@ -140,7 +146,7 @@ class Participants(Service):
         self.require_role(caller, "OPERATOR", "REGULATOR")
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         signer = self.signer(caller)
         registry = self.rt.system.registry
         action = registry.freeze if frozen else registry.unfreeze
@@ -152,7 +158,9 @@ class Participants(Service):
     def rotate_own(self, caller: Caller) -> TokenOut:
         """A participant's new token (it lost it, or rotates it): the old one stops working at once."""
         if caller.participant is None:
-            raise Problem("FORBIDDEN", "the operator's token comes from BILLCHAIN_OPERATOR_TOKEN or the data dir")
+            raise Problem(
+                ProblemCode.FORBIDDEN, "the operator's token comes from BILLCHAIN_OPERATOR_TOKEN or the data dir"
+            )
         return self._new_token(caller.id, by=caller.id, kind="ROTATED")
 
     def reissue(self, caller: Caller, participant_id: str) -> TokenOut:
@@ -166,9 +174,11 @@ class Participants(Service):
         """Every token this gateway issued for the participant, oldest first: the participant, REGULATORs and
         the operator read them."""
         if self.participant(participant_id) is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         if caller.id != participant_id and not caller.sees_everything:
-            raise Problem("FORBIDDEN", "a participant's token events are its own, REGULATORs' and the operator's")
+            raise Problem(
+                ProblemCode.FORBIDDEN, "a participant's token events are its own, REGULATORs' and the operator's"
+            )
         after = int(cursor) if cursor else 0
         with self.rt.db.session() as s:
             rows = list(
@@ -187,10 +197,10 @@ class Participants(Service):
     def _served(self, participant_id: str) -> ParticipantRow:
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         if not row.served_here:
             raise Problem(
-                "INVALID_STATE",
+                ProblemCode.INVALID_STATE,
                 f"{participant_id} is served by another gateway, which issues its tokens "
                 f"(this one serves it after POST /v1/participants/{participant_id}/serve)",
             )
@@ -201,7 +211,7 @@ class Participants(Service):
         serve=false, at the operator's gateway); the same key again if it exists."""
         self.require_role(caller, "OPERATOR")
         if body.id in RESERVED or self.participant(body.id) is not None:
-            raise Problem("INVALID_STATE", f"participant {body.id!r} is onboarded already")
+            raise Problem(ProblemCode.INVALID_STATE, f"participant {body.id!r} is onboarded already")
         account = self.blocking(lambda: self.rt.keystore.get_or_create(body.id))
         self.blocking(lambda: self.rt.backend.fund(account.address))  # dev chains: its gas money
         self.blocking(lambda: self.rt.backend.allow_account(account.address))  # this gateway's node sends for it
@@ -215,12 +225,12 @@ class Participants(Service):
         self.require_role(caller, "OPERATOR")
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}: the operator onboards it first")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}: the operator onboards it first")
         if row.served_here:
-            raise Problem("INVALID_STATE", f"this gateway serves {participant_id} already ({row.custody})")
+            raise Problem(ProblemCode.INVALID_STATE, f"this gateway serves {participant_id} already ({row.custody})")
         if body.custody == "hosted" and not self._holds(participant_id, row.address):
             raise Problem(
-                "INVALID_STATE",
+                ProblemCode.INVALID_STATE,
                 f"this gateway holds no key for {row.address}: hosted keys are made here first "
                 "(POST /v1/hosted-keys), then onboarded with their address",
             )
@@ -239,13 +249,13 @@ class Participants(Service):
     def _bank(self, participant_id: str) -> ParticipantRow:
         row = self.participant(participant_id)
         if row is None:
-            raise Problem("NOT_FOUND", f"no participant {participant_id!r}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
         return row
 
     @staticmethod
     def _must_be_bank(row: ParticipantRow) -> None:
         if row.role != "BANK":
-            raise Problem("INVALID_COUNTERPARTY", f"{row.id} is a {row.role}: only a BANK has a mint limit")
+            raise Problem(ProblemCode.INVALID_COUNTERPARTY, f"{row.id} is a {row.role}: only a BANK has a mint limit")
 
     def set_mint_limit(self, caller: Caller, participant_id: str, body: MintLimitSet) -> MintLimitOut:
         row = self._bank(participant_id)
@@ -259,7 +269,7 @@ class Participants(Service):
     def mint_limit(self, caller: Caller, participant_id: str) -> MintLimitOut:
         row = self._bank(participant_id)
         if caller.id != row.id and caller.role not in ("REGULATOR", "OPERATOR"):
-            raise Problem("FORBIDDEN", "only the bank itself, a regulator and the operator read a mint limit")
+            raise Problem(ProblemCode.FORBIDDEN, "only the bank itself, a regulator and the operator read a mint limit")
         self._must_be_bank(row)
         limit, minted = self.rt.system.cash.mint_limit_of(row.address)
         return MintLimitOut(participant=row.id, mint_limit=format_amount(limit), minted=format_amount(minted))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from chain.errors import ChainError
 from chain.explain import Emitted, Explained, Explainer, Ran
+from chain.problem_codes import ProblemCode
 from gateway.core.db import CashMovementRow, HistoryRow, OutboxRow, ParticipantRow, TransferRow, ViewerRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import CallOut, EventOut, OperationOut, TransactionOut
@@ -64,7 +65,7 @@ class Transactions(Service):
 
     def get(self, caller: Caller, tx_hash: str) -> TransactionOut:
         tx_hash = tx_hash.lower()
-        missing = Problem("NOT_FOUND", f"no platform transaction {tx_hash} you may see")
+        missing = Problem(ProblemCode.NOT_FOUND, f"no platform transaction {tx_hash} you may see")
         if not self._may_ask(caller, tx_hash):
             raise missing
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from chain.model import Operation, TransferStatus
+from chain.problem_codes import ProblemCode
 from gateway.core.db import TransferRow
 from gateway.core.problems import Problem
 from gateway.core.schemas import TransferOut, TransferPage, TransferTx
@@ -19,7 +20,7 @@ class Transfers(Service):
         with self.rt.db.session() as s:
             row = s.get(TransferRow, transfer_id)
         if row is None or not (caller.sees_everything or caller.id in (row.sender, row.receiver)):
-            raise Problem("NOT_FOUND", f"no transfer {transfer_id}")
+            raise Problem(ProblemCode.NOT_FOUND, f"no transfer {transfer_id}")
         return row
 
     def get(self, caller: Caller, transfer_id: int) -> TransferOut:
@@ -50,16 +51,20 @@ class Transfers(Service):
         shown, next_cursor = views.page(rows, limit, lambda r: r.id)
         return TransferPage(items=[views.transfer(r) for r in shown], next_cursor=next_cursor)
 
-    def act(self, caller: Caller, transfer_id: int, operation: str) -> TransferTx:
+    def act(self, caller: Caller, transfer_id: int, operation: Operation) -> TransferTx:
         """sign, reject_transfer, revoke: the contract checks party and state."""
         row = self.load(caller, transfer_id)
-        self.require_may(caller, Operation[operation.upper()])
-        party = row.sender if operation == "revoke" else row.receiver
+        self.require_may(caller, operation)
+        party = row.sender if operation is Operation.REVOKE else row.receiver
         if caller.id != party:
-            raise Problem(
-                "NOT_PARTY", f"only {party!r} may {operation.replace('_transfer', '')} transfer {transfer_id}"
-            )
-        account = self.signer(caller).account
-        send = getattr(self.rt.system.bills, operation)
+            verb = operation.label.replace("_transfer", "")
+            raise Problem(ProblemCode.NOT_PARTY, f"only {party!r} may {verb} transfer {transfer_id}")
+        account, bills = self.signer(caller).account, self.rt.system.bills
+        acts = {
+            Operation.SIGN: bills.sign,
+            Operation.REJECT_TRANSFER: bills.reject_transfer,
+            Operation.REVOKE: bills.revoke,
+        }
+        send = acts[operation]
         answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": transfer_id})
-        return self.write(operation, lambda: send(account, transfer_id), answer, TransferTx)
+        return self.write(operation.label, lambda: send(account, transfer_id), answer, TransferTx)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, load_artifact
-from chain.compile import EVM_VERSION, compile_contracts, enums_of
+from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, load_artifact
+from chain.compile import EVM_VERSION, compile_contracts, enums_of, error_codes_of
 
 #: opcodes of Shanghai (PUSH0) and Cancun (TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE): geth's Clique,
 #: GoQuorum and London/Paris networks refuse them
@@ -45,6 +45,7 @@ def test_recompiling_reproduces_the_committed_artifacts(compiled: tuple[dict[str
     assert build_info["input"]["settings"]["evmVersion"] == EVM_VERSION == "paris"
     assert set(build_info["output"]["sources"]) == set(build_info["input"]["sources"])
     assert json.loads((ARTIFACTS_DIR / ENUMS_FILE).read_text()) == enums_of(build_info)
+    assert json.loads((ARTIFACTS_DIR / ERRORS_FILE).read_text()) == error_codes_of(build_info)  # the @dev codes
 
 
 def _functions(node: Any) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """The scenario library through the gateway's URL chain path, on anvil configured like the Besu
 network of docker-compose.yml: its chain id, a block every 2 s, gas price 0 (issue "Beyond one
-machine"; Besu itself does not run here)."""
+machine"; Besu itself does not run here). The scenarios without time travel run on the four-signer
+geth network (tests/e2e/test_clique_network.py); those that wait for maturity run here."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import json
 import logging
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -17,7 +21,7 @@ import pytest
 
 from billchain_tools.harness import Gateway
 from billchain_tools.network import BLOCK_PERIOD_S, CHAIN_ID
-from billchain_tools.replay import LIBRARY
+from billchain_tools.replay import LIBRARY, scenario
 from chain.backends.anvil import AnvilBackend
 from gateway.ledger.follower import BlockFollower, ChainDiverged
 
@@ -25,33 +29,51 @@ from gateway.ledger.follower import BlockFollower, ChainDiverged
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("network"), pytest.mark.slow]
 
 
-def test_the_scenario_library_passes_on_a_network_like_node(tmp_path: Path) -> None:
-    node = AnvilBackend(tmp_path / "node", block_time=BLOCK_PERIOD_S, gas_price=0, chain_id=CHAIN_ID)
-    try:
-        with Gateway(tmp_path / "gateway", node.url, "0") as gateway:
-            health = httpx.get(f"{gateway.url}/v1/health").json()
-            assert health["chain"]["chain_id"] == CHAIN_ID and health["chain"]["backend"] == "rpc"
-            report = tmp_path / "replay.json"
-            replay = [sys.executable, "-m", "gateway.cli", "replay", str(LIBRARY)]
-            replay += ["--target", gateway.url, "--operator-token", gateway.token, "--json", str(report)]
-            replay += ["--regulator-token", gateway.first_regulator()]  # approves each scenario's regulators
-            replay += ["--jobs", "7"]  # side by side; those that move the clock alone, after the others
-            done = subprocess.run(replay, capture_output=True, text=True, timeout=1500)
-            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-        results = json.loads(report.read_text())
-        scenarios = results["scenarios"]
-        assert len(scenarios) == len(list(LIBRARY.glob("*.yaml")))
-        assert all(s["passed"] for s in scenarios)
-        head = node.block_number()
-        stamps = [node.block_timestamp(n) for n in range(head - 10, head + 1)]
-        gaps = sorted(b - a for a, b in itertools.pairwise(stamps))
-        # Interval blocks, not one per transaction: no two blocks in one second, and the usual gap is
-        # the period (a loaded 2-core machine may stretch one now and then).
-        assert gaps[0] >= 1 and gaps[len(gaps) // 2] == BLOCK_PERIOD_S, gaps
-        latest = node.w3.eth.get_block(head - 1, full_transactions=True)
-        assert all(int(tx["gasPrice"]) == 0 for tx in latest["transactions"])  # free gas
-    finally:
-        node.close()
+def _waits_for_maturity(path: Path) -> bool:
+    return any(step.action == "advance_time" for step in scenario.load(path).steps)
+
+
+def test_the_scenarios_that_wait_for_maturity_pass_on_network_like_nodes(tmp_path: Path) -> None:
+    """Those the four-signer network cannot finish (it has no time travel: tests/e2e/test_clique_network.py
+    runs every scenario there, these up to their first `advance_time`), each on a node and a gateway of its
+    own, all at once: moving the clock of a shared node would move it under the others."""
+    files = [path for path in sorted(LIBRARY.glob("*.yaml")) if _waits_for_maturity(path)]
+    assert 0 < len(files) < len(list(LIBRARY.glob("*.yaml")))
+    with ExitStack() as stack:
+        runs = []
+        for i, path in enumerate(files):
+            node = AnvilBackend(tmp_path / f"node-{i}", block_time=BLOCK_PERIOD_S, gas_price=0, chain_id=CHAIN_ID)
+            stack.callback(node.close)
+            runs.append((path, node, Gateway(tmp_path / f"gateway-{i}", node.url, "0")))
+        with ThreadPoolExecutor(len(runs)) as pool:  # each deploys its platform on 2 s blocks: at once
+            list(pool.map(lambda run: stack.enter_context(run[2]), runs))
+        replays = []
+        for path, _, gateway in runs:
+            report = tmp_path / f"{path.stem}.json"
+            replay = [sys.executable, "-m", "gateway.cli", "replay", str(path), "--target", gateway.url]
+            replay += ["--operator-token", gateway.token, "--json", str(report)]
+            out = stack.enter_context(open(tmp_path / f"{path.stem}.out", "w+"))
+            replays.append((report, out, subprocess.Popen(replay, stdout=out, stderr=subprocess.STDOUT, text=True)))
+        for report, out, process in replays:
+            assert process.wait(timeout=900) == 0, out.seek(0) or out.read()[-3000:]
+            (result,) = json.loads(report.read_text())["scenarios"]
+            assert result["passed"]
+        node = runs[0][1]
+        health = httpx.get(f"{runs[0][2].url}/v1/health").json()
+        assert health["chain"]["chain_id"] == CHAIN_ID and health["chain"]["backend"] == "rpc"
+        # interval blocks, not one per transaction: it seals on its own, a period apart (waited for)
+        first, deadline = node.block_number(), time.monotonic() + 10 * BLOCK_PERIOD_S
+        while node.block_number() < first + 2:
+            assert time.monotonic() < deadline, "no blocks without transactions: not interval mining"
+            time.sleep(0.2)
+        stamps = [node.block_timestamp(n) for n in range(first, first + 3)]
+        assert all(b - a >= 1 for a, b in itertools.pairwise(stamps)), stamps
+        carrying = next(
+            block
+            for n in range(first, 0, -1)
+            if (block := node.w3.eth.get_block(n, full_transactions=True))["transactions"]
+        )
+        assert all(int(tx["gasPrice"]) == 0 for tx in carrying["transactions"])  # free gas
 
 
 class _NoIndex:

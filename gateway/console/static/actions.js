@@ -2,11 +2,45 @@
 // a discount, the price the bill registry quotes), then the caller confirms. A hosted participant's write
 // is sent as it is; a self-custody participant's is prepared by the gateway, signed in this page (wallet or
 // keystore file) and sent with its signature (docs/SIGNING.md). Problems are shown in words with their code.
-import { api, write } from "./api.js";
+import { ApiProblem, api, write } from "./api.js";
 import { hasWallet, signWithKeystore, signWithWallet } from "./sign.js";
-import { L, field, h, toast } from "./ui.js";
+import { t } from "./messages.js";
+import { field, h, replace, toast } from "./ui.js";
 import { problemText } from "./words.js";
 
+/**
+ * A field of an action's form. A select's options are [value, label] pairs; a checkbox is checked unless
+ * its value is false.
+ * @typedef {object} FieldSpec
+ * @property {string} name
+ * @property {string} label
+ * @property {"text" | "select" | "checkbox" | "file" | "date"} [type]
+ * @property {boolean} [required]
+ * @property {string | number | boolean} [value]
+ * @property {string} [placeholder]
+ * @property {"decimal" | "numeric"} [inputmode]
+ * @property {Array<[string | number, string]>} [options]
+ */
+
+/**
+ * What a form's fields hold: text trimmed, a checkbox true or false, a file or null.
+ * @typedef {Record<string, any>} Values
+ */
+
+/**
+ * An action on the page: a button opening its form; what it will do in words (may be async, e.g. a quote);
+ * the body of the write to `path` (may be async, e.g. an upload first).
+ * @typedef {object} ActionSpec
+ * @property {string} key
+ * @property {string} label
+ * @property {boolean} [danger]
+ * @property {FieldSpec[]} fields
+ * @property {string} path
+ * @property {(values: Values) => object | Promise<object>} body
+ * @property {(values: Values) => string | Promise<string>} consequence
+ */
+
+/** @param {FieldSpec} spec */
 function control(spec) {
   const attrs = { name: spec.name, required: spec.required, testid: `field-${spec.name}` };
   if (spec.type === "select") {
@@ -21,29 +55,46 @@ function control(spec) {
   });
 }
 
+/**
+ * @param {HTMLFormElement} form
+ * @param {ActionSpec} spec
+ * @returns {Values}
+ */
 function values(form, spec) {
+  /** @type {Values} */
   const out = {};
-  for (const f of spec.fields || []) {
-    const el = form.elements.namedItem(f.name);
-    if (f.type === "checkbox") out[f.name] = el.checked;
-    else if (f.type === "file") out[f.name] = el.files[0] || null;
+  for (const f of spec.fields) {
+    const el = /** @type {HTMLInputElement | HTMLSelectElement} */ (form.elements.namedItem(f.name));
+    if (el instanceof HTMLInputElement && f.type === "checkbox") out[f.name] = el.checked;
+    else if (el instanceof HTMLInputElement && f.type === "file") out[f.name] = el.files?.[0] || null;
     else out[f.name] = el.value.trim();
   }
   return out;
 }
 
+/**
+ * An error in words: an API problem with its reason and code, anything else as its message.
+ * @param {unknown} error
+ */
 function problemBox(error) {
-  const text = error && error.code ? problemText(error) : L("出错了：", "Something went wrong: ") + (error.message || error);
+  const text = error instanceof ApiProblem ? problemText(error)
+    : t("action.wentWrong", { message: (error instanceof Error && error.message) || String(error) });
   return h("div", { class: "problem", role: "alert", testid: "problem", text });
 }
 
+/**
+ * The signature of a prepared operation, made in this page: with the wallet, or a keystore file unlocked here.
+ * @param {HTMLElement} box
+ * @param {Api.Prepared} prepared
+ * @returns {Promise<string>}
+ */
 async function signingStep(box, prepared) {
-  const summary = h("p", {}, h("strong", { text: L("请核对待签名的内容：", "Check what you sign: ") }), prepared.summary);
+  const summary = h("p", {}, h("strong", { text: t("sign.check") }), prepared.summary);
   const out = h("div");
   box.replaceChildren(summary, out);
   return new Promise((resolve, reject) => {
     if (hasWallet()) {
-      const go = h("button", { type: "button", testid: "sign-wallet", text: L("用钱包签名", "Sign with my wallet") });
+      const go = h("button", { type: "button", testid: "sign-wallet", text: t("sign.withWallet") });
       go.addEventListener("click", () => signWithWallet(prepared).then(resolve, reject));
       out.append(go);
       go.focus();
@@ -53,19 +104,20 @@ async function signingStep(box, prepared) {
     const password = h("input", { type: "password", autocomplete: "off", testid: "keystore-password" });
     const form = h(
       "form", { class: "panel", testid: "keystore-form" },
-      h("p", { class: "muted", text: L("密钥文件只在本页面内解锁，不会上传。", "The keystore is unlocked in this page only; it is never uploaded.") }),
-      field(L("密钥文件（keystore）", "Keystore file"), file),
-      field(L("密钥密码", "Keystore password"), password),
-      h("button", { type: "submit", testid: "sign-keystore", text: L("解锁并签名", "Unlock and sign") }),
+      h("p", { class: "muted", text: t("sign.keystoreStaysHere") }),
+      field(t("sign.keystoreFile"), file),
+      field(t("sign.keystorePassword"), password),
+      h("button", { type: "submit", testid: "sign-keystore", text: t("sign.unlockAndSign") }),
     );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (!file.files[0]) return;
-      const button = form.querySelector("button");
+      const chosen = file.files?.[0];
+      if (!chosen) return;
+      const button = /** @type {HTMLButtonElement} */ (form.querySelector("button"));
       button.disabled = true;
-      button.textContent = L("正在解锁…", "Unlocking…");
+      button.textContent = t("sign.unlocking");
       try {
-        resolve(await signWithKeystore(prepared, await file.files[0].text(), password.value));
+        resolve(await signWithKeystore(prepared, await chosen.text(), password.value));
       } catch (error) {
         reject(error);
       } finally {
@@ -77,21 +129,28 @@ async function signingStep(box, prepared) {
   });
 }
 
-/** Sends a confirmed write: directly (hosted key), or prepared, signed here and sent (self custody). */
+/**
+ * Sends a confirmed write: directly (hosted key), or prepared, signed here and sent (self custody).
+ * @param {Ctx} ctx
+ * @param {string} path
+ * @param {object} body
+ * @param {HTMLElement} box where the signing step shows
+ */
 async function send(ctx, path, body, box) {
   if (ctx.me.custody !== "self") return write(path, body);
+  /** @type {Api.Prepared} */
   const prepared = await api("POST", path + "/prepare", { body });
   let signature;
   try {
     signature = await signingStep(box, prepared);
   } catch (error) {
-    const words = {
-      "keystore-account": L("该密钥文件不属于", "This keystore is not the key of ") + ctx.me.id,
-      "wallet-account": L("钱包中没有该参与者的账户", "The wallet has no account for ") + ctx.me.id,
-    }[error.message] || L("无法解锁密钥文件（密码错误？）", "Could not unlock the keystore (wrong password?)");
+    const why = error instanceof Error ? error.message : "";
+    const words = why === "keystore-account" ? t("sign.notYourKeystore", { id: ctx.me.id })
+      : why === "wallet-account" ? t("sign.noWalletAccount", { id: ctx.me.id })
+        : t("sign.cannotUnlock");
     throw new Error(words);
   }
-  box.replaceChildren(h("p", { class: "muted", text: L("已签名，正在发送…", "Signed; sending…") }));
+  replace(box, h("p", { class: "muted", text: t("sign.sending") }));
   return api("POST", prepared.submit.path, {
     body,
     headers: { ...prepared.submit.headers, "Billchain-Signature": signature, "Idempotency-Key": crypto.randomUUID() },
@@ -99,8 +158,9 @@ async function send(ctx, path, body, box) {
 }
 
 /**
- * A button that opens the action's form. spec: {key, label, danger, fields, path, body(values) (may be async),
- * consequence(values) -> string (may be async, e.g. a quote)}.
+ * A button that opens the action's form.
+ * @param {ActionSpec} spec
+ * @param {Ctx} ctx
  */
 export function action(spec, ctx) {
   const panel = h("div", { hidden: true, testid: `panel-${spec.key}` });
@@ -117,27 +177,27 @@ export function action(spec, ctx) {
 
   function render() {
     const form = h("form", { class: "panel", "aria-label": spec.label },
-      (spec.fields || []).map((f) => field(f.label, control(f))),
-      h("button", { type: "submit", testid: `review-${spec.key}`, text: L("下一步：核对", "Next: review") }));
+      spec.fields.map((f) => field(f.label, control(f))),
+      h("button", { type: "submit", testid: `review-${spec.key}`, text: t("action.review") }));
     const out = h("div", { "aria-live": "polite" });
     panel.replaceChildren(form, out);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const vals = values(form, spec);
-      out.replaceChildren(h("p", { class: "muted", text: L("正在核对…", "Checking…") }));
+      replace(out, h("p", { class: "muted", text: t("action.checking") }));
       let words;
       try {
         words = await spec.consequence(vals);
       } catch (error) {
-        out.replaceChildren(problemBox(error));
+        replace(out, problemBox(error));
         return;
       }
       const confirm = h("button", {
         type: "button", class: spec.danger ? "danger" : "", testid: `confirm-${spec.key}`,
-        text: ctx.me.custody === "self" ? L("确认并签名", "Confirm and sign") : L("确认并发送", "Confirm and send"),
+        text: ctx.me.custody === "self" ? t("action.confirmAndSign") : t("action.confirmAndSend"),
       });
       const box = h("div");
-      out.replaceChildren(h("div", { class: "consequence", testid: "consequence", text: words }), confirm, box);
+      replace(out, h("div", { class: "consequence", testid: "consequence", text: words }), confirm, box);
       confirm.focus();
       confirm.addEventListener("click", async () => {
         confirm.disabled = true;
@@ -145,16 +205,16 @@ export function action(spec, ctx) {
           const body = await spec.body(vals);
           const result = await send(ctx, spec.path, body, box);
           const tx = result && result.tx;
-          const note = L("已完成", "Done") + (tx ? ` · tx ${tx.hash.slice(0, 10)}… · ${L("区块", "block")} ${tx.block_number}` : "");
+          const note = tx ? t("action.doneInBlock", { tx: `${tx.hash.slice(0, 10)}…`, block: tx.block_number }) : t("action.done");
           toast(note);
           await ctx.refresh(result);
         } catch (error) {
           confirm.disabled = false;
-          box.replaceChildren(problemBox(error));
+          replace(box, problemBox(error));
         }
       });
     });
-    const first = form.querySelector("input, select");
+    const first = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (form.querySelector("input, select"));
     if (first) first.focus();
   }
 

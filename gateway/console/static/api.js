@@ -3,6 +3,10 @@
 const TOKEN = "billchain.token";
 
 export class ApiProblem extends Error {
+  /**
+   * @param {number} status
+   * @param {{code?: string, title?: string, detail?: string}} body the problem (RFC 9457) the gateway answered
+   */
   constructor(status, body) {
     super(body.detail || body.title || String(status));
     this.status = status;
@@ -14,16 +18,28 @@ export class ApiProblem extends Error {
 
 export const session = {
   get token() { return sessionStorage.getItem(TOKEN); },
+  /** @param {string | null} value */
   set token(value) { value ? sessionStorage.setItem(TOKEN, value) : sessionStorage.removeItem(TOKEN); },
 };
 
+/**
+ * A request to the gateway: the answer's JSON (null for 204), or its body as a Blob (`blob`); a problem
+ * thrown as ApiProblem. `raw` sends `body` as it is (an upload), else as JSON.
+ * @param {"GET" | "POST"} method
+ * @param {string} path
+ * @param {{body?: any, headers?: Record<string, string>, raw?: boolean, blob?: boolean}} [options]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, { body, headers = {}, raw = false, blob = false } = {}) {
-  const init = { method, headers: { ...headers }, credentials: "omit", cache: "no-store" };
-  if (session.token) init.headers.Authorization = "Bearer " + session.token;
+  /** @type {Record<string, string>} */
+  const sent = { ...headers };
+  /** @type {RequestInit} */
+  const init = { method, headers: sent, credentials: "omit", cache: "no-store" };
+  if (session.token) sent.Authorization = "Bearer " + session.token;
   if (raw) {
     init.body = body;
   } else if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
+    sent["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
@@ -37,13 +53,24 @@ export async function api(method, path, { body, headers = {}, raw = false, blob 
   return response.json();
 }
 
-/** A write: a fresh Idempotency-Key per confirmed action, so a retried request acts once. */
+/**
+ * A write: a fresh Idempotency-Key per confirmed action, so a retried request acts once.
+ * @param {string} path
+ * @param {object} body
+ * @param {Record<string, string>} [headers]
+ */
 export function write(path, body, headers = {}) {
   return api("POST", path, { body, headers: { "Idempotency-Key": crypto.randomUUID(), ...headers } });
 }
 
-/** Every page of a list. */
+/**
+ * Every page of a list.
+ * @param {string} path
+ * @param {number} [limit]
+ * @returns {Promise<any[]>}
+ */
 export async function all(path, limit = 500) {
+  /** @type {any[]} */
   const items = [];
   let cursor = null;
   do {

@@ -2,7 +2,8 @@
 // own: what a button may do is decided by the API and the contracts behind it; the page only offers the
 // actions a caller's role and the bill's state make plausible, and shows the answer.
 import { ApiProblem, api, session } from "./api.js";
-import { L, h, language, replace, setLanguage } from "./ui.js";
+import { t, language, setLanguage } from "./messages.js";
+import { byId, h, replace } from "./ui.js";
 import { problemBox } from "./actions.js";
 import { bills, bill, issue } from "./bills.js";
 import { dashboard } from "./dashboard.js";
@@ -13,51 +14,68 @@ import { operator } from "./operator.js";
 import { transaction } from "./transaction.js";
 import { name } from "./words.js";
 
-const ctx = { me: null, refresh: () => render() };
+/**
+ * A screen: the route it answers (its groups are show's arguments), and, for a screen the navigation
+ * links to, its path, its title and the roles it is for (every role when absent). A screen without a
+ * path is reached by a link on another one; its title is the page's.
+ * @typedef {object} Screen
+ * @property {RegExp} pattern
+ * @property {(view: HTMLElement, ctx: Ctx, ...groups: string[]) => Promise<void>} show
+ * @property {import("./messages.js").TextKey} title
+ * @property {string} [path]
+ * @property {Api.Role[]} [roles]
+ */
 
+/** @type {Screen[]} */
 const SCREENS = [
-  [/^#\/$/, dashboard, () => L("概览", "Overview")],
-  [/^#\/bills$/, bills, () => L("票据", "Bills")],
-  [/^#\/bills\/(\d+)$/, bill, null],
-  [/^#\/issue$/, issue, () => L("出票", "Issue a bill"), ["ENTERPRISE"]],
-  [/^#\/transfers$/, transfers, () => L("转让", "Transfers"), ["BANK", "ENTERPRISE", "REGULATOR", "OPERATOR"]],
-  [/^#\/cash$/, cash, () => L("现金", "Cash"), ["BANK", "ENTERPRISE"]],
-  [/^#\/regulator$/, regulator, () => L("监管", "Regulator"), ["REGULATOR", "OPERATOR"]],
-  [/^#\/operator$/, operator, () => L("运营", "Operator"), ["OPERATOR"]],
-  [/^#\/tx\/(0x[0-9a-fA-F]{64})$/, transaction, null],
+  { pattern: /^#\/$/, show: dashboard, title: "screen.overview", path: "#/" },
+  { pattern: /^#\/bills$/, show: bills, title: "screen.bills", path: "#/bills" },
+  { pattern: /^#\/bills\/(\d+)$/, show: bill, title: "screen.bill" },
+  { pattern: /^#\/issue$/, show: issue, title: "screen.issue", path: "#/issue", roles: ["ENTERPRISE"] },
+  { pattern: /^#\/transfers$/, show: transfers, title: "screen.transfers", path: "#/transfers", roles: ["BANK", "ENTERPRISE", "REGULATOR", "OPERATOR"] },
+  { pattern: /^#\/cash$/, show: cash, title: "screen.cash", path: "#/cash", roles: ["BANK", "ENTERPRISE"] },
+  { pattern: /^#\/regulator$/, show: regulator, title: "screen.regulator", path: "#/regulator", roles: ["REGULATOR", "OPERATOR"] },
+  { pattern: /^#\/operator$/, show: operator, title: "screen.operator", path: "#/operator", roles: ["OPERATOR"] },
+  { pattern: /^#\/tx\/(0x[0-9a-fA-F]{64})$/, show: transaction, title: "screen.transaction" },
 ];
-const PATHS = ["#/", "#/bills", null, "#/issue", "#/transfers", "#/cash", "#/regulator", "#/operator", null];
+
+/** @type {Api.Me | null} who is signed in, once /v1/me answered */
+let me = null;
+const refresh = () => render();
 
 function nav() {
   const here = location.hash || "#/";
-  const links = SCREENS.map(([, , title, roles], i) => {
-    if (!title || !ctx.me || (roles && !roles.includes(ctx.me.role))) return null;
-    const path = PATHS[i];
+  const links = SCREENS.map(({ path, title, roles }) => {
+    if (!path || !me || (roles && !roles.includes(me.role))) return null;
     const current = here === path || (path === "#/bills" && here.startsWith("#/bills/"));
-    return h("a", { href: path, "aria-current": current ? "page" : null, testid: `nav-${path.slice(2) || "home"}` }, title());
+    return h("a", { href: path, "aria-current": current ? "page" : null, testid: `nav-${path.slice(2) || "home"}` }, t(title));
   });
-  document.getElementById("nav").replaceChildren(...links.filter(Boolean));
-  document.getElementById("nav").setAttribute("aria-label", L("主导航", "Main"));
-  const who = document.getElementById("who");
+  replace(byId("nav"), links);
+  byId("nav").setAttribute("aria-label", t("nav.label"));
+  const who = byId("who");
   who.replaceChildren();
-  if (ctx.me) {
-    const custody = ctx.me.custody === "self" ? ` · ${L("自持密钥", "own key")}` : "";
-    const status = ctx.me.status && ctx.me.status !== "ACTIVE" ? ` · ${name(ctx.me.status)}` : "";
+  if (me) {
+    const custody = me.custody === "self" ? ` · ${t("nav.ownKey")}` : "";
+    const status = me.status && me.status !== "ACTIVE" ? ` · ${name(me.status)}` : "";
     who.append(h("span", { testid: "whoami" },
-      `${ctx.me.name || ctx.me.id} · ${ctx.me.id} · ${name(ctx.me.role)}${custody}${status} · ${L("网关", "gateway")} ${location.host}`));
+      `${me.name || me.id} · ${me.id} · ${name(me.role)}${custody}${status} · ${t("nav.gateway")} ${location.host}`));
   }
-  document.getElementById("signout").hidden = !ctx.me;
-  document.getElementById("signout").textContent = L("退出", "Sign out");
-  document.getElementById("lang").textContent = language() === "zh" ? "English" : "中文";
-  document.getElementById("lang").setAttribute("aria-label", language() === "zh" ? "Switch to English" : "切换到中文");
+  byId("signout").hidden = !me;
+  byId("signout").textContent = t("nav.signOut");
+  byId("lang").textContent = language() === "zh" ? "English" : "中文";
+  byId("lang").setAttribute("aria-label", language() === "zh" ? "Switch to English" : "切换到中文");
 }
 
+/**
+ * @param {HTMLElement} view
+ * @param {unknown} [failure] why the token did not sign in
+ */
 function signIn(view, failure) {
-  document.title = L("登录 · billchain 控制台", "Sign in · billchain console");
+  document.title = t("signin.pageTitle");
   const token = h("input", { type: "password", name: "token", autocomplete: "off", required: true, id: "token", testid: "token" });
   const form = h("form", { class: "panel", testid: "signin" },
-    h("div", { class: "field" }, h("label", { for: "token", text: L("API 令牌", "API token") }), token),
-    h("button", { type: "submit", testid: "signin-submit", text: L("登录", "Sign in") }));
+    h("div", { class: "field" }, h("label", { for: "token", text: t("signin.token") }), token),
+    h("button", { type: "submit", testid: "signin-submit", text: t("signin.submit") }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     session.token = token.value.trim();
@@ -65,9 +83,8 @@ function signIn(view, failure) {
     await render();
   });
   replace(view,
-    h("h1", { text: L("登录 billchain 控制台", "Sign in to the billchain console") }),
-    h("p", { class: "muted", text: L("令牌只保存在本标签页的会话存储中，关闭标签页即清除；不会出现在任何网址中。",
-      "The token stays in this tab's session storage and is gone when the tab closes; it is never put in a URL.") }),
+    h("h1", { text: t("signin.title") }),
+    h("p", { class: "muted", text: t("signin.tokenKept") }),
     failure ? problemBox(failure) : null,
     form,
   );
@@ -78,24 +95,25 @@ let rendering = 0;  // a later render wins: an earlier one that finishes after i
 
 async function render() {
   const turn = ++rendering;
-  const view = document.getElementById("view");
+  const view = byId("view");
   delete document.body.dataset.shown;
   if (!session.token) {
-    ctx.me = null;
+    me = null;
     nav();
     signIn(view);
     document.body.dataset.shown = "signin";
     return;
   }
-  let me;
+  /** @type {Api.Me} */
+  let signedIn;
   try {
-    me = await api("GET", "/v1/me");
+    signedIn = await api("GET", "/v1/me");
     if (turn !== rendering) return;
-    ctx.me = me;
-    if (ctx.me.role === "OPERATOR") ctx.me.name = L("平台运营方", "Platform operator");
+    if (signedIn.role === "OPERATOR") signedIn.name = t("nav.platformOperator");
+    me = signedIn;
   } catch (error) {
     if (turn !== rendering) return;
-    ctx.me = null;
+    me = null;
     if (error instanceof ApiProblem && error.status === 401) session.token = null;
     nav();
     signIn(view, error);
@@ -104,36 +122,35 @@ async function render() {
   }
   nav();
   const hash = location.hash || "#/";
-  const screen = SCREENS.find(([pattern]) => pattern.test(hash));
-  if (!screen) {
+  const screen = SCREENS.find(({ pattern }) => pattern.test(hash));
+  const match = screen && hash.match(screen.pattern);
+  if (!screen || !match) {
     location.hash = "#/";
     return;
   }
-  const [pattern, show, title] = screen;
-  const match = hash.match(pattern);
-  document.title = `${title ? title() : L("票据", "Bill")} · billchain`;
+  document.title = `${t(screen.title)} · billchain`;
   const next = h("div");
   try {
-    await show(next, ctx, ...match.slice(1));
+    await screen.show(next, { me: signedIn, refresh }, ...match.slice(1));
   } catch (error) {
-    next.replaceChildren(problemBox(error));
+    replace(next, problemBox(error));
   }
   if (turn !== rendering) return;
   view.replaceChildren(...next.childNodes);
   document.body.dataset.shown = hash;  // what the browser tests wait for
 }
 
-document.getElementById("lang").addEventListener("click", () => {
+byId("lang").addEventListener("click", () => {
   setLanguage(language() === "zh" ? "en" : "zh");
   render();
 });
-document.getElementById("signout").addEventListener("click", () => {
+byId("signout").addEventListener("click", () => {
   session.token = null;
   location.hash = "#/";
   render();
 });
 window.addEventListener("hashchange", () => {
-  render().then(() => document.getElementById("main").focus());
+  render().then(() => byId("main").focus());
 });
 setLanguage(language());
 render();

@@ -3,30 +3,52 @@
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
 import { directory } from "./parties.js";
-import { L, append, fen, field, h, money, save, table, yuan } from "./ui.js";
+import { t } from "./messages.js";
+import { append, fen, field, h, money, save, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 const PAGE = 20;
 
+/** @typedef {(id: string | null | undefined) => string} Who a participant id named (parties.js) */
+/** @typedef {import("./actions.js").Values} Values */
+
+/** @param {Api.Bill} b */
 function link(b) {
   return h("a", { href: `#/bills/${b.id}`, testid: `bill-link-${b.id}` }, b.bill_no);
 }
 
+/**
+ * The list's filters, kept while the page is open.
+ * @typedef {{status: string, kind: string, role: string, from: string, to: string, sort: string, page: number}} ListState
+ */
+
+/** @param {ListState} state */
 function filters(state) {
+  /**
+   * @param {"status" | "kind" | "role" | "sort"} key
+   * @param {Array<[string, string]>} pairs each option's value and label
+   */
   const select = (key, pairs) =>
-    h("select", { name: key, testid: `filter-${key}` }, pairs.map(([v, t]) => h("option", { value: v, selected: state[key] === v }, t)));
+    h("select", { name: key, testid: `filter-${key}` }, pairs.map(([v, label]) => h("option", { value: v, selected: state[key] === v }, label)));
+  /** @param {string[]} codes */
+  const named = (codes) => codes.map((code) => /** @type {[string, string]} */ ([code, name(code)]));
   return [
-    field(L("票据状态", "Bill status"), select("status", [["", L("全部", "All")], ...["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"].map((s) => [s, name(s)])])),
-    field(L("票据种类", "Kind"), select("kind", [["", L("全部", "All")], ...["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"].map((s) => [s, name(s)])])),
-    field(L("我的角色", "My role"), select("role", [["", L("全部", "Any")], ["drawer", L("出票人", "Drawer")], ["acceptor", L("承兑人", "Acceptor")], ["holder", L("持票人", "Holder")]])),
-    field(L("到期日不早于", "Matures on or after"), h("input", { type: "date", name: "from", value: state.from || "", testid: "filter-from" })),
-    field(L("到期日早于", "Matures before"), h("input", { type: "date", name: "to", value: state.to || "", testid: "filter-to" })),
-    field(L("排序", "Sort by"), select("sort", [["id", L("编号", "Id")], ["maturity", L("到期日", "Maturity")], ["amount", L("金额", "Amount")]])),
+    field(t("bills.filter.status"), select("status", [["", t("bills.filter.all")], ...named(["ISSUED", "ACCEPTED", "CIRCULATING", "SETTLED", "REJECTED", "CANCELLED"])])),
+    field(t("bills.filter.kind"), select("kind", [["", t("bills.filter.all")], ...named(["BANK_ACCEPTANCE", "COMMERCIAL_ACCEPTANCE", "SUPPLY_CHAIN"])])),
+    field(t("bills.filter.role"), select("role", [["", t("bills.filter.anyRole")], ["drawer", t("bill.drawer")], ["acceptor", t("bill.acceptor")], ["holder", t("bill.holder")]])),
+    field(t("bills.filter.from"), h("input", { type: "date", name: "from", value: state.from || "", testid: "filter-from" })),
+    field(t("bills.filter.to"), h("input", { type: "date", name: "to", value: state.to || "", testid: "filter-to" })),
+    field(t("bills.filter.sort"), select("sort", [["id", t("bills.sort.id")], ["maturity", t("bills.sort.maturity")], ["amount", t("bills.sort.amount")]])),
   ];
 }
 
+/** @type {ListState} */
 const listState = { status: "", kind: "", role: "", from: "", to: "", sort: "id", page: 0 };
 
+/**
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ */
 export async function bills(view, ctx) {
   const st = listState;
   const query = new URLSearchParams();
@@ -36,45 +58,54 @@ export async function bills(view, ctx) {
   if (st.role === "acceptor") query.set("acceptor", ctx.me.id);
   if (st.to) query.set("matures_before", st.to);
   const [found, who] = await Promise.all([all(`/v1/bills?${query}`), directory()]);
+  /** @type {Api.Bill[]} */
   let items = found;
   if (st.role === "drawer") items = items.filter((b) => b.drawer === ctx.me.id);
   if (st.from) items = items.filter((b) => b.maturity_date >= st.from);
-  const key = { id: (b) => b.id, maturity: (b) => b.maturity_date, amount: (b) => fen(b.amount) }[st.sort];
+  /** @type {Record<string, (b: Api.Bill) => number | string | bigint>} */
+  const keys = { id: (b) => b.id, maturity: (b) => b.maturity_date, amount: (b) => fen(b.amount) };
+  const key = keys[st.sort] || keys.id;
   items.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id - b.id));
   const pages = Math.max(1, Math.ceil(items.length / PAGE));
   st.page = Math.min(st.page, pages - 1);
   const shown = items.slice(st.page * PAGE, st.page * PAGE + PAGE);
 
-  const form = h("form", { class: "panel", testid: "bill-filters", "aria-label": L("筛选", "Filters") }, filters(st),
-    h("button", { type: "submit", text: L("筛选", "Filter") }));
+  const form = h("form", { class: "panel", testid: "bill-filters", "aria-label": t("bills.filters") }, filters(st),
+    h("button", { type: "submit", text: t("bills.filter") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    for (const k of ["status", "kind", "role", "from", "to", "sort"]) st[k] = form.elements.namedItem(k).value;
+    for (const k of /** @type {const} */ (["status", "kind", "role", "from", "to", "sort"])) {
+      st[k] = /** @type {HTMLInputElement | HTMLSelectElement} */ (form.elements.namedItem(k)).value;
+    }
     st.page = 0;
     ctx.refresh();
   });
+  /** @param {number} delta */
   const move = (delta) => () => { st.page += delta; ctx.refresh(); };
   append(view,
-    h("h1", { text: L("票据", "Bills") }),
+    h("h1", { text: t("screen.bills") }),
     form,
     table(
-      [[L("票据号", "Bill no.")], [L("种类", "Kind")], [L("状态", "Status")], [L("出票人", "Drawer")], [L("承兑人", "Acceptor")],
-       [L("收款人", "Payee")], [L("金额（元）", "Amount (CNY)"), "num"], [L("到期日", "Maturity")]],
+      [[t("bill.billNo")], [t("bills.col.kind")], [t("col.status")], [t("bill.drawer")], [t("bill.acceptor")],
+       [t("bill.payee")], [t("col.amountCny"), "num"], [t("bills.col.maturity")]],
       shown.map((b) => [link(b), name(b.kind), h("span", {}, name(b.status), b.frozen ? h("span", { class: "tag frozen", text: " " + name("FROZEN") }) : null),
         who(b.drawer), who(b.acceptor), who(b.payee), money(b.amount), b.maturity_date]),
       { testid: "bills-table" },
     ),
     h("div", { class: "pager" },
-      h("button", { type: "button", class: "quiet", disabled: st.page === 0, onclick: move(-1), text: L("上一页", "Previous") }),
-      h("span", { text: `${st.page + 1} / ${pages} · ${items.length} ${L("张", "bills")}` }),
-      h("button", { type: "button", class: "quiet", disabled: st.page >= pages - 1, onclick: move(1), text: L("下一页", "Next") })),
+      h("button", { type: "button", class: "quiet", disabled: st.page === 0, onclick: move(-1), text: t("bills.previous") }),
+      h("span", { text: t("bills.pageOf", { page: st.page + 1, pages, n: items.length }) }),
+      h("button", { type: "button", class: "quiet", disabled: st.page >= pages - 1, onclick: move(1), text: t("bills.next") })),
   );
 }
 
+/**
+ * @param {Api.Bill} b
+ * @param {Who} who
+ */
 function rangeBar(b, who) {
   const total = Number(fen(b.amount));
-  const bar = h("div", { class: "bar", role: "img", testid: "range-bar",
-    "aria-label": L("子票区间分布", "Sub-ranges of the bill") });
+  const bar = h("div", { class: "bar", role: "img", testid: "range-bar", "aria-label": t("bill.rangeBar") });
   for (const r of b.ranges) {
     const width = (Number(fen(r.amount)) / total) * 100;
     const seg = h("div", { class: `seg ${r.state}${r.frozen ? " frozen" : ""}`, title: `${r.label} ${who(r.holder)} ${name(r.state)}` },
@@ -85,212 +116,273 @@ function rangeBar(b, who) {
   return bar;
 }
 
-/** Who moved what to whom: a signed transfer goes from its initiator (the entry's counterparty) to the signer. */
+/**
+ * Who moved what to whom: a signed transfer goes from its initiator (the entry's counterparty) to the signer.
+ * @param {Api.HistoryEntry} e
+ * @param {Who} who
+ */
 function parties(e, who) {
   const [from, to] = e.event === "TRANSFER_SIGNED" ? [e.counterparty, e.actor] : [e.actor, e.counterparty];
   return `${who(from)}${to ? " → " + who(to) : ""}`;
 }
 
+/**
+ * One range's endorsement chain: the bill's issue, then every event on a range overlapping it.
+ * @param {Api.HistoryEntry[]} history
+ * @param {Api.BillRange} r
+ * @param {Who} who
+ */
 function timeline(history, r, who) {
+  /** @param {Api.HistoryEntry} e */
   const overlaps = (e) => e.range && !(e.range.end < r.start || e.range.start > r.end);
   const entries = history.filter((e) => e.event === "ISSUED" || overlaps(e));
-  return h("ol", { class: "timeline", testid: `timeline-${r.start}`, "aria-label": L("背书链", "Endorsement chain") },
+  return h("ol", { class: "timeline", testid: `timeline-${r.start}`, "aria-label": t("bill.endorsementChain") },
     entries.map((e) => h("li", {},
       h("strong", { text: name(e.event) }), " ",
       parties(e, who),
       e.amount ? ` · ${money(e.amount)}` : "",
-      h("span", { class: "muted", text: ` · ${e.timestamp.slice(0, 10)} · ${L("区块", "block")} ${e.block_number}` }))));
+      h("span", { class: "muted", text: ` · ${e.timestamp.slice(0, 10)} · ${t("bill.inBlock", { block: e.block_number })}` }))));
 }
 
+/**
+ * @param {Api.BillRange[]} ranges
+ * @returns {Array<[number, string]>}
+ */
 function rangeOptions(ranges) {
   return ranges.map((r) => [r.start, `${r.label} · ${money(r.amount)} · ${name(r.state)}`]);
 }
 
+/**
+ * The actions the caller's role and the bill's state make plausible (the contracts decide).
+ * @param {Api.Bill} b
+ * @param {Ctx} ctx
+ * @param {Who} who
+ */
 function billActions(b, ctx, who) {
   const me = ctx.me.id;
   const role = ctx.me.role;
   const base = `/v1/bills/${b.id}`;
+  /** @type {HTMLElement[]} */
   const acts = [];
+  /**
+   * An action without a form.
+   * @param {string} key
+   * @param {string} label
+   * @param {string} path
+   * @param {string} words
+   * @param {boolean} [danger]
+   */
   const simple = (key, label, path, words, danger) => acts.push(action({
     key, label, danger, fields: [], path: `${base}/${path}`, body: () => ({}), consequence: () => words,
   }, ctx));
   if (b.status === "ISSUED" && b.acceptor === me) {
-    simple("accept", L("承兑", "Accept"), "accept", L(`您将承兑票据 ${b.bill_no}，到期无条件支付 ${money(b.amount)} 元。`, `You accept bill ${b.bill_no}: you will pay ${money(b.amount)} CNY at maturity.`));
-    simple("reject", L("拒绝承兑", "Refuse"), "reject", L("票据将被拒绝，此后不可更改。", "The bill will be rejected, for good."), true);
+    simple("accept", t("bill.act.accept"), "accept", t("bill.act.accept.consequence", { billNo: b.bill_no, amount: money(b.amount) }));
+    simple("reject", t("bill.act.refuseAcceptance"), "reject", t("bill.act.refuseAcceptance.consequence"), true);
   }
   if (b.status === "ACCEPTED" && b.payee === me) {
-    simple("receive", L("签收", "Receive"), "receive", L(`您将签收票据，成为 ${money(b.amount)} 元全部子票区间的持票人。`, `You receive the bill and hold all of its ${money(b.amount)} CNY.`));
-    simple("reject", L("拒收", "Refuse"), "reject", L("票据将被拒收，此后不可更改。", "The bill will be refused, for good."), true);
+    simple("receive", t("bill.act.receive"), "receive", t("bill.act.receive.consequence", { amount: money(b.amount) }));
+    simple("reject", t("bill.act.refuseReceipt"), "reject", t("bill.act.refuseReceipt.consequence"), true);
   }
   if (["ISSUED", "ACCEPTED"].includes(b.status) && b.drawer === me) {
-    simple("cancel", L("撤销票据", "Cancel the bill"), "cancel", L("票据将被撤销，此后不可更改。", "The bill will be cancelled, for good."), true);
+    simple("cancel", t("bill.act.cancel"), "cancel", t("bill.act.cancel.consequence"), true);
   }
   const held = b.ranges.filter((r) => r.holder === me && r.state === "HELD" && !r.frozen);
   if (held.length && role !== "REGULATOR") {
-    const rangeField = { name: "range_start", label: L("子票区间", "Range"), type: "select", options: rangeOptions(held) };
-    const amountField = { name: "amount", label: L("金额（元，空为整个区间）", "Amount (CNY, empty: the whole range)"), inputmode: "decimal" };
+    /** @type {import("./actions.js").FieldSpec} */
+    const rangeField = { name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(held) };
+    /** @type {import("./actions.js").FieldSpec} */
+    const amountField = { name: "amount", label: t("bill.field.partAmount"), inputmode: "decimal" };
+    /** @param {Values} v */
     const pick = (v) => held.find((r) => String(r.start) === v.range_start);
-    const part = (v) => (v.amount ? v.amount : pick(v).amount);
+    /** @param {Values} v the amount asked, else the whole range's */
+    const part = (v) => (v.amount ? v.amount : pick(v)?.amount);
+    /**
+     * @param {Values} v
+     * @param {object} extra
+     */
     const move = (v, extra) => ({ range_start: Number(v.range_start), ...(v.amount ? { amount: v.amount } : {}), ...extra });
     acts.push(action({
-      key: "endorse", label: L("背书转让", "Endorse"),
-      fields: [rangeField, amountField, { name: "to", label: L("被背书人（参与者编号）", "To (participant id)"), required: true }],
+      key: "endorse", label: t("bill.act.endorse"),
+      fields: [rangeField, amountField, { name: "to", label: t("bill.field.endorsee"), required: true }],
       path: `${base}/endorse`, body: (v) => move(v, { to: v.to }),
-      consequence: (v) => L(`您将把 ${money(part(v))} 元（区间起点 ${v.range_start}）背书给 ${who(v.to)}；对方签收后成为持票人，您进入背书链。`,
-        `You endorse ${money(part(v))} CNY (range from ${v.range_start}) to ${who(v.to)}; once they sign they hold it and you join its endorsement chain.`),
+      consequence: (v) => t("bill.act.endorse.consequence", { amount: money(part(v)), start: v.range_start, to: who(v.to) }),
     }, ctx));
     acts.push(action({
-      key: "discount", label: L("贴现", "Discount"),
-      fields: [rangeField, amountField, { name: "bank", label: L("贴现银行（参与者编号）", "Bank (participant id)"), required: true },
-        { name: "annual_rate", label: L("年利率（如 0.0185）", "Annual rate (e.g. 0.0185)"), required: true, inputmode: "decimal" },
-        { name: "adjust_days", label: L("调整天数（0–3）", "Adjust days (0-3)"), value: "0", inputmode: "numeric" }],
+      key: "discount", label: t("bill.act.discount"),
+      fields: [rangeField, amountField, { name: "bank", label: t("bill.field.discountBank"), required: true },
+        { name: "annual_rate", label: t("bill.field.annualRate"), required: true, inputmode: "decimal" },
+        { name: "adjust_days", label: t("bill.field.adjustDays"), value: "0", inputmode: "numeric" }],
       path: `${base}/discount`,
       body: (v) => move(v, { bank: v.bank, annual_rate: v.annual_rate, adjust_days: Number(v.adjust_days || 0) }),
       consequence: async (v) => {
         const q = await api("POST", `${base}/discount/quote`, { body: move(v, { bank: v.bank, annual_rate: v.annual_rate, adjust_days: Number(v.adjust_days || 0) }) });
-        return L(`链上报价：贴现 ${money(q.range.amount)} 元，年利率 ${q.annual_rate}，利息 ${money(q.interest)} 元，实付 ${money(q.price)} 元（按 ${q.as_of} 计算）。${who(v.bank)} 签收时付款并取得该区间（券款对付）。`,
-          `On-chain quote: discount ${money(q.range.amount)} CNY at ${q.annual_rate} a year: interest ${money(q.interest)} CNY, ${who(v.bank)} pays ${money(q.price)} CNY (as of ${q.as_of}) when it signs, and takes the range (delivery versus payment).`);
+        return t("bill.act.discount.quote", {
+          amount: money(q.range.amount), rate: q.annual_rate, interest: money(q.interest), price: money(q.price), asOf: q.as_of, bank: who(v.bank),
+        });
       },
     }, ctx));
     acts.push(action({
-      key: "pledge", label: L("质押", "Pledge"),
-      fields: [rangeField, amountField, { name: "bank", label: L("质权银行（参与者编号）", "Bank (participant id)"), required: true }],
+      key: "pledge", label: t("bill.act.pledge"),
+      fields: [rangeField, amountField, { name: "bank", label: t("bill.field.pledgeBank"), required: true }],
       path: `${base}/pledge`, body: (v) => move(v, { bank: v.bank }),
-      consequence: (v) => L(`您将把 ${money(part(v))} 元质押给 ${who(v.bank)}；到期款项付给质权人。`, `You pledge ${money(part(v))} CNY to ${who(v.bank)}; what it pays at maturity goes to the pledgee.`),
+      consequence: (v) => t("bill.act.pledge.consequence", { amount: money(part(v)), bank: who(v.bank) }),
     }, ctx));
   }
   const pledged = b.ranges.filter((r) => r.pledgee === me && r.state === "PLEDGED");
   if (pledged.length) {
     acts.push(action({
-      key: "release", label: L("解除质押", "Release the pledge"),
-      fields: [{ name: "range_start", label: L("子票区间", "Range"), type: "select", options: rangeOptions(pledged) }],
+      key: "release", label: t("bill.act.release"),
+      fields: [{ name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(pledged) }],
       path: `${base}/release`, body: (v) => ({ range_start: Number(v.range_start) }),
-      consequence: () => L("该区间将解除质押，回到持票人手中。", "The range is released to its holder."),
+      consequence: () => t("bill.act.release.consequence"),
     }, ctx));
   }
   const presentable = b.ranges.filter((r) => (r.holder === me || r.pledgee === me) && ["HELD", "PLEDGED"].includes(r.state));
   if (presentable.length && b.status === "CIRCULATING") {
     acts.push(action({
-      key: "present", label: L("提示付款", "Present for payment"),
-      fields: [{ name: "range_start", label: L("子票区间", "Range"), type: "select", options: [["", L("全部可提示的区间", "All I may present")], ...rangeOptions(presentable)] }],
+      key: "present", label: t("bill.act.present"),
+      fields: [{ name: "range_start", label: t("bill.field.range"), type: "select", options: [["", t("bill.field.allPresentable")], ...rangeOptions(presentable)] }],
       path: `${base}/present`, body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
-      consequence: () => L(`向承兑人 ${who(b.acceptor)} 提示付款；到期日起 10 天内为按期提示。`, `Present to the acceptor ${who(b.acceptor)} for payment; within 10 days of maturity it is timely.`),
+      consequence: () => t("bill.act.present.consequence", { acceptor: who(b.acceptor) }),
     }, ctx));
   }
   const presented = b.ranges.filter((r) => r.state === "PRESENTED");
   if (presented.length && b.acceptor === me) {
-    const rf = { name: "range_start", label: L("子票区间", "Range"), type: "select", options: [["", L("全部已提示的区间", "Every presented range")], ...rangeOptions(presented)] };
+    /** @type {import("./actions.js").FieldSpec} */
+    const rf = { name: "range_start", label: t("bill.field.range"), type: "select", options: [["", t("bill.field.allPresented")], ...rangeOptions(presented)] };
     acts.push(action({
-      key: "pay", label: L("付款", "Pay"), fields: [rf], path: `${base}/pay`,
+      key: "pay", label: t("bill.act.pay"), fields: [rf], path: `${base}/pay`,
       body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
       consequence: (v) => {
         const sum = (v.range_start ? presented.filter((r) => String(r.start) === v.range_start) : presented).reduce((s, r) => s + fen(r.amount), 0n);
-        return L(`您将支付 ${money(yuan(sum))} 元给提示人（质押区间付给质权人）。`, `You pay ${money(yuan(sum))} CNY to the presenters (a pledged range pays its pledgee).`);
+        return t("bill.act.pay.consequence", { amount: money(yuan(sum)) });
       },
     }, ctx));
     acts.push(action({
-      key: "dishonor", label: L("拒付", "Dishonour"), danger: true,
-      fields: [rf, { name: "reason", label: L("拒付理由", "Reason"), required: true }], path: `${base}/dishonor`,
+      key: "dishonor", label: t("bill.act.dishonour"), danger: true,
+      fields: [rf, { name: "reason", label: t("bill.field.reason"), required: true }], path: `${base}/dishonor`,
       body: (v) => ({ reason: v.reason, ...(v.range_start ? { range_start: Number(v.range_start) } : {}) }),
-      consequence: (v) => L(`您将拒付，理由：“${v.reason}”。持票人可向前手追索。`, `You refuse to pay, because: "${v.reason}". The holder may claim recourse.`),
+      consequence: (v) => t("bill.act.dishonour.consequence", { reason: v.reason }),
     }, ctx));
   }
   const claimable = b.ranges.filter((r) => (r.holder === me && !r.pledgee) || r.pledgee === me).filter((r) => ["DISHONORED", "PRESENTED"].includes(r.state));
   if (claimable.length) {
     acts.push(action({
-      key: "recourse", label: L("追索", "Claim recourse"),
-      fields: [{ name: "range_start", label: L("子票区间", "Range"), type: "select", options: rangeOptions(claimable) },
-        { name: "against", label: L("被追索人（参与者编号）", "Against (participant id)"), required: true }],
+      key: "recourse", label: t("bill.act.recourse"),
+      fields: [{ name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(claimable) },
+        { name: "against", label: t("bill.field.against"), required: true }],
       path: `${base}/recourse`, body: (v) => ({ range_start: Number(v.range_start), against: v.against }),
-      consequence: (v) => L(`您将向 ${who(v.against)} 追索该区间的全部金额；对方签收时付款。`, `You claim the range's full amount from ${who(v.against)}; they pay when they sign.`),
+      consequence: (v) => t("bill.act.recourse.consequence", { against: who(v.against) }),
     }, ctx));
   }
   if (role === "REGULATOR") {
-    const options = [["", L("整张票据", "The whole bill")], ...rangeOptions(b.ranges)];
-    const which = (v) => (v.range_start ? L(`区间 ${v.range_start}`, `range ${v.range_start}`) : L("整张票据", "the whole bill"));
+    /** @type {Array<[string | number, string]>} */
+    const options = [["", t("bill.wholeBill")], ...rangeOptions(b.ranges)];
+    /** @param {Values} v */
+    const which = (v) => (v.range_start ? t("bill.freeze.range", { start: v.range_start }) : t("bill.wholeBill"));
     acts.push(action({
-      key: "freeze", label: L("冻结", "Freeze"), danger: true,
-      fields: [{ name: "range_start", label: L("冻结对象", "What to freeze"), type: "select", options }],
+      key: "freeze", label: t("bill.act.freeze"), danger: true,
+      fields: [{ name: "range_start", label: t("bill.field.whatToFreeze"), type: "select", options }],
       path: `${base}/freeze`, body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
-      consequence: (v) => L(`${which(v)}将被冻结：解冻前任何人都不能对其操作，只有监管机构可以解冻。`, `${which(v)} will be frozen: nothing happens to it until a regulator unfreezes it.`),
+      consequence: (v) => t("bill.act.freeze.consequence", { what: which(v) }),
     }, ctx));
     acts.push(action({
-      key: "unfreeze", label: L("解冻", "Unfreeze"),
-      fields: [{ name: "range_start", label: L("解冻对象", "What to unfreeze"), type: "select", options }],
+      key: "unfreeze", label: t("bill.act.unfreeze"),
+      fields: [{ name: "range_start", label: t("bill.field.whatToUnfreeze"), type: "select", options }],
       path: `${base}/unfreeze`, body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
-      consequence: (v) => L(`${which(v)}将被解冻。`, `${which(v)} will be unfrozen.`),
+      consequence: (v) => t("bill.act.unfreeze.consequence", { what: which(v) }),
     }, ctx));
   }
   return acts;
 }
 
+/** @param {string} hash a document's SHA-256, 0x-hex */
 async function download(hash) {
   save(await api("GET", `/v1/documents/${hash}`, { blob: true }), hash.slice(2, 18));
 }
 
+/**
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ * @param {string} id the bill's id, from the route
+ */
 export async function bill(view, ctx, id) {
+  /** @type {[Api.Bill, Api.HistoryEntry[], Who]} */
   const [b, history, who] = await Promise.all([api("GET", `/v1/bills/${id}`), all(`/v1/bills/${id}/history`), directory()]);
   const face = [
-    [L("票据号", "Bill no."), b.bill_no], [L("种类", "Kind"), name(b.kind)], [L("状态", "Status"), name(b.status) + (b.frozen ? ` · ${name("FROZEN")}` : "")],
-    [L("出票人", "Drawer"), who(b.drawer)], [L("承兑人", "Acceptor"), who(b.acceptor)], [L("收款人", "Payee"), who(b.payee)],
-    [L("金额（元）", "Amount (CNY)"), money(b.amount)], [L("出票日", "Issued"), b.issue_date], [L("到期日", "Matures"), b.maturity_date],
-    [L("可转让", "Transferable"), b.transferable ? L("是", "yes") : L("否", "no")],
+    [t("bill.billNo"), b.bill_no], [t("bills.col.kind"), name(b.kind)], [t("col.status"), name(b.status) + (b.frozen ? ` · ${name("FROZEN")}` : "")],
+    [t("bill.drawer"), who(b.drawer)], [t("bill.acceptor"), who(b.acceptor)], [t("bill.payee"), who(b.payee)],
+    [t("col.amountCny"), money(b.amount)], [t("bill.issueDate"), b.issue_date], [t("bill.maturityDate"), b.maturity_date],
+    [t("bill.transferable"), b.transferable ? t("bill.yes") : t("bill.no")],
   ];
+  /** @type {Api.Transfer[]} */
   const related = await all(`/v1/transfers?bill_id=${b.id}`).catch(() => []);
   // gas is on the transaction (GET /v1/transactions/{hash}): asked once per transaction, at most 60
   const hashes = [...new Set(history.map((e) => e.tx_hash))].slice(-60);
   const explained = await Promise.all(hashes.map((x) => api("GET", `/v1/transactions/${x}`).catch(() => null)));
-  const gas = Object.fromEntries(explained.filter(Boolean).map((t) => [t.hash, t.gas_used]));
-  const docs = [...new Set([b.document_hash, ...related.map((t) => t.document_hash)].filter(Boolean))];
-  const docRows = docs.map((hash) => [h("code", { text: hash }), h("button", { type: "button", class: "quiet", testid: "download-document",
-    onclick: (e) => download(hash).catch(() => { e.target.replaceWith(h("span", { class: "muted", text: L("无权下载", "not yours to download") })); }),
-    text: L("下载", "Download") })]);
+  /** @type {Record<string, number>} */
+  const gas = Object.fromEntries(explained.filter(Boolean).map((tx) => [tx.hash, tx.gas_used]));
+  const docs = [...new Set([b.document_hash, ...related.map((tr) => tr.document_hash)])].filter((x) => typeof x === "string");
+  const docRows = docs.map((hash) => {
+    const button = h("button", { type: "button", class: "quiet", testid: "download-document", text: t("bill.download") });
+    button.addEventListener("click", () => download(hash).catch(() => {
+      button.replaceWith(h("span", { class: "muted", text: t("bill.notYoursToDownload") }));
+    }));
+    return [h("code", { text: hash }), button];
+  });
   append(view,
-    h("h1", { testid: "bill-title" }, `${L("票据", "Bill")} ${b.id} · ${b.bill_no}`),
-    table([[L("项目", "Field")], [L("内容", "Value")]], face, { testid: "bill-face" }),
-    h("h2", { text: L("子票区间", "Ranges") }),
-    b.ranges.length ? rangeBar(b, who) : h("p", { class: "muted", text: L("收款人签收后才有子票区间。", "Ranges appear once the payee receives.") }),
+    h("h1", { testid: "bill-title" }, t("bill.title", { id: b.id, billNo: b.bill_no })),
+    table([[t("col.field")], [t("col.value")]], face, { testid: "bill-face" }),
+    h("h2", { text: t("bill.ranges") }),
+    b.ranges.length ? rangeBar(b, who) : h("p", { class: "muted", text: t("bill.noRangesYet") }),
     b.ranges.length ? table(
-      [[L("区间", "Range")], [L("金额（元）", "Amount (CNY)"), "num"], [L("持票人", "Holder")], [L("状态", "State")], [L("质权人", "Pledgee")], [L("冻结", "Frozen")]],
-      b.ranges.map((r) => [r.label, money(r.amount), who(r.holder), name(r.state) + (r.late ? L("（逾期提示）", " (late)") : ""), who(r.pledgee), r.frozen ? name("FROZEN") : ""]),
+      [[t("col.range")], [t("col.amountCny"), "num"], [t("bill.holder")], [t("col.state")], [t("bill.pledgee")], [t("bill.frozen")]],
+      b.ranges.map((r) => [r.label, money(r.amount), who(r.holder), name(r.state) + (r.late ? t("bill.late") : ""), who(r.pledgee), r.frozen ? name("FROZEN") : ""]),
       { testid: "ranges-table" }) : null,
-    h("h2", { text: L("可执行的操作", "What you can do") }),
+    h("h2", { text: t("bill.actions") }),
     h("div", { testid: "bill-actions" }, billActions(b, ctx, who)),
-    b.ranges.length ? h("h2", { text: L("背书链", "Endorsement chain") }) : null,
+    b.ranges.length ? h("h2", { text: t("bill.endorsementChain") }) : null,
     ...b.ranges.map((r) => h("section", { "aria-label": r.label }, h("h3", { text: `${r.label} · ${who(r.holder)}` }), timeline(history, r, who))),
-    h("h2", { text: L("链上记录", "History on chain") }),
+    h("h2", { text: t("bill.history") }),
     table(
-      [[L("事件", "Event")], [L("操作方", "By")], [L("对手方", "Counterparty")], [L("区间", "Range")], [L("金额（元）", "Amount"), "num"], [L("区块", "Block"), "num"], [L("燃料（gas）", "Gas"), "num"], [L("交易", "Transaction")], [L("时间", "Time")]],
+      [[t("col.event")], [t("bill.history.by")], [t("bill.history.counterparty")], [t("col.range")], [t("bill.history.amount"), "num"], [t("col.block"), "num"],
+        [t("bill.history.gas"), "num"], [t("col.transaction")], [t("col.time")]],
       history.map((e) => [name(e.event), who(e.actor), who(e.counterparty), e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
         gas[e.tx_hash] ?? "", h("a", { href: `#/tx/${e.tx_hash}`, title: e.tx_hash }, h("code", { text: `${e.tx_hash.slice(0, 10)}…${e.tx_hash.slice(-6)}` })), e.timestamp]),
       { testid: "history-table" }),
-    h("h2", { text: L("贸易单据", "Documents") }),
-    table([[L("单据哈希（SHA-256）", "Document hash (SHA-256)")], [""]], docRows, { testid: "documents-table" }),
+    h("h2", { text: t("bill.documents") }),
+    table([[t("bill.documentHash")], [""]], docRows, { testid: "documents-table" }),
   );
 }
 
+/**
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ */
 export async function issue(view, ctx) {
   const who = await directory();
   const today = new Date().toISOString().slice(0, 10);
   append(view,
-    h("h1", { text: L("出票", "Issue a bill") }),
-    h("p", { class: "muted", text: L("供应链票据须附贸易背景单据；单据先上传到网关（加密保存），链上只记录其哈希。",
-      "A supply-chain bill needs its trade document: it is uploaded to the gateway (stored encrypted) and only its hash goes on chain.") }),
+    h("h1", { text: t("screen.issue") }),
+    h("p", { class: "muted", text: t("issue.documentNeeded") }),
     action({
-      key: "issue", label: L("填写出票信息", "Fill in the bill"),
+      key: "issue", label: t("issue.fillIn"),
       fields: [
-        { name: "kind", label: L("票据种类", "Kind"), type: "select", options: ["SUPPLY_CHAIN", "COMMERCIAL_ACCEPTANCE", "BANK_ACCEPTANCE"].map((k) => [k, name(k)]) },
-        { name: "acceptor", label: L("承兑人（参与者编号）", "Acceptor (participant id)"), required: true, value: ctx.me.id },
-        { name: "payee", label: L("收款人（参与者编号）", "Payee (participant id)"), required: true },
-        { name: "amount", label: L("金额（元）", "Amount (CNY)"), required: true, inputmode: "decimal" },
-        { name: "maturity_date", label: L("到期日", "Maturity date"), type: "date", required: true, value: today },
-        { name: "transferable", label: L("可转让", "Transferable"), type: "checkbox" },
-        { name: "document", label: L("贸易单据文件", "Trade document file"), type: "file" },
+        { name: "kind", label: t("bills.filter.kind"), type: "select", options: ["SUPPLY_CHAIN", "COMMERCIAL_ACCEPTANCE", "BANK_ACCEPTANCE"].map((k) => [k, name(k)]) },
+        { name: "acceptor", label: t("issue.field.acceptor"), required: true, value: ctx.me.id },
+        { name: "payee", label: t("issue.field.payee"), required: true },
+        { name: "amount", label: t("col.amountCny"), required: true, inputmode: "decimal" },
+        { name: "maturity_date", label: t("issue.field.maturityDate"), type: "date", required: true, value: today },
+        { name: "transferable", label: t("bill.transferable"), type: "checkbox" },
+        { name: "document", label: t("issue.field.document"), type: "file" },
       ],
       path: "/v1/bills",
-      consequence: (v) => L(`您将出具一张${name(v.kind)}：承兑人 ${who(v.acceptor)}，收款人 ${who(v.payee)}，金额 ${money(v.amount)} 元，${v.maturity_date} 到期${v.acceptor === ctx.me.id ? "，并由您承兑" : ""}。`,
-        `You draw a ${name(v.kind)}: acceptor ${who(v.acceptor)}, payee ${who(v.payee)}, ${money(v.amount)} CNY, maturing ${v.maturity_date}${v.acceptor === ctx.me.id ? ", accepted by you" : ""}.`),
+      consequence: (v) => t("issue.consequence", {
+        kind: name(v.kind), acceptor: who(v.acceptor), payee: who(v.payee), amount: money(v.amount), maturity: v.maturity_date,
+        acceptedByYou: v.acceptor === ctx.me.id ? t("issue.acceptedByYou") : "",
+      }),
       body: async (v) => {
+        /** @type {Record<string, unknown>} */
         const body = { kind: v.kind, acceptor: v.acceptor, payee: v.payee, amount: v.amount, maturity_date: v.maturity_date, transferable: v.transferable };
         if (v.document) {
           const uploaded = await api("POST", "/v1/documents", { body: await v.document.arrayBuffer(), raw: true, headers: { "Content-Type": v.document.type || "application/octet-stream" } });

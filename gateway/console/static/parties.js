@@ -3,8 +3,12 @@
 // it does not name (the operator, one onboarded since) is shown as it is, as the chain knows it.
 import { all } from "./api.js";
 
-/** A function naming a participant id: "name (id)", or the id alone when the directory has no other name. */
+/**
+ * A function naming a participant id: "name (id)", or the id alone when the directory has no other name.
+ * @returns {Promise<(id: string | null | undefined) => string>}
+ */
 export async function directory() {
+  /** @type {Map<string, string>} */
   let names = new Map();
   try {
     names = new Map((await all("/v1/participants")).map((p) => [p.id, p.name]));

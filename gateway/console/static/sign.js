@@ -3,23 +3,41 @@
 // and the password never leave the page: only the signature is sent.
 import { Wallet, getAddress } from "/console/vendor/ethers.min.js";
 
+/** @returns {boolean} whether the browser has an injected wallet (EIP-1193) */
 export function hasWallet() {
   return typeof window.ethereum !== "undefined" && typeof window.ethereum.request === "function";
 }
 
+/**
+ * The typed data's types without EIP712Domain, which ethers derives from the domain itself.
+ * @param {Api.Prepared["typed_data"]["types"]} types
+ */
 function withoutDomainType(types) {
   const copy = { ...types };
   delete copy.EIP712Domain;
   return copy;
 }
 
+/**
+ * @param {Api.Prepared} prepared
+ * @returns {Promise<string>} the signature
+ */
 export async function signWithWallet(prepared) {
-  const accounts = await window.ethereum.request({ method: "eth_requestAccounts" });
+  const wallet = window.ethereum;
+  if (!wallet) throw new Error("wallet-account");
+  /** @type {string[]} */
+  const accounts = await wallet.request({ method: "eth_requestAccounts" });
   const signer = accounts.find((a) => getAddress(a) === getAddress(prepared.signer));
   if (!signer) throw new Error("wallet-account");
-  return window.ethereum.request({ method: "eth_signTypedData_v4", params: [signer, JSON.stringify(prepared.typed_data)] });
+  return wallet.request({ method: "eth_signTypedData_v4", params: [signer, JSON.stringify(prepared.typed_data)] });
 }
 
+/**
+ * @param {Api.Prepared} prepared
+ * @param {string} keystoreText the keystore file's JSON
+ * @param {string} password
+ * @returns {Promise<string>} the signature
+ */
 export async function signWithKeystore(prepared, keystoreText, password) {
   const wallet = await Wallet.fromEncryptedJson(keystoreText, password);
   if (getAddress(wallet.address) !== getAddress(prepared.signer)) throw new Error("keystore-account");

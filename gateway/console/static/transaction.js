@@ -2,33 +2,42 @@
 // status, block, gas, the operations it ran (each with whom it ran for), and its events; the call as sent
 // (calldata, signatures) to the operator and regulators.
 import { api } from "./api.js";
-import { L, append, h, table } from "./ui.js";
+import { t } from "./messages.js";
+import { append, h, table } from "./ui.js";
 
+/** @param {Record<string, unknown>} values a call's or an event's decoded arguments */
 function args(values) {
   return h("dl", {}, Object.entries(values).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", {}, h("code", { text: JSON.stringify(v) }))]));
 }
 
+/**
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ * @param {string} hash the transaction's hash, from the route
+ */
 export async function transaction(view, ctx, hash) {
+  /** @type {Api.Transaction} */
   const tx = await api("GET", `/v1/transactions/${hash}`);
+  /** @type {Child[][]} */
   const rows = [
-    [L("交易哈希", "Transaction hash"), h("code", { text: tx.hash })],
-    [L("状态", "Status"), tx.status === "SUCCESS" ? L("成功", "Success") : L("已回滚", "Reverted")],
-    [L("区块", "Block"), tx.block_number], [L("时间", "Time"), tx.timestamp],
-    [L("发送账户", "Sent by"), tx.sender
-      ? `${tx.sender}${tx.sender_participant ? " (" + tx.sender_participant + ")" : L("（网关中继账户）", " (a gateway's relayer)")}`
-      : L("（不向您显示）", "(not shown to you)")],
-    [L("燃料消耗（gas）", "Gas used"), tx.gas_used],
+    [t("tx.hash"), h("code", { text: tx.hash })],
+    [t("col.status"), tx.status === "SUCCESS" ? t("tx.success") : t("tx.reverted")],
+    [t("col.block"), tx.block_number], [t("col.time"), tx.timestamp],
+    [t("tx.sentBy"), tx.sender
+      ? `${tx.sender}${tx.sender_participant ? " (" + tx.sender_participant + ")" : t("tx.relayer")}`
+      : t("tx.senderHidden")],
+    [t("tx.gasUsed"), tx.gas_used],
   ];
-  if (tx.call) rows.push([L("调用", "Call"), `${tx.call.contract}.${tx.call.method}`]);
+  if (tx.call) rows.push([t("tx.call"), `${tx.call.contract}.${tx.call.method}`]);
   append(view,
-    h("h1", { text: L("交易", "Transaction") }),
-    table([[L("项目", "Field")], [L("内容", "Value")]], rows, { testid: "tx-summary" }),
-    h("h2", { text: L("操作", "Operations") }),
-    table([[L("为谁执行", "Run for")], [L("操作", "Operation")], [L("参数", "Arguments")]],
+    h("h1", { text: t("screen.transaction") }),
+    table([[t("col.field")], [t("col.value")]], rows, { testid: "tx-summary" }),
+    h("h2", { text: t("tx.operations") }),
+    table([[t("tx.runFor")], [t("tx.operation")], [t("tx.arguments")]],
       tx.operations.map((o) => [o.signer_participant || o.signer, `${o.contract}.${o.method}`, args(o.args)]),
-      { testid: "tx-operations", caption: L("仅显示您有权查看的操作", "Only the operations you may see") }),
-    h("h2", { text: L("事件", "Events") }),
-    table([[L("合约", "Contract")], [L("事件", "Event")], [L("参数", "Arguments")]],
+      { testid: "tx-operations", caption: t("tx.operations.caption") }),
+    h("h2", { text: t("tx.events") }),
+    table([[t("tx.contract")], [t("col.event")], [t("tx.arguments")]],
       tx.events.map((e) => [e.contract, e.event, args(e.args)]), { testid: "tx-events" }),
   );
 }

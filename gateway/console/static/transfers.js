@@ -1,44 +1,62 @@
 // Transfers: incoming and outgoing, pending first; sign, reject, revoke.
 import { action } from "./actions.js";
 import { all } from "./api.js";
-import { L, append, h, money, table } from "./ui.js";
+import { t } from "./messages.js";
+import { append, h, money, table } from "./ui.js";
 import { name } from "./words.js";
 
-function words(t, verb) {
-  const amount = money(t.range.amount);
+/**
+ * What signing, rejecting or revoking a transfer does, in words.
+ * @param {Api.Transfer} tr
+ * @param {"sign" | "reject" | "revoke"} verb
+ */
+function words(tr, verb) {
+  const values = { amount: money(tr.range.amount), price: money(tr.price), from: tr.from, range: tr.range.label, bill: tr.bill_id };
   if (verb === "sign") {
-    if (t.kind === "DISCOUNT") return L(`签收即付款 ${money(t.price)} 元给 ${t.from}，并取得票据 ${t.bill_id} 的区间 ${t.range.label}（${amount} 元）。`, `Signing pays ${money(t.price)} CNY to ${t.from} and gives you range ${t.range.label} (${amount} CNY) of bill ${t.bill_id}.`);
-    if (t.kind === "RECOURSE") return L(`签收即向 ${t.from} 支付追索金额 ${money(t.price)} 元。`, `Signing pays the recourse of ${money(t.price)} CNY to ${t.from}.`);
-    if (t.kind === "PLEDGE") return L(`签收后您成为区间 ${t.range.label}（${amount} 元）的质权人。`, `Signing makes you the pledgee of range ${t.range.label} (${amount} CNY).`);
-    return L(`签收后您持有票据 ${t.bill_id} 的区间 ${t.range.label}（${amount} 元）。`, `Signing makes you the holder of range ${t.range.label} (${amount} CNY) of bill ${t.bill_id}.`);
+    if (tr.kind === "DISCOUNT") return t("transfers.sign.discount", values);
+    if (tr.kind === "RECOURSE") return t("transfers.sign.recourse", values);
+    if (tr.kind === "PLEDGE") return t("transfers.sign.pledge", values);
+    return t("transfers.sign.endorse", values);
   }
-  if (verb === "reject") return L("拒绝后区间回到转让前的状态。", "Rejecting puts the range back as it was.");
-  return L("撤回后区间回到转让前的状态。", "Revoking puts the range back as it was.");
+  if (verb === "reject") return t("transfers.reject.consequence");
+  return t("transfers.revoke.consequence");
 }
 
+/**
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ */
 export async function transfers(view, ctx) {
   const me = ctx.me;
   const everyone = me.role === "REGULATOR" || me.role === "OPERATOR";
+  /** @type {[Api.Transfer[], Api.Transfer[]]} */
   const [incoming, outgoing] = everyone ? [await all("/v1/transfers"), []]
     : await Promise.all([all("/v1/transfers?direction=incoming"), all("/v1/transfers?direction=outgoing")]);
+  /** @param {Api.Transfer[]} list */
   const order = (list) => [...list].sort((a, b) => (a.status === "PENDING") === (b.status === "PENDING") ? b.id - a.id : a.status === "PENDING" ? -1 : 1);
-  const rows = (list, side) => order(list).map((t) => [
-    t.id, name(t.kind), h("a", { href: `#/bills/${t.bill_id}`, text: String(t.bill_id) }), t.range.label, money(t.range.amount),
-    t.price ? money(t.price) : "", side === "in" ? t.from : t.to, name(t.status),
-    t.status !== "PENDING" || everyone ? "" : h("div", {}, side === "in" ? [
-      action({ key: `sign-${t.id}`, label: L("签收", "Sign"), fields: [], path: `/v1/transfers/${t.id}/sign`, body: () => ({}), consequence: () => words(t, "sign") }, ctx),
-      action({ key: `reject-${t.id}`, label: L("拒绝", "Reject"), danger: true, fields: [], path: `/v1/transfers/${t.id}/reject`, body: () => ({}), consequence: () => words(t, "reject") }, ctx),
-    ] : [action({ key: `revoke-${t.id}`, label: L("撤回", "Revoke"), danger: true, fields: [], path: `/v1/transfers/${t.id}/revoke`, body: () => ({}), consequence: () => words(t, "revoke") }, ctx)]),
+  /**
+   * Each transfer's row; its other party is the initiator, except in the caller's outgoing ones.
+   * @param {Api.Transfer[]} list
+   * @param {"in" | "out" | "all"} side
+   */
+  const rows = (list, side) => order(list).map((tr) => [
+    tr.id, name(tr.kind), h("a", { href: `#/bills/${tr.bill_id}`, text: String(tr.bill_id) }), tr.range.label, money(tr.range.amount),
+    tr.price ? money(tr.price) : "", side === "out" ? tr.to : tr.from, name(tr.status),
+    tr.status !== "PENDING" || everyone ? "" : h("div", {}, side === "in" ? [
+      action({ key: `sign-${tr.id}`, label: t("transfers.sign"), fields: [], path: `/v1/transfers/${tr.id}/sign`, body: () => ({}), consequence: () => words(tr, "sign") }, ctx),
+      action({ key: `reject-${tr.id}`, label: t("transfers.reject"), danger: true, fields: [], path: `/v1/transfers/${tr.id}/reject`, body: () => ({}), consequence: () => words(tr, "reject") }, ctx),
+    ] : [action({ key: `revoke-${tr.id}`, label: t("transfers.revoke"), danger: true, fields: [], path: `/v1/transfers/${tr.id}/revoke`, body: () => ({}), consequence: () => words(tr, "revoke") }, ctx)]),
   ]);
-  const headers = (who) => [["#"], [L("类型", "Kind")], [L("票据", "Bill")], [L("区间", "Range")], [L("金额（元）", "Amount (CNY)"), "num"],
-    [L("价格（元）", "Price (CNY)"), "num"], [who], [L("状态", "Status")], [L("操作", "Actions")]];
-  append(view, h("h1", { text: L("转让", "Transfers") }));
+  /** @param {string} party the other party's column: from whom, or to whom */
+  const headers = (party) => [["#"], [t("transfers.col.kind")], [t("col.bill")], [t("col.range")], [t("col.amountCny"), "num"],
+    [t("transfers.col.price"), "num"], [party], [t("col.status")], [t("col.actions")]];
+  append(view, h("h1", { text: t("screen.transfers") }));
   if (everyone) {
-    append(view, table(headers(L("发起方", "From")), rows(incoming, "all"), { testid: "transfers-all" }));
+    append(view, table(headers(t("transfers.col.from")), rows(incoming, "all"), { testid: "transfers-all" }));
     return;
   }
   append(view,
-    h("h2", { text: L("收到的", "Incoming") }), table(headers(L("发起方", "From")), rows(incoming, "in"), { testid: "transfers-incoming" }),
-    h("h2", { text: L("发出的", "Outgoing") }), table(headers(L("接收方", "To")), rows(outgoing, "out"), { testid: "transfers-outgoing" }),
+    h("h2", { text: t("transfers.incoming") }), table(headers(t("transfers.col.from")), rows(incoming, "in"), { testid: "transfers-incoming" }),
+    h("h2", { text: t("transfers.outgoing") }), table(headers(t("transfers.col.to")), rows(outgoing, "out"), { testid: "transfers-outgoing" }),
   );
 }

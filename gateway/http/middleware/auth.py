@@ -17,6 +17,7 @@ from sqlalchemy import select
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from chain.problem_codes import ProblemCode
 from gateway.core.db import ParticipantRow
 from gateway.core.security import hash_token, same
 from gateway.http.middleware.limits import Buckets, client_address, too_many
@@ -68,13 +69,13 @@ class AuthMiddleware:
         if caller is None:
             if self.failure_rate > 0:
                 self.failures.wait(address, time.monotonic())
-            response = problem_response("UNAUTHENTICATED", "send Authorization: Bearer <api_token>")
+            response = problem_response(ProblemCode.UNAUTHENTICATED, "send Authorization: Bearer <api_token>")
             response.headers["WWW-Authenticate"] = "Bearer"
             await response(scope, receive, send)
             return
         if caller.pending and (scope["method"], path) != PENDING_MAY:
             detail = f"{caller.id} awaits a REGULATOR's approval: until then it may read itself (GET /v1/me) only"
-            await problem_response("FORBIDDEN", detail)(scope, receive, send)
+            await problem_response(ProblemCode.FORBIDDEN, detail)(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller  # what request.state.caller reads
         await self.app(scope, receive, send)

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chain.errors import ChainError
+from chain.problem_codes import ProblemCode
 from gateway.http.problems import problem_response
 from gateway.ledger.answer_store import AnswerUnverified, recorded, store_answer
 from gateway.ledger.follower import run_write
@@ -59,7 +60,7 @@ class IdempotencyMiddleware:
                 REQUEST.reset(token)
             return
         if not _key_valid(key):
-            await problem_response("VALIDATION_ERROR", "Idempotency-Key: 1-255 printable ASCII characters")(
+            await problem_response(ProblemCode.VALIDATION_ERROR, "Idempotency-Key: 1-255 printable ASCII characters")(
                 scope, receive, send
             )
             return
@@ -85,10 +86,12 @@ class IdempotencyMiddleware:
             try:
                 settled = await run_write(self.recovery.settle_key, caller, key)
             except (ChainError, OSError) as exc:
-                return problem_response("CHAIN_UNAVAILABLE", f"an earlier request under this key is unsettled: {exc}")
+                return problem_response(
+                    ProblemCode.CHAIN_UNAVAILABLE, f"an earlier request under this key is unsettled: {exc}"
+                )
             except Exception:  # never a bare 500: the entry stays PENDING for the next try
                 log.exception("outbox: settling %s's key failed", caller)
-                return problem_response("CHAIN_UNAVAILABLE", "an earlier request under this key is unsettled")
+                return problem_response(ProblemCode.CHAIN_UNAVAILABLE, "an earlier request under this key is unsettled")
             if settled is not None and self._recorded(caller, key, fingerprint) is not None:
                 return _replayed(*settled)
             answer = self._recorded(caller, key, fingerprint)
@@ -100,12 +103,14 @@ class IdempotencyMiddleware:
         except AnswerUnverified as refused:
             log.error("idempotency: %s: refused", refused)
             return problem_response(
-                "CHAIN_UNAVAILABLE", "the answer recorded under this Idempotency-Key does not verify: refused"
+                ProblemCode.CHAIN_UNAVAILABLE, "the answer recorded under this Idempotency-Key does not verify: refused"
             )
         if found is None:
             return None
         if not found.same_request:
-            return problem_response("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was sent with another request")
+            return problem_response(
+                ProblemCode.IDEMPOTENCY_KEY_REUSED, "this Idempotency-Key was sent with another request"
+            )
         return _replayed(found.status, found.body)
 
     async def _run_and_record(

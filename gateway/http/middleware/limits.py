@@ -22,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chain.problem_codes import ProblemCode
 from gateway.http.problems import problem_response
 
 DOCUMENTS_PATH = "/v1/documents"
@@ -53,7 +54,7 @@ class TokenBucket:
 
 def too_many(rate: float, wait: float, per: str, what: str = "requests") -> Response:
     """429 RATE_LIMITED with Retry-After (whole seconds)."""
-    response = problem_response("RATE_LIMITED", f"at most {rate:g} {what} a second per {per}")
+    response = problem_response(ProblemCode.RATE_LIMITED, f"at most {rate:g} {what} a second per {per}")
     response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
 
@@ -131,14 +132,18 @@ class LimitsMiddleware:
         limit = self.max_document if scope["path"] == DOCUMENTS_PATH else self.max_json
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await problem_response("PAYLOAD_TOO_LARGE", f"the body is at most {limit} bytes")(scope, receive, send)
+            await problem_response(ProblemCode.PAYLOAD_TOO_LARGE, f"the body is at most {limit} bytes")(
+                scope, receive, send
+            )
             return
         if declared is not None or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)  # the server holds a body to its Content-Length
             return
         body = await _read_at_most(receive, limit)  # no Content-Length: read it here, up to the limit
         if body is None:
-            await problem_response("PAYLOAD_TOO_LARGE", f"the body is at most {limit} bytes")(scope, receive, send)
+            await problem_response(ProblemCode.PAYLOAD_TOO_LARGE, f"the body is at most {limit} bytes")(
+                scope, receive, send
+            )
             return
         read = False
 

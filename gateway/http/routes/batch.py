@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter, ValidationError
 
+from chain.problem_codes import ProblemCode
 from chain.relay import Prepared
 from gateway.core.problems import Problem
 from gateway.core.schemas import BatchIn, BatchOperation, BatchOut
@@ -46,14 +47,14 @@ def _value(index: int, where: str, annotation: Any, value: Any) -> Any:
         first = invalid.errors()[0]
         at = ".".join(str(p) for p in first["loc"])
         detail = f"operations[{index}].{where}{'.' + at if at else ''}: {first['msg']}"
-        raise Problem("VALIDATION_ERROR", detail, operation=index) from None
+        raise Problem(ProblemCode.VALIDATION_ERROR, detail, operation=index) from None
 
 
 def _prepare(index: int, op: BatchOperation, caller: Caller, svc: ServiceSet, writes: list[Write]) -> Prepared:
     """Run operation `index` through its write's own checks; what it would send comes back as `Prepared`."""
     found = next(((w, m) for w in writes if (m := w[0].path_regex.match(op.path)) is not None), None)
     if found is None:
-        raise Problem("NOT_FOUND", f"operations[{index}]: no write at POST {op.path}", operation=index)
+        raise Problem(ProblemCode.NOT_FOUND, f"operations[{index}]: no write at POST {op.path}", operation=index)
     (_, endpoint, signature), match = found
     kwargs: dict[str, Any] = {"caller": caller, "svc": svc}
     for name, raw in match.groupdict().items():
@@ -61,14 +62,18 @@ def _prepare(index: int, op: BatchOperation, caller: Caller, svc: ServiceSet, wr
     if "body" in signature.parameters:
         kwargs["body"] = _value(index, "body", signature.parameters["body"].annotation, op.body)
     elif op.body:
-        raise Problem("VALIDATION_ERROR", f"operations[{index}].body: POST {op.path} takes no body", operation=index)
+        raise Problem(
+            ProblemCode.VALIDATION_ERROR, f"operations[{index}].body: POST {op.path} takes no body", operation=index
+        )
     try:
         endpoint(**kwargs)
     except Prepared as prepared:
         return prepared
     except Problem as problem:
         raise _refused(index, problem) from None
-    raise Problem("VALIDATION_ERROR", f"operations[{index}]: POST {op.path} cannot be batched", operation=index)
+    raise Problem(
+        ProblemCode.VALIDATION_ERROR, f"operations[{index}]: POST {op.path} cannot be batched", operation=index
+    )
 
 
 @router.post("/v1/batch", response_model=BatchOut, responses=problems(403, 404, 409))

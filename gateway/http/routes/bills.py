@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from chain.model import Operation
 from gateway.core.schemas import (
     BillIssue,
     BillKindName,
@@ -79,37 +80,37 @@ def history(
 @router.post("/{bill_id}/accept", responses=WRITE, response_model=BillTx)
 @writes
 def accept(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> BillTx:
-    return svc.bills.step(caller, bill_id, "accept")
+    return svc.bills.step(caller, bill_id, Operation.ACCEPT)
 
 
 @router.post("/{bill_id}/reject", responses=WRITE, response_model=BillTx)
 @writes
 def reject(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> BillTx:
-    return svc.bills.step(caller, bill_id, "reject")
+    return svc.bills.step(caller, bill_id, Operation.REJECT)
 
 
 @router.post("/{bill_id}/receive", responses=WRITE, response_model=BillTx)
 @writes
 def receive(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> BillTx:
-    return svc.bills.step(caller, bill_id, "receive")
+    return svc.bills.step(caller, bill_id, Operation.RECEIVE)
 
 
 @router.post("/{bill_id}/cancel", responses=WRITE, response_model=BillTx)
 @writes
 def cancel(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> BillTx:
-    return svc.bills.step(caller, bill_id, "cancel")
+    return svc.bills.step(caller, bill_id, Operation.CANCEL)
 
 
 @router.post("/{bill_id}/endorse", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def endorse(bill_id: BillId, body: Endorse, caller: CurrentCaller, svc: Services) -> TransferTx:
-    return svc.bills.request(caller, bill_id, "endorse", body)
+    return svc.bills.request(caller, bill_id, Operation.ENDORSE, body)
 
 
 @router.post("/{bill_id}/discount", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def discount(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: Services) -> TransferTx:
-    return svc.bills.request(caller, bill_id, "discount", body)
+    return svc.bills.request(caller, bill_id, Operation.DISCOUNT, body)
 
 
 @router.post("/{bill_id}/discount/quote", responses=problems(403, 404, 409), response_model=DiscountQuote)
@@ -122,7 +123,7 @@ def discount_quote(bill_id: BillId, body: Discount, caller: CurrentCaller, svc: 
 @router.post("/{bill_id}/pledge", status_code=201, responses=REQUEST, response_model=TransferTx)
 @writes
 def pledge(bill_id: BillId, body: Pledge, caller: CurrentCaller, svc: Services) -> TransferTx:
-    return svc.bills.request(caller, bill_id, "pledge", body)
+    return svc.bills.request(caller, bill_id, Operation.PLEDGE, body)
 
 
 @router.post("/{bill_id}/release", responses=WRITE, response_model=BillTx)

@@ -9,6 +9,8 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Header, Query, Request
 
+from chain.model import BILL_OPERATIONS, TRANSFER_OPERATIONS, transfer_path
+from chain.problem_codes import ProblemCode
 from chain.relay import Prepared
 from gateway.core.problems import Problem as Refused
 from gateway.core.schemas import PreparedOut, Problem
@@ -44,17 +46,13 @@ def _links(source: str, param: str, targets: dict[str, tuple[str, str]]) -> dict
 
 
 _BILL, _TRANSFER = "/v1/bills/{bill_id}", "/v1/transfers/{transfer_id}"
-_BILL_OPS = (
-    *("accept", "reject", "receive", "cancel", "endorse", "discount", "pledge", "release", "present", "pay"),
-    *("dishonor", "recourse", "freeze", "unfreeze"),
-)
 BILL_LINKS = _links(
     "/bill/id",
     "bill_id",
     {
         "GetBill": ("get", _BILL),
         "GetBillHistory": ("get", _BILL + "/history"),
-        **{f"{op.title()}Bill": ("post", f"{_BILL}/{op}") for op in _BILL_OPS},
+        **{f"{op.label.title()}Bill": ("post", f"{_BILL}/{op.label}") for op in BILL_OPERATIONS},
     },
 )
 TRANSFER_LINKS = _links(
@@ -62,7 +60,10 @@ TRANSFER_LINKS = _links(
     "transfer_id",
     {
         "GetTransfer": ("get", _TRANSFER),
-        **{f"{op.title()}Transfer": ("post", f"{_TRANSFER}/{op}") for op in ("sign", "reject", "revoke")},
+        **{
+            f"{transfer_path(op).title()}Transfer": ("post", f"{_TRANSFER}/{transfer_path(op)}")
+            for op in TRANSFER_OPERATIONS
+        },
     },
 )
 PARTICIPANT_LINKS = _links(
@@ -112,7 +113,9 @@ def _signature(value: str | None, nonce: int | None, deadline: int | None) -> Si
     if not any(given):
         return None
     if value is None or nonce is None or deadline is None:
-        raise Refused("VALIDATION_ERROR", "Billchain-Signature, -Nonce and -Deadline go together: send all three")
+        raise Refused(
+            ProblemCode.VALIDATION_ERROR, "Billchain-Signature, -Nonce and -Deadline go together: send all three"
+        )
     return Signature(bytes.fromhex(value[2:]), nonce, deadline)
 
 
@@ -158,7 +161,7 @@ def prepares(endpoint: Callable[..., Any]) -> Callable[..., Awaitable[PreparedOu
             except Prepared as prepared:
                 operation = prepared
             else:  # not reached: Service.signer refuses anyone whose writes the gateway signs
-                raise Refused("VALIDATION_ERROR", "this request has nothing to sign")
+                raise Refused(ProblemCode.VALIDATION_ERROR, "this request has nothing to sign")
             return svc.signing.blocking(lambda: svc.signing.prepared(caller, operation, path))
 
         token = OPERATION_SIGNATURE.set(Preparing())

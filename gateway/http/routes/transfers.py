@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
+from chain.model import Operation
 from gateway.core.schemas import Empty, TransferOut, TransferPage, TransferStatusName, TransferTx
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
@@ -36,16 +37,16 @@ def get_transfer(transfer_id: TransferId, caller: CurrentCaller, svc: Services) 
 @writes
 def sign(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> TransferTx:
     """The counterparty completes the transfer (paying for a DISCOUNT or RECOURSE in the same transaction)."""
-    return svc.transfers.act(caller, transfer_id, "sign")
+    return svc.transfers.act(caller, transfer_id, Operation.SIGN)
 
 
 @router.post("/{transfer_id}/reject", responses=WRITE, response_model=TransferTx)
 @writes
 def reject(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> TransferTx:
-    return svc.transfers.act(caller, transfer_id, "reject_transfer")
+    return svc.transfers.act(caller, transfer_id, Operation.REJECT_TRANSFER)
 
 
 @router.post("/{transfer_id}/revoke", responses=WRITE, response_model=TransferTx)
 @writes
 def revoke(transfer_id: TransferId, caller: CurrentCaller, svc: Services, body: Empty | None = None) -> TransferTx:
-    return svc.transfers.act(caller, transfer_id, "revoke")
+    return svc.transfers.act(caller, transfer_id, Operation.REVOKE)
