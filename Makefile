@@ -83,8 +83,8 @@ $(LINT_VENV)/bin/slither: Makefile
 # reads the build-info `billchain compile` writes (hardhat layout; --npx-disable: no Hardhat is run, and
 # crytic-compile's note that it could not ask Hardhat for its paths, it uses the defaults, is filtered).
 lint: setup $(LINT_VENV)/bin/slither
-	$(BIN)/ruff check chain gateway billchain_tools tests scripts
-	$(BIN)/ruff format --check chain gateway billchain_tools tests scripts
+	$(BIN)/ruff check chain gateway billchain_tools billchain_client tests scripts
+	$(BIN)/ruff format --check chain gateway billchain_tools billchain_client tests scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_imports.py

@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
+
+from billchain_client.models import Balance, Bill, BillTx, Cash, Participant, TransferTx
 
 #: typed data (eth_signTypedData_v4's JSON) -> the signature (65 bytes from an account)
 SignFn = Callable[[dict[str, Any]], bytes]
@@ -158,36 +160,37 @@ class BillchainClient:
                 raise ValueError(f"{field}: asked {body[field]}, prepared {message[field]} fen")
         return self.signer.sign(typed)
 
-    # --- the API's words
-    def me(self) -> Any:
-        return self.get("/v1/me")
+    # --- the API's words, typed (billchain_client/models.py)
+    def me(self) -> Participant:
+        return cast(Participant, self.get("/v1/me"))
 
-    def participant(self, participant_id: str) -> Any:
-        return self.get(f"/v1/participants/{participant_id}")
+    def participant(self, participant_id: str) -> Participant:
+        return cast(Participant, self.get(f"/v1/participants/{participant_id}"))
 
-    def bill(self, bill_id: int) -> Any:
-        return self.get(f"/v1/bills/{bill_id}")
+    def bill(self, bill_id: int) -> Bill:
+        return cast(Bill, self.get(f"/v1/bills/{bill_id}"))
 
     def balance(self, participant_id: str) -> str:
-        return str(self.get(f"/v1/cash/balances/{participant_id}")["balance"])
+        return cast(Balance, self.get(f"/v1/cash/balances/{participant_id}"))["balance"]
 
-    def issue(self, **body: Any) -> Any:
-        return self.post("/v1/bills", body)
+    def issue(self, **body: Any) -> BillTx:
+        return cast(BillTx, self.post("/v1/bills", body))
 
-    def bill_action(self, bill_id: int, action: str, **body: Any) -> Any:
+    def bill_action(self, bill_id: int, action: str, **body: Any) -> TransferTx:
         """accept, reject, receive, cancel, endorse, discount, pledge, release, present, pay, dishonor,
-        recourse, freeze, unfreeze."""
-        return self.post(f"/v1/bills/{bill_id}/{action}", body)
+        recourse, freeze, unfreeze: `{bill, tx}`, and `transfer` for those that request one (endorse, discount,
+        pledge, recourse; typed as TransferTx, whose `transfer` the others lack)."""
+        return cast(TransferTx, self.post(f"/v1/bills/{bill_id}/{action}", body))
 
-    def transfer_action(self, transfer_id: int, action: str) -> Any:
+    def transfer_action(self, transfer_id: int, action: str) -> TransferTx:
         """sign, reject, revoke."""
-        return self.post(f"/v1/transfers/{transfer_id}/{action}", {})
+        return cast(TransferTx, self.post(f"/v1/transfers/{transfer_id}/{action}", {}))
 
-    def mint(self, to: str, amount: str) -> Any:
-        return self.post("/v1/cash/mint", {"to": to, "amount": amount})
+    def mint(self, to: str, amount: str) -> Cash:
+        return cast(Cash, self.post("/v1/cash/mint", {"to": to, "amount": amount}))
 
-    def pay_cash(self, to: str, amount: str) -> Any:
-        return self.post("/v1/cash/transfer", {"to": to, "amount": amount})
+    def pay_cash(self, to: str, amount: str) -> Cash:
+        return cast(Cash, self.post("/v1/cash/transfer", {"to": to, "amount": amount}))
 
     @staticmethod
     def _answer(response: httpx.Response) -> Any:

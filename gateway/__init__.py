@@ -1,1 +1,2 @@
-"""The billchain gateway: HTTP API, CLI, replay and bench engines over the chain layer."""
+"""The billchain gateway, what a bank runs: the HTTP API over the chain layer, its index and its CLI
+(`billchain serve | reindex | repair-journal | rotate-sealing-key`); the tools are billchain_tools'."""

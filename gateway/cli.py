@@ -79,6 +79,7 @@ def serve(
     import uvicorn
 
     from gateway.compose import build_app
+    from gateway.core.log_context import configure as configure_logging
     from gateway.core.settings import Settings
 
     settings = Settings(chain=chain, host=host, port=port, data_dir=data_dir, block_time=block_time)
@@ -98,7 +99,11 @@ def serve(
         else:
             console.print("  operator token: from BILLCHAIN_OPERATOR_TOKEN")
         # X-Forwarded-For is the app's to believe, from BILLCHAIN_TRUSTED_PROXIES only (gateway/http/app.py)
-        uvicorn.run(build_app(runtime), host=host, port=port, log_level="info", proxy_headers=False)
+        server = uvicorn.Server(
+            uvicorn.Config(build_app(runtime), host=host, port=port, log_level="info", proxy_headers=False)
+        )
+        configure_logging()  # after uvicorn's own configuration: every line with its request's context
+        server.run()
     finally:
         runtime.close()
 

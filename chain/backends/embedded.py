@@ -31,7 +31,7 @@ from eth_utils import ValidationError as EvmValidationError
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 from web3.providers.eth_tester import EthereumTesterProvider
-from web3.types import RPCEndpoint, RPCResponse
+from web3.types import RPCEndpoint, RPCResponse, TxReceipt
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, SendRefused
 from chain.errors import ChainError
@@ -222,6 +222,11 @@ class EmbeddedBackend(ChainBackend):
     def block_timestamp(self, number: int) -> int:
         with self.lock:
             return int(self._pyevm.chain.chaindb.get_canonical_block_header_by_number(number).timestamp)
+
+    def block_receipts(self, number: int) -> list[TxReceipt]:
+        """eth-tester has no eth_getBlockReceipts: the block's transactions' receipts, one by one."""
+        hashes = self.w3.eth.get_block(number)["transactions"]
+        return [self.w3.eth.get_transaction_receipt(tx_hash) for tx_hash in hashes]  # type: ignore[arg-type]
 
     def call(self, to: str, data: bytes) -> bytes:
         call = {"from": self._faucet.address, "to": to, "data": "0x" + data.hex()}

@@ -16,6 +16,7 @@ from gateway.console import pages as console_pages
 from gateway.core.schemas import PreparedOut
 from gateway.http import problems
 from gateway.http.middleware.auth import AuthMiddleware
+from gateway.http.middleware.context import RequestContextMiddleware
 from gateway.http.middleware.fresh import FreshIndexMiddleware
 from gateway.http.middleware.idempotency import IdempotencyMiddleware
 from gateway.http.middleware.limits import AddressLimitMiddleware, LimitsMiddleware
@@ -96,6 +97,7 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
     if settings.trusted_proxies:  # their X-Forwarded-For names the client; no one else's (docs/DEPLOY.md)
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(RequestContextMiddleware)  # first of all: every line any of them logs says whose
     return app
 
 

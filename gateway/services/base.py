@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from chain.problem_codes import ProblemCode
 from chain.relay import Prepared, Unsigned
 from chain.tx import TxResult
 from gateway.core.db import ParticipantRow, RefusalRow
+from gateway.core.log_context import TX_HASH
 from gateway.core.metrics import record_tx
 from gateway.core.problems import Problem
 from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
@@ -19,6 +21,7 @@ from gateway.ledger.runtime import Runtime
 from gateway.services.answers import Answers, WriteOut
 from gateway.services.caller import OPERATION_SIGNATURE, Batching, Caller, Signer, self_custody_account
 
+log = logging.getLogger("billchain.writes")
 T = TypeVar("T")
 Out = TypeVar("Out", bound=WriteOut)
 
@@ -124,6 +127,8 @@ class Service:
             WRITE.reset(token)
         result = sent[1] if isinstance(sent, tuple) else sent
         assert isinstance(result, TxResult)
+        TX_HASH.set(result.hash)  # on the rest of the request's log lines (gateway/core/log_context.py)
+        log.info("%s mined in block %d (%d gas)", operation, result.block_number, result.gas_used)
         record_tx(operation, result.gas_used)
         self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
         reply = self.answers.build(answer, result)

@@ -68,3 +68,14 @@ def test_the_client_signs_nothing_it_did_not_ask_for(api: Api, change: Any) -> N
         client.bill_action(bill_id, "endorse", to=core, amount="100.00")
     assert tampering.submitted == 0
     assert len(api.bill(bill_id)["ranges"]) == 1
+
+
+def test_the_clients_typed_answers_are_the_gateways_objects_field_for_field(api: Api) -> None:
+    """billchain_client/models.py mirrors the gateway's OpenAPI schemas: a field gained or lost fails here."""
+    from typing import get_type_hints
+
+    from billchain_client.models import MIRRORS
+
+    schemas = api.get("/openapi.json", None).json()["components"]["schemas"]
+    for schema, typed in MIRRORS.items():
+        assert set(get_type_hints(typed)) == set(schemas[schema]["properties"]), schema

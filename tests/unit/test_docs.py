@@ -38,3 +38,26 @@ def test_every_module_the_architecture_names_exists_where_it_says() -> None:
             assert (folder / name.rstrip("/")).exists(), f"{package}: {name} is not there"
     for source in re.findall(r"`(contracts/[A-Za-z/]+\.sol)`", text):
         assert (ROOT / source).exists(), source
+
+
+#: a repository path named in a comment or docstring, in parentheses or backticks: "(gateway/ledger/follower.py)"
+NAMED_PATH = re.compile(
+    r"[(`]((?:chain|gateway|billchain_tools|billchain_client|tests|scripts|docs|contracts|bench)/[\w/.*-]+"
+    r"\.(?:py|md|sol|json|js|yaml|toml|sh))"
+)
+
+
+def test_every_file_a_comment_names_exists() -> None:
+    """A comment that sends a reader to a file (`see gateway/ledger/follower.py`) sends them somewhere."""
+    sources = [ROOT / "pyproject.toml", ROOT / "Makefile"]
+    for package in ("chain", "gateway", "billchain_tools", "billchain_client", "tests", "scripts"):
+        sources += [p for p in (ROOT / package).rglob("*") if p.suffix in (".py", ".js", ".sol", ".yaml")]
+    sources += list((ROOT / "contracts").rglob("*.sol"))
+    missing = [
+        f"{source.relative_to(ROOT)}: {named}"
+        for source in sources
+        if "vendor" not in source.parts and "node_modules" not in source.parts
+        for named in NAMED_PATH.findall(source.read_text(encoding="utf-8", errors="replace"))
+        if not (list(ROOT.glob(named)) if "*" in named else (ROOT / named).exists())
+    ]
+    assert not missing, "\n".join(missing)

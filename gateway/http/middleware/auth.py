@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chain.problem_codes import ProblemCode
 from gateway.core.db import ParticipantRow
+from gateway.core.log_context import PARTICIPANT
 from gateway.core.security import hash_token, same
 from gateway.http.middleware.limits import Buckets, client_address, too_many
 from gateway.http.problems import problem_response
@@ -78,7 +79,11 @@ class AuthMiddleware:
             await problem_response(ProblemCode.FORBIDDEN, detail)(scope, receive, send)
             return
         scope.setdefault("state", {})["caller"] = caller  # what request.state.caller reads
-        await self.app(scope, receive, send)
+        bound = PARTICIPANT.set(caller.id)  # on the request's log lines (gateway/core/log_context.py)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            PARTICIPANT.reset(bound)
 
 
 def current_caller(request: Request) -> Caller:
