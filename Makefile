@@ -82,6 +82,17 @@ $(LINT_VENV)/bin/slither: Makefile
 # with every detector: a finding fails unless slither.db.json triages it (each entry says why). slither
 # reads the build-info `billchain compile` writes (hardhat layout; --npx-disable: no Hardhat is run, and
 # crytic-compile's note that it could not ask Hardhat for its paths, it uses the defaults, is filtered).
+# The contracts: prettier's format (.prettierrc.json) and solhint:recommended (.solhint.json), any warning
+# failing (--disc: no network check for a newer solhint; --noPoster: no advertisement). Off in .solhint.json,
+# where they fight a deliberate choice: use-natspec (tests/chain/test_compile.py requires the project's NatSpec:
+# @notice, @param and @return, or @inheritdoc, on every external and public function; the rule also wants
+# @author and @title on every contract and @notice on every event), gas-indexed-events (which event fields are
+# indexed is the ABI the gateway's indexer reads), gas-strict-inequalities (a bound is written as DOMAIN.md
+# states it: `maturityDay - day > MAX_TENOR_DAYS`, not `>= MAX_TENOR_DAYS + 1`), immutable-vars-naming (private
+# immutables are `_registry`, OpenZeppelin's naming of private state, not constants' CAPITALS),
+# interface-starts-with-i (interfaces/<Name>Errors.sol hold one contract's custom errors beside its I<Name>.sol);
+# func-visibility ignores constructors (solc >= 0.7 gives them none). Inline, each with its reason: the EIP-712
+# type strings, the relay's assembly and low-level call, two constructors' require, the records' enum packing.
 lint: setup $(LINT_VENV)/bin/slither
 	$(BIN)/ruff check chain gateway billchain_tools billchain_client tests scripts
 	$(BIN)/ruff format --check chain gateway billchain_tools billchain_client tests scripts
@@ -89,6 +100,8 @@ lint: setup $(LINT_VENV)/bin/slither
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_imports.py
 	node_modules/.bin/tsc -p gateway/console
+	node_modules/.bin/solhint --max-warnings 0 --disc --noPoster 'contracts/**/*.sol'
+	node_modules/.bin/prettier --check 'contracts/**/*.sol'
 	$(BIN)/billchain compile --build-info
 	$(LINT_VENV)/bin/slither . --compile-force-framework hardhat --hardhat-ignore-compile --npx-disable \
 		--filter-paths node_modules --triage-database slither.db.json 2>&1 | grep -v "^Problem executing hardhat"

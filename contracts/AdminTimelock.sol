@@ -12,7 +12,9 @@ contract AdminTimelock is TimelockController {
     /// @param minDelay seconds between a proposal and its execution
     /// @param proposers who may propose and cancel (the operator)
     /// @param executors who may execute (address(0): anyone)
-    constructor(uint256 minDelay, address[] memory proposers, address[] memory executors)
-        TimelockController(minDelay, proposers, executors, address(0))
-    {}
+    constructor(
+        uint256 minDelay,
+        address[] memory proposers,
+        address[] memory executors
+    ) TimelockController(minDelay, proposers, executors, address(0)) {}
 }

@@ -63,6 +63,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     // ---------------------------------------------------------------- bill
 
+    // Every check of a bill's issue in API.md's order, one rule set (slither.db.json, cyclomatic-complexity).
+    // solhint-disable function-max-lines
     /// @inheritdoc IBillRegistry
     function issue(
         uint8 kind,
@@ -75,15 +77,17 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     ) external returns (uint256 billId) {
         IParticipantRegistry.Member memory drawer = _actor(rolesFor(Operation.ISSUE));
         if (kind < uint8(BillKind.BANK_ACCEPTANCE) || kind > uint8(BillKind.SUPPLY_CHAIN)) revert BillInvalidKind(kind);
+        BillKind billKind = BillKind(kind);
         if (amount == 0 || amount > MAX_BILL_AMOUNT) revert BillInvalidAmount(amount);
         uint256 day = _today();
         if (maturityDay <= day || maturityDay - day > MAX_TENOR_DAYS) revert BillInvalidMaturity(day, maturityDay);
-        if (kind == uint8(BillKind.SUPPLY_CHAIN) && documentHash == bytes32(0)) revert BillDocumentRequired();
+        if (billKind == BillKind.SUPPLY_CHAIN && documentHash == bytes32(0)) revert BillDocumentRequired();
 
         IParticipantRegistry.Member memory acc = _registry.membershipOf(acceptor);
-        uint8 acceptorRoles = kind == uint8(BillKind.BANK_ACCEPTANCE)
-            ? ROLES_BANK
-            : (kind == uint8(BillKind.COMMERCIAL_ACCEPTANCE) ? ROLES_ENTERPRISE : ROLES_HOLDER);
+        uint8 acceptorRoles =
+            billKind == BillKind.BANK_ACCEPTANCE
+                ? ROLES_BANK
+                : (billKind == BillKind.COMMERCIAL_ACCEPTANCE ? ROLES_ENTERPRISE : ROLES_HOLDER);
         if (!_hasRole(acc, acceptorRoles)) revert BillInvalidCounterparty(acceptor);
         IParticipantRegistry.Member memory payeeMember = _registry.membershipOf(payee);
         if (!_hasRole(payeeMember, ROLES_ENTERPRISE) || payee == _msgSender()) revert BillInvalidCounterparty(payee);
@@ -102,26 +106,36 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             paidAmount: 0,
             issueDay: uint16(day),
             maturityDay: uint16(maturityDay),
-            kind: kind,
-            status: selfAccepted ? uint8(BillStatus.ACCEPTED) : uint8(BillStatus.ISSUED),
+            kind: billKind,
+            status: selfAccepted ? BillStatus.ACCEPTED : BillStatus.ISSUED,
             transferable: transferable,
             frozen: false,
             rangeCount: 0
         });
         emit BillIssued(
-            billId, _msgSender(), acceptor, payee, kind, amount, day, maturityDay, transferable, documentHash
+            billId,
+            _msgSender(),
+            acceptor,
+            payee,
+            kind,
+            amount,
+            day,
+            maturityDay,
+            transferable,
+            documentHash
         );
         if (documentHash != bytes32(0)) _anchorForBill(documentHash, billId);
         if (selfAccepted) emit BillAccepted(billId, acceptor);
     }
+    // solhint-enable function-max-lines
 
     /// @inheritdoc IBillRegistry
     function accept(uint256 billId) external {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.ACCEPT));
         if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.ISSUED));
-        bill.status = uint8(BillStatus.ACCEPTED);
+        _requireBillOpen(billId, bill, caller, BillStatus.ISSUED);
+        bill.status = BillStatus.ACCEPTED;
         emit BillAccepted(billId, _msgSender());
     }
 
@@ -132,10 +146,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         bool asAcceptor = caller.code == bill.acceptor;
         bool asPayee = caller.code == bill.payee;
         if (!asAcceptor && !asPayee) revert BillNotParty(billId, _msgSender());
-        uint8 status = bill.status;
-        bool allowed = (asAcceptor && status == uint8(BillStatus.ISSUED)) || (asPayee && status == uint8(BillStatus.ACCEPTED));
-        _requireBillOpen(billId, bill, caller, allowed ? status : uint8(BillStatus.NONE));
-        bill.status = uint8(BillStatus.REJECTED);
+        BillStatus status = bill.status;
+        bool allowed = (asAcceptor && status == BillStatus.ISSUED) || (asPayee && status == BillStatus.ACCEPTED);
+        _requireBillOpen(billId, bill, caller, allowed ? status : BillStatus.NONE);
+        bill.status = BillStatus.REJECTED;
         emit BillRejected(billId, _msgSender());
     }
 
@@ -144,21 +158,21 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.RECEIVE));
         if (caller.code != bill.payee) revert BillNotParty(billId, _msgSender());
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.ACCEPTED));
-        bill.status = uint8(BillStatus.CIRCULATING);
+        _requireBillOpen(billId, bill, caller, BillStatus.ACCEPTED);
+        bill.status = BillStatus.CIRCULATING;
         bill.rangeCount = 1;
         uint40 amount = bill.amount;
-        _ranges[billId][1] = Range({
+        _ranges[billId][RangeBook.FIRST] = Range({
             end: amount,
             holder: caller.code,
-            state: uint8(RangeState.HELD),
+            state: RangeState.HELD,
             frozen: false,
             late: false,
             chainHead: 0,
             pledgee: 0,
             presentedAt: 0
         });
-        emit BillReceived(billId, _msgSender(), 1, amount);
+        emit BillReceived(billId, _msgSender(), RangeBook.FIRST, amount);
     }
 
     /// @inheritdoc IBillRegistry
@@ -166,21 +180,36 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.CANCEL));
         if (caller.code != bill.drawer) revert BillNotParty(billId, _msgSender());
-        uint8 status = bill.status;
-        bool allowed = status == uint8(BillStatus.ISSUED) || status == uint8(BillStatus.ACCEPTED);
-        _requireBillOpen(billId, bill, caller, allowed ? status : uint8(BillStatus.NONE));
-        bill.status = uint8(BillStatus.CANCELLED);
+        BillStatus status = bill.status;
+        bool allowed = status == BillStatus.ISSUED || status == BillStatus.ACCEPTED;
+        _requireBillOpen(billId, bill, caller, allowed ? status : BillStatus.NONE);
+        bill.status = BillStatus.CANCELLED;
         emit BillCancelled(billId, _msgSender());
     }
 
     // ----------------------------------------------------------- transfers
 
     /// @inheritdoc IBillRegistry
-    function endorse(uint256 billId, uint256 start, uint256 amount, address to, bytes32 documentHash)
-        external
-        returns (uint256 transferId)
-    {
-        return _requestMove(billId, start, amount, to, rolesFor(Operation.ENDORSE), ROLES_HOLDER, uint8(TransferKind.ENDORSE), 0, 0, documentHash);
+    function endorse(
+        uint256 billId,
+        uint256 start,
+        uint256 amount,
+        address to,
+        bytes32 documentHash
+    ) external returns (uint256 transferId) {
+        return
+            _requestMove(
+                billId,
+                start,
+                amount,
+                to,
+                rolesFor(Operation.ENDORSE),
+                ROLES_HOLDER,
+                TransferKind.ENDORSE,
+                0,
+                0,
+                documentHash
+            );
     }
 
     /// @inheritdoc IBillRegistry
@@ -193,14 +222,36 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint256 adjustDays,
         bytes32 documentHash
     ) external returns (uint256 transferId) {
-        return _requestMove(
-            billId, start, amount, bank, rolesFor(Operation.DISCOUNT), ROLES_BANK, uint8(TransferKind.DISCOUNT), rateMicros, adjustDays, documentHash
-        );
+        return
+            _requestMove(
+                billId,
+                start,
+                amount,
+                bank,
+                rolesFor(Operation.DISCOUNT),
+                ROLES_BANK,
+                TransferKind.DISCOUNT,
+                rateMicros,
+                adjustDays,
+                documentHash
+            );
     }
 
     /// @inheritdoc IBillRegistry
     function pledge(uint256 billId, uint256 start, uint256 amount, address bank) external returns (uint256 transferId) {
-        return _requestMove(billId, start, amount, bank, rolesFor(Operation.PLEDGE), ROLES_BANK, uint8(TransferKind.PLEDGE), 0, 0, bytes32(0));
+        return
+            _requestMove(
+                billId,
+                start,
+                amount,
+                bank,
+                rolesFor(Operation.PLEDGE),
+                ROLES_BANK,
+                TransferKind.PLEDGE,
+                0,
+                0,
+                bytes32(0)
+            );
     }
 
     /// @inheritdoc IBillRegistry
@@ -213,75 +264,95 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (!_hasRole(target, ROLES_HOLDER) || against == _msgSender()) revert BillInvalidCounterparty(against);
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(target, against);
-        uint8 state = range.state;
-        if (state == uint8(RangeState.PRESENTED)) {
+        RangeState state = range.state;
+        if (state == RangeState.PRESENTED) {
             uint256 presentedDay = _dayOf(range.presentedAt);
             uint256 day = _today();
             if (day < presentedDay + UNANSWERED_DAYS) revert RecourseTooEarly(billId, start, presentedDay, day);
-        } else if (state != uint8(RangeState.DISHONORED)) {
+        } else if (state != RangeState.DISHONORED) {
             revert RangeInvalidState(billId, start, uint8(state));
         }
         if (!_isLiable(bill, range, target.code)) revert RecourseInvalidTarget(billId, start, against);
         uint256 price = uint256(range.end) - start + 1;
-        transferId = _openTransfer(billId, start, range, target.code, uint8(TransferKind.RECOURSE), price);
+        transferId = _openTransfer(billId, start, range, state, target.code, TransferKind.RECOURSE, price);
         emit TransferRequested(
-            transferId, billId, uint8(TransferKind.RECOURSE), _msgSender(), against, start, range.end, price, 0, 0, 0
+            transferId,
+            billId,
+            uint8(TransferKind.RECOURSE),
+            _msgSender(),
+            against,
+            start,
+            range.end,
+            price,
+            0,
+            0,
+            0
         );
     }
 
     /// @inheritdoc IBillRegistry
     function sign(uint256 transferId) external {
-        (Transfer storage t, Bill storage bill, Range storage range, IParticipantRegistry.Member memory caller) =
-            _pendingTransfer(transferId, rolesFor(Operation.SIGN), true);
+        (
+            Transfer storage t,
+            Bill storage bill,
+            Range storage range,
+            IParticipantRegistry.Member memory caller
+        ) = _pendingTransfer(transferId, rolesFor(Operation.SIGN), true);
         uint256 billId = t.billId;
-        uint8 kind = t.kind;
-        if (kind != uint8(TransferKind.RECOURSE)) _requireNotMatured(billId, bill);
+        TransferKind kind = t.kind;
+        if (kind != TransferKind.RECOURSE) _requireNotMatured(billId, bill);
         address holder = _registry.accountOf(range.holder);
         _requireActive(_registry.membershipOf(holder), holder);
-        t.status = uint8(TransferStatus.SIGNED);
+        t.status = TransferStatus.SIGNED;
         emit TransferSigned(transferId, billId, _msgSender());
-        if (kind == uint8(TransferKind.PLEDGE)) {
-            range.state = uint8(RangeState.PLEDGED);
+        if (kind == TransferKind.PLEDGE) {
+            range.state = RangeState.PLEDGED;
             range.pledgee = caller.code;
             return;
         }
-        if (kind == uint8(TransferKind.RECOURSE)) {
+        if (kind == TransferKind.RECOURSE) {
             // A pledged range's proceeds reach its pledgee (the claimant while it is pledged).
             address payee = range.pledgee != 0 ? _registry.accountOf(range.pledgee) : holder;
             if (payee != holder) _requireActive(_registry.membershipOf(payee), payee);
             _cash.settle(_msgSender(), payee, t.price);
             if (caller.code == bill.acceptor) {
-                range.state = uint8(RangeState.PAID);
+                range.state = RangeState.PAID;
                 range.pledgee = 0;
                 emit RangePaid(billId, t.start, t.end, _msgSender(), payee);
                 _addPaid(billId, bill, uint256(t.end) - t.start + 1);
             } else {
                 range.holder = caller.code;
-                range.state = uint8(RangeState.DISHONORED);
+                range.state = RangeState.DISHONORED;
                 range.pledgee = 0;
             }
             return;
         }
-        if (kind == uint8(TransferKind.DISCOUNT)) _cash.settle(_msgSender(), holder, t.price);
+        if (kind == TransferKind.DISCOUNT) _cash.settle(_msgSender(), holder, t.price);
         range.holder = caller.code;
-        range.state = uint8(RangeState.HELD);
+        range.state = RangeState.HELD;
         range.chainHead = uint32(transferId);
     }
 
     /// @inheritdoc IBillRegistry
     function rejectTransfer(uint256 transferId) external {
-        (Transfer storage t, Bill storage bill, Range storage range,) =
-            _pendingTransfer(transferId, rolesFor(Operation.REJECT_TRANSFER), true);
-        t.status = uint8(TransferStatus.REJECTED);
+        (Transfer storage t, Bill storage bill, Range storage range, ) = _pendingTransfer(
+            transferId,
+            rolesFor(Operation.REJECT_TRANSFER),
+            true
+        );
+        t.status = TransferStatus.REJECTED;
         emit TransferRejected(transferId, t.billId, _msgSender());
         _unwind(transferId, t, bill, range);
     }
 
     /// @inheritdoc IBillRegistry
     function revoke(uint256 transferId) external {
-        (Transfer storage t, Bill storage bill, Range storage range,) =
-            _pendingTransfer(transferId, rolesFor(Operation.REVOKE), false);
-        t.status = uint8(TransferStatus.REVOKED);
+        (Transfer storage t, Bill storage bill, Range storage range, ) = _pendingTransfer(
+            transferId,
+            rolesFor(Operation.REVOKE),
+            false
+        );
+        t.status = TransferStatus.REVOKED;
         emit TransferRevoked(transferId, t.billId, _msgSender());
         _unwind(transferId, t, bill, range);
     }
@@ -295,8 +366,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Range storage range = _range(billId, start);
         if (range.pledgee != caller.code) revert BillNotParty(billId, _msgSender());
         _requireRangeFree(billId, bill, start, range, caller);
-        if (range.state != uint8(RangeState.PLEDGED)) revert RangeInvalidState(billId, start, uint8(range.state));
-        range.state = uint8(RangeState.HELD);
+        if (range.state != RangeState.PLEDGED) revert RangeInvalidState(billId, start, uint8(range.state));
+        range.state = RangeState.HELD;
         range.pledgee = 0;
         emit PledgeReleased(billId, start, _msgSender());
     }
@@ -306,11 +377,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.PRESENT));
         Range storage range = _range(billId, start);
-        bool pledgee = range.pledgee == caller.code && range.state == uint8(RangeState.PLEDGED);
+        bool pledgee = range.pledgee == caller.code && range.state == RangeState.PLEDGED;
         if (range.holder != caller.code && !pledgee) revert BillNotParty(billId, _msgSender());
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         if (range.frozen) revert RangeFrozen(billId, start);
-        if (range.state != uint8(RangeState.HELD) && range.state != uint8(RangeState.PLEDGED)) {
+        if (range.state != RangeState.HELD && range.state != RangeState.PLEDGED) {
             revert RangeInvalidState(billId, start, uint8(range.state));
         }
         uint256 day = _requireMature(billId, bill);
@@ -322,17 +393,16 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.PRESENT));
         if (!_touchesAnyRange(billId, bill, caller.code)) revert BillNotParty(billId, _msgSender());
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         uint256 day = _requireMature(billId, bill);
         uint256 count = 0;
         uint256 amount = bill.amount;
         mapping(uint256 => Range) storage ranges = _ranges[billId];
         for (uint256 start = RangeBook.FIRST; start != 0;) {
-            Range storage range = ranges[start];
-            uint256 following = range.next(amount);
-            uint8 state = range.state;
-            bool mine = range.holder == caller.code || (range.pledgee == caller.code && state == uint8(RangeState.PLEDGED));
-            if (mine && !range.frozen && (state == uint8(RangeState.HELD) || state == uint8(RangeState.PLEDGED))) {
+            (Range storage range, uint256 following) = ranges.step(start, amount);
+            RangeState state = range.state;
+            bool mine = range.holder == caller.code || (range.pledgee == caller.code && state == RangeState.PLEDGED);
+            if (mine && !range.frozen && (state == RangeState.HELD || state == RangeState.PLEDGED)) {
                 _present(billId, start, range, bill, day);
                 ++count;
             }
@@ -345,7 +415,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     function pay(uint256 billId, uint256 start) external {
         (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId, rolesFor(Operation.PAY));
         Range storage range = _range(billId, start);
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _requireRangePresented(billId, start, range);
         _pay(billId, bill, start, range);
     }
@@ -353,25 +423,31 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     /// @inheritdoc IBillRegistry
     function payAll(uint256 billId) external {
         (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId, rolesFor(Operation.PAY));
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _answerAll(billId, bill, true, string(msg.data[0:0])); // no reason: an empty calldata string
     }
 
     /// @inheritdoc IBillRegistry
     function dishonor(uint256 billId, uint256 start, string calldata reason) external {
-        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId, rolesFor(Operation.DISHONOR));
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(
+            billId,
+            rolesFor(Operation.DISHONOR)
+        );
         Range storage range = _range(billId, start);
         _requireReason(reason);
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _requireRangePresented(billId, start, range);
         _dishonor(billId, start, range, reason);
     }
 
     /// @inheritdoc IBillRegistry
     function dishonorAll(uint256 billId, string calldata reason) external {
-        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(billId, rolesFor(Operation.DISHONOR));
+        (Bill storage bill, IParticipantRegistry.Member memory caller) = _acceptor(
+            billId,
+            rolesFor(Operation.DISHONOR)
+        );
         _requireReason(reason);
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _answerAll(billId, bill, false, reason);
     }
 
@@ -392,75 +468,67 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     /// @inheritdoc IBillRegistry
     function billOf(uint256 billId) external view returns (BillView memory) {
         Bill storage bill = _bill(billId);
-        return BillView({
-            kind: uint8(bill.kind),
-            status: uint8(bill.status),
-            transferable: bill.transferable,
-            frozen: bill.frozen,
-            drawer: _registry.accountOf(bill.drawer),
-            acceptor: _registry.accountOf(bill.acceptor),
-            payee: _registry.accountOf(bill.payee),
-            amount: bill.amount,
-            paidAmount: bill.paidAmount,
-            issueDay: bill.issueDay,
-            maturityDay: bill.maturityDay,
-            documentHash: _billDocument(billId)
-        });
+        return
+            BillView({
+                kind: uint8(bill.kind),
+                status: uint8(bill.status),
+                transferable: bill.transferable,
+                frozen: bill.frozen,
+                drawer: _registry.accountOf(bill.drawer),
+                acceptor: _registry.accountOf(bill.acceptor),
+                payee: _registry.accountOf(bill.payee),
+                amount: bill.amount,
+                paidAmount: bill.paidAmount,
+                issueDay: bill.issueDay,
+                maturityDay: bill.maturityDay,
+                documentHash: _billDocument(billId)
+            });
     }
 
     /// @inheritdoc IBillRegistry
-    function rangeOf(uint256 billId, uint256 start) public view returns (RangeView memory) {
+    function rangeOf(uint256 billId, uint256 start) external view returns (RangeView memory) {
         _bill(billId);
-        Range storage range = _range(billId, start);
-        return RangeView({
-            start: start,
-            end: range.end,
-            holder: _registry.accountOf(range.holder),
-            state: uint8(range.state),
-            frozen: range.frozen,
-            late: range.late,
-            pledgee: _registry.accountOf(range.pledgee),
-            presentedAt: range.presentedAt
-        });
+        return _rangeView(start, _range(billId, start));
     }
 
     /// @inheritdoc IBillRegistry
     function rangesOf(uint256 billId) external view returns (RangeView[] memory ranges) {
         Bill storage bill = _bill(billId);
         mapping(uint256 => Range) storage book = _ranges[billId];
-        uint256 count = 0;
-        for (uint256 start = book.first(); start != 0; start = book[start].next(bill.amount)) ++count;
-        ranges = new RangeView[](count);
+        uint256 amount = bill.amount;
+        ranges = new RangeView[](bill.rangeCount);
         uint256 i = 0;
-        for (uint256 start = book.first(); start != 0; start = book[start].next(bill.amount)) {
-            ranges[i++] = rangeOf(billId, start);
+        for (uint256 start = book.first(); start != 0;) {
+            (Range storage range, uint256 following) = book.step(start, amount);
+            ranges[i] = _rangeView(start, range);
+            ++i;
+            start = following;
         }
     }
 
     /// @inheritdoc IBillRegistry
     function transferOf(uint256 transferId) external view returns (TransferView memory) {
         Transfer storage t = _transfer(transferId);
-        return TransferView({
-            billId: t.billId,
-            start: t.start,
-            end: t.end,
-            kind: uint8(t.kind),
-            status: uint8(t.status),
-            priorState: uint8(t.priorState),
-            to: _registry.accountOf(t.to),
-            price: t.price,
-            documentHash: _transferDocument(transferId)
-        });
+        return
+            TransferView({
+                billId: t.billId,
+                start: t.start,
+                end: t.end,
+                kind: uint8(t.kind),
+                status: uint8(t.status),
+                priorState: uint8(t.priorState),
+                to: _registry.accountOf(t.to),
+                price: t.price,
+                documentHash: _transferDocument(transferId)
+            });
     }
 
     /// @inheritdoc IBillRegistry
-    function transferTerms(uint256 transferId)
-        external
-        view
-        returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind)
-    {
+    function transferTerms(
+        uint256 transferId
+    ) external view returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind) {
         Transfer storage t = _transfer(transferId);
-        return (t.billId, t.start, t.end, t.price, t.kind);
+        return (t.billId, t.start, t.end, t.price, uint8(t.kind));
     }
 
     /// @inheritdoc IBillRegistry
@@ -475,11 +543,12 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     }
 
     /// @inheritdoc IBillRegistry
-    function discountPrice(uint256 billId, uint256 amount, uint256 rateMicros, uint256 adjustDays)
-        external
-        view
-        returns (uint256 price)
-    {
+    function discountPrice(
+        uint256 billId,
+        uint256 amount,
+        uint256 rateMicros,
+        uint256 adjustDays
+    ) external view returns (uint256 price) {
         Bill storage bill = _bill(billId);
         if (amount == 0 || amount > bill.amount) revert RangeInvalidAmount(billId, 0, amount);
         if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
@@ -526,6 +595,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     // ------------------------------------------------------------ helpers
 
+    // Every check of a transfer request in API.md's order, one rule set (slither.db.json, cyclomatic-complexity).
+    // solhint-disable function-max-lines
     /// @dev Endorse, discount and pledge: split off `amount` fen and lock it under a pending transfer.
     function _requestMove(
         uint256 billId,
@@ -534,7 +605,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         address to,
         uint8 callerRoles,
         uint8 counterpartyRoles,
-        uint8 kind,
+        TransferKind kind,
         uint256 rateMicros,
         uint256 adjustDays,
         bytes32 documentHash
@@ -545,7 +616,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (range.holder != caller.code) revert BillNotParty(billId, _msgSender());
         uint256 end = range.end;
         if (amount == 0 || amount > end - start + 1) revert RangeInvalidAmount(billId, start, amount);
-        if (kind == uint8(TransferKind.DISCOUNT)) {
+        if (kind == TransferKind.DISCOUNT) {
             if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
             if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
         }
@@ -554,11 +625,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(counterparty, to);
         if (!bill.transferable) revert BillNotTransferable(billId);
-        if (range.state != uint8(RangeState.HELD)) revert RangeInvalidState(billId, start, uint8(range.state));
+        if (range.state != RangeState.HELD) revert RangeInvalidState(billId, start, uint8(range.state));
         uint256 day = _requireNotMatured(billId, bill);
 
         uint256 price = 0;
-        if (kind == uint8(TransferKind.DISCOUNT)) {
+        if (kind == TransferKind.DISCOUNT) {
             price = _discountPrice(amount, rateMicros, uint256(bill.maturityDay) - day + adjustDays);
         }
         uint256 splitAt = start + amount;
@@ -568,19 +639,33 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             _ranges[billId].split(range, splitAt, end);
             emit RangeSplit(billId, start, splitAt, end);
         }
-        transferId = _openTransfer(billId, start, range, counterparty.code, kind, price);
+        transferId = _openTransfer(billId, start, range, RangeState.HELD, counterparty.code, kind, price);
         emit TransferRequested(
-            transferId, billId, uint8(kind), _msgSender(), to, start, splitAt - 1, price, rateMicros, adjustDays, documentHash
+            transferId,
+            billId,
+            uint8(kind),
+            _msgSender(),
+            to,
+            start,
+            splitAt - 1,
+            price,
+            rateMicros,
+            adjustDays,
+            documentHash
         );
         if (documentHash != bytes32(0)) _anchorForTransfer(documentHash, billId, transferId);
     }
+    // solhint-enable function-max-lines
 
+    /// @dev Locks the range under a new pending transfer. `priorState` is the range's state, which the caller has
+    ///      checked (HELD for a request to move it): what a rejection or a revocation puts back.
     function _openTransfer(
         uint256 billId,
         uint256 start,
         Range storage range,
+        RangeState priorState,
         uint32 to,
-        uint8 kind,
+        TransferKind kind,
         uint256 price
     ) private returns (uint256 transferId) {
         transferId = ++_transferCount;
@@ -592,14 +677,18 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             price: uint40(price),
             parent: range.chainHead,
             kind: kind,
-            status: uint8(TransferStatus.PENDING),
-            priorState: range.state
+            status: TransferStatus.PENDING,
+            priorState: priorState
         });
-        range.state = uint8(RangeState.LOCKED);
+        range.state = RangeState.LOCKED;
     }
 
     /// @dev Loads a pending transfer for its counterparty (`asCounterparty`) or its initiator, in API check order.
-    function _pendingTransfer(uint256 transferId, uint8 roles, bool asCounterparty)
+    function _pendingTransfer(
+        uint256 transferId,
+        uint8 roles,
+        bool asCounterparty
+    )
         private
         view
         returns (Transfer storage t, Bill storage bill, Range storage range, IParticipantRegistry.Member memory caller)
@@ -609,10 +698,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         bill = _bills[billId];
         range = _ranges[billId][t.start];
         caller = _actor(roles);
-        uint32 initiator = t.kind == uint8(TransferKind.RECOURSE) ? _claimant(range) : range.holder;
+        uint32 initiator = t.kind == TransferKind.RECOURSE ? _claimant(range) : range.holder;
         uint32 party = asCounterparty ? t.to : initiator;
         if (caller.code != party) revert BillNotParty(billId, _msgSender());
-        if (t.status != uint8(TransferStatus.PENDING)) revert TransferInvalidState(transferId, uint8(t.status));
+        if (t.status != TransferStatus.PENDING) revert TransferInvalidState(transferId, uint8(t.status));
         if (bill.frozen) revert BillFrozen(billId);
         if (range.frozen) revert RangeFrozen(billId, t.start);
         _requireActive(caller, _msgSender());
@@ -626,7 +715,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         range.state = t.priorState;
         _releaseTransferDocument(billId, transferId);
         uint256 following = uint256(range.end) + 1;
-        if (range.state != uint8(RangeState.HELD) || following > bill.amount) return;
+        if (range.state != RangeState.HELD || following > bill.amount) return;
         Range storage next = _ranges[billId][following];
         if (RangeBook.mergeable(range, next)) {
             uint256 end = next.end;
@@ -634,6 +723,21 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             --bill.rangeCount;
             emit RangesMerged(billId, t.start, following, end);
         }
+    }
+
+    /// @dev What `rangeOf` and `rangesOf` answer for the range at `start`.
+    function _rangeView(uint256 start, Range storage range) private view returns (RangeView memory) {
+        return
+            RangeView({
+                start: start,
+                end: range.end,
+                holder: _registry.accountOf(range.holder),
+                state: uint8(range.state),
+                frozen: range.frozen,
+                late: range.late,
+                pledgee: _registry.accountOf(range.pledgee),
+                presentedAt: range.presentedAt
+            });
     }
 
     /// @dev Who may claim recourse on a range: its pledgee while it is pledged (DOMAIN.md), else its holder.
@@ -644,7 +748,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     function _present(uint256 billId, uint256 start, Range storage range, Bill storage bill, uint256 day) private {
         bool late = day >= uint256(bill.maturityDay) + TIMELY_PRESENTMENT_DAYS;
-        range.state = uint8(RangeState.PRESENTED);
+        range.state = RangeState.PRESENTED;
         range.late = late;
         range.presentedAt = uint32(block.timestamp);
         emit RangePresented(billId, start, range.end, _msgSender(), late);
@@ -656,9 +760,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint256 amount = bill.amount;
         mapping(uint256 => Range) storage ranges = _ranges[billId];
         for (uint256 start = RangeBook.FIRST; start != 0;) {
-            Range storage range = ranges[start];
-            uint256 following = range.next(amount);
-            if (range.state == uint8(RangeState.PRESENTED)) {
+            (Range storage range, uint256 following) = ranges.step(start, amount);
+            if (range.state == RangeState.PRESENTED) {
                 if (range.frozen) revert RangeFrozen(billId, start);
                 if (paying) _pay(billId, bill, start, range);
                 else _dishonor(billId, start, range, reason);
@@ -674,14 +777,14 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         address payee = _registry.accountOf(payeeCode);
         _requireActive(_registry.membershipOf(payee), payee);
         uint256 amount = uint256(range.end) - start + 1;
-        range.state = uint8(RangeState.PAID);
+        range.state = RangeState.PAID;
         emit RangePaid(billId, start, range.end, _msgSender(), payee);
         _cash.settle(_msgSender(), payee, amount);
         _addPaid(billId, bill, amount);
     }
 
     function _dishonor(uint256 billId, uint256 start, Range storage range, string calldata reason) private {
-        range.state = uint8(RangeState.DISHONORED);
+        range.state = RangeState.DISHONORED;
         emit RangeDishonored(billId, start, range.end, _msgSender(), reason);
     }
 
@@ -689,17 +792,16 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint40 paid = bill.paidAmount + uint40(amount);
         bill.paidAmount = paid;
         if (paid == bill.amount) {
-            bill.status = uint8(BillStatus.SETTLED);
+            bill.status = BillStatus.SETTLED;
             emit BillSettled(billId);
         }
     }
 
     /// @dev The acceptor acting on its bill: 404, 403 and NOT_PARTY checks (the caller runs the 422/409 ones).
-    function _acceptor(uint256 billId, uint8 roles)
-        private
-        view
-        returns (Bill storage bill, IParticipantRegistry.Member memory caller)
-    {
+    function _acceptor(
+        uint256 billId,
+        uint8 roles
+    ) private view returns (Bill storage bill, IParticipantRegistry.Member memory caller) {
         bill = _bill(billId);
         caller = _actor(roles);
         if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
@@ -748,17 +850,17 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     function _bill(uint256 billId) private view returns (Bill storage bill) {
         bill = _bills[billId];
-        if (bill.status == uint8(BillStatus.NONE)) revert BillNotFound(billId);
+        if (bill.status == BillStatus.NONE) revert BillNotFound(billId);
     }
 
     function _range(uint256 billId, uint256 start) private view returns (Range storage range) {
         range = _ranges[billId][start];
-        if (range.state == uint8(RangeState.NONE)) revert RangeNotFound(billId, start);
+        if (range.state == RangeState.NONE) revert RangeNotFound(billId, start);
     }
 
     function _transfer(uint256 transferId) private view returns (Transfer storage t) {
         t = _transfers[transferId];
-        if (t.status == uint8(TransferStatus.NONE)) revert TransferNotFound(transferId);
+        if (t.status == TransferStatus.NONE) revert TransferNotFound(transferId);
     }
 
     /// @dev Bill-level 409 checks in API order: frozen bill, frozen caller, then the status (NONE: never allowed).
@@ -766,11 +868,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint256 billId,
         Bill storage bill,
         IParticipantRegistry.Member memory caller,
-        uint8 expected
+        BillStatus expected
     ) private view {
         if (bill.frozen) revert BillFrozen(billId);
         _requireActive(caller, _msgSender());
-        if (expected == uint8(BillStatus.NONE) || bill.status != expected) revert BillInvalidState(billId, uint8(bill.status));
+        if (expected == BillStatus.NONE || bill.status != expected) revert BillInvalidState(billId, uint8(bill.status));
     }
 
     function _requireRangeFree(
@@ -780,13 +882,13 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         Range storage range,
         IParticipantRegistry.Member memory caller
     ) private view {
-        _requireBillOpen(billId, bill, caller, uint8(BillStatus.CIRCULATING));
+        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         if (range.frozen) revert RangeFrozen(billId, start);
     }
 
     function _requireRangePresented(uint256 billId, uint256 start, Range storage range) private view {
         if (range.frozen) revert RangeFrozen(billId, start);
-        if (range.state != uint8(RangeState.PRESENTED)) revert RangeInvalidState(billId, start, uint8(range.state));
+        if (range.state != RangeState.PRESENTED) revert RangeInvalidState(billId, start, uint8(range.state));
     }
 
     function _requireNotMatured(uint256 billId, Bill storage bill) private view returns (uint256 day) {

@@ -21,7 +21,10 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
     mapping(address bank => uint256) private _mintLimits;
     mapping(address bank => uint256) private _minted;
 
-    constructor(IParticipantRegistry registry, address relay) ERC20("billchain digital CNY", "dCNY") ERC2771Context(relay) {
+    constructor(
+        IParticipantRegistry registry,
+        address relay
+    ) ERC20("billchain digital CNY", "dCNY") ERC2771Context(relay) {
         _registry = registry;
         _settler = msg.sender;
     }

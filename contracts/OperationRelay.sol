@@ -22,17 +22,15 @@ contract OperationRelay is IOperationRelay, EIP712 {
     uint8 private constant SHAPE_REASON = 1; // the same, with a last `string reason` hashed
     uint8 private constant SHAPE_TERMS = 2; // a transfer id, then the transfer's terms from the bill registry
 
-    // Each operation's EIP-712 type: its own fields, then who signs, its nonce and its deadline.
+    // Each operation's EIP-712 type: its own fields, then who signs, its nonce and its deadline. What a
+    // participant signs is these strings, as EIP-712 spells them: none can be shortened to 32 bytes.
+    // solhint-disable gas-small-strings
     string private constant ISSUE =
         "Issue(uint8 kind,address acceptor,address payee,uint256 amount,uint256 maturityDay,bool transferable,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
-    string private constant ACCEPT =
-        "Accept(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
-    string private constant REJECT =
-        "Reject(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
-    string private constant RECEIVE =
-        "Receive(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
-    string private constant CANCEL =
-        "Cancel(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant ACCEPT = "Accept(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant REJECT = "Reject(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant RECEIVE = "Receive(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant CANCEL = "Cancel(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
     string private constant ENDORSE =
         "Endorse(uint256 billId,uint256 rangeStart,uint256 amount,address to,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
     string private constant DISCOUNT =
@@ -51,12 +49,10 @@ contract OperationRelay is IOperationRelay, EIP712 {
         "Release(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
     string private constant PRESENT =
         "Present(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
-    string private constant PRESENT_ALL =
-        "PresentAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PRESENT_ALL = "PresentAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
     string private constant PAY =
         "Pay(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
-    string private constant PAY_ALL =
-        "PayAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant PAY_ALL = "PayAll(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
     string private constant DISHONOR =
         "Dishonor(uint256 billId,uint256 rangeStart,string reason,address signer,uint256 nonce,uint256 deadline)";
     string private constant DISHONOR_ALL =
@@ -65,8 +61,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
         "FreezeBill(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
     string private constant UNFREEZE_BILL =
         "UnfreezeBill(uint256 billId,uint256 rangeStart,address signer,uint256 nonce,uint256 deadline)";
-    string private constant MINT =
-        "Mint(address to,uint256 amount,address signer,uint256 nonce,uint256 deadline)";
+    string private constant MINT = "Mint(address to,uint256 amount,address signer,uint256 nonce,uint256 deadline)";
     string private constant TRANSFER_CASH =
         "TransferCash(address to,uint256 amount,address signer,uint256 nonce,uint256 deadline)";
     string private constant SET_MINT_LIMIT =
@@ -82,6 +77,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
     /// @dev An operation signed as an item of one batch: the batch (`batchOf` its items) and the operation,
     ///      whose own type follows this one in the full type string (EIP-712's referenced struct).
     string private constant BATCH_ITEM_HEAD = "BatchItem(bytes32 batch,";
+    // solhint-enable gas-small-strings
 
     /// @notice The most operations one batch takes (a block's gas bounds it first for most operations).
     uint256 public constant MAX_BATCH = 256;
@@ -92,6 +88,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
 
     /// @param participants the participant registry, bills the bill registry, cash its digital cash
     constructor(address participants, address bills, address cash) EIP712("billchain", "1") {
+        // A deployment's check, read by whoever deploys; no caller decodes it (an error would join the ABI).
+        // solhint-disable-next-line gas-custom-errors
         require(participants != address(0) && bills != address(0) && cash != address(0), "OperationRelay: no target");
         _participants = participants;
         _bills = bills;
@@ -99,12 +97,17 @@ contract OperationRelay is IOperationRelay, EIP712 {
     }
 
     /// @inheritdoc IOperationRelay
-    function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
-        external
-    {
+    function execute(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
         address target = _authorize(call, signer, nonce, deadline, signature);
         // target.call(call ‖ signer) (ERC-2771), from calldata straight into free memory; a revert comes
         // back as it is, a success's return data is not copied (no operation's answer is read through here)
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let data := mload(0x40)
             calldatacopy(data, call.offset, call.length)
@@ -124,6 +127,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
         for (uint256 i = 0; i < size; ++i) {
             Operation calldata op = operations[i];
             address target = _authorizeItem(batch, op);
+            // ERC-2771: the signer appended to the call, which no typed call can express (slither.db.json)
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory reason) = target.call(abi.encodePacked(op.call, op.signer));
             if (!ok) revert RelayBatchItemFailed(i, reason);
         }
@@ -135,11 +140,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
     }
 
     /// @inheritdoc IOperationRelay
-    function batchItemDigestOf(bytes32 batch, bytes calldata call, address signer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32 digest)
-    {
+    function batchItemDigestOf(
+        bytes32 batch,
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32 digest) {
         (, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
         return _hashTypedDataV4(_batchItemHash(batch, bytes4(call[:4]), structHash));
     }
@@ -180,10 +187,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
 
     /// @dev The checks of one signed operation, in order: the deadline, the signature, the signer's nonce
     ///      (used here: a revert later in the transaction leaves it unused). Returns the operation's contract.
-    function _authorize(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
-        private
-        returns (address target)
-    {
+    function _authorize(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) private returns (address target) {
         if (block.timestamp > deadline) revert RelaySignatureExpired(deadline, block.timestamp);
         bytes32 structHash;
         (target, structHash) = _structHash(call, signer, nonce, deadline);
@@ -194,9 +204,14 @@ contract OperationRelay is IOperationRelay, EIP712 {
     /// @dev An account's ECDSA signature (OpenZeppelin ECDSA: low-s only), else a contract wallet's ERC-1271
     ///      answer: SignatureChecker's two checks, the account's first (no code lookup on the common path).
     function _validSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
-        if (signature.length == 65) {  // r ‖ s ‖ v, read in place
-            (address recovered, ECDSA.RecoverError error,) =
-                ECDSA.tryRecover(digest, uint8(signature[64]), bytes32(signature[0:32]), bytes32(signature[32:64]));
+        if (signature.length == 65) {
+            // r ‖ s ‖ v, read in place
+            (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecover(
+                digest,
+                uint8(signature[64]),
+                bytes32(signature[0:32]),
+                bytes32(signature[32:64])
+            );
             if (error == ECDSA.RecoverError.NoError && recovered == signer) return true;
         }
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
@@ -210,17 +225,20 @@ contract OperationRelay is IOperationRelay, EIP712 {
     }
 
     /// @inheritdoc IOperationRelay
-    function digestOf(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32 digest)
-    {
+    function digestOf(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32 digest) {
         (, bytes32 structHash) = _structHash(call, signer, nonce, deadline);
         return _hashTypedDataV4(structHash);
     }
 
     /// @inheritdoc IOperationRelay
-    function operationType(bytes4 selector) external view returns (string memory typeString, address target, uint8 shape) {
+    function operationType(
+        bytes4 selector
+    ) external view returns (string memory typeString, address target, uint8 shape) {
         uint8 contractIndex;
         (, shape, contractIndex) = _operation(selector);
         typeString = _typeString(selector);
@@ -234,11 +252,12 @@ contract OperationRelay is IOperationRelay, EIP712 {
 
     /// @dev EIP-712 hashStruct of the operation: keccak256(typeHash ‖ its fields ‖ signer ‖ nonce ‖ deadline),
     ///      each field one 32-byte word (a string as its keccak256), as EIP-712 encodes them.
-    function _structHash(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
-        private
-        view
-        returns (address target, bytes32 structHash)
-    {
+    function _structHash(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline
+    ) private view returns (address target, bytes32 structHash) {
         if (call.length < 4) revert RelayUnknownOperation(bytes4(0));
         (bytes32 typeHash, uint8 shape, uint8 contractIndex) = _operation(bytes4(call[:4]));
         if (typeHash == bytes32(0)) revert RelayUnknownOperation(bytes4(call[:4]));
@@ -246,6 +265,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (shape == SHAPE_ARGUMENTS) {
             // keccak256(typeHash ‖ the call's arguments ‖ signer ‖ nonce ‖ deadline), in scratch memory
             // past the free memory pointer: the common case, without copies
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 let start := mload(0x40)
                 mstore(start, typeHash)
@@ -262,8 +282,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (shape == SHAPE_REASON) {
             // dishonor(billId, rangeStart, reason) or dishonorAll(billId, reason): the string as its hash
             if (bytes4(call[:4]) == IBillRegistry.dishonor.selector) {
-                (uint256 billId, uint256 start, string memory reason) = abi.decode(call[4:], (uint256, uint256, string));
-                structHash = keccak256(abi.encode(typeHash, billId, start, keccak256(bytes(reason)), signer, nonce, deadline));
+                (uint256 billId, uint256 start, string memory reason) = abi.decode(
+                    call[4:],
+                    (uint256, uint256, string)
+                );
+                structHash = keccak256(
+                    abi.encode(typeHash, billId, start, keccak256(bytes(reason)), signer, nonce, deadline)
+                );
             } else {
                 (uint256 billId, string memory reason) = abi.decode(call[4:], (uint256, string));
                 structHash = keccak256(abi.encode(typeHash, billId, keccak256(bytes(reason)), signer, nonce, deadline));
@@ -271,8 +296,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
             return (target, structHash);
         }
         uint256 transferId = abi.decode(call[4:], (uint256));
-        (uint256 billId, uint256 rangeStart, uint256 rangeEnd, uint256 price, uint8 kind) =
-            IBillRegistry(_bills).transferTerms(transferId);
+        (uint256 billId, uint256 rangeStart, uint256 rangeEnd, uint256 price, uint8 kind) = IBillRegistry(_bills)
+            .transferTerms(transferId);
         structHash = keccak256(
             abi.encode(typeHash, transferId, billId, rangeStart, rangeEnd, price, kind, signer, nonce, deadline)
         );
@@ -304,10 +329,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IBillRegistry.dishonor.selector) return (keccak256(bytes(DISHONOR)), SHAPE_REASON, 0);
         if (s == IBillRegistry.freeze.selector) return (keccak256(bytes(FREEZE_BILL)), SHAPE_ARGUMENTS, 0);
         if (s == IBillRegistry.unfreeze.selector) return (keccak256(bytes(UNFREEZE_BILL)), SHAPE_ARGUMENTS, 0);
-        if (s == IParticipantRegistry.freeze.selector) return (keccak256(bytes(FREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
-        if (s == IParticipantRegistry.unfreeze.selector) return (keccak256(bytes(UNFREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.freeze.selector)
+            return (keccak256(bytes(FREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.unfreeze.selector)
+            return (keccak256(bytes(UNFREEZE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
         if (s == IDigitalCash.setMintLimit.selector) return (keccak256(bytes(SET_MINT_LIMIT)), SHAPE_ARGUMENTS, 1);
-        if (s == IParticipantRegistry.approve.selector) return (keccak256(bytes(APPROVE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.approve.selector)
+            return (keccak256(bytes(APPROVE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
         if (s == IParticipantRegistry.release.selector) return (keccak256(bytes(RELEASE_SERVICE)), SHAPE_ARGUMENTS, 2);
         return (bytes32(0), 0, 0);
     }

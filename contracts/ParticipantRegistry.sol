@@ -16,7 +16,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
 
     /// @dev A member record and its signed operations' nonce, in one slot: every operation reads the record,
-    ///      so the relay's nonce check and write touch a slot the operation warms anyway.
+    ///      so the relay's nonce check and write touch a slot the operation warms anyway. `role` and `status`
+    ///      are a Role and a MemberStatus kept as uint8, as `membershipOf` serves them on every call of every
+    ///      operation: enum fields would be range-checked on each read (about 100 gas a `membershipOf`).
     struct Record {
         uint32 code;
         uint8 role;

@@ -11,13 +11,15 @@ contract OwnedWallet is IERC1271 {
     address private immutable _owner;
 
     constructor(address owner) {
+        // A deployment's check, read by whoever deploys; no caller decodes it (an error would join the ABI).
+        // solhint-disable-next-line gas-custom-errors
         require(owner != address(0), "OwnedWallet: no owner");
         _owner = owner;
     }
 
     /// @inheritdoc IERC1271
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecover(hash, signature);
+        (address recovered, ECDSA.RecoverError error, ) = ECDSA.tryRecover(hash, signature);
         bool valid = error == ECDSA.RecoverError.NoError && recovered == _owner;
         return valid ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
     }

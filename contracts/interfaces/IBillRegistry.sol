@@ -134,9 +134,13 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @param to the ENTERPRISE or BANK endorsed to, who signs to complete it
     /// @param documentHash an invoice anchored with the request, or 0
     /// @return transferId the pending transfer
-    function endorse(uint256 billId, uint256 start, uint256 amount, address to, bytes32 documentHash)
-        external
-        returns (uint256 transferId);
+    function endorse(
+        uint256 billId,
+        uint256 start,
+        uint256 amount,
+        address to,
+        bytes32 documentHash
+    ) external returns (uint256 transferId);
 
     /// @notice The holder requests a discount by `bank`; the price is fixed now, on chain.
     /// @param billId the bill
@@ -258,10 +262,9 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @return end the last fen of its range
     /// @return price what the counterparty pays on signing, in fen (0 but for discount and recourse)
     /// @return kind its TransferKind
-    function transferTerms(uint256 transferId)
-        external
-        view
-        returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind);
+    function transferTerms(
+        uint256 transferId
+    ) external view returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind);
 
     /// @notice The range's endorsement chain, payee first.
     /// @param billId the bill
@@ -276,10 +279,12 @@ interface IBillRegistry is BillRegistryErrors, ParticipantRegistryErrors, Digita
     /// @param rateMicros annual rate in millionths (below 1,000,000)
     /// @param adjustDays extra days for a non-local acceptor (0 to 3)
     /// @return price fen the bank pays
-    function discountPrice(uint256 billId, uint256 amount, uint256 rateMicros, uint256 adjustDays)
-        external
-        view
-        returns (uint256 price);
+    function discountPrice(
+        uint256 billId,
+        uint256 amount,
+        uint256 rateMicros,
+        uint256 adjustDays
+    ) external view returns (uint256 price);
 
     /// @notice How many bills were drawn.
     /// @return the last bill id

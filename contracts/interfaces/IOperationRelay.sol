@@ -41,8 +41,13 @@ interface IOperationRelay {
     /// @param nonce `nonces(signer)` when the operation runs
     /// @param deadline the last unix time (block timestamp) at which the operation may run
     /// @param signature 65 bytes (r, s, v) from an account, or what the contract wallet checks
-    function execute(bytes calldata call, address signer, uint256 nonce, uint256 deadline, bytes calldata signature)
-        external;
+    function execute(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /// @notice Runs signed operations, of one signer or many, in one transaction and in their order, all or
     ///         nothing. Each item is signed as an item of this very batch: its signer signs
@@ -68,10 +73,13 @@ interface IOperationRelay {
     /// @param nonce the signer's nonce the operation is to use
     /// @param deadline the last unix time at which it may run
     /// @return digest the hash to sign
-    function batchItemDigestOf(bytes32 batch, bytes calldata call, address signer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32 digest);
+    function batchItemDigestOf(
+        bytes32 batch,
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32 digest);
 
     /// @notice The EIP-712 digest `signer` signs for the operation `call`, under `nonce` and `deadline`.
     /// @param call the operation's calldata
@@ -79,10 +87,12 @@ interface IOperationRelay {
     /// @param nonce the signer's nonce the operation is to use
     /// @param deadline the last unix time at which it may run
     /// @return digest the hash to sign (`\x19\x01` ‖ domain separator ‖ struct hash)
-    function digestOf(bytes calldata call, address signer, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32 digest);
+    function digestOf(
+        bytes calldata call,
+        address signer,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32 digest);
 
     /// @notice The EIP-712 type of the operation a selector starts, the contract it goes to, and how its
     ///         struct is built: 0 the call's own arguments, 1 the same with the reason string hashed,
@@ -91,5 +101,7 @@ interface IOperationRelay {
     /// @return typeString e.g. "Accept(uint256 billId,address signer,uint256 nonce,uint256 deadline)"
     /// @return target the contract that runs the operation
     /// @return shape 0, 1 or 2 as above
-    function operationType(bytes4 selector) external view returns (string memory typeString, address target, uint8 shape);
+    function operationType(
+        bytes4 selector
+    ) external view returns (string memory typeString, address target, uint8 shape);
 }

@@ -22,7 +22,12 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     ///      id clients name it by. The id is unique on the chain; name and credit code are as the operator
     ///      onboarded them (the credit code empty when none).
     event ParticipantRegistered(
-        address indexed account, uint32 code, uint8 role, string id, string name, string creditCode
+        address indexed account,
+        uint32 code,
+        uint8 role,
+        string id,
+        string name,
+        string creditCode
     );
     /// @dev A status set by `by`: FROZEN or ACTIVE again, PENDING (a REGULATOR admitted while another is ACTIVE,
     ///      emitted right after its registration), ACTIVE (a pending REGULATOR approved).

@@ -15,11 +15,11 @@ library EndorsementChain {
     }
 
     /// @dev The chain's member codes, payee first.
-    function members(mapping(uint256 id => Transfer) storage nodes, uint256 head, uint32 payee)
-        internal
-        view
-        returns (uint32[] memory codes)
-    {
+    function members(
+        mapping(uint256 id => Transfer) storage nodes,
+        uint256 head,
+        uint32 payee
+    ) internal view returns (uint32[] memory codes) {
         codes = new uint32[](length(nodes, head));
         codes[0] = payee;
         uint256 i = codes.length;

@@ -7,15 +7,33 @@ import {Range} from "../types/BillRecords.sol";
 /// @title A bill's ranges: how they are walked and split.
 /// @dev The ranges of a bill are kept by their first sub-bill number; once the payee receives the bill
 ///      they never overlap and cover 1..amount exactly, so each range's successor starts at its end + 1.
-///      Every walk over a bill's ranges is `for (s = FIRST; s != 0; s = next(ranges[s], amount))`, starting
-///      at `first(ranges)` instead where the bill may not have been received.
+///      Every walk over a bill's ranges takes its steps here:
+///          for (uint256 start = ranges.first(); start != 0; ) {
+///              (Range storage range, uint256 following) = ranges.step(start, amount);
+///              ...
+///              start = following;
+///          }
+///      starting at FIRST instead where the bill is known to have ranges (a read saved). A step reads where
+///      the next range starts before the body runs, which may write the range and call out (the read would
+///      cost again after); a search that may stop at the range in hand asks `next` after its test instead.
 library RangeBook {
     /// @dev Where the ranges of a received bill start.
     uint256 internal constant FIRST = 1;
 
     /// @dev The start of the bill's first range, 0 when it has none (not received yet).
     function first(mapping(uint256 start => Range) storage ranges) internal view returns (uint256) {
-        return ranges[FIRST].state == uint8(RangeState.NONE) ? 0 : FIRST;
+        return ranges[FIRST].state == RangeState.NONE ? 0 : FIRST;
+    }
+
+    /// @dev One step of a walk: the range at `start`, and the start of the range after it, 0 after the last
+    ///      (of a bill of `amount` fen).
+    function step(
+        mapping(uint256 start => Range) storage ranges,
+        uint256 start,
+        uint256 amount
+    ) internal view returns (Range storage range, uint256 following) {
+        range = ranges[start];
+        following = next(range, amount);
     }
 
     /// @dev The start of the range after `range`, 0 after the last one.
@@ -26,13 +44,16 @@ library RangeBook {
 
     /// @dev Splits `range` (which ends at `end`) before `splitAt`: `splitAt..end` becomes a new HELD range
     ///      of the same holder, with the same endorsement chain.
-    function split(mapping(uint256 start => Range) storage ranges, Range storage range, uint256 splitAt, uint256 end)
-        internal
-    {
+    function split(
+        mapping(uint256 start => Range) storage ranges,
+        Range storage range,
+        uint256 splitAt,
+        uint256 end
+    ) internal {
         ranges[splitAt] = Range({
             end: uint40(end),
             holder: range.holder,
-            state: uint8(RangeState.HELD),
+            state: RangeState.HELD,
             frozen: false,
             late: false,
             chainHead: range.chainHead,
@@ -45,9 +66,15 @@ library RangeBook {
     /// @dev Whether `right` (the range right after `range`) can be merged into it: both HELD by the same
     ///      holder with the same endorsement chain, neither frozen nor pledged.
     function mergeable(Range storage range, Range storage right) internal view returns (bool) {
-        return right.state == uint8(RangeState.HELD) && range.state == uint8(RangeState.HELD)
-            && right.holder == range.holder && right.chainHead == range.chainHead && !right.frozen && !range.frozen
-            && right.pledgee == 0 && range.pledgee == 0;
+        return
+            right.state == RangeState.HELD
+            && range.state == RangeState.HELD
+            && right.holder == range.holder
+            && right.chainHead == range.chainHead
+            && !right.frozen
+            && !range.frozen
+            && right.pledgee == 0
+            && range.pledgee == 0;
     }
 
     /// @dev Merges the range at `following` into `range` (which ends right before it).

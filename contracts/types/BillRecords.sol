@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {BillKind, BillStatus, RangeState, TransferKind, TransferStatus} from "./BillTypes.sol";
+
+// solhint counts an enum field as a whole slot ("beware of Enums inside Structs", its rule says): each record
+// here is one slot, as solc lays it out (an enum takes one byte).
+// solhint-disable gas-struct-packing
+
 /// @dev The bill registry's storage records, one slot each: participants are referred to by their
 ///      uint32 member code, amounts (<= 1e11 fen) fit uint40, days (since 1970-01-01, Asia/Shanghai)
-///      fit uint16 until the year 2149. Kinds, statuses and states are the enums of BillTypes.sol kept as their uint8
-///      values (`uint8(RangeState.HELD)`): an enum field is range-checked on every copy and every
-///      conversion, which costs every operation gas for nothing the contract does not already know.
+///      fit uint16 until the year 2149. Kinds, statuses and states are the enums of BillTypes.sol, one
+///      byte each in the slot, as a uint8 would be; solc range-checks an enum read from storage where it is
+///      compared or converted (Panic 0x21), a few dozen gas a use: 0.2-0.8 % of a bill operation.
 
 /// @dev A bill (票据包).
 struct Bill {
@@ -16,8 +22,8 @@ struct Bill {
     uint40 paidAmount;
     uint16 issueDay;
     uint16 maturityDay;
-    uint8 kind; // BillKind
-    uint8 status; // BillStatus
+    BillKind kind;
+    BillStatus status;
     bool transferable;
     bool frozen;
     /// @dev how many ranges the bill has (at most MAX_RANGES_PER_BILL): splits add one, merges take one
@@ -29,7 +35,7 @@ struct Bill {
 struct Range {
     uint40 end;
     uint32 holder;
-    uint8 state; // RangeState
+    RangeState state;
     bool frozen;
     bool late;
     uint32 chainHead;
@@ -47,7 +53,7 @@ struct Transfer {
     uint40 end;
     uint40 price;
     uint32 parent;
-    uint8 kind; // TransferKind
-    uint8 status; // TransferStatus
-    uint8 priorState; // RangeState
+    TransferKind kind;
+    TransferStatus status;
+    RangeState priorState;
 }

@@ -96,26 +96,27 @@ uint8 constant ROLES_HOLDER = ROLES_BANK | ROLES_ENTERPRISE;
 
 /// @dev The role table, one byte (a set of roles) per Operation, lowest byte first: read with a shift,
 ///      so that the check on every call and the `rolesFor` view share one table.
-uint256 constant ROLE_TABLE = uint256(ROLES_ENTERPRISE) // ISSUE
-    | (uint256(ROLES_HOLDER) << 8) // ACCEPT
-    | (uint256(ROLES_HOLDER) << 16) // REJECT
-    | (uint256(ROLES_ENTERPRISE) << 24) // RECEIVE
-    | (uint256(ROLES_ENTERPRISE) << 32) // CANCEL
-    | (uint256(ROLES_ENTERPRISE) << 40) // ENDORSE
-    | (uint256(ROLES_HOLDER) << 48) // DISCOUNT
-    | (uint256(ROLES_ENTERPRISE) << 56) // PLEDGE
-    | (uint256(ROLES_BANK) << 64) // RELEASE
-    | (uint256(ROLES_HOLDER) << 72) // PRESENT
-    | (uint256(ROLES_HOLDER) << 80) // PAY
-    | (uint256(ROLES_HOLDER) << 88) // DISHONOR
-    | (uint256(ROLES_HOLDER) << 96) // RECOURSE
-    | (uint256(ROLES_HOLDER) << 104) // SIGN
-    | (uint256(ROLES_HOLDER) << 112) // REJECT_TRANSFER
-    | (uint256(ROLES_HOLDER) << 120) // REVOKE
-    | (uint256(ROLES_REGULATOR) << 128) // FREEZE
-    | (uint256(ROLES_REGULATOR) << 136) // UNFREEZE
-    | (uint256(ROLES_BANK) << 144) // MINT
-    | (uint256(ROLES_HOLDER) << 152); // TRANSFER_CASH
+uint256 constant ROLE_TABLE =
+    uint256(ROLES_ENTERPRISE) // ISSUE
+        | (uint256(ROLES_HOLDER) << 8) // ACCEPT
+        | (uint256(ROLES_HOLDER) << 16) // REJECT
+        | (uint256(ROLES_ENTERPRISE) << 24) // RECEIVE
+        | (uint256(ROLES_ENTERPRISE) << 32) // CANCEL
+        | (uint256(ROLES_ENTERPRISE) << 40) // ENDORSE
+        | (uint256(ROLES_HOLDER) << 48) // DISCOUNT
+        | (uint256(ROLES_ENTERPRISE) << 56) // PLEDGE
+        | (uint256(ROLES_BANK) << 64) // RELEASE
+        | (uint256(ROLES_HOLDER) << 72) // PRESENT
+        | (uint256(ROLES_HOLDER) << 80) // PAY
+        | (uint256(ROLES_HOLDER) << 88) // DISHONOR
+        | (uint256(ROLES_HOLDER) << 96) // RECOURSE
+        | (uint256(ROLES_HOLDER) << 104) // SIGN
+        | (uint256(ROLES_HOLDER) << 112) // REJECT_TRANSFER
+        | (uint256(ROLES_HOLDER) << 120) // REVOKE
+        | (uint256(ROLES_REGULATOR) << 128) // FREEZE
+        | (uint256(ROLES_REGULATOR) << 136) // UNFREEZE
+        | (uint256(ROLES_BANK) << 144) // MINT
+        | (uint256(ROLES_HOLDER) << 152); // TRANSFER_CASH
 
 /// @dev The roles that may ever do `operation`.
 function rolesFor(Operation operation) pure returns (uint8) {
