@@ -58,7 +58,7 @@ test-deps:
 	  echo "not installed and cannot be installed here:$$missing (the tests that need them will fail)"
 
 test: setup test-deps $(CODEGEN_VENV)/bin/openapi-python-client
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=15
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=40
 
 # openapi-python-client pins typer<0.28, which the project outgrew: it gets a virtualenv of its own, where
 # the client it generates from /openapi.json also runs (tests/e2e/test_generated_client.py).

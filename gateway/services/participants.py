@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from eth_utils import to_checksum_address
 from sqlalchemy import select
 
@@ -49,8 +47,11 @@ def credit_code_valid(code: str) -> bool:
 class Participants(Service):
     def __init__(self, runtime: Runtime, answers: Answers) -> None:
         super().__init__(runtime, answers)
-        #: ids and member sequence numbers are handed out one onboarding at a time (held by the route)
-        self.onboarding = asyncio.Lock()
+        #: the ids being onboarded now. An id is checked and taken here in one step of the event loop (no
+        #: request runs in between: nothing yields before the key is made), so two requests never take one id;
+        #: nothing else is held while an onboarding waits for its block, and onboardings share blocks.
+        #: The chain keeps ids and addresses unique whatever a gateway does (ParticipantIdTaken, ...).
+        self._onboarding: set[str] = set()
 
     def onboard(self, caller: Caller, body: ParticipantCreate) -> OnboardedOut:
         """Register a participant on the chain, where every gateway's directory reads it; this gateway
@@ -69,8 +70,16 @@ class Participants(Service):
                 ProblemCode.VALIDATION_ERROR, "address: a participant another gateway serves comes with its address"
             )
         participant_id = body.id or self._free_id(body.role.name.lower(), self.rt.system.registry.member_count() + 1)
-        if participant_id in RESERVED or self.participant(participant_id) is not None:
+        taken = participant_id in RESERVED or participant_id in self._onboarding
+        if taken or self.participant(participant_id) is not None:
             raise Problem(ProblemCode.INVALID_STATE, f"participant {participant_id!r} exists")
+        self._onboarding.add(participant_id)
+        try:
+            return self._register(caller, body, participant_id)
+        finally:
+            self._onboarding.discard(participant_id)
+
+    def _register(self, caller: Caller, body: ParticipantCreate, participant_id: str) -> OnboardedOut:
         if body.address is not None:  # self-custody, or served elsewhere: the gateway never sees its key
             address = to_checksum_address(body.address)
             own = {self.rt.operator.address, self.rt.relayer.address, *self.rt.system.addresses.values()}
@@ -118,7 +127,7 @@ class Participants(Service):
         return bool(self.blocking(lambda: keystore.load(participant_id)).address == address)
 
     def _free_id(self, prefix: str, n: int) -> str:
-        while self.participant(f"{prefix}-{n}") is not None:
+        while f"{prefix}-{n}" in self._onboarding or self.participant(f"{prefix}-{n}") is not None:
             n += 1
         return f"{prefix}-{n}"
 

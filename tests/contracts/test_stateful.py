@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from typing import Any
 
 import pytest
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -34,6 +35,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from chain.artifacts import load_artifact
 from chain.backends.embedded import EmbeddedBackend
 from chain.errors import ContractError
 from chain.model import BillStatus, RangeState, TransferStatus, day_number, shanghai_date
@@ -41,8 +43,27 @@ from tests.conftest import DAY, MEMBERS, WORLD_MINT_LIMIT, World, build_world, d
 from tests.contracts.reference import TERMINAL, Model
 
 NAMES = [name for name, _ in MEMBERS]
-#: the bill registry's events that change what is anchored
-DOCUMENT_TOPICS = {keccak(text=f"{name}(bytes32,uint256,uint256)") for name in ("DocumentAnchored", "DocumentReleased")}
+
+
+def _topics(*events: str) -> set[bytes]:
+    """The bill registry's events' topics, by name, from its ABI."""
+    abi = [e for e in load_artifact("BillRegistry").abi if e["type"] == "event" and e["name"] in events]
+    return {keccak(text=f"{e['name']}({','.join(i['type'] for i in e['inputs'])})") for e in abi}
+
+
+#: the bill registry's events that change what is anchored, and those that change a transfer (its id first)
+DOCUMENT_TOPICS = _topics("DocumentAnchored", "DocumentReleased")
+TRANSFER_TOPICS = _topics("TransferRequested", "TransferSigned", "TransferRejected", "TransferRevoked")
+
+
+@dataclass
+class Emitted:
+    cash: bool = False
+    accounts: set[str] = field(default_factory=set)
+    documents: bool = False
+    transfers: set[int] = field(default_factory=set)
+
+
 DOCS = [doc(f"doc-{i}") for i in range(4)]
 ENTERPRISES = ["core", "t1", "t2", "t3"]
 
@@ -69,6 +90,9 @@ class BillLifecycle(RuleBasedStateMachine):
         #: what the model held at the last check of cash and of documents (a change means: read the chain)
         self.cash_seen: Any = None
         self.anchors_seen: Any = None
+        self.balances_seen: dict[str, int] = {}
+        #: each transfer's status at the last check (the model's, which the chain's then was)
+        self.transfers_seen: dict[int, str] = {}
 
     def teardown(self) -> None:
         self.world.backend.revert(self.snapshot)
@@ -462,17 +486,23 @@ class BillLifecycle(RuleBasedStateMachine):
         self.world.backend.advance_time(max(days, 1) * DAY)
 
     # --- the seven invariants of DOMAIN.md, on chain state
-    def _emitted(self, first: int, last: int) -> tuple[bool, bool]:
-        """Whether blocks first..last hold a cash event, and an anchoring or a release of a document."""
+    def _emitted(self, first: int, last: int) -> Emitted:
+        """What blocks first..last emitted that the checks read: the accounts whose cash a cash event names, an
+        anchoring or a release of a document, and the transfers a bill event names."""
         cash_address, bills_address = self.world.cash.address, self.world.bills.address
-        cash = documents = False
+        found = Emitted()
         for number in range(first, last + 1):
             for receipt in self.world.backend.block_receipts(number):
                 for log in receipt["logs"]:
-                    cash = cash or log["address"] == cash_address
-                    topic = bytes(log["topics"][0]) if log["topics"] else b""
-                    documents = documents or (log["address"] == bills_address and topic in DOCUMENT_TOPICS)
-        return cash, documents
+                    topics = [bytes(t) for t in log["topics"]]
+                    if log["address"] == cash_address:
+                        found.cash = True  # every balance change emits Transfer; a limit, MintLimitSet
+                        found.accounts |= {to_checksum_address(t[12:]) for t in topics[1:]}
+                    elif log["address"] == bills_address and topics:
+                        found.documents = found.documents or topics[0] in DOCUMENT_TOPICS
+                        if topics[0] in TRANSFER_TOPICS:
+                            found.transfers.add(int.from_bytes(topics[1], "big"))
+        return found
 
     @invariant()
     def chain_matches_model(self) -> None:
@@ -480,22 +510,16 @@ class BillLifecycle(RuleBasedStateMachine):
         block = self.world.backend.block_number()
         if block == self.checked_block:
             return
-        cash_events, document_events = (
-            self._emitted(self.checked_block + 1, block)
-            if self.checked_block >= 0
-            else (
-                True,
-                True,
-            )
-        )
+        first_check = self.checked_block < 0
+        emitted = self._emitted(self.checked_block + 1, block) if not first_check else Emitted()
         self.checked_block = block
         model = self.model
         model_cash = (dict(model.balances), model.minted, dict(model.mint_limits), dict(model.minted_by))
-        if cash_events or model_cash != self.cash_seen:
-            self.cash_is_conserved()
+        if first_check or emitted.cash or model_cash != self.cash_seen:
+            self.cash_is_conserved(None if first_check else emitted.accounts)
             self.cash_seen = model_cash
         model_anchors = (frozenset(self.model.anchored), self.documents)
-        if document_events or model_anchors != self.anchors_seen:
+        if first_check or emitted.documents or model_anchors != self.anchors_seen:
             self.documents_anchor_once()
             self.anchors_seen = model_anchors
         bills = self.world.bills
@@ -537,17 +561,24 @@ class BillLifecycle(RuleBasedStateMachine):
         # 2. at most one pending transfer per range, and its range is LOCKED
         pending = [(t.bill, t.start) for t in self.model.transfers.values() if t.status == "PENDING"]
         assert len(pending) == len(set(pending))
-        for transfer_id, t in self.model.transfers.items():
-            if t.bill in self.touched:
-                assert bills.transfer(transfer_id).status is TransferStatus[t.status]
+        statuses = {i: t.status for i, t in self.model.transfers.items()}
+        moved = {i for i, status in statuses.items() if self.transfers_seen.get(i) != status}
+        for transfer_id in sorted(moved | emitted.transfers):  # what the step's events name, or the model moved
+            assert bills.transfer(transfer_id).status is TransferStatus[statuses[transfer_id]]
+        self.transfers_seen = statuses
         self.touched.clear()
 
-    def cash_is_conserved(self) -> None:
+    def cash_is_conserved(self, accounts: set[str] | None = None) -> None:
         # 3. total supply equals the sum of mints; every settlement moved exactly its amount: every
-        #    actor's balance is the model's, and they add up to the supply
+        #    actor's balance is the model's, and they add up to the supply. The balances read are those of the
+        #    accounts the step's cash events name (all of them, with `accounts` None); the others are as read
+        #    at the last check, when they were the model's.
         cash = self.world.cash
         assert cash.total_supply() == cash.total_minted() == self.model.minted
-        balances = {name: cash.balance_of(self.a(name)) for name in NAMES}
+        for name in NAMES:
+            if accounts is None or self.a(name) in accounts:
+                self.balances_seen[name] = cash.balance_of(self.a(name))
+        balances = dict(self.balances_seen)
         assert balances == {name: self.model.balances.get(name, 0) for name in NAMES}
         assert sum(balances.values()) == self.model.minted
         # 7. a bank's total minted is at most its limit (and both are the model's)

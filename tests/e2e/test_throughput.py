@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from billchain_tools.bench import Gateway
 from chain.backends.anvil import AnvilBackend
 from chain.backends.base import DEV_FUNDING_WEI
+from chain.deploy import contracts_at
 
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("anvil")]
 SIGNERS, EACH = 10, 20
@@ -157,3 +159,34 @@ def test_transactions_the_node_lost_are_sent_again_and_answered(tmp_path: Path) 
         assert lost.json()["code"] == "INVALID_STATE"
     finally:
         node.close()
+
+
+async def _onboard_at_once(gw: Gateway) -> list[Any]:
+    async with gw.client(40) as http:
+        named = [{"id": f"conc-{i}", "name": f"n{i}", "role": "ENTERPRISE"} for i in range(12)]
+        unnamed = [{"name": f"u{i}", "role": "ENTERPRISE"} for i in range(6)]
+        twice = [{"id": "conc-twice", "name": "t", "role": "ENTERPRISE"}] * 4
+        return list(
+            await asyncio.gather(*(gw.post(http, "operator", "/v1/participants", b) for b in named + unnamed + twice))
+        )
+
+
+def test_onboardings_share_blocks_and_never_share_an_id(tmp_path: Path) -> None:
+    """Onboardings hold nothing while they wait for their block (gateway/services/participants.py): 22 at once
+    land in a few blocks; ids generated for those that name none are distinct; one id asked four times at once
+    is onboarded once, the other three answered 409."""
+    node = AnvilBackend(tmp_path / "node", block_time=1, gas_price=0)
+    try:
+        with Gateway(tmp_path / "gateway", node.url, gas_price="0") as gw:
+            answers = asyncio.run(_onboard_at_once(gw))
+            contracts = httpx.get(f"{gw.url}/v1/health").json()["contracts"]
+        registry = contracts_at(node, contracts)["ParticipantRegistry"]
+        registered = registry.events.ParticipantRegistered().get_logs(from_block=0)
+    finally:
+        node.close()
+    ok = [a.json() for a in answers if a.status_code == 201]
+    assert len(ok) == 19 and sorted(a.status_code for a in answers[-4:]) == [201, 409, 409, 409]
+    assert len({a["id"] for a in ok}) == 19 and len({a["member_code"] for a in ok}) == 19
+    ours = {a["address"] for a in ok}
+    blocks = {e["blockNumber"] for e in registered if e["args"]["account"] in ours}
+    assert len(blocks) <= 4, blocks  # together, not one block each
