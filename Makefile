@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 LINT_VENV := .venv-lint
 CODEGEN_VENV := .venv-codegen
 DATA_DIR ?= .billchain
-PYTEST_WORKERS ?= 2
+# make test: three workers on two cores (the node tests mostly wait for blocks); test-fast's are CPU-bound: two
+PYTEST_WORKERS ?= 3
+FAST_WORKERS ?= 2
 GETH_VERSION := v1.13.15
 GETH := $(HOME)/.cache/billchain/geth-$(GETH_VERSION)/geth
 SHELL := /bin/bash
@@ -70,7 +72,7 @@ $(CODEGEN_VENV)/bin/openapi-python-client: Makefile
 # The inner loop (under 3 minutes): unit, contracts without the stateful test, the API on the embedded
 # chain and SQLite; nothing that starts a node or a subprocess gateway (markers in pyproject.toml).
 test-fast: setup
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not slow and not anvil and not postgres and not network and not browser"
+	$(BIN)/pytest -n $(FAST_WORKERS) --dist loadgroup -q -m "not slow and not anvil and not postgres and not network and not browser"
 
 # slither pins web3<8, which the project outgrew: it and pip-audit get a virtualenv of their own.
 $(LINT_VENV)/bin/slither: Makefile

@@ -601,7 +601,7 @@ class BillLifecycle(RuleBasedStateMachine):
 #: parallel, each from its own random seed; steps per example (Hypothesis's rule calls)
 EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "200"))
 STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
-SHARDS = 2
+SHARDS = 4
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
