@@ -89,7 +89,7 @@ def raw_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
     bills = system.bills
 
     def endorse(lane: Lane, j: int) -> tuple[LocalAccount, EncodedCall]:
-        return lane.holder, bills.encode("endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH)
+        return lane.holder, bills.encode("endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH, False)
 
     endorsed, endorse_s = _send_all(system, lanes, per_lane, endorse)
     transfer_ids = {
@@ -271,7 +271,7 @@ def batch_rate(system: System, lanes: list[Lane], operations: int, size: int) ->
     endorses = [
         unsigned(
             lane.holder,
-            bills.encode("endorse", lane.bill_id, start[lane.bill_id] + j, 1, lane.receiver.address, ZERO_HASH),
+            bills.encode("endorse", lane.bill_id, start[lane.bill_id] + j, 1, lane.receiver.address, ZERO_HASH, False),
         )
         for j in range(per_lane)
         for lane in lanes

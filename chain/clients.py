@@ -20,7 +20,9 @@ from chain.model import (
     BillStatus,
     Member,
     MemberStatus,
+    OverdueRecord,
     RangeRecord,
+    RecoveryRecord,
     RangeState,
     Role,
     Rules,
@@ -150,6 +152,28 @@ class ParticipantRegistryClient(ContractClient):
     def active_regulators(self) -> int:
         return int(self.view("activeRegulators"))
 
+    def request_recovery(self, operator: Signer, account: str, new_account: str) -> TxResult:
+        """The OPERATOR asks that `account` (its key lost) act from `new_account`."""
+        return self._send(operator, "requestRecovery", account, new_account)
+
+    def approve_recovery(self, regulator: Signer, account: str, new_account: str) -> TxResult:
+        """An ACTIVE REGULATOR approves the recovery of `account` to `new_account` (effective 72 h later)."""
+        return self._send(regulator, "approveRecovery", account, new_account)
+
+    def cancel_recovery(self, participant: Signer, account: str) -> TxResult:
+        """The participant itself cancels a recovery of it that has not taken effect."""
+        return self._send(participant, "cancelRecovery", account)
+
+    def complete_recovery(self, anyone: Signer, account: str) -> TxResult:
+        """Anyone completes a recovery that took effect: record, id, gateway and cash move to the new address."""
+        return self._send(anyone, "completeRecovery", account)
+
+    def recovery_of(self, account: str) -> RecoveryRecord | None:
+        v = self.view("recoveryOf", account)
+        if v["newAccount"] == ZERO_ADDRESS:
+            return None
+        return RecoveryRecord(new_account=v["newAccount"], effective_at=int(v["effectiveAt"]) or None)
+
     def claim(self, gateway: LocalAccount, account: str) -> TxResult:
         """`gateway` (its operator key) serves `account` from now on (ParticipantServedElsewhere if another does)."""
         return self._send(gateway, "claim", account)
@@ -265,9 +289,28 @@ class BillRegistryClient(ContractClient):
         return int(self.events(result, "TransferRequested")[nth]["args"]["transferId"])
 
     def endorse(
-        self, holder: Signer, bill_id: int, start: int, amount: int, to: str, document_hash: bytes | None = None
+        self,
+        holder: Signer,
+        bill_id: int,
+        start: int,
+        amount: int,
+        to: str,
+        document_hash: bytes | None = None,
+        restrictive: bool = False,
     ) -> tuple[int, TxResult]:
-        result = self._send(holder, "endorse", bill_id, start, amount, to, document_hash or ZERO_HASH)
+        args: list[Any] = [bill_id, start, amount, to, document_hash or ZERO_HASH]
+        if len(self.contract.get_function_by_name("endorse").abi["inputs"]) > len(args):
+            args.append(restrictive)
+        else:
+            assert not restrictive, "a registry older than issue 27 endorses nothing restrictively"
+        result = self._send(holder, "endorse", *args)
+        return self.requested_transfer_id(result), result
+
+    def guarantee(
+        self, party: Signer, bill_id: int, guarantor: str, start: int = 0, amount: int = 0
+    ) -> tuple[int, TxResult]:
+        """The drawer or acceptor (`start` 0), or a holder for `amount` of its range at `start`, asks `guarantor`."""
+        result = self._send(party, "guarantee", bill_id, start, amount, guarantor)
         return self.requested_transfer_id(result), result
 
     def discount(
@@ -328,6 +371,21 @@ class BillRegistryClient(ContractClient):
     def unfreeze(self, signer: Signer, bill_id: int, start: int | None = None) -> TxResult:
         return self._send(signer, "unfreeze", bill_id, start or 0)
 
+    def freeze_under_order(self, signer: Signer, bill_id: int, order_hash: bytes, start: int | None = None) -> TxResult:
+        """A REGULATOR's judicial freeze of the bill or of the range at `start`, naming the court's order."""
+        return self._send(signer, "freezeUnderOrder", bill_id, start or 0, order_hash)
+
+    # --- court orders
+    def seize(self, regulator: Signer, bill_id: int, start: int, to: str, order_hash: bytes) -> tuple[int, TxResult]:
+        result = self._send(regulator, "seize", bill_id, start, to, order_hash)
+        return self.requested_transfer_id(result), result
+
+    def confirm_seizure(self, signer: Signer, transfer_id: int, to: str, order_hash: bytes) -> TxResult:
+        return self._send(signer, "confirmSeizure", transfer_id, to, order_hash)
+
+    def reject_seizure(self, signer: Signer, transfer_id: int) -> TxResult:
+        return self._send(signer, "rejectSeizure", transfer_id)
+
     # --- views
     def bill(self, bill_id: int) -> BillRecord:
         v = self.view("billOf", bill_id)
@@ -337,6 +395,7 @@ class BillRegistryClient(ContractClient):
             status=BillStatus(v["status"]),
             transferable=v["transferable"],
             frozen=v["frozen"],
+            order_hash=_opt_hash(v["orderHash"]),
             drawer=v["drawer"],
             acceptor=v["acceptor"],
             payee=v["payee"],
@@ -355,6 +414,7 @@ class BillRegistryClient(ContractClient):
             holder=v["holder"],
             state=RangeState(v["state"]),
             frozen=v["frozen"],
+            order_hash=_opt_hash(v["orderHash"]),
             late=v["late"],
             pledgee=_opt_address(v["pledgee"]),
             presented_at=v["presentedAt"] or None,
@@ -375,14 +435,38 @@ class BillRegistryClient(ContractClient):
             end=v["end"],
             kind=TransferKind(v["kind"]),
             status=TransferStatus(v["status"]),
-            prior_state=RangeState(v["priorState"]),
+            prior_state=RangeState(v["priorState"]) if v["priorState"] else None,
+            from_=v["from"],
             to=v["to"],
             price=v["price"],
             document_hash=_opt_hash(v["documentHash"]),
+            restrictive=v["restrictive"],
+            order_hash=_opt_hash(v["orderHash"]),
         )
 
     def endorsement_chain(self, bill_id: int, start: int) -> list[str]:
         return list(self.view("endorsementChain", bill_id, start))
+
+    def liable_to(self, bill_id: int, start: int, target: str) -> bool:
+        """Whether a recourse claim on the range against `target` passes the liability check now."""
+        return bool(self.view("liableTo", bill_id, start, target))
+
+    def bill_guarantees_of(self, bill_id: int, guarantor: str) -> int:
+        """The parties of the bill `guarantor` guarantees as a whole: bit 0 the drawer, bit 1 the acceptor."""
+        return int(self.view("billGuaranteesOf", bill_id, guarantor))
+
+    def overdue_of(self, acceptor: str) -> OverdueRecord:
+        v = self.view("overdueOf", acceptor)
+        return OverdueRecord(
+            latest=int(v["latest"]),
+            second=int(v["second"]),
+            third=int(v["third"]),
+            overdue_until=int(v["overdueUntil"]),
+            persistently=bool(v["persistently"]),
+        )
+
+    def order_of(self, bill_id: int, start: int = 0) -> bytes | None:
+        return _opt_hash(self.view("orderOf", bill_id, start))
 
     def discount_price(self, bill_id: int, amount: int, rate_micros: int, adjust_days: int) -> int:
         """The price a discount requested now would carry, computed by the contract that fixes it."""

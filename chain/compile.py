@@ -37,6 +37,11 @@ DEPLOYED = (
     "BaselineERC721",
 )
 
+# A deployed contract that delegates what it lacks to an extension it creates, sharing its storage
+# (contracts/BillRegistry.sol), and the base both derive from: the artifact's ABI is both, both must lay
+# storage out alike, and only the base's own functions may be in both.
+EXTENSIONS = {"BillRegistry": ("BillRegistryExtension", "BillRegistryBase")}
+
 _IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\bfrom\s+)?"([^"]+)"\s*;', re.MULTILINE)
 
 
@@ -82,7 +87,7 @@ def standard_input(sources: dict[str, str]) -> dict[str, Any]:
             "metadata": {"bytecodeHash": "none"},
             "outputSelection": {
                 "*": {
-                    "*": ["abi", "evm.bytecode", "evm.deployedBytecode", "evm.methodIdentifiers"],
+                    "*": ["abi", "evm.bytecode", "evm.deployedBytecode", "evm.methodIdentifiers", "storageLayout"],
                     "": ["ast"],
                 }
             },
@@ -142,13 +147,14 @@ def compile_contracts(root: Path = ROOT) -> tuple[dict[str, Artifact], dict[str,
     long_version = version.split("Version:")[-1].strip() if "Version:" in version else version
     long_version = long_version.removesuffix(".Emscripten.clang")
     artifacts: dict[str, Artifact] = {}
+    compiled = {name: out for contracts in output["contracts"].values() for name, out in contracts.items()}
     for unit, contracts in output["contracts"].items():
         for name, out in contracts.items():
             if name not in DEPLOYED:
                 continue
             artifacts[name] = Artifact(
                 name=name,
-                abi=out["abi"],
+                abi=_with_extension(name, compiled),
                 bytecode="0x" + out["evm"]["bytecode"]["object"],
                 deployed_bytecode="0x" + out["evm"]["deployedBytecode"]["object"],
                 compiler=long_version,
@@ -164,6 +170,33 @@ def compile_contracts(root: Path = ROOT) -> tuple[dict[str, Artifact], dict[str,
         "output": output,
     }
     return artifacts, build_info
+
+
+def _with_extension(name: str, compiled: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ABI a contract's address answers: its own, and its extension's functions (EXTENSIONS), after
+    checking that the two share their storage layout and no function selector."""
+    abi: list[dict[str, Any]] = compiled[name]["abi"]
+    if name not in EXTENSIONS:
+        return abi
+    extension, base = EXTENSIONS[name]
+    own, other = compiled[name], compiled[extension]
+
+    def layout(out: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+        types = out["storageLayout"].get("types") or {}
+        return [
+            (s["label"], types.get(s["type"], {}).get("label", s["type"]), int(s["slot"]), s["offset"])
+            for s in out["storageLayout"]["storage"]
+        ]
+
+    if layout(own) != layout(other):
+        raise CompileError(f"{name} and {extension} lay their storage out differently: they share it")
+    shared = set(own["evm"]["methodIdentifiers"].values()) & set(other["evm"]["methodIdentifiers"].values())
+    shared -= set(compiled[base]["evm"]["methodIdentifiers"].values())
+    if shared:
+        raise CompileError(f"{name} and {extension} both define selectors {sorted(shared)}")
+    known = {json.dumps(entry, sort_keys=True) for entry in abi}
+    added = [e for e in other["abi"] if e["type"] in ("function", "error") and json.dumps(e, sort_keys=True) not in known]
+    return abi + added
 
 
 def _definitions(build_info: dict[str, Any], node_type: str) -> list[dict[str, Any]]:

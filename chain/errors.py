@@ -180,6 +180,22 @@ class ParticipantServedElsewhere(ContractError):
     gateway: str
 
 
+@dataclass
+class RecoveryInvalidState(ContractError):
+    account: str
+
+
+@dataclass
+class RecoveryOwnApproval(ContractError):
+    account: str
+
+
+@dataclass
+class RecoveryNotParty(ContractError):
+    account: str
+    caller: str
+
+
 # --- OpenZeppelin errors the contracts can raise -------------------------------------
 
 
@@ -431,6 +447,42 @@ class RecourseInvalidTarget(ContractError):
 class BillTooManyRanges(ContractError):
     bill_id: int
     max: int
+
+
+@dataclass
+class BillAcceptorOverdue(ContractError):
+    bill_id: int
+    until_day: int
+
+
+@dataclass
+class CourtOrderRequired(ContractError):
+    pass
+
+
+@dataclass
+class RangeNotUnderOrder(ContractError):
+    bill_id: int
+    start: int
+    order_hash: bytes
+
+
+@dataclass
+class GuaranteeExists(ContractError):
+    bill_id: int
+    guarantor: str
+
+
+@dataclass
+class SeizureTermsDiffer(ContractError):
+    transfer_id: int
+    beneficiary: str
+    order_hash: bytes
+
+
+@dataclass
+class ExtensionCalledDirectly(ContractError):
+    pass
 
 
 # --- the admin timelock (OpenZeppelin's TimelockController) ----------------------------

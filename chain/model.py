@@ -57,6 +57,16 @@ class TransferKind(IntEnum):
     DISCOUNT = 2
     PLEDGE = 3
     RECOURSE = 4
+    GUARANTEE = 5
+    SEIZURE = 6
+
+
+class Freeze(IntEnum):
+    """How a bill or range is frozen: by a REGULATOR, or under a court's order (the views answer `frozen` and the
+    order's hash; the contracts keep it as this enum)."""
+
+    FROZEN = 1
+    UNDER_ORDER = 2
 
 
 class TransferStatus(IntEnum):
@@ -91,6 +101,8 @@ class Operation(IntEnum):
     UNFREEZE = 17
     MINT = 18
     TRANSFER_CASH = 19
+    GUARANTEE = 20
+    SEIZE = 21
 
     @property
     def label(self) -> str:
@@ -114,6 +126,8 @@ BILL_OPERATIONS = (
     Operation.RECOURSE,
     Operation.FREEZE,
     Operation.UNFREEZE,
+    Operation.GUARANTEE,
+    Operation.SEIZE,
 )
 #: the answers to a transfer: POST /v1/transfers/{id}/<path> (a transfer's reject is `reject` there)
 TRANSFER_OPERATIONS = (Operation.SIGN, Operation.REJECT_TRANSFER, Operation.REVOKE)
@@ -127,7 +141,7 @@ def transfer_path(operation: Operation) -> str:
 #: every enum of this module, by the name the contracts give it
 ENUMS: dict[str, type[IntEnum]] = {
     e.__name__: e
-    for e in (Role, MemberStatus, BillKind, BillStatus, RangeState, TransferKind, TransferStatus, Operation)
+    for e in (Role, MemberStatus, BillKind, BillStatus, RangeState, TransferKind, TransferStatus, Operation, Freeze)
 }
 
 
@@ -141,6 +155,8 @@ class Rules:
     max_adjust_days: int
     max_reason_bytes: int
     max_ranges_per_bill: int
+    overdue_events: int
+    overdue_window_days: int
 
     def roles_for(self, operation: Operation) -> frozenset[Role]:
         roles = (self.role_table >> (8 * int(operation))) & 0xFF
@@ -174,6 +190,7 @@ class BillRecord:
     status: BillStatus
     transferable: bool
     frozen: bool
+    order_hash: bytes | None
     drawer: str
     acceptor: str
     payee: str
@@ -191,6 +208,7 @@ class RangeRecord:
     holder: str
     state: RangeState
     frozen: bool
+    order_hash: bytes | None
     late: bool
     pledgee: str | None
     presented_at: int | None
@@ -208,7 +226,29 @@ class TransferRecord:
     end: int
     kind: TransferKind
     status: TransferStatus
-    prior_state: RangeState
+    prior_state: RangeState | None  # None for a guarantee of the whole bill (it locks no range)
+    from_: str
     to: str
     price: int
     document_hash: bytes | None
+    restrictive: bool
+    order_hash: bytes | None
+
+
+@dataclass(frozen=True)
+class OverdueRecord:
+    """An acceptor's last three overdue events (day numbers, newest first; 0: none) and the chain's verdict."""
+
+    latest: int
+    second: int
+    third: int
+    overdue_until: int
+    persistently: bool
+
+
+@dataclass(frozen=True)
+class RecoveryRecord:
+    """A key recovery requested and not yet cancelled or completed."""
+
+    new_account: str
+    effective_at: int | None  # unix seconds; None until a REGULATOR approves it

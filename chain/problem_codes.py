@@ -65,6 +65,7 @@ class ProblemCode(StrEnum):
     DOCUMENT_ALREADY_USED = auto(), 409, "The document is already anchored"
     INVALID_RECOURSE_TARGET = auto(), 409, "That party is not liable for this range"
     MINT_LIMIT_EXCEEDED = auto(), 409, "The bank would mint past the limit a regulator set"
+    ACCEPTOR_OVERDUE = auto(), 409, "The acceptor is persistently overdue (three overdue events in 180 days)"
     NONCE_USED = auto(), 409, "The signature's nonce is not the signer's next one (already used, or ahead)"
     # 429, 503
     RATE_LIMITED = auto(), 429, "Too many requests"

@@ -1,64 +1,80 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
-import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
+import {BillRegistryBase} from "./BillRegistryBase.sol";
+import {BillRegistryExtension} from "./BillRegistryExtension.sol";
 import {DigitalCash} from "./DigitalCash.sol";
+import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {DocumentAnchors} from "./DocumentAnchors.sol";
-import {EndorsementChain} from "./libraries/EndorsementChain.sol";
 import {RangeBook} from "./libraries/RangeBook.sol";
-import {Bill, Range, Transfer} from "./types/BillRecords.sol";
+import {Bill, OverdueRecord, Range, Transfer} from "./types/BillRecords.sol";
 import {
     BillKind,
     BillStatus,
+    Freeze,
     MAX_ADJUST_DAYS,
     MAX_BILL_AMOUNT,
-    MAX_RANGES_PER_BILL,
     MAX_REASON_BYTES,
     MAX_TENOR_DAYS,
-    MemberStatus,
     Operation,
-    ROLE_TABLE,
     ROLES_BANK,
     ROLES_ENTERPRISE,
     ROLES_HOLDER,
     RangeState,
+    Role,
     TransferKind,
     TransferStatus,
+    UNANSWERED_DAYS,
     rolesFor
 } from "./types/BillTypes.sol";
 
 /// @title The bill registry of billchain: the entry points of every bill operation, in API.md's order of
 ///        checks (404, 403 role, 403 party, 422, 409). Range bookkeeping lives in RangeBook, the
-///        endorsement chain in EndorsementChain, document anchors in DocumentAnchors.
+///        endorsement chain and recourse liability in EndorsementChain, document anchors in DocumentAnchors,
+///        storage and the shared checks in BillRegistryBase.
 /// @dev Who acts is `_msgSender()`: the caller, or the participant whose signed operation the OperationRelay
 ///      (the one trusted forwarder, fixed at construction) runs for it (docs/SIGNING.md).
-contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
+///      The lifecycle runs here; guarantee and seizure requests, judicial freezes and every view run in
+///      BillRegistryExtension, which this contract creates and delegates every other call to (its fallback), on
+///      this contract's storage: one contract could not hold both (EIP-170's 24,576 bytes). Unlike an
+///      upgradeable proxy, the extension is fixed at construction: nobody can change it.
+contract BillRegistry is IBillRegistry, BillRegistryBase {
     using RangeBook for mapping(uint256 => Range);
     using RangeBook for Range;
-    using EndorsementChain for mapping(uint256 => Transfer);
 
     uint256 private constant TIMELY_PRESENTMENT_DAYS = 10;
-    uint256 private constant UNANSWERED_DAYS = 3;
-    uint256 private constant RATE_ONE = 1_000_000;
-    uint256 private constant SHANGHAI_OFFSET = 8 hours;
 
-    IParticipantRegistry private immutable _registry;
-    IDigitalCash private immutable _cash;
+    address private immutable _extension;
 
-    uint32 private _billCount;
-    uint32 private _transferCount;
-    mapping(uint256 billId => Bill) private _bills;
-    mapping(uint256 billId => mapping(uint256 start => Range)) private _ranges;
-    mapping(uint256 transferId => Transfer) private _transfers;
+    /// @dev Creates its digital cash (its first creation: chain/deploy.py predicts the address), whose settler is
+    ///      this contract, fixed for good (no role to grant), then its extension, with the same registry, cash and
+    ///      relay. `relay` runs signed operations for their signers, here and in the cash.
+    constructor(
+        IParticipantRegistry registry,
+        address relay
+    ) BillRegistryBase(registry, new DigitalCash(registry, relay), relay) {
+        _extension = address(new BillRegistryExtension(registry, _cash, relay));
+    }
 
-    /// @dev Creates its digital cash: the cash's settler is this contract, fixed for good (no role to grant).
-    ///      `relay` runs signed operations for their signers, here and in the cash.
-    constructor(IParticipantRegistry registry, address relay) ERC2771Context(relay) {
-        _registry = registry;
-        _cash = new DigitalCash(registry, relay);
+    /// @dev Every call this contract does not define runs in the extension, on this contract's storage, with the
+    ///      same calldata (so an ERC-2771 signer appended by the relay reaches it). OpenZeppelin's Proxy does the
+    ///      same, but its assembly is not marked memory-safe, which would keep the compiler from moving this
+    ///      contract's deep stacks to memory; this copy works past the free memory pointer, as memory-safe allows.
+    ///      Not payable: nothing here takes ether.
+    fallback() external {
+        address extension = _extension;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let data := mload(0x40)
+            calldatacopy(data, 0, calldatasize())
+            let ok := delegatecall(gas(), extension, data, calldatasize(), 0, 0)
+            returndatacopy(data, 0, returndatasize())
+            if iszero(ok) {
+                revert(data, returndatasize())
+            }
+            return(data, returndatasize())
+        }
     }
 
     // ---------------------------------------------------------------- bill
@@ -98,6 +114,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
         billId = ++_billCount;
         bool selfAccepted = acceptor == _msgSender();
+        if (selfAccepted) _requireInGoodStanding(billId, acc.code);
         _bills[billId] = Bill({
             drawer: drawer.code,
             acceptor: acc.code,
@@ -109,8 +126,9 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             kind: billKind,
             status: selfAccepted ? BillStatus.ACCEPTED : BillStatus.ISSUED,
             transferable: transferable,
-            frozen: false,
-            rangeCount: 0
+            freeze: Freeze.NONE,
+            rangeCount: 0,
+            overdueCounted: false
         });
         emit BillIssued(
             billId,
@@ -135,22 +153,9 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.ACCEPT));
         if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, BillStatus.ISSUED);
+        _requireInGoodStanding(billId, caller.code);
         bill.status = BillStatus.ACCEPTED;
         emit BillAccepted(billId, _msgSender());
-    }
-
-    /// @inheritdoc IBillRegistry
-    function reject(uint256 billId) external {
-        Bill storage bill = _bill(billId);
-        IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.REJECT));
-        bool asAcceptor = caller.code == bill.acceptor;
-        bool asPayee = caller.code == bill.payee;
-        if (!asAcceptor && !asPayee) revert BillNotParty(billId, _msgSender());
-        BillStatus status = bill.status;
-        bool allowed = (asAcceptor && status == BillStatus.ISSUED) || (asPayee && status == BillStatus.ACCEPTED);
-        _requireBillOpen(billId, bill, caller, allowed ? status : BillStatus.NONE);
-        bill.status = BillStatus.REJECTED;
-        emit BillRejected(billId, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
@@ -166,25 +171,13 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             end: amount,
             holder: caller.code,
             state: RangeState.HELD,
-            frozen: false,
+            freeze: Freeze.NONE,
             late: false,
             chainHead: 0,
             pledgee: 0,
             presentedAt: 0
         });
         emit BillReceived(billId, _msgSender(), RangeBook.FIRST, amount);
-    }
-
-    /// @inheritdoc IBillRegistry
-    function cancel(uint256 billId) external {
-        Bill storage bill = _bill(billId);
-        IParticipantRegistry.Member memory caller = _actor(rolesFor(Operation.CANCEL));
-        if (caller.code != bill.drawer) revert BillNotParty(billId, _msgSender());
-        BillStatus status = bill.status;
-        bool allowed = status == BillStatus.ISSUED || status == BillStatus.ACCEPTED;
-        _requireBillOpen(billId, bill, caller, allowed ? status : BillStatus.NONE);
-        bill.status = BillStatus.CANCELLED;
-        emit BillCancelled(billId, _msgSender());
     }
 
     // ----------------------------------------------------------- transfers
@@ -195,7 +188,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         uint256 start,
         uint256 amount,
         address to,
-        bytes32 documentHash
+        bytes32 documentHash,
+        bool restrictive
     ) external returns (uint256 transferId) {
         return
             _requestMove(
@@ -208,7 +202,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
                 TransferKind.ENDORSE,
                 0,
                 0,
-                documentHash
+                documentHash,
+                restrictive
             );
     }
 
@@ -233,7 +228,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
                 TransferKind.DISCOUNT,
                 rateMicros,
                 adjustDays,
-                documentHash
+                documentHash,
+                false
             );
     }
 
@@ -250,7 +246,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
                 TransferKind.PLEDGE,
                 0,
                 0,
-                bytes32(0)
+                bytes32(0),
+                false
             );
     }
 
@@ -265,16 +262,17 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         _requireRangeFree(billId, bill, start, range, caller);
         _requireActive(target, against);
         RangeState state = range.state;
-        if (state == RangeState.PRESENTED) {
+        bool unanswered = state == RangeState.PRESENTED;
+        if (unanswered) {
             uint256 presentedDay = _dayOf(range.presentedAt);
             uint256 day = _today();
             if (day < presentedDay + UNANSWERED_DAYS) revert RecourseTooEarly(billId, start, presentedDay, day);
         } else if (state != RangeState.DISHONORED) {
             revert RangeInvalidState(billId, start, uint8(state));
         }
-        if (!_isLiable(bill, range, target.code)) revert RecourseInvalidTarget(billId, start, against);
+        if (!_isLiable(billId, bill, range, target.code)) revert RecourseInvalidTarget(billId, start, against);
         uint256 price = uint256(range.end) - start + 1;
-        transferId = _openTransfer(billId, start, range, state, target.code, TransferKind.RECOURSE, price);
+        transferId = _openTransfer(billId, start, range, state, target.code, TransferKind.RECOURSE, price, false);
         emit TransferRequested(
             transferId,
             billId,
@@ -286,21 +284,29 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             price,
             0,
             0,
-            0
+            0,
+            false
         );
+        if (unanswered) _countOverdue(billId, bill, _registry.accountOf(bill.acceptor));
     }
 
     /// @inheritdoc IBillRegistry
     function sign(uint256 transferId) external {
-        (
-            Transfer storage t,
-            Bill storage bill,
-            Range storage range,
-            IParticipantRegistry.Member memory caller
-        ) = _pendingTransfer(transferId, rolesFor(Operation.SIGN), true);
-        uint256 billId = t.billId;
+        Transfer storage t = _transfer(transferId);
         TransferKind kind = t.kind;
+        (Bill storage bill, Range storage range, IParticipantRegistry.Member memory caller) = _pendingTransfer(
+            transferId,
+            t,
+            rolesFor(Operation.SIGN),
+            true
+        );
+        uint256 billId = t.billId;
+        if (kind == TransferKind.GUARANTEE) {
+            _completeGuarantee(transferId, t, bill, range);
+            return;
+        }
         if (kind != TransferKind.RECOURSE) _requireNotMatured(billId, bill);
+        if (kind == TransferKind.DISCOUNT || kind == TransferKind.PLEDGE) _requireInGoodStanding(billId, bill.acceptor);
         address holder = _registry.accountOf(range.holder);
         _requireActive(_registry.membershipOf(holder), holder);
         t.status = TransferStatus.SIGNED;
@@ -335,8 +341,10 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     /// @inheritdoc IBillRegistry
     function rejectTransfer(uint256 transferId) external {
-        (Transfer storage t, Bill storage bill, Range storage range, ) = _pendingTransfer(
+        Transfer storage t = _transfer(transferId);
+        (Bill storage bill, Range storage range) = _pendingRecords(
             transferId,
+            t,
             rolesFor(Operation.REJECT_TRANSFER),
             true
         );
@@ -347,11 +355,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
 
     /// @inheritdoc IBillRegistry
     function revoke(uint256 transferId) external {
-        (Transfer storage t, Bill storage bill, Range storage range, ) = _pendingTransfer(
-            transferId,
-            rolesFor(Operation.REVOKE),
-            false
-        );
+        Transfer storage t = _transfer(transferId);
+        (Bill storage bill, Range storage range) = _pendingRecords(transferId, t, rolesFor(Operation.REVOKE), false);
         t.status = TransferStatus.REVOKED;
         emit TransferRevoked(transferId, t.billId, _msgSender());
         _unwind(transferId, t, bill, range);
@@ -380,7 +385,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         bool pledgee = range.pledgee == caller.code && range.state == RangeState.PLEDGED;
         if (range.holder != caller.code && !pledgee) revert BillNotParty(billId, _msgSender());
         _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
-        if (range.frozen) revert RangeFrozen(billId, start);
+        if (range.freeze != Freeze.NONE) revert RangeFrozen(billId, start);
         if (range.state != RangeState.HELD && range.state != RangeState.PLEDGED) {
             revert RangeInvalidState(billId, start, uint8(range.state));
         }
@@ -402,7 +407,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             (Range storage range, uint256 following) = ranges.step(start, amount);
             RangeState state = range.state;
             bool mine = range.holder == caller.code || (range.pledgee == caller.code && state == RangeState.PLEDGED);
-            if (mine && !range.frozen && (state == RangeState.HELD || state == RangeState.PLEDGED)) {
+            bool free = range.freeze == Freeze.NONE;
+            if (mine && free && (state == RangeState.HELD || state == RangeState.PLEDGED)) {
                 _present(billId, start, range, bill, day);
                 ++count;
             }
@@ -438,6 +444,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _requireRangePresented(billId, start, range);
         _dishonor(billId, start, range, reason);
+        _countOverdue(billId, bill, _msgSender());
     }
 
     /// @inheritdoc IBillRegistry
@@ -449,6 +456,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         _requireReason(reason);
         _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
         _answerAll(billId, bill, false, reason);
+        _countOverdue(billId, bill, _msgSender());
     }
 
     // ------------------------------------------------------------- freeze
@@ -466,131 +474,11 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
     // -------------------------------------------------------------- views
 
     /// @inheritdoc IBillRegistry
-    function billOf(uint256 billId) external view returns (BillView memory) {
-        Bill storage bill = _bill(billId);
-        return
-            BillView({
-                kind: uint8(bill.kind),
-                status: uint8(bill.status),
-                transferable: bill.transferable,
-                frozen: bill.frozen,
-                drawer: _registry.accountOf(bill.drawer),
-                acceptor: _registry.accountOf(bill.acceptor),
-                payee: _registry.accountOf(bill.payee),
-                amount: bill.amount,
-                paidAmount: bill.paidAmount,
-                issueDay: bill.issueDay,
-                maturityDay: bill.maturityDay,
-                documentHash: _billDocument(billId)
-            });
-    }
-
-    /// @inheritdoc IBillRegistry
-    function rangeOf(uint256 billId, uint256 start) external view returns (RangeView memory) {
-        _bill(billId);
-        return _rangeView(start, _range(billId, start));
-    }
-
-    /// @inheritdoc IBillRegistry
-    function rangesOf(uint256 billId) external view returns (RangeView[] memory ranges) {
-        Bill storage bill = _bill(billId);
-        mapping(uint256 => Range) storage book = _ranges[billId];
-        uint256 amount = bill.amount;
-        ranges = new RangeView[](bill.rangeCount);
-        uint256 i = 0;
-        for (uint256 start = book.first(); start != 0;) {
-            (Range storage range, uint256 following) = book.step(start, amount);
-            ranges[i] = _rangeView(start, range);
-            ++i;
-            start = following;
-        }
-    }
-
-    /// @inheritdoc IBillRegistry
-    function transferOf(uint256 transferId) external view returns (TransferView memory) {
-        Transfer storage t = _transfer(transferId);
-        return
-            TransferView({
-                billId: t.billId,
-                start: t.start,
-                end: t.end,
-                kind: uint8(t.kind),
-                status: uint8(t.status),
-                priorState: uint8(t.priorState),
-                to: _registry.accountOf(t.to),
-                price: t.price,
-                documentHash: _transferDocument(transferId)
-            });
-    }
-
-    /// @inheritdoc IBillRegistry
     function transferTerms(
         uint256 transferId
     ) external view returns (uint256 billId, uint256 start, uint256 end, uint256 price, uint8 kind) {
         Transfer storage t = _transfer(transferId);
         return (t.billId, t.start, t.end, t.price, uint8(t.kind));
-    }
-
-    /// @inheritdoc IBillRegistry
-    function endorsementChain(uint256 billId, uint256 start) external view returns (address[] memory chain) {
-        Bill storage bill = _bill(billId);
-        Range storage range = _range(billId, start);
-        uint32[] memory codes = _transfers.members(range.chainHead, bill.payee);
-        chain = new address[](codes.length);
-        for (uint256 i = 0; i < codes.length; ++i) {
-            chain[i] = _registry.accountOf(codes[i]);
-        }
-    }
-
-    /// @inheritdoc IBillRegistry
-    function discountPrice(
-        uint256 billId,
-        uint256 amount,
-        uint256 rateMicros,
-        uint256 adjustDays
-    ) external view returns (uint256 price) {
-        Bill storage bill = _bill(billId);
-        if (amount == 0 || amount > bill.amount) revert RangeInvalidAmount(billId, 0, amount);
-        if (rateMicros >= RATE_ONE) revert DiscountInvalidRate(rateMicros);
-        if (adjustDays > MAX_ADJUST_DAYS) revert DiscountInvalidAdjustDays(adjustDays);
-        uint256 day = _requireNotMatured(billId, bill);
-        return _discountPrice(amount, rateMicros, uint256(bill.maturityDay) - day + adjustDays);
-    }
-
-    /// @inheritdoc IBillRegistry
-    function billCount() external view returns (uint256) {
-        return _billCount;
-    }
-
-    /// @inheritdoc IBillRegistry
-    function transferCount() external view returns (uint256) {
-        return _transferCount;
-    }
-
-    /// @inheritdoc IBillRegistry
-    function cash() external view returns (address) {
-        return address(_cash);
-    }
-
-    /// @inheritdoc IBillRegistry
-    function today() external view returns (uint256) {
-        return _today();
-    }
-
-    /// @inheritdoc IBillRegistry
-    function rules()
-        external
-        pure
-        returns (
-            uint256 roleTable,
-            uint256 maxBillAmount,
-            uint256 maxTenorDays,
-            uint256 maxAdjustDays,
-            uint256 maxReasonBytes,
-            uint256 maxRangesPerBill
-        )
-    {
-        return (ROLE_TABLE, MAX_BILL_AMOUNT, MAX_TENOR_DAYS, MAX_ADJUST_DAYS, MAX_REASON_BYTES, MAX_RANGES_PER_BILL);
     }
 
     // ------------------------------------------------------------ helpers
@@ -608,7 +496,8 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         TransferKind kind,
         uint256 rateMicros,
         uint256 adjustDays,
-        bytes32 documentHash
+        bytes32 documentHash,
+        bool restrictive
     ) private returns (uint256 transferId) {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(callerRoles);
@@ -627,19 +516,14 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (!bill.transferable) revert BillNotTransferable(billId);
         if (range.state != RangeState.HELD) revert RangeInvalidState(billId, start, uint8(range.state));
         uint256 day = _requireNotMatured(billId, bill);
+        if (kind != TransferKind.ENDORSE) _requireInGoodStanding(billId, bill.acceptor);
 
         uint256 price = 0;
         if (kind == TransferKind.DISCOUNT) {
             price = _discountPrice(amount, rateMicros, uint256(bill.maturityDay) - day + adjustDays);
         }
-        uint256 splitAt = start + amount;
-        if (splitAt <= end) {
-            if (bill.rangeCount >= MAX_RANGES_PER_BILL) revert BillTooManyRanges(billId, MAX_RANGES_PER_BILL);
-            ++bill.rangeCount;
-            _ranges[billId].split(range, splitAt, end);
-            emit RangeSplit(billId, start, splitAt, end);
-        }
-        transferId = _openTransfer(billId, start, range, RangeState.HELD, counterparty.code, kind, price);
+        uint256 last = _splitOff(billId, bill, start, range, amount, end);
+        transferId = _openTransfer(billId, start, range, RangeState.HELD, counterparty.code, kind, price, restrictive);
         emit TransferRequested(
             transferId,
             billId,
@@ -647,103 +531,85 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
             _msgSender(),
             to,
             start,
-            splitAt - 1,
+            last,
             price,
             rateMicros,
             adjustDays,
-            documentHash
+            documentHash,
+            restrictive
         );
         if (documentHash != bytes32(0)) _anchorForTransfer(documentHash, billId, transferId);
     }
     // solhint-enable function-max-lines
 
-    /// @dev Locks the range under a new pending transfer. `priorState` is the range's state, which the caller has
-    ///      checked (HELD for a request to move it): what a rejection or a revocation puts back.
-    function _openTransfer(
-        uint256 billId,
-        uint256 start,
-        Range storage range,
-        RangeState priorState,
-        uint32 to,
-        TransferKind kind,
-        uint256 price
-    ) private returns (uint256 transferId) {
-        transferId = ++_transferCount;
-        _transfers[transferId] = Transfer({
-            to: to,
-            billId: uint32(billId),
-            start: uint40(start),
-            end: range.end,
-            price: uint40(price),
-            parent: range.chainHead,
-            kind: kind,
-            status: TransferStatus.PENDING,
-            priorState: priorState
-        });
-        range.state = RangeState.LOCKED;
-    }
-
     /// @dev Loads a pending transfer for its counterparty (`asCounterparty`) or its initiator, in API check order.
+    ///      A SEIZURE's range is frozen under its order by design: the freezes do not stop its requester's revoke;
+    ///      its counterparty here is nobody (NOT_PARTY): its second party acts through the extension.
     function _pendingTransfer(
         uint256 transferId,
+        Transfer storage t,
         uint8 roles,
         bool asCounterparty
-    )
-        private
-        view
-        returns (Transfer storage t, Bill storage bill, Range storage range, IParticipantRegistry.Member memory caller)
-    {
-        t = _transfer(transferId);
+    ) private view returns (Bill storage bill, Range storage range, IParticipantRegistry.Member memory caller) {
         uint256 billId = t.billId;
         bill = _bills[billId];
         range = _ranges[billId][t.start];
         caller = _actor(roles);
-        uint32 initiator = t.kind == TransferKind.RECOURSE ? _claimant(range) : range.holder;
-        uint32 party = asCounterparty ? t.to : initiator;
+        // a SEIZURE's second party signs or rejects it through confirmSeizure and rejectSeizure
+        uint32 party = asCounterparty ? (t.kind == TransferKind.SEIZURE ? 0 : t.to) : _initiatorOf(transferId, t, range);
         if (caller.code != party) revert BillNotParty(billId, _msgSender());
         if (t.status != TransferStatus.PENDING) revert TransferInvalidState(transferId, uint8(t.status));
-        if (bill.frozen) revert BillFrozen(billId);
-        if (range.frozen) revert RangeFrozen(billId, t.start);
+        if (t.kind != TransferKind.SEIZURE) {
+            if (bill.freeze != Freeze.NONE) revert BillFrozen(billId);
+            if (range.freeze != Freeze.NONE) revert RangeFrozen(billId, t.start);
+        }
         _requireActive(caller, _msgSender());
     }
 
-    /// @dev A rejected or revoked transfer: the range back in its state before; a HELD range merges with
-    ///      the range after it when they are alike (same holder and chain, nothing on either), so that
-    ///      requesting and withdrawing a split does not fragment the bill; the transfer's document is freed.
-    function _unwind(uint256 transferId, Transfer storage t, Bill storage bill, Range storage range) private {
+    /// @dev `_pendingTransfer`, for the records alone.
+    function _pendingRecords(
+        uint256 transferId,
+        Transfer storage t,
+        uint8 roles,
+        bool asCounterparty
+    ) private view returns (Bill storage bill, Range storage range) {
+        (bill, range, ) = _pendingTransfer(transferId, t, roles, asCounterparty);
+    }
+
+    /// @dev A guarantor's signature: of the whole bill, the guarantor is bound for the parties its initiator still
+    ///      is (the bill's status may have moved on: INVALID_STATE when it is none); of a holder's range, the range
+    ///      is HELD again with the guarantor's node on its chain. Not on a persistently overdue acceptor's bill.
+    function _completeGuarantee(uint256 transferId, Transfer storage t, Bill storage bill, Range storage range) private {
         uint256 billId = t.billId;
-        range.state = t.priorState;
-        _releaseTransferDocument(billId, transferId);
-        uint256 following = uint256(range.end) + 1;
-        if (range.state != RangeState.HELD || following > bill.amount) return;
-        Range storage next = _ranges[billId][following];
-        if (RangeBook.mergeable(range, next)) {
-            uint256 end = next.end;
-            _ranges[billId].merge(range, following);
-            --bill.rangeCount;
-            emit RangesMerged(billId, t.start, following, end);
+        if (t.start == 0) {
+            uint8 parties = _guaranteedParties(bill, _initiators[transferId]);
+            if (parties == 0) revert BillInvalidState(billId, uint8(bill.status));
+            _requireInGoodStanding(billId, bill.acceptor);
+            t.status = TransferStatus.SIGNED;
+            emit TransferSigned(transferId, billId, _msgSender());
+            _billGuarantors[billId][t.to] |= parties;
+            return;
         }
+        _requireInGoodStanding(billId, bill.acceptor);
+        address holder = _registry.accountOf(range.holder);
+        _requireActive(_registry.membershipOf(holder), holder);
+        t.status = TransferStatus.SIGNED;
+        emit TransferSigned(transferId, billId, _msgSender());
+        range.state = t.priorState;
+        range.chainHead = uint32(transferId);
     }
 
-    /// @dev What `rangeOf` and `rangesOf` answer for the range at `start`.
-    function _rangeView(uint256 start, Range storage range) private view returns (RangeView memory) {
-        return
-            RangeView({
-                start: start,
-                end: range.end,
-                holder: _registry.accountOf(range.holder),
-                state: uint8(range.state),
-                frozen: range.frozen,
-                late: range.late,
-                pledgee: _registry.accountOf(range.pledgee),
-                presentedAt: range.presentedAt
-            });
-    }
-
-    /// @dev Who may claim recourse on a range: its pledgee while it is pledged (DOMAIN.md), else its holder.
-    function _claimant(Range storage range) private view returns (uint32) {
-        uint32 pledgee = range.pledgee;
-        return pledgee != 0 ? pledgee : range.holder;
+    /// @dev The acceptor's overdue event for the bill, once a bill (DOMAIN.md, "Persistently overdue acceptors"):
+    ///      the record keeps its last three event days, newest first.
+    function _countOverdue(uint256 billId, Bill storage bill, address acceptor) private {
+        if (bill.overdueCounted) return;
+        bill.overdueCounted = true;
+        OverdueRecord storage record = _overdue[bill.acceptor];
+        uint256 day = _today();
+        record.third = record.second;
+        record.second = record.latest;
+        record.latest = uint16(day);
+        emit AcceptorOverdue(acceptor, billId, day, _overdueUntil(record));
     }
 
     function _present(uint256 billId, uint256 start, Range storage range, Bill storage bill, uint256 day) private {
@@ -762,7 +628,7 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         for (uint256 start = RangeBook.FIRST; start != 0;) {
             (Range storage range, uint256 following) = ranges.step(start, amount);
             if (range.state == RangeState.PRESENTED) {
-                if (range.frozen) revert RangeFrozen(billId, start);
+                if (range.freeze != Freeze.NONE) revert RangeFrozen(billId, start);
                 if (paying) _pay(billId, bill, start, range);
                 else _dishonor(billId, start, range, reason);
                 ++count;
@@ -807,28 +673,25 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (caller.code != bill.acceptor) revert BillNotParty(billId, _msgSender());
     }
 
+    /// @dev A REGULATOR's plain freeze, or its unfreeze of any freeze (a judicial one's order lifted with it).
     function _setFrozen(uint256 billId, uint256 start, bool frozen) private {
         Bill storage bill = _bill(billId);
         IParticipantRegistry.Member memory caller = _actor(rolesFor(frozen ? Operation.FREEZE : Operation.UNFREEZE));
+        Freeze was;
         if (start == 0) {
             _requireActive(caller, _msgSender());
-            if (bill.frozen == frozen) revert FreezeUnchanged(billId, 0, frozen);
-            bill.frozen = frozen;
+            was = bill.freeze;
+            if ((was != Freeze.NONE) == frozen) revert FreezeUnchanged(billId, 0, frozen);
+            bill.freeze = frozen ? Freeze.FROZEN : Freeze.NONE;
         } else {
             Range storage range = _range(billId, start);
             _requireActive(caller, _msgSender());
-            if (range.frozen == frozen) revert FreezeUnchanged(billId, start, frozen);
-            range.frozen = frozen;
+            was = range.freeze;
+            if ((was != Freeze.NONE) == frozen) revert FreezeUnchanged(billId, start, frozen);
+            range.freeze = frozen ? Freeze.FROZEN : Freeze.NONE;
         }
+        if (was == Freeze.UNDER_ORDER) delete _orders[billId][start];
         emit FreezeChanged(billId, start, frozen, _msgSender());
-    }
-
-    /// @dev Recourse liability: drawer and acceptor always; after a timely presentment also every
-    ///      participant strictly earlier in the chain than the holder's first appearance.
-    function _isLiable(Bill storage bill, Range storage range, uint32 target) private view returns (bool) {
-        if (target == bill.drawer || target == bill.acceptor) return true;
-        if (range.late) return false;
-        return _transfers.precedes(range.chainHead, bill.payee, range.holder, target);
     }
 
     function _touchesAnyRange(uint256 billId, Bill storage bill, uint32 code) private view returns (bool) {
@@ -842,58 +705,9 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         return false;
     }
 
-    /// @dev The caller's member record, if its role is one of `roles` (rolesFor(operation)); else FORBIDDEN.
-    function _actor(uint8 roles) private view returns (IParticipantRegistry.Member memory caller) {
-        caller = _registry.membershipOf(_msgSender());
-        if (!_hasRole(caller, roles)) revert BillRoleForbidden(_msgSender(), caller.role);
-    }
-
-    function _bill(uint256 billId) private view returns (Bill storage bill) {
-        bill = _bills[billId];
-        if (bill.status == BillStatus.NONE) revert BillNotFound(billId);
-    }
-
-    function _range(uint256 billId, uint256 start) private view returns (Range storage range) {
-        range = _ranges[billId][start];
-        if (range.state == RangeState.NONE) revert RangeNotFound(billId, start);
-    }
-
-    function _transfer(uint256 transferId) private view returns (Transfer storage t) {
-        t = _transfers[transferId];
-        if (t.status == TransferStatus.NONE) revert TransferNotFound(transferId);
-    }
-
-    /// @dev Bill-level 409 checks in API order: frozen bill, frozen caller, then the status (NONE: never allowed).
-    function _requireBillOpen(
-        uint256 billId,
-        Bill storage bill,
-        IParticipantRegistry.Member memory caller,
-        BillStatus expected
-    ) private view {
-        if (bill.frozen) revert BillFrozen(billId);
-        _requireActive(caller, _msgSender());
-        if (expected == BillStatus.NONE || bill.status != expected) revert BillInvalidState(billId, uint8(bill.status));
-    }
-
-    function _requireRangeFree(
-        uint256 billId,
-        Bill storage bill,
-        uint256 start,
-        Range storage range,
-        IParticipantRegistry.Member memory caller
-    ) private view {
-        _requireBillOpen(billId, bill, caller, BillStatus.CIRCULATING);
-        if (range.frozen) revert RangeFrozen(billId, start);
-    }
-
     function _requireRangePresented(uint256 billId, uint256 start, Range storage range) private view {
-        if (range.frozen) revert RangeFrozen(billId, start);
+        if (range.freeze != Freeze.NONE) revert RangeFrozen(billId, start);
         if (range.state != RangeState.PRESENTED) revert RangeInvalidState(billId, start, uint8(range.state));
-    }
-
-    function _requireNotMatured(uint256 billId, Bill storage bill) private view returns (uint256 day) {
-        day = _today();
-        if (day >= bill.maturityDay) revert BillMatured(billId, bill.maturityDay, day);
     }
 
     function _requireMature(uint256 billId, Bill storage bill) private view returns (uint256 day) {
@@ -906,30 +720,4 @@ contract BillRegistry is IBillRegistry, DocumentAnchors, ERC2771Context {
         if (length == 0 || length > MAX_REASON_BYTES) revert DishonorInvalidReason(length);
     }
 
-    /// @dev FROZEN is PARTICIPANT_FROZEN; PENDING (a REGULATOR not yet approved) is FORBIDDEN: it acts in nothing.
-    function _requireActive(IParticipantRegistry.Member memory m, address account) private pure {
-        if (m.status != uint8(MemberStatus.ACTIVE)) {
-            if (m.status == uint8(MemberStatus.PENDING)) revert ParticipantPending(account);
-            revert ParticipantFrozen(account);
-        }
-    }
-
-    function _hasRole(IParticipantRegistry.Member memory m, uint8 roles) private pure returns (bool) {
-        return m.code != 0 && (roles & (uint8(1) << m.role)) != 0;
-    }
-
-    function _today() private view returns (uint256) {
-        return _dayOf(block.timestamp);
-    }
-
-    /// @dev DOMAIN.md's discount price: amount - round_half_up(amount * rate * days / 360), rate in millionths.
-    function _discountPrice(uint256 amount, uint256 rateMicros, uint256 days_) private pure returns (uint256) {
-        uint256 numerator = amount * rateMicros * days_;
-        uint256 denominator = 360 * RATE_ONE;
-        return amount - (2 * numerator + denominator) / (2 * denominator);
-    }
-
-    function _dayOf(uint256 timestamp) private pure returns (uint256) {
-        return (timestamp + SHANGHAI_OFFSET) / 1 days;
-    }
 }

@@ -80,6 +80,20 @@ contract DigitalCash is IDigitalCash, ERC20, ERC2771Context {
     }
 
     /// @inheritdoc IDigitalCash
+    function moveHolder(address account, address newAccount) external {
+        if (msg.sender != address(_registry)) revert CashRoleForbidden(msg.sender);
+        uint256 balance = balanceOf(account);
+        // ERC20's own bookkeeping, past this contract's holder checks: the old address is no member any more,
+        // and the new one is the same participant (a frozen one's cash moves with it, still frozen)
+        if (balance != 0) ERC20._update(account, newAccount, balance);
+        _mintLimits[newAccount] = _mintLimits[account];
+        _minted[newAccount] = _minted[account];
+        delete _mintLimits[account];
+        delete _minted[account];
+        emit CashRecovered(account, newAccount, balance);
+    }
+
+    /// @inheritdoc IDigitalCash
     function settler() external view returns (address) {
         return _settler;
     }

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
+import {BillRegistryEvents} from "./interfaces/BillRegistryEvents.sol";
 
 /// @title Trade documents anchored by their SHA-256, each at most once on the whole platform.
 /// @dev A hash anchored again anywhere is DOCUMENT_ALREADY_USED: the same invoice cannot finance twice.
 ///      A bill's document stays anchored; a transfer's is released when the transfer is rejected or
 ///      revoked, so the holder may take the invoice to another bank.
-abstract contract DocumentAnchors is IBillRegistry {
+abstract contract DocumentAnchors is BillRegistryEvents {
     mapping(uint256 billId => bytes32) private _billDocuments;
     mapping(uint256 transferId => bytes32) private _transferDocuments;
     mapping(bytes32 documentHash => bool) private _anchored;
 
-    /// @inheritdoc IBillRegistry
-    function isDocumentAnchored(bytes32 documentHash) external view returns (bool) {
+    function _isAnchored(bytes32 documentHash) internal view returns (bool) {
         return _anchored[documentHash];
     }
 

@@ -6,6 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
+import {IBillRegistryExtension} from "./interfaces/IBillRegistryExtension.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IOperationRelay} from "./interfaces/IOperationRelay.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
@@ -32,7 +33,7 @@ contract OperationRelay is IOperationRelay, EIP712 {
     string private constant RECEIVE = "Receive(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
     string private constant CANCEL = "Cancel(uint256 billId,address signer,uint256 nonce,uint256 deadline)";
     string private constant ENDORSE =
-        "Endorse(uint256 billId,uint256 rangeStart,uint256 amount,address to,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
+        "Endorse(uint256 billId,uint256 rangeStart,uint256 amount,address to,bytes32 documentHash,bool restrictive,address signer,uint256 nonce,uint256 deadline)";
     string private constant DISCOUNT =
         "Discount(uint256 billId,uint256 rangeStart,uint256 amount,address bank,uint256 annualRateMicros,uint256 adjustDays,bytes32 documentHash,address signer,uint256 nonce,uint256 deadline)";
     string private constant PLEDGE =
@@ -74,6 +75,20 @@ contract OperationRelay is IOperationRelay, EIP712 {
         "ApproveParticipant(address account,address signer,uint256 nonce,uint256 deadline)";
     string private constant RELEASE_SERVICE =
         "ReleaseService(address account,address signer,uint256 nonce,uint256 deadline)";
+    string private constant GUARANTEE =
+        "Guarantee(uint256 billId,uint256 rangeStart,uint256 amount,address guarantor,address signer,uint256 nonce,uint256 deadline)";
+    string private constant FREEZE_UNDER_ORDER =
+        "FreezeUnderOrder(uint256 billId,uint256 rangeStart,bytes32 orderHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant SEIZE =
+        "Seize(uint256 billId,uint256 rangeStart,address to,bytes32 orderHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant CONFIRM_SEIZURE =
+        "ConfirmSeizure(uint256 transferId,address to,bytes32 orderHash,address signer,uint256 nonce,uint256 deadline)";
+    string private constant REJECT_SEIZURE =
+        "RejectSeizure(uint256 transferId,address signer,uint256 nonce,uint256 deadline)";
+    string private constant APPROVE_RECOVERY =
+        "ApproveRecovery(address account,address newAccount,address signer,uint256 nonce,uint256 deadline)";
+    string private constant CANCEL_RECOVERY =
+        "CancelRecovery(address account,address signer,uint256 nonce,uint256 deadline)";
     /// @dev An operation signed as an item of one batch: the batch (`batchOf` its items) and the operation,
     ///      whose own type follows this one in the full type string (EIP-712's referenced struct).
     string private constant BATCH_ITEM_HEAD = "BatchItem(bytes32 batch,";
@@ -323,8 +338,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IBillRegistry.recourse.selector) return (keccak256(bytes(RECOURSE)), SHAPE_ARGUMENTS, 0);
         if (s == IBillRegistry.rejectTransfer.selector) return (keccak256(bytes(REJECT_TRANSFER)), SHAPE_TERMS, 0);
         if (s == IBillRegistry.revoke.selector) return (keccak256(bytes(REVOKE_TRANSFER)), SHAPE_TERMS, 0);
-        if (s == IBillRegistry.reject.selector) return (keccak256(bytes(REJECT)), SHAPE_ARGUMENTS, 0);
-        if (s == IBillRegistry.cancel.selector) return (keccak256(bytes(CANCEL)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.reject.selector) return (keccak256(bytes(REJECT)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.cancel.selector) return (keccak256(bytes(CANCEL)), SHAPE_ARGUMENTS, 0);
         if (s == IBillRegistry.dishonorAll.selector) return (keccak256(bytes(DISHONOR_ALL)), SHAPE_REASON, 0);
         if (s == IBillRegistry.dishonor.selector) return (keccak256(bytes(DISHONOR)), SHAPE_REASON, 0);
         if (s == IBillRegistry.freeze.selector) return (keccak256(bytes(FREEZE_BILL)), SHAPE_ARGUMENTS, 0);
@@ -337,6 +352,18 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IParticipantRegistry.approve.selector)
             return (keccak256(bytes(APPROVE_PARTICIPANT)), SHAPE_ARGUMENTS, 2);
         if (s == IParticipantRegistry.release.selector) return (keccak256(bytes(RELEASE_SERVICE)), SHAPE_ARGUMENTS, 2);
+        if (s == IBillRegistryExtension.guarantee.selector) return (keccak256(bytes(GUARANTEE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.freezeUnderOrder.selector)
+            return (keccak256(bytes(FREEZE_UNDER_ORDER)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.seize.selector) return (keccak256(bytes(SEIZE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.confirmSeizure.selector)
+            return (keccak256(bytes(CONFIRM_SEIZURE)), SHAPE_ARGUMENTS, 0);
+        if (s == IBillRegistryExtension.rejectSeizure.selector)
+            return (keccak256(bytes(REJECT_SEIZURE)), SHAPE_ARGUMENTS, 0);
+        if (s == IParticipantRegistry.approveRecovery.selector)
+            return (keccak256(bytes(APPROVE_RECOVERY)), SHAPE_ARGUMENTS, 2);
+        if (s == IParticipantRegistry.cancelRecovery.selector)
+            return (keccak256(bytes(CANCEL_RECOVERY)), SHAPE_ARGUMENTS, 2);
         return (bytes32(0), 0, 0);
     }
 
@@ -360,8 +387,8 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IBillRegistry.recourse.selector) return RECOURSE;
         if (s == IBillRegistry.rejectTransfer.selector) return REJECT_TRANSFER;
         if (s == IBillRegistry.revoke.selector) return REVOKE_TRANSFER;
-        if (s == IBillRegistry.reject.selector) return REJECT;
-        if (s == IBillRegistry.cancel.selector) return CANCEL;
+        if (s == IBillRegistryExtension.reject.selector) return REJECT;
+        if (s == IBillRegistryExtension.cancel.selector) return CANCEL;
         if (s == IBillRegistry.dishonorAll.selector) return DISHONOR_ALL;
         if (s == IBillRegistry.dishonor.selector) return DISHONOR;
         if (s == IBillRegistry.freeze.selector) return FREEZE_BILL;
@@ -371,6 +398,13 @@ contract OperationRelay is IOperationRelay, EIP712 {
         if (s == IDigitalCash.setMintLimit.selector) return SET_MINT_LIMIT;
         if (s == IParticipantRegistry.approve.selector) return APPROVE_PARTICIPANT;
         if (s == IParticipantRegistry.release.selector) return RELEASE_SERVICE;
+        if (s == IBillRegistryExtension.guarantee.selector) return GUARANTEE;
+        if (s == IBillRegistryExtension.freezeUnderOrder.selector) return FREEZE_UNDER_ORDER;
+        if (s == IBillRegistryExtension.seize.selector) return SEIZE;
+        if (s == IBillRegistryExtension.confirmSeizure.selector) return CONFIRM_SEIZURE;
+        if (s == IBillRegistryExtension.rejectSeizure.selector) return REJECT_SEIZURE;
+        if (s == IParticipantRegistry.approveRecovery.selector) return APPROVE_RECOVERY;
+        if (s == IParticipantRegistry.cancelRecovery.selector) return CANCEL_RECOVERY;
         return "";
     }
 }

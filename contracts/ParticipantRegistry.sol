@@ -4,13 +4,17 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
-import {MemberStatus, Role} from "./types/BillTypes.sol";
+import {MemberStatus, RECOVERY_DELAY, Role} from "./types/BillTypes.sol";
 
 /// @title Participant registry of billchain.
 /// @dev The operator admits members and freezes them; the admin role (granting OPERATOR) is `admin`'s, a
 ///      timelock (chain/deploy.py), never the operator's own: the operator cannot grant itself anything.
 ///      A regulator's freeze may come through the OperationRelay, signed by the regulator (docs/SIGNING.md).
+///      A key recovery moves a member record to a new address and takes three parties' turns: the OPERATOR
+///      requests, a REGULATOR approves, and 72 hours pass in which the participant may cancel; no single party
+///      moves a participant to a new key (DOMAIN.md invariant 10).
 contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Context {
     /// @notice The role of the platform operator: admits members, freezes them (not regulators).
     bytes32 public constant OPERATOR_ROLE = keccak256("OPERATOR");
@@ -19,25 +23,34 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     ///      so the relay's nonce check and write touch a slot the operation warms anyway. `role` and `status`
     ///      are a Role and a MemberStatus kept as uint8, as `membershipOf` serves them on every call of every
     ///      operation: enum fields would be range-checked on each read (about 100 gas a `membershipOf`).
+    ///      `recoveryAt`: when an approved key recovery takes effect (0: none approved); from then on the record
+    ///      answers for no one at this address, in the same read.
     struct Record {
         uint32 code;
         uint8 role;
         uint8 status;
         uint64 nonce;
+        uint48 recoveryAt;
     }
+
+    /// @dev The cash whose holders move with a recovery: the one the bill registry creates (chain/deploy.py
+    ///      predicts its address, and checks it after the deployment).
+    IDigitalCash private immutable _cash;
 
     mapping(address account => Record) private _members;
     mapping(uint32 code => address) private _accounts;
     mapping(address account => bool) private _frozenByRegulator;
-    mapping(bytes32 idHash => address) private _accountOfId;
+    mapping(bytes32 idHash => uint32 code) private _codeOfId;
     mapping(address account => address gateway) private _gatewayOf;
+    mapping(address account => address newAccount) private _recoveries;
     uint32 private _memberCount;
     /// @dev beside `_memberCount`, in its slot: an onboarding reads and writes both
     uint32 private _activeRegulators;
 
-    constructor(address operator, address admin, address relay) ERC2771Context(relay) {
+    constructor(address operator, address admin, address relay, IDigitalCash cash) ERC2771Context(relay) {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(OPERATOR_ROLE, operator);
+        _cash = cash;
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -50,21 +63,20 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         address gateway
     ) external onlyRole(OPERATOR_ROLE) returns (uint32 code) {
         if (role < uint8(Role.BANK) || role > uint8(Role.REGULATOR)) revert ParticipantInvalidRole(role);
-        if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
-        if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
+        _requireFreshAccount(account);
         uint256 nameLength = bytes(name).length;
         if (!_isSlug(bytes(id)) || nameLength == 0 || nameLength > 800 || bytes(creditCode).length > 18) {
             revert ParticipantInvalidProfile(id);
         }
         bytes32 idHash = keccak256(bytes(id));
-        address holder = _accountOfId[idHash];
-        if (holder != address(0)) revert ParticipantIdTaken(id, holder);
-        _accountOfId[idHash] = account;
+        uint32 holder = _codeOfId[idHash];
+        if (holder != 0) revert ParticipantIdTaken(id, _accounts[holder]);
         code = ++_memberCount;
+        _codeOfId[idHash] = code;
         bool pending = role == uint8(Role.REGULATOR) && _activeRegulators != 0;
         if (role == uint8(Role.REGULATOR) && !pending) _activeRegulators = 1;
         uint8 status = uint8(pending ? MemberStatus.PENDING : MemberStatus.ACTIVE);
-        _members[account] = Record({code: code, role: role, status: status, nonce: 0});
+        _members[account] = Record({code: code, role: role, status: status, nonce: 0, recoveryAt: 0});
         _accounts[code] = account;
         emit ParticipantRegistered(account, code, role, id, name, creditCode);
         if (pending) emit ParticipantStatusChanged(account, status, _msgSender());
@@ -77,7 +89,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     /// @inheritdoc IParticipantRegistry
     function approve(address account) external {
         address sender = _msgSender();
-        Record memory caller = _members[sender];
+        Record memory caller = _live(sender);
         if (caller.role != uint8(Role.REGULATOR)) revert ParticipantRoleForbidden(sender, caller.role);
         _requireActive(caller.status, sender);
         Record storage target = _members[account];
@@ -121,14 +133,92 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
 
     /// @inheritdoc IParticipantRegistry
     function accountOfId(string calldata id) external view returns (address) {
-        return _accountOfId[keccak256(bytes(id))];
+        uint32 code = _codeOfId[keccak256(bytes(id))];
+        return code == 0 ? address(0) : _accounts[code];
+    }
+
+    // ------------------------------------------------------------ key recovery
+
+    /// @inheritdoc IParticipantRegistry
+    function requestRecovery(address account, address newAccount) external onlyRole(OPERATOR_ROLE) {
+        Record storage record = _members[account];
+        if (record.code == 0) revert ParticipantNotRegistered(account);
+        _requireFreshAccount(newAccount);
+        if (record.recoveryAt != 0) revert RecoveryInvalidState(account);
+        if (_recoveries[account] != address(0)) emit RecoveryCancelled(account, _msgSender());
+        _recoveries[account] = newAccount;
+        emit RecoveryRequested(account, newAccount, _msgSender());
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function approveRecovery(address account, address newAccount) external {
+        address sender = _msgSender();
+        Record memory caller = _live(sender);
+        if (caller.role != uint8(Role.REGULATOR)) revert ParticipantRoleForbidden(sender, caller.role);
+        if (sender == account) revert RecoveryOwnApproval(account);
+        Record storage record = _members[account];
+        if (record.code == 0) revert ParticipantNotRegistered(account);
+        _requireActive(caller.status, sender);
+        address requested = _recoveries[account];
+        if (requested == address(0) || requested != newAccount || record.recoveryAt != 0) {
+            revert RecoveryInvalidState(account);
+        }
+        uint256 effectiveAt = block.timestamp + RECOVERY_DELAY;
+        record.recoveryAt = uint48(effectiveAt);
+        emit RecoveryApproved(account, newAccount, effectiveAt, sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function cancelRecovery(address account) external {
+        address sender = _msgSender();
+        if (sender != account) revert RecoveryNotParty(account, sender);
+        Record storage record = _members[account];
+        if (record.code == 0) revert ParticipantNotRegistered(account);
+        uint256 recoveryAt = record.recoveryAt;
+        if (recoveryAt != 0 && block.timestamp >= recoveryAt) revert ParticipantNotRegistered(account);
+        _requireActive(record.status, sender);
+        if (_recoveries[account] == address(0)) revert RecoveryInvalidState(account);
+        delete _recoveries[account];
+        record.recoveryAt = 0;
+        emit RecoveryCancelled(account, sender);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function completeRecovery(address account) external {
+        Record memory record = _members[account];
+        address newAccount = _recoveries[account];
+        if (newAccount == address(0) || record.recoveryAt == 0 || block.timestamp < record.recoveryAt) {
+            revert RecoveryInvalidState(account);
+        }
+        _requireFreshAccount(newAccount);
+        record.recoveryAt = 0;
+        _members[newAccount] = record;
+        delete _members[account];
+        delete _recoveries[account];
+        _accounts[record.code] = newAccount;
+        if (_frozenByRegulator[account]) {
+            _frozenByRegulator[newAccount] = true;
+            delete _frozenByRegulator[account];
+        }
+        address gateway = _gatewayOf[account];
+        if (gateway != address(0)) {
+            _gatewayOf[newAccount] = gateway;
+            delete _gatewayOf[account];
+        }
+        emit ParticipantRecovered(account, newAccount, record.code);
+        _cash.moveHolder(account, newAccount);
+    }
+
+    /// @inheritdoc IParticipantRegistry
+    function recoveryOf(address account) external view returns (address newAccount, uint256 effectiveAt) {
+        return (_recoveries[account], _members[account].recoveryAt);
     }
 
     /// @inheritdoc IParticipantRegistry
     function incrementNonce(address account, uint256 nonce) external {
         if (!isTrustedForwarder(msg.sender)) revert ParticipantRoleForbidden(msg.sender, 0);
         Record storage signer = _members[account];
-        if (signer.code == 0) revert ParticipantNotRegistered(account);
+        if (signer.code == 0 || _recovered(signer)) revert ParticipantNotRegistered(account);
         uint64 current = signer.nonce;
         if (nonce != current) revert InvalidAccountNonce(account, current);
         unchecked {
@@ -152,9 +242,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     }
 
     /// @inheritdoc IParticipantRegistry
-    function membershipOf(address account) external view returns (Member memory) {
+    function membershipOf(address account) external view returns (Member memory member) {
         Record storage record = _members[account];
-        return Member({code: record.code, role: record.role, status: record.status});
+        if (!_recovered(record)) member = Member({code: record.code, role: record.role, status: record.status});
     }
 
     /// @inheritdoc IParticipantRegistry
@@ -181,14 +271,14 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     ///      REGULATOR froze. The count of ACTIVE REGULATORs follows a regulator's freeze and unfreeze.
     function _setStatus(address account, uint8 from, uint8 to) private {
         address sender = _msgSender();
-        Record memory caller = _members[sender];
+        Record memory caller = _live(sender);
         bool regulator = caller.role == uint8(Role.REGULATOR);
         if (!regulator && !hasRole(OPERATOR_ROLE, sender)) {
             revert ParticipantRoleForbidden(sender, caller.role);
         }
         if (regulator) _requireActive(caller.status, sender);
         Record storage target = _members[account];
-        if (target.code == 0) revert ParticipantNotRegistered(account);
+        if (target.code == 0 || _recovered(target)) revert ParticipantNotRegistered(account);
         bool ofRegulator = target.role == uint8(Role.REGULATOR);
         if (!regulator && (ofRegulator || _frozenByRegulator[account])) {
             revert ParticipantRegulatorDecides(account);
@@ -201,6 +291,25 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
             else --_activeRegulators;
         }
         emit ParticipantStatusChanged(account, to, sender);
+    }
+
+    /// @dev Whether the record's approved key recovery took effect: its address acts for no one any more
+    ///      (`completeRecovery` moves the record; until someone calls it, this read says so).
+    function _recovered(Record storage record) private view returns (bool) {
+        uint256 recoveryAt = record.recoveryAt;
+        return recoveryAt != 0 && block.timestamp >= recoveryAt;
+    }
+
+    /// @dev `account`'s record as it acts now: empty once a recovery of it took effect.
+    function _live(address account) private view returns (Record memory record) {
+        Record storage stored = _members[account];
+        if (!_recovered(stored)) record = stored;
+    }
+
+    /// @dev An address that may become a member: not the zero address, not the relay, not a member already.
+    function _requireFreshAccount(address account) private view {
+        if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
+        if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
     }
 
     /// @dev A member's own acts: PENDING is FORBIDDEN (it may not act yet), FROZEN is PARTICIPANT_FROZEN.

@@ -91,7 +91,7 @@ class EmbeddedBackend(ChainBackend):
     name = "embedded"
     is_dev = True
     revert_errors = (ContractLogicError, TransactionFailed, VMError)
-    fixed_gas_limit = 8_000_000
+    fixed_gas_limit = 16_000_000  # the bill registry's deployment (it creates its cash and extension) takes ~10M
     mines_on_send = True
     exclusive = True
 

@@ -59,4 +59,15 @@ interface BillRegistryErrors {
     error RecourseInvalidTarget(uint256 billId, uint256 start, address target);
     /// @dev INVALID_STATE: splitting would give the bill more than MAX_RANGES_PER_BILL ranges.
     error BillTooManyRanges(uint256 billId, uint256 max);
+    /// @dev ACCEPTOR_OVERDUE: the bill's acceptor is persistently overdue (3 overdue events in 180 days) until
+    ///      `untilDay`: it accepts nothing, and its bills are not discounted, pledged or guaranteed.
+    error BillAcceptorOverdue(uint256 billId, uint256 untilDay);
+    /// @dev VALIDATION_ERROR: a judicial freeze or a seizure names its court order.
+    error CourtOrderRequired();
+    /// @dev INVALID_STATE: a seizure needs a HELD range frozen under the order it names.
+    error RangeNotUnderOrder(uint256 billId, uint256 start, bytes32 orderHash);
+    /// @dev INVALID_STATE: the guarantor guarantees these parties of the bill already.
+    error GuaranteeExists(uint256 billId, address guarantor);
+    /// @dev VALIDATION_ERROR: a seizure's confirmation names another beneficiary or order than the seizure.
+    error SeizureTermsDiffer(uint256 transferId, address beneficiary, bytes32 orderHash);
 }

@@ -12,6 +12,8 @@ interface IDigitalCash is IERC20, DigitalCashErrors {
     event CashMinted(address indexed bank, address indexed to, uint256 amount);
     event CashSettled(address indexed payer, address indexed payee, uint256 amount);
     event MintLimitSet(address indexed bank, uint256 limit, address indexed regulator);
+    /// @dev A key recovery moved `amount` fen, and a bank's mint limit and minted total, to the new address.
+    event CashRecovered(address indexed account, address indexed newAccount, uint256 amount);
 
     /// @notice Mints `amount` fen to `to`: an active BANK, within its mint limit.
     /// @param to an active BANK or ENTERPRISE
@@ -37,6 +39,12 @@ interface IDigitalCash is IERC20, DigitalCashErrors {
     /// @param payee who is paid
     /// @param amount in fen
     function settle(address payer, address payee, uint256 amount) external;
+
+    /// @notice Moves `account`'s balance, mint limit and minted total to `newAccount`: a key recovery.
+    /// @dev Only the participant registry, which completes a recovery three parties took turns in.
+    /// @param account the participant's old address
+    /// @param newAccount its new address
+    function moveHolder(address account, address newAccount) external;
 
     /// @notice Who may settle: the bill registry that created this contract, fixed for good.
     /// @return the settler's address

@@ -35,6 +35,15 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @dev The gateway that serves `account` (issues its API tokens, holds its key or relays what it signs),
     ///      named by that gateway's operator address; the zero address when released.
     event ParticipantServed(address indexed account, address indexed gateway);
+    /// @dev The OPERATOR asked that `account`'s member record move to `newAccount` (its key lost).
+    event RecoveryRequested(address indexed account, address newAccount, address indexed by);
+    /// @dev A REGULATOR approved it: it takes effect at `effectiveAt` (unix seconds) unless cancelled.
+    event RecoveryApproved(address indexed account, address newAccount, uint256 effectiveAt, address indexed by);
+    /// @dev The participant cancelled it with its current key (or a new request replaced an unapproved one).
+    event RecoveryCancelled(address indexed account, address indexed by);
+    /// @dev The member record (code, role, status, nonce), the id, the gateway and the cash of `account` are
+    ///      `newAccount`'s now; `account` is no member any more.
+    event ParticipantRecovered(address indexed account, address indexed newAccount, uint32 code);
 
     /// @notice Onboards `account` with `role` under the participant id `id`, unique on the chain; assigns
     ///         the next member code. OPERATOR only. Neither the zero address nor the relay (whose calls
@@ -120,6 +129,38 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
     /// @notice How many participants were onboarded.
     /// @return the last member code
     function memberCount() external view returns (uint32);
+
+    /// @notice The OPERATOR asks that the participant `account`, whose key is lost, act from `newAccount`
+    ///         (a fresh address): it takes effect 72 hours of chain time after a REGULATOR approves it, unless the
+    ///         participant cancels it with its current key. A request not yet approved may be replaced.
+    /// @param account the participant
+    /// @param newAccount its new address (not a member, not the zero address or the relay)
+    function requestRecovery(address account, address newAccount) external;
+
+    /// @notice An ACTIVE REGULATOR (not the participant itself) approves the requested recovery of `account` to
+    ///         `newAccount`, which it names so that its approval covers that address alone (a request replaced
+    ///         meanwhile is not approved).
+    /// @param account the participant
+    /// @param newAccount the address the request names
+    function approveRecovery(address account, address newAccount) external;
+
+    /// @notice The participant, with its current key (directly or signed through the relay) and while ACTIVE,
+    ///         cancels a recovery of itself that has not taken effect.
+    /// @param account the participant: the caller
+    function cancelRecovery(address account) external;
+
+    /// @notice Anyone completes an approved recovery once it took effect: the member record, the id, the
+    ///         gateway, a regulator's freeze and the cash move to the new address (the bill registry knows
+    ///         members by code, so every range, transfer, pledge and guarantee follows). From its effective
+    ///         time on, the old address is no member: `membershipOf` answers an empty record for it.
+    /// @param account the participant's old address
+    function completeRecovery(address account) external;
+
+    /// @notice A recovery of `account` requested and not cancelled or completed.
+    /// @param account the participant
+    /// @return newAccount the address asked for (zero when none)
+    /// @return effectiveAt when it takes effect (unix seconds; 0 until a REGULATOR approves it)
+    function recoveryOf(address account) external view returns (address newAccount, uint256 effectiveAt);
 
     /// @notice Whether `account` has the OPERATOR role.
     /// @param account any address

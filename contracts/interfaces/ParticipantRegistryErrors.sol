@@ -32,4 +32,11 @@ interface ParticipantRegistryErrors {
     error ParticipantNotPending(address account, uint8 status);
     /// @dev INVALID_STATE: another gateway serves this participant (docs/GATEWAYS.md).
     error ParticipantServedElsewhere(address account, address gateway);
+    /// @dev INVALID_STATE: no key recovery of this participant is in the state the operation needs (none
+    ///      requested, one approved already, not yet effective, or one that took effect).
+    error RecoveryInvalidState(address account);
+    /// @dev FORBIDDEN: a participant's own key recovery is approved by another REGULATOR.
+    error RecoveryOwnApproval(address account);
+    /// @dev NOT_PARTY: only the participant itself, with its current key, cancels its key recovery.
+    error RecoveryNotParty(address account, address caller);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {RangeState} from "../types/BillTypes.sol";
+import {Freeze, RangeState} from "../types/BillTypes.sol";
 import {Range} from "../types/BillRecords.sol";
 
 /// @title A bill's ranges: how they are walked and split.
@@ -54,7 +54,7 @@ library RangeBook {
             end: uint40(end),
             holder: range.holder,
             state: RangeState.HELD,
-            frozen: false,
+            freeze: Freeze.NONE,
             late: false,
             chainHead: range.chainHead,
             pledgee: 0,
@@ -71,8 +71,8 @@ library RangeBook {
             && range.state == RangeState.HELD
             && right.holder == range.holder
             && right.chainHead == range.chainHead
-            && !right.frozen
-            && !range.frozen
+            && right.freeze == Freeze.NONE
+            && range.freeze == Freeze.NONE
             && right.pledgee == 0
             && range.pledgee == 0;
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {BillKind, BillStatus, RangeState, TransferKind, TransferStatus} from "./BillTypes.sol";
+import {BillKind, BillStatus, Freeze, RangeState, TransferKind, TransferStatus} from "./BillTypes.sol";
 
 // solhint counts an enum field as a whole slot ("beware of Enums inside Structs", its rule says): each record
 // here is one slot, as solc lays it out (an enum takes one byte).
@@ -25,9 +25,11 @@ struct Bill {
     BillKind kind;
     BillStatus status;
     bool transferable;
-    bool frozen;
+    Freeze freeze;
     /// @dev how many ranges the bill has (at most MAX_RANGES_PER_BILL): splits add one, merges take one
-    uint16 rangeCount;
+    uint8 rangeCount;
+    /// @dev whether the bill gave its acceptor an overdue event already (one a bill, DOMAIN.md)
+    bool overdueCounted;
 }
 
 /// @dev A range (子票区间) of sub-bill numbers `start..end`, kept under its `start`.
@@ -36,16 +38,18 @@ struct Range {
     uint40 end;
     uint32 holder;
     RangeState state;
-    bool frozen;
+    Freeze freeze;
     bool late;
     uint32 chainHead;
     uint32 pledgee;
     uint32 presentedAt;
 }
 
-/// @dev A transfer of a range, and, once an ENDORSE or DISCOUNT is signed, a node of the range's
-///      endorsement chain: `to` joined it after `parent` (a persistent linked list: a split range
-///      shares its parent's chain without copying it).
+/// @dev A transfer of a range, and, once an ENDORSE, DISCOUNT, SEIZURE or a holder's GUARANTEE is signed, a
+///      node of the range's endorsement chain: `to` joined it after `parent` (a persistent linked list: a split
+///      range shares its parent's chain without copying it; a GUARANTEE node binds `to` as the guarantor of the
+///      holder before it, and holds no range). `restrictive`: an ENDORSE whose endorser wrote 不得转让.
+///      A drawer's or acceptor's GUARANTEE names no range (`start` 0) and joins no chain.
 struct Transfer {
     uint32 to;
     uint32 billId;
@@ -56,4 +60,12 @@ struct Transfer {
     TransferKind kind;
     TransferStatus status;
     RangeState priorState;
+    bool restrictive;
+}
+
+/// @dev An acceptor's last three overdue events, as day numbers, newest first (0: none).
+struct OverdueRecord {
+    uint16 latest;
+    uint16 second;
+    uint16 third;
 }

@@ -53,7 +53,9 @@ enum TransferKind {
     ENDORSE,
     DISCOUNT,
     PLEDGE,
-    RECOURSE
+    RECOURSE,
+    GUARANTEE,
+    SEIZURE
 }
 
 enum TransferStatus {
@@ -85,7 +87,17 @@ enum Operation {
     FREEZE,
     UNFREEZE,
     MINT,
-    TRANSFER_CASH
+    TRANSFER_CASH,
+    GUARANTEE,
+    SEIZE
+}
+
+/// @dev How a bill or range is frozen: by a REGULATOR, or by a REGULATOR under a court's order (a judicial
+///      freeze, which names the order and which a seizure may complete). Only a REGULATOR lifts either.
+enum Freeze {
+    NONE,
+    FROZEN,
+    UNDER_ORDER
 }
 
 /// @dev A set of roles: bit `r` stands for Role(r).
@@ -112,11 +124,13 @@ uint256 constant ROLE_TABLE =
         | (uint256(ROLES_HOLDER) << 96) // RECOURSE
         | (uint256(ROLES_HOLDER) << 104) // SIGN
         | (uint256(ROLES_HOLDER) << 112) // REJECT_TRANSFER
-        | (uint256(ROLES_HOLDER) << 120) // REVOKE
+        | (uint256(ROLES_HOLDER | ROLES_REGULATOR) << 120) // REVOKE (a REGULATOR its seizure)
         | (uint256(ROLES_REGULATOR) << 128) // FREEZE
         | (uint256(ROLES_REGULATOR) << 136) // UNFREEZE
         | (uint256(ROLES_BANK) << 144) // MINT
-        | (uint256(ROLES_HOLDER) << 152); // TRANSFER_CASH
+        | (uint256(ROLES_HOLDER) << 152) // TRANSFER_CASH
+        | (uint256(ROLES_HOLDER) << 160) // GUARANTEE (its request: drawer, acceptor or holder)
+        | (uint256(ROLES_REGULATOR) << 168); // SEIZE
 
 /// @dev The roles that may ever do `operation`.
 function rolesFor(Operation operation) pure returns (uint8) {
@@ -134,3 +148,11 @@ uint256 constant MAX_REASON_BYTES = 800;
 /// @dev A bill splits into at most this many ranges: whatever splits it (transfers signed or not), paying
 ///      or presenting all of them stays far inside a block (BENCHMARKS.md measures it at the bound).
 uint256 constant MAX_RANGES_PER_BILL = 100;
+/// @dev An acceptor with this many overdue events in the window is persistently overdue (DOMAIN.md).
+uint256 constant OVERDUE_EVENTS = 3;
+/// @dev The window of overdue events, in days of chain time.
+uint256 constant OVERDUE_WINDOW_DAYS = 180;
+/// @dev A presentment left unanswered this many days may be claimed in recourse (and is an overdue event).
+uint256 constant UNANSWERED_DAYS = 3;
+/// @dev A key recovery takes effect this long after a REGULATOR approved it (the participant's time to cancel).
+uint256 constant RECOVERY_DELAY = 72 hours;

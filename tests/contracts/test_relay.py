@@ -86,7 +86,7 @@ def test_a_relayed_operation_acts_for_its_signer_who_pays_nothing(world: World, 
     assert bills.range(bill_id, 1).holder == sc.address
     assert world.system.relay.nonce(sc.address) == 1
 
-    result = sc.do(bills, "endorse", bill_id, 1, 100_000, world.addr("t3"), b"\0" * 32)
+    result = sc.do(bills, "endorse", bill_id, 1, 100_000, world.addr("t3"), b"\0" * 32, False)
     transfer = bills.transfer(bills.requested_transfer_id(result))
     assert (transfer.to, transfer.status, transfer.end) == (world.addr("t3"), TransferStatus.PENDING, 100_000)
     assert world.backend.w3.eth.get_balance(sc.address) == 0
@@ -106,7 +106,7 @@ def test_the_typed_data_is_the_relay_s_digest_for_each_shape(world: World, sc: S
             (world.bills, fn, (bill_id,))
             for fn in ("accept", "reject", "receiveBill", "cancel", "presentAll", "payAll")
         ),
-        (world.bills, "endorse", (bill_id, 1, 5, t2, b"\1" * 32)),
+        (world.bills, "endorse", (bill_id, 1, 5, t2, b"\1" * 32, True)),
         (world.bills, "discount", (bill_id, 1, 5, world.addr("bank"), 36_000, 2, zero)),
         (world.bills, "pledge", (bill_id, 1, 5, world.addr("bank"))),
         (world.bills, "recourse", (bill_id, 1, t2)),
@@ -249,7 +249,7 @@ def test_a_contract_wallet_signs_through_erc1271(world: World) -> None:
     signer.do(world.bills, "sign", transfer_id)
     assert world.bills.range(bill_id, 1).holder == wallet
     stranger = SelfCustody(world, Account.create(), address=wallet)
-    call, typed = stranger.prepare(world.bills, "endorse", bill_id, 1, 10, world.addr("t2"), b"\0" * 32)
+    call, typed = stranger.prepare(world.bills, "endorse", bill_id, 1, 10, world.addr("t2"), b"\0" * 32, False)
     with reverts(RelayBadSignature, signer=wallet):
         stranger.submit(call, typed, sign_typed(stranger.key, typed))
 

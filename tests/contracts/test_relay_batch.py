@@ -63,14 +63,14 @@ def test_many_signers_operations_run_in_one_transaction_in_order(world: World) -
     relay, bills = world.system.relay, world.bills
     # each signer endorses 100 of its bill to t1, and the first also a second 100 (its next nonce)
     items: list[Item] = [
-        (sc, bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address))
+        (sc, bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH, False), relay.nonce(sc.address))
         for sc, bill_id in zip(signers, bill_ids, strict=True)
     ]
     first = signers[0]
     items.append(
         (
             first,
-            bills.encode("endorse", bill_ids[0], 101, 100, world.addr("t1"), ZERO_HASH),
+            bills.encode("endorse", bill_ids[0], 101, 100, world.addr("t1"), ZERO_HASH, False),
             relay.nonce(first.address) + 1,
         )
     )
@@ -96,9 +96,9 @@ def test_one_failing_operation_undoes_the_whole_batch_and_is_named(world: World)
     bill_ids = _holding(world, signers)
     relay, bills = world.system.relay, world.bills
     before = [bills.ranges(b) for b in bill_ids], [relay.nonce(sc.address) for sc in signers]
-    good = (signers[0], bills.encode("endorse", bill_ids[0], 1, 100, world.addr("t1"), ZERO_HASH), before[1][0])
+    good = (signers[0], bills.encode("endorse", bill_ids[0], 1, 100, world.addr("t1"), ZERO_HASH, False), before[1][0])
     # the second endorses more than its range holds: RangeInvalidAmount, the error it would meet alone
-    bad = (signers[1], bills.encode("endorse", bill_ids[1], 1, 5_000, world.addr("t1"), ZERO_HASH), before[1][1])
+    bad = (signers[1], bills.encode("endorse", bill_ids[1], 1, 5_000, world.addr("t1"), ZERO_HASH, False), before[1][1])
     with pytest.raises(BatchItemFailed) as failed:
         relay.send_batch(signers[0].relayer, _batch([good, bad]))
     assert failed.value.index == 1 and failed.value.code == "VALIDATION_ERROR"
@@ -111,7 +111,7 @@ def test_a_batch_is_checked_like_each_operation_alone(world: World) -> None:
     (sc,) = _signers(world, 1)
     (bill_id,) = _holding(world, [sc])
     relay, bills = world.system.relay, world.bills
-    call = bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH)
+    call = bills.encode("endorse", bill_id, 1, 100, world.addr("t1"), ZERO_HASH, False)
     nonce = relay.nonce(sc.address)
     ((signed, _),) = _batch([(sc, call, nonce)])
     batch = batch_of([(call, sc.address, nonce, signed.deadline)])
@@ -154,11 +154,11 @@ def test_gas_per_operation_in_a_batch_against_the_same_operation_alone(world: Wo
     relay, bills = world.system.relay, world.bills
 
     def endorse(sc: SelfCustody, bill_id: int, start: int) -> Item:
-        return sc, bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH), relay.nonce(sc.address)
+        return sc, bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH, False), relay.nonce(sc.address)
 
     alone = relay.send_batch(signers[0].relayer, _batch([endorse(signers[0], bill_ids[0], 1)])).gas_used
     single = signers[0].submit(
-        *_typed(signers[0], bills.encode("endorse", bill_ids[0], 2, 1, world.addr("t1"), ZERO_HASH))
+        *_typed(signers[0], bills.encode("endorse", bill_ids[0], 2, 1, world.addr("t1"), ZERO_HASH, False))
     )
     batch = relay.send_batch(
         signers[0].relayer,

@@ -60,7 +60,7 @@ def test_no_item_of_a_reverted_batch_acts_alone(world: World) -> None:
     # the seller's leg no longer holds by the time the batch is mined: more than its range (on chain)
     deliver = (
         seller,
-        world.bills.encode("endorse", bill_id, 1, 10_000, payer.address, ZERO_HASH),
+        world.bills.encode("endorse", bill_id, 1, 10_000, payer.address, ZERO_HASH, False),
         relay.nonce(seller.address),
     )
     signed = _batch([pay, deliver], deadline)
