@@ -70,10 +70,13 @@ class Refused(Exception):
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "bills": ("Issue",),
     "accept": ("Accept",),
-    "reject": ("Reject", "RejectTransfer"),
+    "reject": ("Reject", "RejectTransfer", "RejectSeizure"),
     "receive": ("Receive",),
-    "cancel": ("Cancel",),
+    "cancel": ("Cancel", "CancelRecovery"),
     "endorse": ("Endorse",),
+    "guarantee": ("Guarantee",),
+    "seize": ("Seize",),
+    "approve": ("ApproveParticipant", "ApproveRecovery"),
     "discount": ("Discount",),
     "pledge": ("Pledge",),
     "release": ("Release",),
@@ -81,9 +84,9 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "pay": ("Pay", "PayAll"),
     "dishonor": ("Dishonor", "DishonorAll"),
     "recourse": ("Recourse",),
-    "freeze": ("FreezeBill", "FreezeParticipant"),
+    "freeze": ("FreezeBill", "FreezeUnderOrder", "FreezeParticipant"),
     "unfreeze": ("UnfreezeBill", "UnfreezeParticipant"),
-    "sign": ("SignTransfer",),
+    "sign": ("SignTransfer", "ConfirmSeizure"),
     "revoke": ("RevokeTransfer",),
     "mint": ("Mint",),
     "transfer": ("TransferCash",),
@@ -178,13 +181,19 @@ class BillchainClient:
 
     def bill_action(self, bill_id: int, action: str, **body: Any) -> TransferTx:
         """accept, reject, receive, cancel, endorse, discount, pledge, release, present, pay, dishonor,
-        recourse, freeze, unfreeze: `{bill, tx}`, and `transfer` for those that request one (endorse, discount,
-        pledge, recourse; typed as TransferTx, whose `transfer` the others lack)."""
+        recourse, freeze, unfreeze, guarantee, seize: `{bill, tx}`, and `transfer` for those that request one
+        (endorse, discount, pledge, recourse, guarantee, seize; typed as TransferTx, whose `transfer` the others
+        lack)."""
         return cast(TransferTx, self.post(f"/v1/bills/{bill_id}/{action}", body))
 
     def transfer_action(self, transfer_id: int, action: str) -> TransferTx:
         """sign, reject, revoke."""
         return cast(TransferTx, self.post(f"/v1/transfers/{transfer_id}/{action}", {}))
+
+    def participant_action(self, participant_id: str, action: str, **body: Any) -> Participant:
+        """freeze, unfreeze, approve, recovery (the OPERATOR's request: `address=`), recovery/approve,
+        recovery/cancel: the participant as it stands after."""
+        return cast(Participant, self.post(f"/v1/participants/{participant_id}/{action}", body))
 
     def mint(self, to: str, amount: str) -> Cash:
         return cast(Cash, self.post("/v1/cash/mint", {"to": to, "amount": amount}))

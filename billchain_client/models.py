@@ -17,6 +17,12 @@ class Tx(TypedDict):
     gas_used: int
 
 
+class Recovery(TypedDict):
+    address: str
+    approved_by: str | None
+    effective_at: str | None
+
+
 class Participant(TypedDict):
     id: str
     name: str
@@ -25,6 +31,9 @@ class Participant(TypedDict):
     address: str
     status: Literal["ACTIVE", "FROZEN", "PENDING"]
     credit_code: str | None
+    overdue_events_180d: int
+    persistently_overdue: bool
+    recovery: Recovery | None
     custody: Literal["hosted", "self", "elsewhere"]
 
 
@@ -43,10 +52,15 @@ class Range(RangeRef):
     holder: str
     state: str
     frozen: bool
+    order_hash: str | None
     pledgee: str | None
     pending_transfer: int | None
     presented_at: str | None
     late: bool
+
+
+#: `for` is a Python keyword: the functional form
+Guarantee = TypedDict("Guarantee", {"guarantor": str, "for": str, "range": str | None, "transfer_id": int})
 
 
 class Bill(TypedDict):
@@ -63,6 +77,8 @@ class Bill(TypedDict):
     transferable: bool
     document_hash: str | None
     frozen: bool
+    order_hash: str | None
+    guarantees: list[Guarantee]
     ranges: list[Range]
 
 
@@ -73,12 +89,14 @@ Transfer = TypedDict(
         "id": int,
         "kind": str,
         "bill_id": int,
-        "range": RangeRef,
+        "range": RangeRef | None,
         "from": str,
         "to": str,
         "price": str | None,
         "annual_rate": str | None,
         "document_hash": str | None,
+        "restrictive": bool,
+        "order_hash": str | None,
         "status": str,
         "created_at": str,
         "updated_at": str,
@@ -116,6 +134,8 @@ MIRRORS: dict[str, type] = {
     "OnboardedOut": Onboarded,
     "RangeRef": RangeRef,
     "RangeOut": Range,
+    "GuaranteeOut": Guarantee,
+    "RecoveryOut": Recovery,
     "BillOut": Bill,
     "TransferOut": Transfer,
     "BillTx": BillTx,

@@ -89,7 +89,9 @@ def raw_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
     bills = system.bills
 
     def endorse(lane: Lane, j: int) -> tuple[LocalAccount, EncodedCall]:
-        return lane.holder, bills.encode("endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH, False)
+        return lane.holder, bills.encode(
+            "endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH, False
+        )
 
     endorsed, endorse_s = _send_all(system, lanes, per_lane, endorse)
     transfer_ids = {

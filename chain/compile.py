@@ -195,7 +195,9 @@ def _with_extension(name: str, compiled: dict[str, Any]) -> list[dict[str, Any]]
     if shared:
         raise CompileError(f"{name} and {extension} both define selectors {sorted(shared)}")
     known = {json.dumps(entry, sort_keys=True) for entry in abi}
-    added = [e for e in other["abi"] if e["type"] in ("function", "error") and json.dumps(e, sort_keys=True) not in known]
+    added = [
+        e for e in other["abi"] if e["type"] in ("function", "error") and json.dumps(e, sort_keys=True) not in known
+    ]
     return abi + added
 
 

@@ -33,11 +33,6 @@ class SpecEndpoint:
     answer: str
 
 
-#: rows of API.md's added section ("Added: guarantees, court orders, ...") that are built: the spec keeps them
-#: apart until they are, and the tests take them in here as they are (the rest: issue 27's)
-BUILT_ADDED = frozenset({("POST", "/v1/participants/{id}/approve"), ("GET", "/v1/participants/{id}/token-events")})
-
-
 def _rows(section: str) -> list[SpecEndpoint]:
     """An endpoint table's rows; a row naming several paths (`/freeze, /unfreeze`) is one each."""
     found = []
@@ -61,23 +56,24 @@ def added_endpoints() -> tuple[SpecEndpoint, ...]:
 
 @cache
 def endpoints() -> tuple[SpecEndpoint, ...]:
-    """Every row of API.md's endpoint table, and the rows of its added section that are built."""
-    built = [e for e in added_endpoints() if (e.method, e.path) in BUILT_ADDED]
-    return (*_rows(_section(api_md(), "Endpoints")), *built)
+    """Every row of API.md's endpoint table and of its added section (all built: issues 24 and 27)."""
+    return (*_rows(_section(api_md(), "Endpoints")), *added_endpoints())
 
 
 @cache
 def problem_codes() -> frozenset[str]:
-    """Every problem code API.md names: in its conventions and in its endpoint table."""
+    """Every problem code API.md names: in its conventions, its endpoint table and its added section."""
     text = api_md()
-    found = CODE.findall(_section(text, "Conventions")) + CODE.findall(_section(text, "Endpoints"))
+    found = [*CODE.findall(_section(text, "Conventions")), *CODE.findall(_section(text, "Endpoints"))]
+    # the added section names enum values too (`ISSUED`, `PENDING`): its codes are those given a status
+    found += [code for _, code in re.findall(r"\b([1-5][0-9]{2})\s+`([A-Z_]+)`", _section(text, "Added"))]
     return frozenset(code for code in found if not code.startswith("BILLCHAIN_"))
 
 
 @cache
 def statuses() -> dict[str, int]:
     """The HTTP status API.md gives each problem code: `NNN `CODE`` and `NNN for ... (`A`, `B`)`."""
-    text = _section(api_md(), "Conventions") + _section(api_md(), "Endpoints")
+    text = _section(api_md(), "Conventions") + _section(api_md(), "Endpoints") + _section(api_md(), "Added")
     found: dict[str, int] = {}
     for status, codes in re.findall(r"\b([1-5][0-9]{2}) for [^(]*\(([^)]*)\)", text):
         found.update({code: int(status) for code in CODE.findall(codes)})

@@ -26,6 +26,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     inspect,
 )
 from sqlalchemy.engine import Dialect, Engine, make_url
@@ -55,6 +56,11 @@ class ParticipantRow(Base):
     #: "hosted": this gateway holds its key; "self": it signs its own operations, this gateway relays them
     #: (docs/SIGNING.md); "elsewhere": another institution's gateway serves it (docs/GATEWAYS.md)
     custody: Mapped[str] = mapped_column(String(10), default="hosted", server_default="hosted")
+    #: a key recovery requested on chain and not yet cancelled or completed (DOMAIN.md, "Key recovery"): the new
+    #: address, the REGULATOR that approved it and when it takes effect (none until approved)
+    recovery_address: Mapped[str | None] = mapped_column(String(42), nullable=True)
+    recovery_approved_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    recovery_effective_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     @property
     def self_custody(self) -> bool:
@@ -135,6 +141,8 @@ class IndexState(Base):
     last_block: Mapped[int] = mapped_column(BigInteger)
     #: the hash of `last_block` as indexed: a chain that no longer has it is not the chain indexed
     last_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    #: the time of `last_block` (unix seconds): the chain's today as the index knows it, read without the node
+    last_timestamp: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class ChainIncidentRow(Base):
@@ -164,6 +172,8 @@ class BillRow(Base):
     transferable: Mapped[bool] = mapped_column(Boolean)
     document_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the court order the whole bill is frozen under (a judicial freeze), or none
+    order_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
 
 
 class RangeRow(Base):
@@ -178,6 +188,8 @@ class RangeRow(Base):
     pending_transfer: Mapped[int | None] = mapped_column(Integer, nullable=True)
     presented_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the court order the range is frozen under (a judicial freeze), or none
+    order_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
 
 
 class TransferRow(Base):
@@ -196,6 +208,42 @@ class TransferRow(Base):
     prior_state: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    #: an endorsement marked 不得转让 (DOMAIN.md, "Restrictive endorsement")
+    restrictive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: the court order a SEIZURE executes
+    order_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+
+    @property
+    def names_range(self) -> bool:
+        """A drawer's or acceptor's guarantee of the whole bill names no range (start 0)."""
+        return self.start != 0
+
+
+class GuaranteeRow(Base):
+    """A signed guarantee (DOMAIN.md, "Guarantees"): `guarantor` for `party`, of the whole bill (no range) or
+    of the range `range_start..range_end` as it was when guaranteed (and every range later split from it)."""
+
+    __tablename__ = "guarantees"
+    transfer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(Integer, index=True)
+    guarantor: Mapped[str] = mapped_column(String(40))
+    party: Mapped[str] = mapped_column(String(40))
+    range_start: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    range_end: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class OverdueEventRow(Base):
+    """An acceptor's overdue event, as the chain counted it (`AcceptorOverdue`), with the chain's verdict: the
+    acceptor is persistently overdue through `overdue_until` (none while it had fewer than three)."""
+
+    __tablename__ = "overdue_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    acceptor: Mapped[str] = mapped_column(String(40), index=True)
+    bill_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    overdue_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(String(66))
 
 
 class HistoryRow(Base):
@@ -294,6 +342,8 @@ INDEX_TABLES = (
     BillRow,
     RangeRow,
     TransferRow,
+    GuaranteeRow,
+    OverdueEventRow,
     HistoryRow,
     ViewerRow,
     BalanceRow,

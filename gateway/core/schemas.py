@@ -170,6 +170,62 @@ class Endorse(Body):
     amount: Amount | None = None
     range_start: RangeStart | None = None
     document_hash: DocHash | None = None
+    restrictive: StrictBool = Field(
+        default=False,
+        description="不得转让: the endorser is then liable to `to` alone, not to whoever takes the range after it",
+    )
+
+
+class Guarantee(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"guarantor": "icbc-sh"}, {"guarantor": "icbc-sh", "range_start": 1}]},
+    )
+
+    guarantor: Ref
+    amount: Amount | None = None
+    range_start: RangeStart | None = Field(
+        default=None,
+        description="A holder names its range (or holds one only); the drawer and the acceptor, naming none, "
+        "guarantee the whole bill",
+    )
+
+
+class Seize(Body):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "range_start": 1,
+                    "to": "t2-supplier",
+                    "order_hash": "0x9f2c4e0a7b6d5c3e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e",
+                }
+            ]
+        },
+    )
+
+    range_start: RangeStart
+    to: Ref
+    order_hash: DocHash
+
+
+class Freeze(Body):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"range_start": 30000001}]})
+
+    range_start: RangeStart | None = None
+    order_hash: DocHash | None = Field(
+        default=None,
+        description="A judicial freeze: the SHA-256 of the court's order, a document this REGULATOR uploaded",
+    )
+
+
+class RecoveryCreate(Body):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"address": "0x5a35415ACcF0099d141ed334509cE98970e4C683"}]}
+    )
+
+    address: Annotated[StrictStr, Field(pattern=r"^0x[0-9a-fA-F]{40}$", description="The participant's new address")]
 
 
 class Discount(Body):
@@ -250,6 +306,14 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class RecoveryOut(Out):
+    address: str = Field(description="The address the participant will act from")
+    approved_by: str | None = Field(description="The REGULATOR that approved it (null until one does)")
+    effective_at: str | None = Field(
+        description="When it takes effect, unless the participant cancels it first (UTC, ISO 8601; null until approved)"
+    )
+
+
 class ParticipantOut(Out):
     id: str
     name: str
@@ -258,6 +322,12 @@ class ParticipantOut(Out):
     address: str
     status: MemberStatusName
     credit_code: str | None
+    overdue_events_180d: int = Field(description="Its overdue events as an acceptor in the last 180 days of chain time")
+    persistently_overdue: bool = Field(
+        description="Three overdue events in 180 days: it accepts nothing, and its bills are not discounted, "
+        "pledged or guaranteed (ACCEPTOR_OVERDUE), until the third-latest is 180 days old"
+    )
+    recovery: RecoveryOut | None = Field(description="A key recovery requested for it, or null")
     custody: Literal["hosted", "self", "elsewhere"] = Field(
         description="hosted: this gateway holds its key and signs for it; self: it signs each operation itself "
         "and this gateway relays it; elsewhere: another institution's gateway serves it (docs/GATEWAYS.md)"
@@ -324,10 +394,23 @@ class RangeOut(RangeRef):
     holder: str
     state: RangeStateName
     frozen: bool
+    order_hash: str | None = Field(description="The court order it is frozen under (a judicial freeze), or null")
     pledgee: str | None
     pending_transfer: int | None
     presented_at: str | None
     late: bool
+
+
+class GuaranteeOut(Out):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    guarantor: str
+    for_: str = Field(alias="for", serialization_alias="for", description="The party it guarantees")
+    range: str | None = Field(
+        description="The label of the range guaranteed (as it was: the ranges later split from it are covered "
+        "too), or null for the drawer's or the acceptor's guarantee of the whole bill"
+    )
+    transfer_id: int
 
 
 class BillOut(Out):
@@ -344,6 +427,8 @@ class BillOut(Out):
     transferable: bool
     document_hash: str | None
     frozen: bool
+    order_hash: str | None = Field(description="The court order the whole bill is frozen under, or null")
+    guarantees: list[GuaranteeOut] = Field(description="The signed guarantees, in the order they were signed")
     ranges: list[RangeOut]
 
 
@@ -353,12 +438,14 @@ class TransferOut(Out):
     id: int
     kind: TransferKindName
     bill_id: int
-    range: RangeRef
+    range: RangeRef | None = Field(description="null for a drawer's or acceptor's guarantee of the whole bill")
     from_: str = Field(alias="from", serialization_alias="from")
     to: str
     price: str | None
     annual_rate: str | None
     document_hash: str | None
+    restrictive: bool = Field(description="An endorsement marked 不得转让")
+    order_hash: str | None = Field(description="The court order a SEIZURE executes, else null")
     status: TransferStatusName
     created_at: str
     updated_at: str
@@ -546,6 +633,37 @@ class FrozenRow(Out):
 
 class FrozenOut(Out):
     items: list[FrozenRow]
+
+
+class OverdueEventOut(Out):
+    acceptor: str
+    events_180d: int = Field(description="The acceptor's overdue events in the last 180 days of chain time")
+    persistently_overdue: bool
+    overdue_until: str | None = Field(description="The last day it is persistently overdue (null when it is not)")
+    bill_id: int = Field(description="The bill of this event (one event a bill)")
+    day: str = Field(description="When the chain counted it (Asia/Shanghai date)")
+
+
+class OverdueAcceptorsOut(Out):
+    as_of: str
+    items: list[OverdueEventOut] = Field(
+        description="One row per overdue event of each acceptor with an event in the window or persistently overdue"
+    )
+
+
+class CourtOrderRow(Out):
+    order_hash: str
+    kind: Literal["BILL", "RANGE"]
+    bill_id: int
+    range: str | None
+    holder: str | None = Field(description="Who holds the range frozen (null for a whole bill)")
+    frozen_by: str | None = Field(description="The REGULATOR that froze it under the order")
+    seizure: int | None = Field(description="A pending seizure under the order: its transfer id")
+    beneficiary: str | None = Field(description="That seizure's beneficiary")
+
+
+class CourtOrdersOut(Out):
+    items: list[CourtOrderRow]
 
 
 class CashMovementOut(Out):

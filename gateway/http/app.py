@@ -33,6 +33,7 @@ log = logging.getLogger("billchain.gateway")
 
 WORKER_THREADS = 128
 PRUNE_EVERY_S = 600.0
+RECOVERIES_EVERY_S = 5.0
 
 
 async def _prune_every(seconds: float, recovery: Recovery) -> None:
@@ -45,6 +46,16 @@ async def _prune_every(seconds: float, recovery: Recovery) -> None:
             log.exception("pruning failed")
 
 
+async def _complete_recoveries_every(seconds: float, services: ServiceSet) -> None:
+    """Key recoveries whose 72 hours passed are completed as soon as this gateway sees them (DOMAIN.md)."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await anyio.to_thread.run_sync(services.admin.complete_due_recoveries)
+        except Exception:  # the chain away for a moment: the next round completes them
+            log.exception("completing key recoveries failed")
+
+
 def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> FastAPI:
     """The app over its parts, built by the composition root (gateway/compose.py `build_app`)."""
 
@@ -55,9 +66,11 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         await anyio.to_thread.run_sync(recovery.reconcile)  # the outbox, before serving anything
         runtime.follower.start()  # answers writes as their blocks come (gateway/ledger/follower.py)
+        recoveries = asyncio.create_task(_complete_recoveries_every(RECOVERIES_EVERY_S, services))
         try:
             yield
         finally:
+            recoveries.cancel()
             await runtime.follower.stop()
 
     app = FastAPI(

@@ -30,8 +30,10 @@ from gateway.core.db import (
     BillRow,
     CashMovementRow,
     Database,
+    GuaranteeRow,
     HistoryRow,
     IndexState,
+    OverdueEventRow,
     ParticipantRow,
     RangeRow,
     TransferRow,
@@ -58,6 +60,9 @@ IGNORED: dict[str, str] = {
     "DocumentReleased": "the rejection or revocation of its transfer, indexed, releases the anchor",
     "EIP712DomainChanged": "never emitted: the relay's signing domain is fixed at construction",
 }
+
+#: a drawer's or acceptor's guarantee of the whole bill names no range (its start is 0) and locks none
+WHOLE_BILL = 0
 
 
 #: the transfers that carry a price: cash moves when they are signed
@@ -122,7 +127,15 @@ class Indexer:
             "RangePaid": self._paid,
             "RangeDishonored": self._dishonored,
             "FreezeChanged": self._freeze,
+            "FrozenUnderOrder": self._under_order,
+            "SeizureRequested": self._seizure_order,
+            "AcceptorOverdue": self._overdue,
             "DocumentAnchored": self._anchored,
+            "RecoveryRequested": self._recovery_requested,
+            "RecoveryApproved": self._recovery_approved,
+            "RecoveryCancelled": self._recovery_cancelled,
+            "ParticipantRecovered": self._recovered,
+            "CashRecovered": self._cash_recovered,
         }
 
     # --- driving
@@ -165,6 +178,7 @@ class Indexer:
             state = session.get(IndexState, 1) or IndexState(id=1, last_block=target)
             state.last_block = target
             state.last_hash = self.backend.block_hash(target)
+            state.last_timestamp = self.backend.block_timestamp(target)
             session.add(state)
         self._indexed = target  # committed
         return target
@@ -174,8 +188,12 @@ class Indexer:
         with self._lock:
             self._indexed = -1
             self.db.drop_index()
-            with self.db.session() as session:  # statuses come back from the chain's events
-                session.execute(update(ParticipantRow).values(status="ACTIVE"))
+            with self.db.session() as session:  # statuses and recoveries come back from the chain's events
+                session.execute(
+                    update(ParticipantRow).values(
+                        status="ACTIVE", recovery_address=None, recovery_approved_by=None, recovery_effective_at=None
+                    )
+                )
             return self._catch_up(None)
 
     def divergence(self) -> str | None:
@@ -413,7 +431,8 @@ class Indexer:
         a = event["args"]
         bill_id, transfer_id = int(a["billId"]), int(a["transferId"])
         kind = TransferKind(a["kind"]).name
-        rng = self._range(session, bill_id, int(a["start"]))
+        start = int(a["start"])
+        rng = None if start == WHOLE_BILL else self._range(session, bill_id, start)
         sender, receiver = self._who(context, a["from"]), self._who(context, a["to"])
         priced = kind in PRICED
         session.add(
@@ -429,12 +448,14 @@ class Indexer:
                 annual_rate=format_rate(int(a["rateMicros"])) if kind == TransferKind.DISCOUNT.name else None,
                 document_hash=_doc(a["documentHash"]),
                 status=TransferStatus.PENDING.name,
-                prior_state=rng.state,
+                prior_state=rng.state if rng is not None else "NONE",
                 created_at=context.at,
                 updated_at=context.at,
+                restrictive=bool(a["restrictive"]),
             )
         )
-        rng.state, rng.pending_transfer = RangeState.LOCKED.name, transfer_id
+        if rng is not None:
+            rng.state, rng.pending_transfer = RangeState.LOCKED.name, transfer_id
         self._see(session, bill_id, receiver)
         self._history(
             session,
@@ -444,9 +465,9 @@ class Indexer:
             "TRANSFER_REQUESTED",
             actor=sender,
             counterparty=receiver,
-            range_start=rng.start,
-            range_end=rng.end,
-            amount=rng.end - rng.start + 1,
+            range_start=rng.start if rng is not None else None,
+            range_end=rng.end if rng is not None else None,
+            amount=rng.end - rng.start + 1 if rng is not None else None,
             transfer_id=transfer_id,
         )
 
@@ -462,9 +483,9 @@ class Indexer:
             f"TRANSFER_{status.name}",
             actor=self._who(context, event["args"]["by"]),
             counterparty=t.sender if status is not TransferStatus.REVOKED else t.receiver,
-            range_start=t.start,
-            range_end=t.end,
-            amount=t.end - t.start + 1,
+            range_start=t.start if t.names_range else None,
+            range_end=t.end if t.names_range else None,
+            amount=t.end - t.start + 1 if t.names_range else None,
             transfer_id=t.id,
         )
         return t
@@ -473,10 +494,26 @@ class Indexer:
         t = self._transfer(session, event, context, TransferStatus.SIGNED)
         if t.kind in PRICED:
             self._settled(session, _hex(event["transactionHash"]), t.kind, t.bill_id)
+        if t.kind == TransferKind.GUARANTEE.name:  # the guarantor is bound for the party that asked
+            whole = not t.names_range
+            session.add(
+                GuaranteeRow(
+                    transfer_id=t.id,
+                    bill_id=t.bill_id,
+                    guarantor=t.receiver,
+                    party=t.sender,
+                    range_start=None if whole else t.start,
+                    range_end=None if whole else t.end,
+                )
+            )
+            if whole:
+                return
         bill = session.get(BillRow, t.bill_id)
         rng = self._range(session, t.bill_id, t.start)
         rng.pending_transfer = None
-        if t.kind == TransferKind.PLEDGE.name:
+        if t.kind == TransferKind.GUARANTEE.name:
+            rng.state = t.prior_state
+        elif t.kind == TransferKind.PLEDGE.name:
             rng.state, rng.pledgee = RangeState.PLEDGED.name, t.receiver
         elif t.kind == TransferKind.RECOURSE.name:
             rng.pledgee = None
@@ -489,6 +526,8 @@ class Indexer:
 
     def _unwound(self, session: Session, event: EventData, context: Context, status: TransferStatus) -> None:
         t = self._transfer(session, event, context, status)
+        if not t.names_range:
+            return
         rng = self._range(session, t.bill_id, t.start)
         rng.state, rng.pending_transfer = t.prior_state, None
         if t.document_hash:
@@ -541,6 +580,8 @@ class Indexer:
         )
         assert target is not None
         target.frozen = frozen
+        if not frozen:
+            target.order_hash = None  # a judicial freeze's order is lifted with it
         fields: dict[str, Any] = {}
         if isinstance(target, RangeRow):
             fields = {"range_start": target.start, "range_end": target.end}
@@ -559,3 +600,74 @@ class Indexer:
         key = (_hex(a["documentHash"]), int(a["billId"]), int(a["transferId"]))
         if session.get(AnchorRow, key) is None:
             session.add(AnchorRow(hash=key[0], bill_id=key[1], transfer_id=key[2]))
+
+    # --- court orders, overdue acceptors
+    def _under_order(self, session: Session, event: EventData, context: Context) -> None:
+        """A judicial freeze (its FreezeChanged came first): the bill or range names the court's order."""
+        a = event["args"]
+        bill_id, start = int(a["billId"]), int(a["start"])
+        target = session.get(BillRow, bill_id) if start == 0 else self._range(session, bill_id, start)
+        assert target is not None
+        target.order_hash = _hex(a["orderHash"])
+
+    def _seizure_order(self, session: Session, event: EventData, context: Context) -> None:
+        t = session.get(TransferRow, int(event["args"]["transferId"]))
+        assert t is not None
+        t.order_hash = _hex(event["args"]["orderHash"])
+
+    def _overdue(self, session: Session, event: EventData, context: Context) -> None:
+        """The chain counted an overdue event of the acceptor, and says until when it is persistently overdue."""
+        a = event["args"]
+        until = int(a["overdueUntil"])
+        session.add(
+            OverdueEventRow(
+                acceptor=self._who(context, a["acceptor"]),
+                bill_id=int(a["billId"]),
+                day=day_date(int(a["day"])),
+                overdue_until=day_date(until) if until else None,
+                block_number=event["blockNumber"],
+                tx_hash=_hex(event["transactionHash"]),
+            )
+        )
+
+    # --- key recovery
+    @staticmethod
+    def _member(session: Session, address: str) -> ParticipantRow | None:
+        return session.scalar(select(ParticipantRow).where(ParticipantRow.address == address))
+
+    def _recovery_requested(self, session: Session, event: EventData, context: Context) -> None:
+        row = self._member(session, event["args"]["account"])
+        if row is not None:
+            row.recovery_address = str(event["args"]["newAccount"])
+            row.recovery_approved_by = row.recovery_effective_at = None
+
+    def _recovery_approved(self, session: Session, event: EventData, context: Context) -> None:
+        a = event["args"]
+        row = self._member(session, a["account"])
+        if row is not None:
+            row.recovery_approved_by = self._who(context, a["by"])
+            row.recovery_effective_at = datetime.fromtimestamp(int(a["effectiveAt"]), UTC).replace(tzinfo=None)
+
+    def _recovery_cancelled(self, session: Session, event: EventData, context: Context) -> None:
+        row = self._member(session, event["args"]["account"])
+        if row is not None:
+            row.recovery_address = row.recovery_approved_by = row.recovery_effective_at = None
+
+    def _recovered(self, session: Session, event: EventData, context: Context) -> None:
+        """The participant acts from its new address; its old one still names it in the events before."""
+        a = event["args"]
+        row = self._member(session, a["account"])
+        if row is None:
+            return
+        row.address = str(a["newAccount"])
+        row.recovery_address = row.recovery_approved_by = row.recovery_effective_at = None
+        session.flush()
+        context.who[row.address] = row.id
+
+    def _cash_recovered(self, session: Session, event: EventData, context: Context) -> None:
+        """The cash a recovery moved, from the participant to itself: no payment."""
+        session.execute(
+            update(CashMovementRow)
+            .where(CashMovementRow.tx_hash == _hex(event["transactionHash"]), CashMovementRow.kind == "TRANSFER")
+            .values(kind="RECOVERY")
+        )

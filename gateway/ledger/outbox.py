@@ -48,11 +48,13 @@ class Answer:
 
     @property
     def status(self) -> int:
-        """A write that creates something (an onboarding, a bill, a transfer) is answered 201, as its
-        route declares; every other write 200. Derived, so that entries written down by older
-        gateways are answered alike."""
-        creates = self.kind == "onboard" or (
-            self.kind == "bill" and (bool(self.args.get("transfer")) or not self.args.get("bill_id"))
+        """A write that creates something (an onboarding, a bill, a transfer, a key recovery's request) is
+        answered 201, as its route declares; every other write 200. Derived, so that entries written down by
+        older gateways are answered alike."""
+        creates = (
+            self.kind == "onboard"
+            or (self.kind == "bill" and (bool(self.args.get("transfer")) or not self.args.get("bill_id")))
+            or (self.kind == "participant" and bool(self.args.get("created")))
         )
         return 201 if creates else 200
 

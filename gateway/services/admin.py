@@ -1,15 +1,31 @@
-"""The chain as the operator sees it; dev-chain time travel."""
+"""The chain as the operator sees it; dev-chain time travel; the key recoveries whose time came."""
 
 from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import select
 
 from chain.errors import ChainError
 from chain.model import shanghai_date
 from chain.problem_codes import ProblemCode
+from gateway.core.db import ParticipantRow
 from gateway.core.problems import Problem
-from gateway.core.schemas import AccountNonce, Advance, ChainOut, GatewayStatusOut, HealthChain, HealthOut
+from gateway.core.schemas import (
+    AccountNonce,
+    Advance,
+    ChainOut,
+    GatewayStatusOut,
+    HealthChain,
+    HealthOut,
+    ParticipantOut,
+)
+from gateway.ledger.outbox import REQUEST, Answer
 from gateway.services.base import Service
 from gateway.services.caller import Caller
 
+log = logging.getLogger("billchain.admin")
 DAY = 86_400
 
 
@@ -48,6 +64,7 @@ class Admin(Service):
             raise Problem(ProblemCode.VALIDATION_ERROR, "give seconds or days, more than 0")
         self.rt.backend.advance_time(seconds)
         self.rt.indexer.catch_up()
+        self.complete_due_recoveries()  # time came for them: the new keys act from now
         return self.chain()
 
     def gateway(self, caller: Caller) -> GatewayStatusOut:
@@ -73,3 +90,38 @@ class Admin(Service):
             accounts=accounts,
             held=self.rt.guard.blocked,
         )
+
+    def complete_due_recoveries(self) -> list[str]:
+        """Complete every approved recovery whose time came (anyone may, on chain: this gateway's operator
+        does, as soon as it sees one), so that the new key acts. Returns the participants moved."""
+        now = self.rt.backend.timestamp()
+        with self.rt.db.session() as s:
+            due = list(
+                s.scalars(
+                    select(ParticipantRow).where(
+                        ParticipantRow.recovery_effective_at.is_not(None),
+                        ParticipantRow.recovery_effective_at <= datetime.fromtimestamp(now, UTC).replace(tzinfo=None),
+                    )
+                )
+            )
+        token = REQUEST.set(None)  # no client's request: none of its Idempotency-Key
+        try:
+            return self._complete(due)
+        finally:
+            REQUEST.reset(token)
+
+    def _complete(self, due: list[ParticipantRow]) -> list[str]:
+        registry, operator, moved = self.rt.system.registry, self.rt.operator, []
+        for row in due:
+            address = row.address
+            try:
+                self.write(
+                    "complete_recovery",
+                    lambda: registry.complete_recovery(operator, address),  # noqa: B023 (sent at once)
+                    Answer("participant", {"id": row.id}),
+                    ParticipantOut,
+                )
+                moved.append(row.id)
+            except Problem as problem:  # another gateway completed it first, say: the index will say so
+                log.info("key recovery of %s not completed here: %s", row.id, problem.detail)
+        return moved

@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from chain.deploy import System
+from chain.model import Rules
 from chain.tx import TxResult
 from gateway.core.db import Database, ParticipantRow, TransferRow
 from gateway.core.money import format_amount
@@ -26,16 +29,23 @@ from gateway.core.schemas import (
     TransferTx,
 )
 from gateway.ledger.outbox import Answer
-from gateway.services import tokens, views
+from gateway.services import standing, tokens, views
 
 WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintLimitOut | BatchOut
 
 
 class Answers:
-    def __init__(self, db: Database, system: System, token_ttl_days: int | None = None) -> None:
+    def __init__(self, db: Database, system: System, rules: Rules, token_ttl_days: int | None = None) -> None:
         self.db = db
         self.system = system
+        self.rules = rules
         self.token_ttl_days = token_ttl_days
+
+    def participant(self, s: Session, row: ParticipantRow) -> ParticipantOut:
+        """The participant as API.md shows it, its overdue standing as of the chain's today."""
+        today = standing.chain_today(s)
+        found = standing.standings(s, [row.id], today, self.rules.overdue_window_days)
+        return views.participant(row, found.get(row.id, standing.GOOD))
 
     def build(self, answer: Answer, result: TxResult) -> WriteOut:
         builders = {
@@ -90,8 +100,8 @@ class Answers:
     def _participant(self, args: dict[str, Any], _: TxResult) -> ParticipantOut:
         with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
-        assert row is not None
-        return views.participant(row)
+            assert row is not None
+            return self.participant(s, row)
 
     def _mint_limit(self, args: dict[str, Any], _: TxResult) -> MintLimitOut:
         """What the chain says of the bank's limit once the regulator's transaction is mined."""
@@ -109,4 +119,5 @@ class Answers:
             row.custody = args["custody"]
             if served:
                 token, _ = tokens.issue(s, row, "operator", "ISSUED", self.token_ttl_days)
-        return OnboardedOut(**views.participant(row).model_dump(), api_token=token)
+            shown = self.participant(s, row)
+        return OnboardedOut(**shown.model_dump(), api_token=token)

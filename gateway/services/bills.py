@@ -24,16 +24,19 @@ from gateway.core.schemas import (
     DiscountQuote,
     Dishonor,
     Endorse,
+    Freeze,
+    Guarantee,
     HistoryPage,
     Pledge,
     Recourse,
+    Seize,
     TransferTx,
 )
 from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
-from gateway.services.documents import require_holds
+from gateway.services.documents import require_holds, require_uploaded
 
 
 def _doc(value: str | None) -> bytes | None:
@@ -210,7 +213,8 @@ class Bills(Service):
         def send() -> tuple[int, TxResult]:
             if isinstance(body, Endorse):
                 to = self.counterparty(body.to, "to")
-                return bills.endorse(account, bill_id, rng.start, amount, to.address, _doc(body.document_hash))
+                document = _doc(body.document_hash)
+                return bills.endorse(account, bill_id, rng.start, amount, to.address, document, body.restrictive)
             bank = self.counterparty(body.bank, "bank")
             if isinstance(body, Discount):
                 rate, document = parse_rate(body.annual_rate), _doc(body.document_hash)
@@ -302,10 +306,60 @@ class Bills(Service):
         answer = Answer("bill", {"bill_id": bill_id, "transfer": True})
         return self.write(Operation.RECOURSE.label, send, answer, TransferTx)
 
-    def freeze(self, caller: Caller, bill_id: int, range_start: int | None, frozen: bool) -> BillTx:
+    def freeze(self, caller: Caller, bill_id: int, body: Freeze, frozen: bool) -> BillTx:
+        """A REGULATOR's freeze or unfreeze of the bill or a range; a freeze naming `order_hash` is a judicial
+        one (DOMAIN.md, "Court orders"), whose order the REGULATOR uploaded. Unfreezing lifts either."""
         operation = Operation.FREEZE if frozen else Operation.UNFREEZE
         bill = self._act(caller, bill_id, operation)
-        start, account = self._named(bill, range_start), self.signer(caller).account
-        send = self.rt.system.bills.freeze if frozen else self.rt.system.bills.unfreeze
-        answer = Answer("bill", {"bill_id": bill_id})
-        return self.write(operation.label, lambda: send(account, bill_id, start), answer, BillTx)
+        start = self._named(bill, body.range_start)
+        if body.order_hash is not None:
+            if not frozen:
+                raise Problem(ProblemCode.VALIDATION_ERROR, "order_hash: a court's order freezes; unfreeze names none")
+            require_uploaded(self.rt.db, caller, body.order_hash, "order_hash")
+        account, bills, answer = self.signer(caller).account, self.rt.system.bills, Answer("bill", {"bill_id": bill_id})
+        if body.order_hash is not None:
+            order = _doc(body.order_hash)
+            assert order is not None
+            send = lambda: bills.freeze_under_order(account, bill_id, order, start)  # noqa: E731
+            return self.write("freeze_under_order", send, answer, BillTx)
+        act = bills.freeze if frozen else bills.unfreeze
+        return self.write(operation.label, lambda: act(account, bill_id, start), answer, BillTx)
+
+    def guarantee(self, caller: Caller, bill_id: int, body: Guarantee) -> TransferTx:
+        """The drawer or the acceptor asks a guarantor to guarantee it on the whole bill (naming no range), or a
+        holder for a part of its HELD range (DOMAIN.md, "Guarantees"); the guarantor signs or rejects it."""
+        bill = self._act(caller, bill_id, Operation.GUARANTEE)
+        whole = body.range_start is None and caller.id in (bill.drawer, bill.acceptor)
+        if whole and body.amount is not None:
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR,
+                "amount: the drawer's and the acceptor's guarantees are of the whole bill; a holder names its range",
+            )
+        start, amount = 0, 0
+        if not whole:
+            if not any(r.holder == caller.id for r in self.ranges(bill_id)):
+                raise Problem(
+                    ProblemCode.NOT_PARTY,
+                    f"the drawer, the acceptor or a holder of bill {bill_id} asks for a guarantee; {caller.id} is none",
+                )
+            rng = self._pick(
+                bill, body.range_start, lambda r: r.holder == caller.id, lambda r: r.state == "HELD" and not r.frozen
+            )
+            start, amount = rng.start, self._part(rng, body.amount)
+        guarantor, account = self.counterparty(body.guarantor, "guarantor"), self.signer(caller).account
+        send = lambda: self.rt.system.bills.guarantee(account, bill_id, guarantor.address, start, amount)  # noqa: E731
+        answer = Answer("bill", {"bill_id": bill_id, "transfer": True})
+        return self.write(Operation.GUARANTEE.label, send, answer, TransferTx)
+
+    def seize(self, caller: Caller, bill_id: int, body: Seize) -> TransferTx:
+        """A REGULATOR asks that a range frozen under a court's order move to the order's beneficiary; another
+        REGULATOR or the OPERATOR signs it (POST /v1/transfers/{id}/sign)."""
+        bill = self._act(caller, bill_id, Operation.SEIZE)
+        start = self._named(bill, body.range_start)
+        assert start is not None
+        to, account = self.counterparty(body.to, "to"), self.signer(caller).account
+        order = _doc(body.order_hash)
+        assert order is not None
+        send = lambda: self.rt.system.bills.seize(account, bill_id, start, to.address, order)  # noqa: E731
+        answer = Answer("bill", {"bill_id": bill_id, "transfer": True})
+        return self.write(Operation.SEIZE.label, send, answer, TransferTx)

@@ -66,9 +66,22 @@ def require_holds(db: Database, caller: Caller, document_hash: str | None) -> No
         )
 
 
+def require_uploaded(db: Database, caller: Caller, document_hash: str, field: str) -> None:
+    """422 unless the caller uploaded `document_hash` itself (a court order its REGULATOR names)."""
+    with db.session() as s:
+        found = s.get(DocumentUploaderRow, (document_hash.lower(), caller.id)) is not None
+    if not found:
+        raise Problem(
+            ProblemCode.VALIDATION_ERROR,
+            f"{field}: upload the court's order first (POST /v1/documents); a REGULATOR names an order it uploaded",
+        )
+
+
 class Documents(Service):
     def upload(self, caller: Caller, data: bytes, content_type: str) -> DocumentOut:
-        self.require_may(caller, Operation.TRANSFER_CASH)  # who trades: BANKs and ENTERPRISEs
+        # who trades (BANKs and ENTERPRISEs), and a REGULATOR for the court orders it executes
+        if caller.role != "REGULATOR":
+            self.require_may(caller, Operation.TRANSFER_CASH)
         if caller.participant is not None and caller.participant.status == "FROZEN":  # it neither acts nor stores
             raise Problem(ProblemCode.PARTICIPANT_FROZEN, f"{caller.id} is frozen: it uploads nothing until unfrozen")
         if len(data) > MAX_DOCUMENT_BYTES:

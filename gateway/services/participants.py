@@ -18,6 +18,7 @@ from gateway.core.schemas import (
     ParticipantCreate,
     ParticipantOut,
     ParticipantPage,
+    RecoveryCreate,
     ServeCreate,
     TokenEventOut,
     TokenEventPage,
@@ -29,6 +30,7 @@ from gateway.services import tokens, views
 from gateway.services.answers import Answers
 from gateway.services.base import Service
 from gateway.services.caller import Caller
+from gateway.services.standing import GOOD, chain_today, standings
 
 #: not a participant's id: the operator's, and the relayer's key (it sends what self-custody participants sign)
 RESERVED = {"operator", "relayer"}
@@ -119,6 +121,58 @@ class Participants(Service):
             "approve_participant", lambda: registry.approve(signer.account, row.address), answer, ParticipantOut
         )
 
+    # --- key recovery (DOMAIN.md): the OPERATOR requests, a REGULATOR approves, the participant may cancel
+    def _known(self, participant_id: str) -> ParticipantRow:
+        row = self.participant(participant_id)
+        if row is None:
+            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
+        return row
+
+    def request_recovery(self, caller: Caller, participant_id: str, body: RecoveryCreate) -> ParticipantOut:
+        """The OPERATOR asks that a self-custody participant that lost its key act from `body.address`; a
+        REGULATOR approves it, and it takes effect 72 hours later unless the participant cancels it."""
+        row = self._known(participant_id)
+        self.require_role(caller, "OPERATOR")
+        if row.custody == "hosted":
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR,
+                f"{participant_id}'s key is held by this gateway (hosted): a key recovery is for a participant "
+                "that holds its own key",
+            )
+        address = to_checksum_address(body.address)
+        if address == row.address:
+            raise Problem(ProblemCode.VALIDATION_ERROR, f"address: {participant_id} acts from {address} already")
+        if self.rt.system.registry.member(address).code != 0:
+            raise Problem(ProblemCode.VALIDATION_ERROR, f"address: {address} is a member already: a new key is new")
+        registry, operator = self.rt.system.registry, self.rt.operator
+        answer = Answer("participant", {"id": row.id, "created": True})
+        send = lambda: registry.request_recovery(operator, row.address, address)  # noqa: E731
+        return self.write("request_recovery", send, answer, ParticipantOut)
+
+    def approve_recovery(self, caller: Caller, participant_id: str) -> ParticipantOut:
+        """A REGULATOR (not the participant itself) approves the recovery requested, naming its new address."""
+        row = self._known(participant_id)
+        self.require_role(caller, "REGULATOR")
+        if caller.id == participant_id:
+            raise Problem(ProblemCode.FORBIDDEN, "another REGULATOR approves a regulator's own key recovery")
+        if row.recovery_address is None or row.recovery_effective_at is not None:
+            state = "none is requested" if row.recovery_address is None else "it is approved already"
+            raise Problem(ProblemCode.INVALID_STATE, f"no key recovery of {participant_id} awaits approval: {state}")
+        new, signer, registry = row.recovery_address, self.signer(caller), self.rt.system.registry
+        send = lambda: registry.approve_recovery(signer.account, row.address, new)  # noqa: E731
+        return self.write("approve_recovery", send, Answer("participant", {"id": row.id}), ParticipantOut)
+
+    def cancel_recovery(self, caller: Caller, participant_id: str) -> ParticipantOut:
+        """The participant, with its current key, cancels a recovery of itself before it takes effect."""
+        row = self._known(participant_id)
+        if caller.id != participant_id:
+            raise Problem(ProblemCode.NOT_PARTY, f"only {participant_id} itself, with its current key, cancels")
+        if row.recovery_address is None:
+            raise Problem(ProblemCode.INVALID_STATE, f"no key recovery of {participant_id} is requested")
+        signer, registry = self.signer(caller), self.rt.system.registry
+        send = lambda: registry.cancel_recovery(signer.account, row.address)  # noqa: E731
+        return self.write("cancel_recovery", send, Answer("participant", {"id": row.id}), ParticipantOut)
+
     def _holds(self, participant_id: str, address: str) -> bool:
         """Whether this gateway's keystore holds `participant_id`'s key at `address` (POST /v1/hosted-keys)."""
         keystore = self.rt.keystore
@@ -132,10 +186,11 @@ class Participants(Service):
         return f"{prefix}-{n}"
 
     def get(self, participant_id: str) -> ParticipantOut:
-        row = self.participant(participant_id)
-        if row is None:
-            raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
-        return views.participant(row)
+        with self.rt.db.session() as s:
+            row = s.get(ParticipantRow, participant_id)
+            if row is None:
+                raise Problem(ProblemCode.NOT_FOUND, f"no participant {participant_id!r}")
+            return self.answers.participant(s, row)
 
     def list(self, limit: int, cursor: str | None) -> ParticipantPage:
         after = int(cursor) if cursor else 0
@@ -148,8 +203,11 @@ class Participants(Service):
                     .limit(limit + 1)
                 )
             )
-        shown, next_cursor = views.page(rows, limit, lambda r: r.seq)
-        return ParticipantPage(items=[views.participant(r) for r in shown], next_cursor=next_cursor)
+            shown, next_cursor = views.page(rows, limit, lambda r: r.seq)
+            today = chain_today(s)
+            found = standings(s, [r.id for r in shown], today, self.rt.rules.overdue_window_days)
+            items = [views.participant(r, found.get(r.id, GOOD)) for r in shown]
+        return ParticipantPage(items=items, next_cursor=next_cursor)
 
     def set_frozen(self, caller: Caller, participant_id: str, frozen: bool) -> ParticipantOut:
         self.require_role(caller, "OPERATOR", "REGULATOR")

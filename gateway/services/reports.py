@@ -19,23 +19,28 @@ from typing import Literal
 from sqlalchemy import select
 
 from chain.model import day_date, shanghai_date
-from gateway.core.db import BillRow, ParticipantRow, RangeRow, RefusalRow, TransferRow
+from gateway.core.db import BillRow, HistoryRow, OverdueEventRow, ParticipantRow, RangeRow, RefusalRow, TransferRow
 from gateway.core.money import format_amount
 from gateway.core.schemas import (
     ConcentrationOut,
     ConcentrationRow,
+    CourtOrderRow,
+    CourtOrdersOut,
     DailyOut,
     DailyRow,
     ExposureRow,
     ExposuresOut,
     FrozenOut,
     FrozenRow,
+    OverdueAcceptorsOut,
+    OverdueEventOut,
     RefusalOut,
     RefusalsOut,
 )
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import Caller
+from gateway.services.standing import overdue_acceptors
 
 UNPAID_BILL_STATES = ("ACCEPTED", "CIRCULATING")
 
@@ -193,3 +198,80 @@ class Reports(Service):
             for r in sorted(ranges, key=lambda r: (r.bill_id, r.start))
         ]
         return FrozenOut(items=items)
+
+    def overdue_acceptors(self, caller: Caller) -> OverdueAcceptorsOut:
+        """Every acceptor with an overdue event in the window, or persistently overdue (DOMAIN.md), with its
+        events: one row per event, its acceptor's standing on each."""
+        self._require(caller)
+        today = self.today()
+        with self.rt.db.session() as s:
+            found = overdue_acceptors(s, today, self.rt.rules.overdue_window_days)
+            events = list(
+                s.scalars(
+                    select(OverdueEventRow)
+                    .where(OverdueEventRow.acceptor.in_(list(found)))
+                    .order_by(OverdueEventRow.acceptor, OverdueEventRow.id)
+                )
+            )
+        items = [
+            OverdueEventOut(
+                acceptor=e.acceptor,
+                events_180d=found[e.acceptor].events_in_window,
+                persistently_overdue=found[e.acceptor].persistently_overdue,
+                overdue_until=(until.isoformat() if (until := found[e.acceptor].until) else None),
+                bill_id=e.bill_id,
+                day=e.day.isoformat(),
+            )
+            for e in events
+        ]
+        return OverdueAcceptorsOut(as_of=today.isoformat(), items=items)
+
+    def court_orders(self, caller: Caller) -> CourtOrdersOut:
+        """The court orders in force: every bill and range frozen under one, who froze it, and a seizure
+        pending under it."""
+        self._require(caller)
+        with self.rt.db.session() as s:
+            bills = list(s.scalars(select(BillRow).where(BillRow.order_hash.is_not(None)).order_by(BillRow.id)))
+            ranges = list(
+                s.scalars(
+                    select(RangeRow).where(RangeRow.order_hash.is_not(None)).order_by(RangeRow.bill_id, RangeRow.start)
+                )
+            )
+            seizures = {
+                (t.bill_id, t.start, t.order_hash): t
+                for t in s.scalars(
+                    select(TransferRow).where(TransferRow.kind == "SEIZURE", TransferRow.status == "PENDING")
+                )
+            }
+            freezers = {
+                (h.bill_id, h.range_start or 0): h.actor
+                for h in s.scalars(select(HistoryRow).where(HistoryRow.event == "FROZEN").order_by(HistoryRow.seq))
+            }
+        items = [
+            CourtOrderRow(
+                order_hash=b.order_hash or "",
+                kind="BILL",
+                bill_id=b.id,
+                range=None,
+                holder=None,
+                frozen_by=freezers.get((b.id, 0)),
+                seizure=None,
+                beneficiary=None,
+            )
+            for b in bills
+        ]
+        for r in ranges:
+            seizure = seizures.get((r.bill_id, r.start, r.order_hash))
+            items.append(
+                CourtOrderRow(
+                    order_hash=r.order_hash or "",
+                    kind="RANGE",
+                    bill_id=r.bill_id,
+                    range=views.label(r.start, r.end),
+                    holder=r.holder,
+                    frozen_by=freezers.get((r.bill_id, r.start)),
+                    seizure=seizure.id if seizure else None,
+                    beneficiary=seizure.receiver if seizure else None,
+                )
+            )
+        return CourtOrdersOut(items=items)

@@ -61,7 +61,7 @@ class Signing(Service):
     def _value(self, name: str, value: Any) -> str:
         if name in ("amount", "price", "limit"):
             return f"{format_amount(int(value))} yuan ({value} fen)"
-        if name in ("to", "bank", "acceptor", "payee", "against", "account"):
+        if name in ("to", "bank", "acceptor", "payee", "against", "account", "guarantor", "newAccount"):
             return f"{self._who(str(value))} ({value})"
         if name == "maturityDay":
             return day_date(int(value)).isoformat()
@@ -71,8 +71,10 @@ class Signing(Service):
             return TransferKind(int(value)).name
         if name == "kind":
             return BillKind(int(value)).name
-        if name == "documentHash":
+        if name in ("documentHash", "orderHash"):
             return "none" if int(value, 16) == 0 else str(value)
+        if name == "restrictive":
+            return "yes: 不得转让, liable to the endorsee alone" if value else "no"
         if name == "reason":
             return repr(value)
         return str(value)

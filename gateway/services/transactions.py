@@ -33,6 +33,8 @@ from gateway.services.views import iso
 
 #: the member directory: every participant reads it (GET /v1/participants)
 PUBLIC_EVENTS = frozenset({"ParticipantRegistered", "ParticipantStatusChanged", "ParticipantServed"})
+#: a participant's key recovery: its own, the operator's and REGULATORs'
+OWN_EVENTS = frozenset({"RecoveryRequested", "RecoveryApproved", "RecoveryCancelled", "ParticipantRecovered"})
 #: events whose parties are the addresses among their arguments (cash: payer and payee; a mint limit: its bank)
 CASH_CONTRACT = "DigitalCash"
 
@@ -125,6 +127,8 @@ class Transactions(Service):
             return True
         if event.contract == CASH_CONTRACT:
             return any(isinstance(v, str) and v.lower() == mine for v in args.values())
+        if event.event in OWN_EVENTS:  # a key recovery of the caller: its own to see
+            return mine != "" and str(args.get("account", "")).lower() == mine
         transfer_id = args.get("transferId")
         if transfer_id:
             row = s.get(TransferRow, int(transfer_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from chain.model import Operation, TransferStatus
+from chain.model import Operation, TransferKind, TransferStatus
 from chain.problem_codes import ProblemCode
 from gateway.core.db import TransferRow
 from gateway.core.problems import Problem
@@ -52,8 +52,11 @@ class Transfers(Service):
         return TransferPage(items=[views.transfer(r) for r in shown], next_cursor=next_cursor)
 
     def act(self, caller: Caller, transfer_id: int, operation: Operation) -> TransferTx:
-        """sign, reject_transfer, revoke: the contract checks party and state."""
+        """sign, reject_transfer, revoke: the contract checks party and state. A seizure's signature and
+        rejection are its second party's: another REGULATOR or the OPERATOR (DOMAIN.md, "Court orders")."""
         row = self.load(caller, transfer_id)
+        if row.kind == TransferKind.SEIZURE.name and operation is not Operation.REVOKE:
+            return self._second_party(caller, row, operation)
         self.require_may(caller, operation)
         party = row.sender if operation is Operation.REVOKE else row.receiver
         if caller.id != party:
@@ -68,3 +71,20 @@ class Transfers(Service):
         send = acts[operation]
         answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": transfer_id})
         return self.write(operation.label, lambda: send(account, transfer_id), answer, TransferTx)
+
+    def _second_party(self, caller: Caller, row: TransferRow, operation: Operation) -> TransferTx:
+        self.require_role(caller, "REGULATOR", "OPERATOR")
+        if caller.id == row.sender:
+            raise Problem(
+                ProblemCode.NOT_PARTY,
+                f"transfer {row.id} is {row.sender}'s seizure: another REGULATOR or the OPERATOR signs or rejects it",
+            )
+        to, order = self.counterparty(row.receiver, "to"), row.order_hash
+        assert order is not None, f"seizure {row.id} is indexed without its order"
+        account, bills = self.signer(caller).account, self.rt.system.bills
+        if operation is Operation.SIGN:
+            send = lambda: bills.confirm_seizure(account, row.id, to.address, bytes.fromhex(order[2:]))  # noqa: E731
+        else:
+            send = lambda: bills.reject_seizure(account, row.id)  # noqa: E731
+        answer = Answer("bill", {"bill_id": row.bill_id, "transfer_id": row.id})
+        return self.write(operation.label, send, answer, TransferTx)

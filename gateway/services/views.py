@@ -10,9 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chain.tx import TxResult
-from gateway.core.db import BalanceRow, BillRow, HistoryRow, ParticipantRow, RangeRow, TransferRow
+from gateway.core.db import BalanceRow, BillRow, GuaranteeRow, HistoryRow, ParticipantRow, RangeRow, TransferRow
 from gateway.core.money import format_amount
-from gateway.core.schemas import BillOut, HistoryOut, ParticipantOut, RangeOut, RangeRef, TransferOut, Tx
+from gateway.core.schemas import (
+    BillOut,
+    GuaranteeOut,
+    HistoryOut,
+    ParticipantOut,
+    RangeOut,
+    RangeRef,
+    RecoveryOut,
+    TransferOut,
+    Tx,
+)
+from gateway.services.standing import GOOD, Standing
 
 T = TypeVar("T")
 
@@ -29,7 +40,14 @@ def range_ref(start: int, end: int) -> RangeRef:
     return RangeRef(start=start, end=end, label=label(start, end), amount=format_amount(end - start + 1))
 
 
-def participant(row: ParticipantRow) -> ParticipantOut:
+def participant(row: ParticipantRow, standing: Standing = GOOD) -> ParticipantOut:
+    recovery = None
+    if row.recovery_address is not None:
+        recovery = RecoveryOut(
+            address=row.recovery_address,
+            approved_by=row.recovery_approved_by,
+            effective_at=iso(row.recovery_effective_at),
+        )
     return ParticipantOut(
         id=row.id,
         name=row.name,
@@ -38,6 +56,9 @@ def participant(row: ParticipantRow) -> ParticipantOut:
         address=row.address,
         status=row.status,  # type: ignore[arg-type]
         credit_code=row.credit_code,
+        overdue_events_180d=standing.events_in_window,
+        persistently_overdue=standing.persistently_overdue,
+        recovery=recovery,
         custody=row.custody,  # type: ignore[arg-type]
     )
 
@@ -48,6 +69,7 @@ def range_(row: RangeRow) -> RangeOut:
         holder=row.holder,
         state=row.state,  # type: ignore[arg-type]
         frozen=row.frozen,
+        order_hash=row.order_hash,
         pledgee=row.pledgee,
         pending_transfer=row.pending_transfer,
         presented_at=iso(row.presented_at),
@@ -55,7 +77,12 @@ def range_(row: RangeRow) -> RangeOut:
     )
 
 
-def bill(row: BillRow, ranges: Sequence[RangeRow]) -> BillOut:
+def guarantee(row: GuaranteeRow) -> GuaranteeOut:
+    rng = None if row.range_start is None or row.range_end is None else label(row.range_start, row.range_end)
+    return GuaranteeOut(guarantor=row.guarantor, for_=row.party, range=rng, transfer_id=row.transfer_id)
+
+
+def bill(row: BillRow, ranges: Sequence[RangeRow], guarantees: Sequence[GuaranteeRow] = ()) -> BillOut:
     return BillOut(
         id=row.id,
         bill_no=row.bill_no,
@@ -70,6 +97,8 @@ def bill(row: BillRow, ranges: Sequence[RangeRow]) -> BillOut:
         transferable=row.transferable,
         document_hash=row.document_hash,
         frozen=row.frozen,
+        order_hash=row.order_hash,
+        guarantees=[guarantee(g) for g in sorted(guarantees, key=lambda g: g.transfer_id)],
         ranges=[range_(r) for r in sorted(ranges, key=lambda r: r.start)],
     )
 
@@ -79,12 +108,14 @@ def transfer(row: TransferRow) -> TransferOut:
         id=row.id,
         kind=row.kind,  # type: ignore[arg-type]
         bill_id=row.bill_id,
-        range=range_ref(row.start, row.end),
+        range=range_ref(row.start, row.end) if row.names_range else None,
         **{"from": row.sender},
         to=row.receiver,
         price=None if row.price is None else format_amount(row.price),
         annual_rate=row.annual_rate,
         document_hash=row.document_hash,
+        restrictive=row.restrictive,
+        order_hash=row.order_hash,
         status=row.status,  # type: ignore[arg-type]
         created_at=iso(row.created_at) or "",
         updated_at=iso(row.updated_at) or "",
@@ -124,14 +155,17 @@ def page(rows: Sequence[T], limit: int, cursor_of: Callable[[T], int]) -> tuple[
 
 
 def bills_out(s: Session, bill_ids: Sequence[int]) -> list[BillOut]:
-    """The bills, in the order given, with their ranges: two queries, however many bills."""
+    """The bills, in the order given, with their ranges and guarantees: three queries, however many bills."""
     rows = {b.id: b for b in s.scalars(select(BillRow).where(BillRow.id.in_(bill_ids)))}
     ranges: dict[int, list[RangeRow]] = {i: [] for i in bill_ids}
     for r in s.scalars(select(RangeRow).where(RangeRow.bill_id.in_(bill_ids)).order_by(RangeRow.start)):
         ranges[r.bill_id].append(r)
+    guarantees: dict[int, list[GuaranteeRow]] = {i: [] for i in bill_ids}
+    for g in s.scalars(select(GuaranteeRow).where(GuaranteeRow.bill_id.in_(bill_ids))):
+        guarantees[g.bill_id].append(g)
     missing = set(bill_ids) - set(rows)
     assert not missing, f"bills {sorted(missing)} are not indexed"
-    return [bill(rows[i], ranges[i]) for i in bill_ids]
+    return [bill(rows[i], ranges[i], guarantees[i]) for i in bill_ids]
 
 
 def bill_out(s: Session, bill_id: int) -> BillOut:

@@ -52,6 +52,9 @@ NO_RANGE_BODY = {"range_start": NO_RANGE}
 DISCOUNT = {"bank": "{B}", "annual_rate": "0.03", "range_start": NO_RANGE}
 ISSUE = {"kind": "BANK_ACCEPTANCE", "acceptor": "{A}", "payee": "{H}", "amount": "0", "maturity_date": "{maturity}"}
 ANCHOR_ANOTHERS = {"to": "{S}", "amount": "1.00", "document_hash": "{sdoc}"}
+SEIZE = {"range_start": NO_RANGE, "to": "{S}", "order_hash": "0x" + "00" * 32}
+#: a key H's recovery would move it to (H is hosted: the operator's request is refused, 422, changing nothing)
+NEW_KEY = "0x" + "11" * 20
 # fmt: off
 #                                  O          R          A          B          D          H          S          F
 BILL_PARTY_BANK   = _same(FORBIDDEN, FORBIDDEN, ok,        NOT_FOUND, NOT_PARTY, NOT_PARTY, NOT_FOUND, NOT_FOUND)
@@ -81,12 +84,17 @@ ENTERPRISES       = _same(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ok,       
 BALANCE_READERS   = _same(ok,        ok,        ok,        ok,        FORBIDDEN, ok,        FORBIDDEN, FORBIDDEN)  # H's
 TRANSFER_PARTIES  = _same(ok,        ok,        NOT_FOUND, NOT_FOUND, ok,        ok,        NOT_FOUND, NOT_FOUND)
 TRANSFER_TO       = _same(FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, ok,        NOT_PARTY, NOT_FOUND, NOT_FOUND)
-TRANSFER_FROM     = _same(FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_PARTY, ok,        NOT_FOUND, NOT_FOUND)
+# (a REGULATOR revokes its own seizures: of another's transfer it is not the party)
+TRANSFER_FROM     = _same(FORBIDDEN, NOT_PARTY, NOT_FOUND, NOT_FOUND, NOT_PARTY, ok,        NOT_FOUND, NOT_FOUND)
 # DOCUMENT_READERS: a document H uploaded
 DOCUMENT_READERS  = _same(NOT_FOUND, ok,        NOT_FOUND, NOT_FOUND, NOT_FOUND, ok,        NOT_FOUND, NOT_FOUND)
 # TDOC_READERS: a transfer's document, read by that transfer's parties (T)
 TDOC_READERS      = _same(NOT_FOUND, ok,        NOT_FOUND, NOT_FOUND, ok,        ok,        NOT_FOUND, NOT_FOUND)
 ANCHOR_NOT_HELD   = _same(FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_PARTY, INVALID,   NOT_FOUND, NOT_FOUND)
+# UPLOADERS: who trades, and a REGULATOR (the court orders it executes)
+UPLOADERS         = _same(FORBIDDEN, ok,        ok,        ok,        ok,        ok,        ok,        ok)
+# H_ITSELF: H's own act with its current key (its key recovery's cancel)
+H_ITSELF          = _same(NOT_PARTY, NOT_PARTY, NOT_PARTY, NOT_PARTY, NOT_PARTY, ok,        NOT_PARTY, NOT_PARTY)
 
 TABLE = [
     Endpoint("POST", "/v1/participants",                {"name": "n", "role": "ENTERPRISE"}, OPERATOR_ONLY),
@@ -102,6 +110,9 @@ TABLE = [
     Endpoint("POST", "/v1/participants/{P}/token",      EMPTY, OPERATOR_ONLY),
     Endpoint("GET",  "/v1/participants/{H}/token-events", None, TOKEN_READERS),
     Endpoint("POST", "/v1/participants/{PP}/approve",   EMPTY, REGULATOR_ONLY),
+    Endpoint("POST", "/v1/participants/{H}/recovery",   {"address": NEW_KEY}, OPERATOR_ONLY),
+    Endpoint("POST", "/v1/participants/{H}/recovery/approve", EMPTY, REGULATOR_ONLY),
+    Endpoint("POST", "/v1/participants/{H}/recovery/cancel",  EMPTY, H_ITSELF),
     Endpoint("POST", "/v1/cash/mint",                   {"to": "{H}", "amount": "1.00"}, BANKS),
     Endpoint("POST", "/v1/cash/transfer",               {"to": "{S}", "amount": "0.01"}, HOLDER_ROLES),
     Endpoint("GET",  "/v1/cash/balances/{H}",           None, BALANCE_READERS),
@@ -127,12 +138,14 @@ TABLE = [
     Endpoint("POST", "/v1/bills/{Y}/recourse",          {"against": "{D}", "range_start": NO_RANGE}, PLEDGED_RECOURSE),
     Endpoint("POST", "/v1/bills/{X}/freeze",            NO_RANGE_BODY, REGULATOR_VISIBLE),
     Endpoint("POST", "/v1/bills/{X}/unfreeze",          NO_RANGE_BODY, REGULATOR_VISIBLE),
+    Endpoint("POST", "/v1/bills/{X}/guarantee",         {"guarantor": "{B}", "range_start": NO_RANGE}, HOLDER_ANY),
+    Endpoint("POST", "/v1/bills/{X}/seize",             SEIZE, REGULATOR_VISIBLE),
     Endpoint("GET",  "/v1/transfers",                   None, ANYONE),
     Endpoint("GET",  "/v1/transfers/{T}",               None, TRANSFER_PARTIES),
     Endpoint("POST", "/v1/transfers/{T}/sign",          EMPTY, TRANSFER_TO),
     Endpoint("POST", "/v1/transfers/{T}/reject",        EMPTY, TRANSFER_TO),
     Endpoint("POST", "/v1/transfers/{T}/revoke",        EMPTY, TRANSFER_FROM),
-    Endpoint("POST", "/v1/documents",                   None, HOLDER_ROLES),
+    Endpoint("POST", "/v1/documents",                   None, UPLOADERS),
     Endpoint("GET",  "/v1/documents/{doc}",             None, DOCUMENT_READERS),
     Endpoint("GET",  "/v1/documents/{tdoc}",            None, TDOC_READERS),
     Endpoint("GET",  "/v1/admin/chain",                 None, OPERATOR_ONLY),

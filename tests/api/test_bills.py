@@ -248,7 +248,7 @@ def test_documents_are_stored_encrypted_and_read_by_the_named_only(api: Api, cas
     assert api.get(f"/v1/documents/{body['hash']}", cast["t1"]).content == content
     assert api.get(f"/v1/documents/{body['hash']}", cast["reg"]).content == content
     problem(api.get(f"/v1/documents/{body['hash']}", cast["t2"]), 404, "NOT_FOUND")
-    problem(api.client.post("/v1/documents", content=b"x", headers=api.headers(cast["reg"])), 403, "FORBIDDEN")
+    problem(api.client.post("/v1/documents", content=b"x", headers=api.headers("operator")), 403, "FORBIDDEN")
     bill = api.circulating(cast["core"], cast["bank"], cast["t1"])
     api.ok(api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"], "document_hash": body["hash"]}), 201)
     assert api.get(f"/v1/documents/{body['hash']}", cast["t2"]).content == content  # a party of an anchoring bill

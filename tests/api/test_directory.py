@@ -35,6 +35,9 @@ def test_a_member_onboarded_elsewhere_is_in_the_directory_without_a_token(api: A
         "address": address,
         "status": "ACTIVE",
         "credit_code": "91310000MA1FL4JK3N",
+        "overdue_events_180d": 0,
+        "persistently_overdue": False,
+        "recovery": None,
         "custody": "elsewhere",
     }
     listed = api.ok(api.get("/v1/participants", params={"limit": 500}))["items"]

@@ -24,6 +24,9 @@ def test_onboarding_returns_the_token_once_and_stores_its_hash(api: Api) -> None
         "address",
         "status",
         "credit_code",
+        "overdue_events_180d",
+        "persistently_overdue",
+        "recovery",
         "custody",
         "api_token",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from chain.deploy import create_address
 from chain.errors import (
     BillInvalidCounterparty,
     BillNotParty,
@@ -17,7 +18,6 @@ from chain.errors import (
     SeizureTermsDiffer,
     TransferInvalidState,
 )
-from chain.deploy import create_address
 from chain.model import ZERO_HASH, RangeState, Role, TransferKind, TransferStatus
 from tests.conftest import World, doc, key_for, reverts
 

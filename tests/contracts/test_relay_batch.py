@@ -154,7 +154,11 @@ def test_gas_per_operation_in_a_batch_against_the_same_operation_alone(world: Wo
     relay, bills = world.system.relay, world.bills
 
     def endorse(sc: SelfCustody, bill_id: int, start: int) -> Item:
-        return sc, bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH, False), relay.nonce(sc.address)
+        return (
+            sc,
+            bills.encode("endorse", bill_id, start, 1, world.addr("t1"), ZERO_HASH, False),
+            relay.nonce(sc.address),
+        )
 
     alone = relay.send_batch(signers[0].relayer, _batch([endorse(signers[0], bill_ids[0], 1)])).gas_used
     single = signers[0].submit(

@@ -18,10 +18,13 @@ from gateway.core.schemas import (
     Dishonor,
     Empty,
     Endorse,
+    Freeze,
+    Guarantee,
     HistoryPage,
     Pledge,
     RangeOnly,
     Recourse,
+    Seize,
     TransferTx,
 )
 from gateway.http.deps import Services
@@ -158,11 +161,28 @@ def recourse(bill_id: BillId, body: Recourse, caller: CurrentCaller, svc: Servic
 
 @router.post("/{bill_id}/freeze", responses=WRITE, response_model=BillTx)
 @writes
-def freeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> BillTx:
-    return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, True)
+def freeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Freeze | None = None) -> BillTx:
+    """A REGULATOR freezes the bill, or one range; naming a court's order (`order_hash`), a judicial freeze."""
+    return svc.bills.freeze(caller, bill_id, body or Freeze(), True)
 
 
 @router.post("/{bill_id}/unfreeze", responses=WRITE, response_model=BillTx)
 @writes
-def unfreeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: RangeOnly | None = None) -> BillTx:
-    return svc.bills.freeze(caller, bill_id, (body or RangeOnly()).range_start, False)
+def unfreeze(bill_id: BillId, caller: CurrentCaller, svc: Services, body: Freeze | None = None) -> BillTx:
+    """A REGULATOR lifts a freeze of the bill or a range (a judicial one's order with it)."""
+    return svc.bills.freeze(caller, bill_id, body or Freeze(), False)
+
+
+@router.post("/{bill_id}/guarantee", status_code=201, responses=REQUEST, response_model=TransferTx)
+@writes
+def guarantee(bill_id: BillId, body: Guarantee, caller: CurrentCaller, svc: Services) -> TransferTx:
+    """The drawer, the acceptor (of the whole bill) or a holder (of its range) asks a guarantor, who signs."""
+    return svc.bills.guarantee(caller, bill_id, body)
+
+
+@router.post("/{bill_id}/seize", status_code=201, responses=REQUEST, response_model=TransferTx)
+@writes
+def seize(bill_id: BillId, body: Seize, caller: CurrentCaller, svc: Services) -> TransferTx:
+    """A REGULATOR asks that a range frozen under a court's order move to its beneficiary; another REGULATOR
+    or the OPERATOR signs it."""
+    return svc.bills.seize(caller, bill_id, body)

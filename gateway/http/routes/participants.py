@@ -13,6 +13,7 @@ from gateway.core.schemas import (
     ParticipantCreate,
     ParticipantOut,
     ParticipantPage,
+    RecoveryCreate,
     ServeCreate,
     TokenEventPage,
     TokenOut,
@@ -94,6 +95,41 @@ def approve(participant_id: str, caller: CurrentCaller, svc: Services, body: Emp
     """An ACTIVE REGULATOR approves a PENDING one (admitted while another was ACTIVE), on chain: until then it
     can do nothing."""
     return svc.participants.approve(caller, participant_id)
+
+
+@router.post(
+    "/participants/{participant_id}/recovery",
+    status_code=201,
+    responses=problems(403, 404, 409),
+    response_model=ParticipantOut,
+)
+@writes
+def request_recovery(participant_id: str, body: RecoveryCreate, caller: CurrentCaller, svc: Services) -> ParticipantOut:
+    """The OPERATOR asks that a self-custody participant whose key is lost act from a new address: a REGULATOR
+    approves it, and it takes effect 72 hours later unless the participant cancels it with its current key."""
+    return svc.participants.request_recovery(caller, participant_id, body)
+
+
+@router.post(
+    "/participants/{participant_id}/recovery/approve", responses=problems(403, 404, 409), response_model=ParticipantOut
+)
+@writes
+def approve_recovery(
+    participant_id: str, caller: CurrentCaller, svc: Services, body: Empty | None = None
+) -> ParticipantOut:
+    """A REGULATOR approves the key recovery requested: it takes effect 72 hours from now."""
+    return svc.participants.approve_recovery(caller, participant_id)
+
+
+@router.post(
+    "/participants/{participant_id}/recovery/cancel", responses=problems(403, 404, 409), response_model=ParticipantOut
+)
+@writes
+def cancel_recovery(
+    participant_id: str, caller: CurrentCaller, svc: Services, body: Empty | None = None
+) -> ParticipantOut:
+    """The participant itself, with its current key, cancels a key recovery of it before it takes effect."""
+    return svc.participants.cancel_recovery(caller, participant_id)
 
 
 @router.get("/participants/{participant_id}/token-events", responses=problems(403, 404), response_model=TokenEventPage)

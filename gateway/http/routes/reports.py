@@ -10,7 +10,15 @@ from typing import Annotated, Literal, get_args
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from gateway.core.schemas import ConcentrationOut, DailyOut, ExposuresOut, FrozenOut, RefusalsOut
+from gateway.core.schemas import (
+    ConcentrationOut,
+    CourtOrdersOut,
+    DailyOut,
+    ExposuresOut,
+    FrozenOut,
+    OverdueAcceptorsOut,
+    RefusalsOut,
+)
 from gateway.http.deps import Services
 from gateway.http.middleware.auth import CurrentCaller
 from gateway.http.routes.common import problems
@@ -87,3 +95,15 @@ def double_financing(caller: CurrentCaller, svc: Services, format: Format = "jso
 def frozen(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
     """Frozen participants, bills and ranges."""
     return _answer(svc.reports.frozen(caller), format, "frozen")
+
+
+@router.get("/overdue-acceptors", response_model=OverdueAcceptorsOut, responses=RESPONSES)
+def overdue_acceptors(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
+    """Acceptors with overdue events in the last 180 days or persistently overdue, one row per event."""
+    return _answer(svc.reports.overdue_acceptors(caller), format, "overdue-acceptors")
+
+
+@router.get("/court-orders", response_model=CourtOrdersOut, responses=RESPONSES)
+def court_orders(caller: CurrentCaller, svc: Services, format: Format = "json") -> BaseModel | Response:
+    """The court orders in force: bills and ranges frozen under one, and the seizures pending under them."""
+    return _answer(svc.reports.court_orders(caller), format, "court-orders")
