@@ -436,12 +436,13 @@ class BillRegistryClient(ContractClient):
             kind=TransferKind(v["kind"]),
             status=TransferStatus(v["status"]),
             prior_state=RangeState(v["priorState"]) if v["priorState"] else None,
-            from_=v["from"],
+            # the fields issue 27 added are absent from older artifacts, which `gas-bench --against` deploys
+            from_=v.get("from", ""),
             to=v["to"],
             price=v["price"],
             document_hash=_opt_hash(v["documentHash"]),
-            restrictive=v["restrictive"],
-            order_hash=_opt_hash(v["orderHash"]),
+            restrictive=v.get("restrictive", False),
+            order_hash=_opt_hash(v.get("orderHash", ZERO_HASH)),
         )
 
     def endorsement_chain(self, bill_id: int, start: int) -> list[str]:

@@ -176,7 +176,7 @@ def _with_extension(name: str, compiled: dict[str, Any]) -> list[dict[str, Any]]
     """The ABI a contract's address answers: its own, and its extension's functions (EXTENSIONS), after
     checking that the two share their storage layout and no function selector."""
     abi: list[dict[str, Any]] = compiled[name]["abi"]
-    if name not in EXTENSIONS:
+    if name not in EXTENSIONS or EXTENSIONS[name][0] not in compiled:  # an older revision: no extension yet
         return abi
     extension, base = EXTENSIONS[name]
     own, other = compiled[name], compiled[extension]

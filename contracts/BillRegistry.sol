@@ -175,7 +175,8 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
             late: false,
             chainHead: 0,
             pledgee: 0,
-            presentedAt: 0
+            presentedAt: 0,
+            markedChain: false
         });
         emit BillReceived(billId, _msgSender(), RangeBook.FIRST, amount);
     }
@@ -337,6 +338,7 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         range.holder = caller.code;
         range.state = RangeState.HELD;
         range.chainHead = uint32(transferId);
+        if (t.restrictive) range.markedChain = true;
     }
 
     /// @inheritdoc IBillRegistry
@@ -597,6 +599,7 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         emit TransferSigned(transferId, billId, _msgSender());
         range.state = t.priorState;
         range.chainHead = uint32(transferId);
+        range.markedChain = true;
     }
 
     /// @dev The acceptor's overdue event for the bill, once a bill (DOMAIN.md, "Persistently overdue acceptors"):

@@ -229,8 +229,9 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
     // ------------------------------------------------------------ answers
 
     /// @dev Recourse liability (DOMAIN.md): the drawer and the acceptor always; then the chain's members and the
-    ///      guarantors it binds (EndorsementChain.liable); then the guarantors of the whole bill, of the drawer
-    ///      or the acceptor (each read only when the cheaper answers said no).
+    ///      guarantors it binds (EndorsementChain.liable; a plain chain's in one walk: `precedes`); then the
+    ///      guarantors of the whole bill, of the drawer or the acceptor (each read only when the cheaper answers
+    ///      said no).
     function _isLiable(
         uint256 billId,
         Bill storage bill,
@@ -241,15 +242,19 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
         uint32 acceptor = bill.acceptor;
         if (target == drawer || target == acceptor) return true;
         uint32 holder = range.holder;
-        EndorsementChain.Links memory links = _transfers.load(range.chainHead, bill.payee);
-        EndorsementChain.Claim memory claim = EndorsementChain.Claim({
-            holder: holder,
-            target: target,
-            drawer: drawer,
-            acceptor: acceptor,
-            late: range.late
-        });
-        if (links.liable(claim)) return true;
+        if (!range.markedChain) {
+            if (!range.late && _transfers.precedes(range.chainHead, bill.payee, holder, target)) return true;
+        } else {
+            EndorsementChain.Links memory links = _transfers.load(range.chainHead, bill.payee);
+            EndorsementChain.Claim memory claim = EndorsementChain.Claim({
+                holder: holder,
+                target: target,
+                drawer: drawer,
+                acceptor: acceptor,
+                late: range.late
+            });
+            if (links.liable(claim)) return true;
+        }
         uint8 parties = _billGuarantors[billId][target];
         return
             ((parties & GUARANTEES_DRAWER) != 0 && drawer != holder)

@@ -201,6 +201,7 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         range.state = RangeState.HELD;
         range.freeze = Freeze.NONE;
         range.chainHead = uint32(transferId);
+        range.markedChain = true;
         delete _orders[billId][start];
         emit FreezeChanged(billId, start, false, _msgSender());
     }

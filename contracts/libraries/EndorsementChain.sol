@@ -54,6 +54,29 @@ library EndorsementChain {
         }
     }
 
+    /// @dev Whether `target` is strictly earlier in a plain chain (only ENDORSE and DISCOUNT nodes, none restrictive)
+    ///      than `holder`'s first appearance: DOMAIN.md's liability beyond drawer and acceptor there, in one walk
+    ///      from the newest node back to the root (the last holder node met is its first appearance).
+    function precedes(
+        mapping(uint256 id => Transfer) storage nodes,
+        uint256 head,
+        uint32 payee,
+        uint32 holder,
+        uint32 target
+    ) internal view returns (bool liable) {
+        bool holderSeen = false;
+        for (uint256 node = head; ; node = nodes[node].parent) {
+            uint32 who = node == 0 ? payee : nodes[node].to;
+            if (who == holder) {
+                holderSeen = true;
+                liable = false;
+            } else if (who == target && holderSeen) {
+                liable = true;
+            }
+            if (node == 0) break;
+        }
+    }
+
     /// @dev The whole chain of `head`, oldest first.
     function load(
         mapping(uint256 id => Transfer) storage nodes,

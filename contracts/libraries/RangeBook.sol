@@ -58,7 +58,8 @@ library RangeBook {
             late: false,
             chainHead: range.chainHead,
             pledgee: 0,
-            presentedAt: 0
+            presentedAt: 0,
+            markedChain: range.markedChain
         });
         range.end = uint40(splitAt - 1);
     }

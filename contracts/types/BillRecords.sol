@@ -33,7 +33,7 @@ struct Bill {
 }
 
 /// @dev A range (子票区间) of sub-bill numbers `start..end`, kept under its `start`.
-///      `chainHead`: the newest node of its endorsement chain (0: only the payee).
+///      `chainHead`: the newest node of its endorsement chain (0: only the payee); `markedChain` goes with it.
 struct Range {
     uint40 end;
     uint32 holder;
@@ -43,6 +43,9 @@ struct Range {
     uint32 chainHead;
     uint32 pledgee;
     uint32 presentedAt;
+    /// @dev whether its endorsement chain holds more than plain transfers (a guarantor, a seizure, a restrictive
+    ///      endorsement): recourse liability then reads the whole chain (EndorsementChain.liable), else one walk
+    bool markedChain;
 }
 
 /// @dev A transfer of a range, and, once an ENDORSE, DISCOUNT, SEIZURE or a holder's GUARANTEE is signed, a

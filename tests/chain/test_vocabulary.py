@@ -25,11 +25,13 @@ DOMAIN_ROLES: dict[Operation, frozenset[Role]] = {
     Operation.RECOURSE: HOLDERS,
     Operation.SIGN: HOLDERS,
     Operation.REJECT_TRANSFER: HOLDERS,
-    Operation.REVOKE: HOLDERS,
+    Operation.REVOKE: HOLDERS | {Role.REGULATOR},  # a REGULATOR revokes the seizure it asked for
     Operation.FREEZE: frozenset({Role.REGULATOR}),
     Operation.UNFREEZE: frozenset({Role.REGULATOR}),
     Operation.MINT: frozenset({Role.BANK}),
     Operation.TRANSFER_CASH: HOLDERS,
+    Operation.GUARANTEE: HOLDERS,
+    Operation.SEIZE: frozenset({Role.REGULATOR}),
 }
 
 
@@ -47,3 +49,4 @@ def test_the_rules_come_from_the_bill_registry_and_state_the_domain(world: World
     assert {op: rules.roles_for(op) for op in Operation} == DOMAIN_ROLES
     assert (rules.max_bill_amount, rules.max_tenor_days, rules.max_adjust_days) == (100_000_000_000, 184, 3)
     assert rules.max_reason_bytes == 800
+    assert (rules.overdue_events, rules.overdue_window_days) == (3, 180)  # DOMAIN.md, "Persistently overdue acceptors"
