@@ -5,7 +5,6 @@ import {BillRegistryBase} from "./BillRegistryBase.sol";
 import {BillRegistryExtension} from "./BillRegistryExtension.sol";
 import {DigitalCash} from "./DigitalCash.sol";
 import {IBillRegistry} from "./interfaces/IBillRegistry.sol";
-import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
 import {RangeBook} from "./libraries/RangeBook.sol";
 import {Bill, OverdueRecord, Range, Transfer} from "./types/BillRecords.sol";
@@ -22,7 +21,6 @@ import {
     ROLES_ENTERPRISE,
     ROLES_HOLDER,
     RangeState,
-    Role,
     TransferKind,
     TransferStatus,
     UNANSWERED_DAYS,
@@ -62,6 +60,7 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
     ///      same, but its assembly is not marked memory-safe, which would keep the compiler from moving this
     ///      contract's deep stacks to memory; this copy works past the free memory pointer, as memory-safe allows.
     ///      Not payable: nothing here takes ether.
+    // solhint-disable-next-line no-complex-fallback
     fallback() external {
         address extension = _extension;
         // solhint-disable-next-line no-inline-assembly
@@ -558,7 +557,8 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         range = _ranges[billId][t.start];
         caller = _actor(roles);
         // a SEIZURE's second party signs or rejects it through confirmSeizure and rejectSeizure
-        uint32 party = asCounterparty ? (t.kind == TransferKind.SEIZURE ? 0 : t.to) : _initiatorOf(transferId, t, range);
+        uint32 party =
+            asCounterparty ? (t.kind == TransferKind.SEIZURE ? 0 : t.to) : _initiatorOf(transferId, t, range);
         if (caller.code != party) revert BillNotParty(billId, _msgSender());
         if (t.status != TransferStatus.PENDING) revert TransferInvalidState(transferId, uint8(t.status));
         if (t.kind != TransferKind.SEIZURE) {
@@ -581,7 +581,12 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
     /// @dev A guarantor's signature: of the whole bill, the guarantor is bound for the parties its initiator still
     ///      is (the bill's status may have moved on: INVALID_STATE when it is none); of a holder's range, the range
     ///      is HELD again with the guarantor's node on its chain. Not on a persistently overdue acceptor's bill.
-    function _completeGuarantee(uint256 transferId, Transfer storage t, Bill storage bill, Range storage range) private {
+    function _completeGuarantee(
+        uint256 transferId,
+        Transfer storage t,
+        Bill storage bill,
+        Range storage range
+    ) private {
         uint256 billId = t.billId;
         if (t.start == 0) {
             uint8 parties = _guaranteedParties(bill, _initiators[transferId]);
@@ -722,5 +727,4 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         uint256 length = bytes(reason).length;
         if (length == 0 || length > MAX_REASON_BYTES) revert DishonorInvalidReason(length);
     }
-
 }

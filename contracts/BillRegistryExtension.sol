@@ -104,7 +104,16 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         if (range.state != RangeState.HELD) revert RangeInvalidState(billId, start, uint8(range.state));
         _requireInGoodStanding(billId, bill.acceptor);
         uint256 last = _splitOff(billId, bill, start, range, amount, end);
-        transferId = _openTransfer(billId, start, range, RangeState.HELD, surety.code, TransferKind.GUARANTEE, 0, false);
+        transferId = _openTransfer(
+            billId,
+            start,
+            range,
+            RangeState.HELD,
+            surety.code,
+            TransferKind.GUARANTEE,
+            0,
+            false
+        );
         emit TransferRequested(
             transferId,
             billId,
@@ -155,14 +164,26 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         Range storage range = _range(billId, start);
         if (orderHash == bytes32(0)) revert CourtOrderRequired();
         IParticipantRegistry.Member memory beneficiary = _registry.membershipOf(to);
-        if (!_hasRole(beneficiary, ROLES_HOLDER) || beneficiary.code == range.holder) revert BillInvalidCounterparty(to);
+        if (!_hasRole(beneficiary, ROLES_HOLDER) || beneficiary.code == range.holder)
+            revert BillInvalidCounterparty(to);
         if (bill.freeze != Freeze.NONE) revert BillFrozen(billId);
         _requireActive(caller, _msgSender());
         _requireActive(beneficiary, to);
-        if (range.state != RangeState.HELD || range.freeze != Freeze.UNDER_ORDER || _orders[billId][start] != orderHash) {
+        if (
+            range.state != RangeState.HELD || range.freeze != Freeze.UNDER_ORDER || _orders[billId][start] != orderHash
+        ) {
             revert RangeNotUnderOrder(billId, start, orderHash);
         }
-        transferId = _openTransfer(billId, start, range, RangeState.HELD, beneficiary.code, TransferKind.SEIZURE, 0, false);
+        transferId = _openTransfer(
+            billId,
+            start,
+            range,
+            RangeState.HELD,
+            beneficiary.code,
+            TransferKind.SEIZURE,
+            0,
+            false
+        );
         _initiators[transferId] = caller.code;
         _seizureOrders[transferId] = orderHash;
         emit TransferRequested(
@@ -307,14 +328,16 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
     /// @inheritdoc IBillRegistryExtension
     function overdueOf(
         address acceptor
-    )
-        external
-        view
-        returns (uint256 latest, uint256 second, uint256 third, uint256 overdueUntil, bool persistently)
-    {
+    ) external view returns (uint256 latest, uint256 second, uint256 third, uint256 overdueUntil, bool persistently) {
         OverdueRecord storage record = _overdue[_registry.membershipOf(acceptor).code];
         overdueUntil = _overdueUntil(record);
-        return (record.latest, record.second, record.third, overdueUntil, overdueUntil != 0 && _today() <= overdueUntil);
+        return (
+            record.latest,
+            record.second,
+            record.third,
+            overdueUntil,
+            overdueUntil != 0 && _today() <= overdueUntil
+        );
     }
 
     /// @inheritdoc IBillRegistryExtension

@@ -12,6 +12,7 @@ import {DigitalCashErrors} from "./DigitalCashErrors.sol";
 ///      (UTC+8). Ranges are named by their first sub-bill number (`start`). Amounts are in fen.
 interface BillRegistryEvents is BillRegistryErrors, ParticipantRegistryErrors, DigitalCashErrors {
     /// @dev `orderHash`: the court order a bill or range is frozen under (0 when none, or a plain freeze).
+    // solhint-disable-next-line gas-struct-packing
     struct BillView {
         uint8 kind;
         uint8 status;
@@ -42,6 +43,7 @@ interface BillRegistryEvents is BillRegistryErrors, ParticipantRegistryErrors, D
 
     /// @dev `start` and `end` are 0 for a drawer's or acceptor's GUARANTEE (it names no range); `from` is who
     ///      asked: the holder (the claimant for RECOURSE), the drawer or acceptor, or a SEIZURE's REGULATOR.
+    // solhint-disable-next-line gas-struct-packing
     struct TransferView {
         uint256 billId;
         uint256 start;

@@ -171,10 +171,7 @@ interface IBillRegistryExtension is BillRegistryEvents {
     /// @return persistently whether it is today
     function overdueOf(
         address acceptor
-    )
-        external
-        view
-        returns (uint256 latest, uint256 second, uint256 third, uint256 overdueUntil, bool persistently);
+    ) external view returns (uint256 latest, uint256 second, uint256 third, uint256 overdueUntil, bool persistently);
 
     /// @notice The court order a bill (`start` 0) or range is frozen under.
     /// @param billId the bill

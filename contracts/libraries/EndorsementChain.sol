@@ -50,7 +50,10 @@ library EndorsementChain {
         codes = new uint32[](count);
         count = 0;
         for (uint256 i = 0; i < links.codes.length; ++i) {
-            if (links.kinds[i] != TransferKind.GUARANTEE) codes[count++] = links.codes[i];
+            if (links.kinds[i] != TransferKind.GUARANTEE) {
+                codes[count] = links.codes[i];
+                ++count;
+            }
         }
     }
 
