@@ -79,7 +79,10 @@ def range_(row: RangeRow) -> RangeOut:
 
 def guarantee(row: GuaranteeRow) -> GuaranteeOut:
     rng = None if row.range_start is None or row.range_end is None else label(row.range_start, row.range_end)
-    return GuaranteeOut(guarantor=row.guarantor, for_=row.party, range=rng, transfer_id=row.transfer_id)
+    # "for" is a Python keyword: the field is `for_` with the alias the API names
+    return GuaranteeOut.model_validate(
+        {"guarantor": row.guarantor, "for": row.party, "range": rng, "transfer_id": row.transfer_id}
+    )
 
 
 def bill(row: BillRow, ranges: Sequence[RangeRow], guarantees: Sequence[GuaranteeRow] = ()) -> BillOut:
