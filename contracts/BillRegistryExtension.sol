@@ -474,6 +474,8 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         if (!regulator && !_registry.isOperator(sender)) revert BillRoleForbidden(sender, caller.role);
         if (t.kind != TransferKind.SEIZURE) revert BillNotParty(billId, sender);
         if (regulator && caller.code == _initiators[transferId]) revert BillNotParty(billId, sender);
+        // nor the beneficiary (DOMAIN.md: "not by `to`"), an OPERATOR whose own address is a member included
+        if (caller.code != 0 && caller.code == t.to) revert BillNotParty(billId, sender);
         if (t.status != TransferStatus.PENDING) revert TransferInvalidState(transferId, uint8(t.status));
         if (regulator) _requireActive(caller, sender);
     }

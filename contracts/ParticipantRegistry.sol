@@ -43,6 +43,9 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
     mapping(bytes32 idHash => uint32 code) private _codeOfId;
     mapping(address account => address gateway) private _gatewayOf;
     mapping(address account => address newAccount) private _recoveries;
+    /// @dev The new addresses of approved recoveries, each held for its member until the recovery completes
+    ///      or is cancelled: no one registers it meanwhile, nor names it in another recovery.
+    mapping(address newAccount => bool) private _reserved;
     uint32 private _memberCount;
     /// @dev beside `_memberCount`, in its slot: an onboarding reads and writes both
     uint32 private _activeRegulators;
@@ -163,6 +166,8 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (requested == address(0) || requested != newAccount || record.recoveryAt != 0) {
             revert RecoveryInvalidState(account);
         }
+        _requireFreshAccount(newAccount); // registered, or held for another recovery, since the request
+        _reserved[newAccount] = true;
         uint256 effectiveAt = block.timestamp + RECOVERY_DELAY;
         record.recoveryAt = uint48(effectiveAt);
         emit RecoveryApproved(account, newAccount, effectiveAt, sender);
@@ -176,8 +181,11 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (record.code == 0) revert ParticipantNotRegistered(account);
         uint256 recoveryAt = record.recoveryAt;
         if (recoveryAt != 0 && block.timestamp >= recoveryAt) revert ParticipantNotRegistered(account);
-        _requireActive(record.status, sender);
-        if (_recoveries[account] == address(0)) revert RecoveryInvalidState(account);
+        // whatever its status: a freeze (the OPERATOR's own included) must not take away the one answer a
+        // participant that did not lose its key has to a recovery it did not ask for (DOMAIN.md)
+        address newAccount = _recoveries[account];
+        if (newAccount == address(0)) revert RecoveryInvalidState(account);
+        if (recoveryAt != 0) delete _reserved[newAccount];
         delete _recoveries[account];
         record.recoveryAt = 0;
         emit RecoveryCancelled(account, sender);
@@ -190,7 +198,7 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (newAccount == address(0) || record.recoveryAt == 0 || block.timestamp < record.recoveryAt) {
             revert RecoveryInvalidState(account);
         }
-        _requireFreshAccount(newAccount);
+        delete _reserved[newAccount]; // held for this recovery since its approval: no one else took it
         record.recoveryAt = 0;
         _members[newAccount] = record;
         delete _members[account];
@@ -306,10 +314,14 @@ contract ParticipantRegistry is IParticipantRegistry, AccessControl, ERC2771Cont
         if (!_recovered(stored)) record = stored;
     }
 
-    /// @dev An address that may become a member: not the zero address, not the relay, not a member already.
+    /// @dev An address that may become a member: not the zero address, the relay or an OPERATOR, not a member
+    ///      already, and not held for an approved recovery.
     function _requireFreshAccount(address account) private view {
-        if (account == address(0) || isTrustedForwarder(account)) revert ParticipantInvalidAccount(account);
-        if (_members[account].code != 0) revert ParticipantAlreadyRegistered(account);
+        // the OPERATOR is no member: it trades nothing, and may not be the beneficiary of what it confirms
+        if (account == address(0) || isTrustedForwarder(account) || hasRole(OPERATOR_ROLE, account)) {
+            revert ParticipantInvalidAccount(account);
+        }
+        if (_members[account].code != 0 || _reserved[account]) revert ParticipantAlreadyRegistered(account);
     }
 
     /// @dev A member's own acts: PENDING is FORBIDDEN (it may not act yet), FROZEN is PARTICIPANT_FROZEN.

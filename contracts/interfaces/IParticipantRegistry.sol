@@ -139,13 +139,14 @@ interface IParticipantRegistry is ParticipantRegistryErrors {
 
     /// @notice An ACTIVE REGULATOR (not the participant itself) approves the requested recovery of `account` to
     ///         `newAccount`, which it names so that its approval covers that address alone (a request replaced
-    ///         meanwhile is not approved).
+    ///         meanwhile is not approved). The address is then held for this recovery: no one registers it, nor
+    ///         names it in another, until the recovery completes or is cancelled.
     /// @param account the participant
     /// @param newAccount the address the request names
     function approveRecovery(address account, address newAccount) external;
 
-    /// @notice The participant, with its current key (directly or signed through the relay) and while ACTIVE,
-    ///         cancels a recovery of itself that has not taken effect.
+    /// @notice The participant, with its current key (directly or signed through the relay), cancels a recovery
+    ///         of itself that has not taken effect, whatever its status: a freeze does not take this answer away.
     /// @param account the participant: the caller
     function cancelRecovery(address account) external;
 

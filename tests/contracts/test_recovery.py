@@ -11,7 +11,7 @@ from chain.errors import (
     BillRoleForbidden,
     CashHolderNotPermitted,
     ParticipantAlreadyRegistered,
-    ParticipantFrozen,
+    ParticipantInvalidAccount,
     ParticipantNotRegistered,
     ParticipantRoleForbidden,
     RecoveryInvalidState,
@@ -128,17 +128,50 @@ def test_a_regulator_does_not_approve_its_own_recovery_and_a_member_is_no_new_ke
         registry.request_recovery(world.operator, world.addr("t1"), world.addr("t2"))
 
 
-def test_a_frozen_participant_cannot_cancel_so_a_stolen_key_cannot_block_its_recovery(world: World) -> None:
-    """A thief holding the key could cancel every recovery: a REGULATOR freezes the participant first."""
+def test_a_frozen_participant_still_cancels_a_recovery_it_did_not_ask_for(world: World) -> None:
+    """DOMAIN.md: a recovery takes effect unless the participant cancels it with its current key. A freeze, by
+    the OPERATOR or by a REGULATOR, must not take that answer away: else the OPERATOR's freeze and one
+    REGULATOR's approval (two keys one stolen data dir may hold) would move a key that was never lost."""
     registry = world.system.registry
-    new = _new_key(world)
-    registry.freeze(world["reg"], world.addr("t1"))
-    registry.request_recovery(world.operator, world.addr("t1"), new)
-    registry.approve_recovery(world["reg"], world.addr("t1"), new)
-    with reverts(ParticipantFrozen):
-        registry.cancel_recovery(world["t1"], world.addr("t1"))
+    t1 = world.addr("t1")
+    for freezer in (world.operator, world["reg"]):
+        new = _new_key(world)
+        registry.freeze(freezer, t1)
+        registry.request_recovery(world.operator, t1, new)
+        registry.approve_recovery(world["reg"], t1, new)
+        registry.cancel_recovery(world["t1"], t1)
+        world.backend.advance_time(72 * HOURS)
+        with reverts(RecoveryInvalidState):
+            registry.complete_recovery(world.operator, t1)
+        assert registry.member(t1).code != 0 and registry.member(new).code == 0
+        registry.unfreeze(world["reg"], t1)
+    # once frozen, a thief holding the key does nothing but cancel: the freeze stays until a REGULATOR lifts it
+    assert registry.member(t1).status == MemberStatus.ACTIVE
+
+
+def test_an_approved_recovery_holds_its_new_address(world: World) -> None:
+    """Approved, the new address is the recovery's: the OPERATOR cannot register it (which would strand the
+    participant: its old key ends at the effective time and the recovery could never complete), and no other
+    recovery names it; a cancellation frees it."""
+    registry = world.system.registry
+    t1, t2, new = world.addr("t1"), world.addr("t2"), _new_key(world)
+    registry.request_recovery(world.operator, t1, new)
+    registry.approve_recovery(world["reg"], t1, new)
+    with reverts(ParticipantAlreadyRegistered):
+        registry.register(world.operator, new, Role.ENTERPRISE)
+    with reverts(ParticipantAlreadyRegistered):
+        registry.request_recovery(world.operator, t2, new)
     world.backend.advance_time(72 * HOURS)
-    registry.complete_recovery(world.operator, world.addr("t1"))
-    assert registry.member(new).status == MemberStatus.FROZEN and registry.frozen_by_regulator(new)
-    registry.unfreeze(world["reg"], new)
-    assert registry.member(new).role == Role.ENTERPRISE
+    registry.complete_recovery(world.operator, t1)
+    assert registry.member(new).role == Role.ENTERPRISE and registry.member(t1).code == 0
+    other = _new_key(world)
+    registry.request_recovery(world.operator, t2, other)
+    registry.approve_recovery(world["reg"], t2, other)
+    registry.cancel_recovery(world["t2"], t2)
+    registry.register(world.operator, other, Role.ENTERPRISE)  # freed by the cancellation
+    assert registry.member(other).role == Role.ENTERPRISE
+
+
+def test_the_operator_s_own_address_is_no_member(world: World) -> None:
+    with reverts(ParticipantInvalidAccount):
+        world.system.registry.register(world.operator, world.operator.address, Role.ENTERPRISE)
