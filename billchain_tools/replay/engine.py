@@ -17,14 +17,37 @@ from eth_account.signers.local import LocalAccount
 
 from billchain_client import submit_headers
 from billchain_tools.replay.placement import OPERATORS, Placement
-from billchain_tools.replay.scenario import BILL_ACTIONS, TRANSFER_ACTIONS, Checks, Scenario, Step
+from billchain_tools.replay.scenario import (
+    BILL_ACTIONS,
+    PARTICIPANT_ACTIONS,
+    TRANSFER_ACTIONS,
+    Checks,
+    Scenario,
+    Step,
+)
 from billchain_tools.replay.targets import Target
 from chain.model import Role
 from chain.relay import sign_typed
 
-ALIAS_FIELDS = ("to", "bank", "acceptor", "payee", "against", "participant")
+ALIAS_FIELDS = ("to", "bank", "acceptor", "payee", "against", "participant", "guarantor")
+#: the fields that may name a document as `doc:NAME` (uploaded first by the acting participant)
+DOCUMENT_FIELDS = ("document_hash", "order_hash")
 RELATIVE_DATE = re.compile(r"^\+(\d+)d$")
 PATHS = {"reject_transfer": "reject", "transfer_cash": "transfer"}
+#: POST /v1/participants/{id}/<path> for each participant action
+PARTICIPANT_PATHS = {
+    "freeze_participant": "freeze",
+    "unfreeze_participant": "unfreeze",
+    "set_mint_limit": "mint-limit",
+    "approve_participant": "approve",
+    "request_recovery": "recovery",
+    "approve_recovery": "recovery/approve",
+    "cancel_recovery": "recovery/cancel",
+}
+#: the participant actions whose `with` (the participant aside) is their body; the others send none
+PARTICIPANT_BODIES = {"set_mint_limit", "request_recovery"}
+#: `request_recovery`'s `address: new`: the replayer makes the new key (SCENARIOS.md)
+NEW_KEY = "new"
 #: a BANK's mint limit when its scenario declares none (SCENARIOS.md): enough for any scenario
 DEFAULT_MINT_LIMIT = "1000000000000.00"
 #: the REGULATOR the replayer onboards to set mint limits when the scenario has none
@@ -95,6 +118,10 @@ class Replayer:
         self.self_custody = self_custody
         #: participants in self-custody: their keys, made here; their writes are signed here (docs/SIGNING.md)
         self.keys: dict[str, LocalAccount] = {}
+        #: the new keys of recoveries requested (`address: new`), until they take effect or are cancelled
+        self.recovering: dict[str, LocalAccount] = {}
+        #: the key each participant had before its latest recovery took effect (`key: old` signs with it)
+        self.old_keys: dict[str, LocalAccount] = {}
         self.ids = {alias: slug(alias, target.suffix) for alias in scenario.participants}
         self.tokens: dict[str, str] = {"operator": target.operator_token}
         if target.regulator_token:
@@ -116,10 +143,11 @@ class Replayer:
             return self.target
         return self.gateways[seat.gateway]
 
-    def write(self, path: str, who: str | None, **kwargs: Any) -> httpx.Response:
-        """A POST as `who` makes it: in self-custody, prepared by the gateway, signed here and sent with
-        its signature (a preparation the gateway refuses is the answer: the write's own problem)."""
-        key = self.keys.get(who or "")
+    def write(self, path: str, who: str | None, old_key: bool = False, **kwargs: Any) -> httpx.Response:
+        """A POST as `who` makes it: in self-custody, prepared by the gateway, signed here (with the key before
+        its latest recovery, `old_key`) and sent with its signature (a preparation the gateway refuses is the
+        answer: the write's own problem)."""
+        key = self._key(who, old_key)
         if key is None:
             return self.call("POST", path, who, **kwargs)
         prepared = self.call("POST", path + "/prepare", who, **kwargs)
@@ -128,6 +156,29 @@ class Replayer:
         answer = prepared.json()
         headers = submit_headers(answer, sign_typed(key, answer["typed_data"]))
         return self.call("POST", answer["submit"]["path"], who, headers=headers, **kwargs)
+
+    def _key(self, who: str | None, old: bool = False) -> LocalAccount | None:
+        """The key the replayer signs `who`'s writes with (None: the gateway signs, hosted)."""
+        if who in self.recovering:
+            self._follow_recovery(who)
+        if not old:
+            return self.keys.get(who or "")
+        if who not in self.old_keys:
+            raise StepFailed(f"key: old, but no key recovery of {who} took effect in this scenario")
+        return self.old_keys[who]
+
+    def _follow_recovery(self, alias: str) -> None:
+        """A recovery takes effect on chain 72 h after its approval (the gateway completes it): from the address
+        the participant acts from, the replayer knows which of its keys signs now."""
+        shown = self.ok(self.call("GET", f"/v1/participants/{self._id(alias)}"), f"reading {alias}")
+        new = self.recovering[alias]
+        if shown["address"].lower() == new.address.lower():
+            if alias in self.keys:
+                self.old_keys[alias] = self.keys[alias]
+            self.keys[alias] = new
+            del self.recovering[alias]
+        elif shown["recovery"] is None or str(shown["recovery"]["address"]).lower() != new.address.lower():
+            del self.recovering[alias]  # cancelled, or replaced by another
 
     def ok(self, response: httpx.Response, what: str) -> Any:
         if response.status_code >= 300:
@@ -155,12 +206,12 @@ class Replayer:
         except StepFailed as exc:
             result.steps.append(StepResult(0, "onboard", "operator", "failed", message=str(exc)))
             for i, step in enumerate(self.scenario.steps, 1):
-                result.steps.append(StepResult(i, step.label, step.as_, "skipped"))
+                result.steps.append(StepResult(i, step.label, step.actor, "skipped"))
             return result
         failed = False
         for i, step in enumerate(self.scenario.steps, 1):
             if failed:
-                result.steps.append(StepResult(i, step.label, step.as_, "skipped"))
+                result.steps.append(StepResult(i, step.label, step.actor, "skipped"))
             else:
                 result.steps.append(self._step(i, step))
                 failed = result.steps[-1].outcome == "failed"
@@ -169,7 +220,7 @@ class Replayer:
 
     def _onboard(self) -> None:
         for alias, spec in self.scenario.participants.items():
-            self._onboard_one(alias, spec.role.name, spec.name or alias, spec.credit_code)
+            self._onboard_one(alias, spec.role.name, spec.name or alias, spec.credit_code, spec.custody == "self")
         banks = {
             a: s.mint_limit or DEFAULT_MINT_LIMIT for a, s in self.scenario.participants.items() if s.role is Role.BANK
         }
@@ -199,14 +250,14 @@ class Replayer:
         path = f"/v1/participants/{self.ids[alias]}/approve"
         self.ok(self.write(path, approver), f"approving {alias} (as {approver})")
 
-    def _onboard_one(self, alias: str, role: str, name: str, credit_code: str | None) -> None:
+    def _onboard_one(self, alias: str, role: str, name: str, credit_code: str | None, own_key: bool = False) -> None:
         """Onboarded once, by the operator at its gateway; served by the gateway the placement names, which
         then issues its token (and, hosted, made its key first: docs/GATEWAYS.md)."""
         seat = self.placement.seat(alias)
         body: dict[str, Any] = {"id": self.ids[alias], "name": name, "role": role}
         if credit_code:
             body["credit_code"] = credit_code
-        if self.self_custody or seat.custody == "self":
+        if self.self_custody or own_key or seat.custody == "self":
             self.keys[alias] = Account.create()
             body["address"] = self.keys[alias].address
         elif seat.gateway != OPERATORS:  # hosted elsewhere: that gateway makes the key first
@@ -229,7 +280,7 @@ class Replayer:
         self.tokens[alias] = self.ok(served, f"serving {alias} at {seat.gateway}")["api_token"]
 
     def _step(self, index: int, step: Step) -> StepResult:
-        result = StepResult(index, step.label, step.as_, "passed")
+        result = StepResult(index, step.label, step.actor, "passed")
         try:
             if step.check is not None:
                 self._check(step.check)
@@ -246,9 +297,10 @@ class Replayer:
                 body[key] = self._id(body[key])
         if isinstance(body.get("maturity_date"), str) and (m := RELATIVE_DATE.match(body["maturity_date"])):
             body["maturity_date"] = (self._today() + timedelta(days=int(m.group(1)))).isoformat()
-        doc = body.get("document_hash")
-        if isinstance(doc, str) and doc.startswith("doc:"):
-            body["document_hash"] = self._upload(step.as_, self._document(doc[4:]))
+        for key in DOCUMENT_FIELDS:
+            doc = body.get(key)
+            if isinstance(doc, str) and doc.startswith("doc:"):
+                body[key] = self._upload(step.as_, self._document(doc[4:]))
         return body
 
     def _document(self, name: str) -> bytes:
@@ -276,13 +328,11 @@ class Replayer:
             return "/v1/bills", body
         if action in ("mint", "transfer_cash"):
             return f"/v1/cash/{PATHS.get(action, action)}", body
-        if action in ("freeze_participant", "unfreeze_participant", "set_mint_limit", "approve_participant"):
+        if action in PARTICIPANT_ACTIONS:
             who = body.pop("participant", None)
             if not who:
                 raise StepFailed(f"{action} needs with: {{participant: ALIAS}}")
-            if action == "set_mint_limit":
-                return f"/v1/participants/{who}/mint-limit", body
-            return f"/v1/participants/{who}/{action.split('_')[0]}", None
+            return f"/v1/participants/{who}/{PARTICIPANT_PATHS[action]}", body if action in PARTICIPANT_BODIES else None
         if action == "advance_time":
             return "/v1/admin/chain/advance", body
         raise StepFailed(f"unknown action {action}")
@@ -297,12 +347,16 @@ class Replayer:
             return
         who = "operator" if step.action == "advance_time" else step.as_
         body = self._body(step)
+        new_key = None
+        if step.action == "request_recovery" and body.get("address") == NEW_KEY:
+            new_key = Account.create()
+            body["address"] = new_key.address
         path, payload = self._request(step, body)
         expect = step.expect
         watched = self._ref(self.bills, step.bill, "bill") if step.bill is not None else None
         before = self.bill(watched) if expect and expect.then == "unchanged" and watched else None
         began = time.perf_counter()
-        response = self.write(path, who, json=payload)
+        response = self.write(path, who, step.key == "old", json=payload)
         result.ms = round((time.perf_counter() - began) * 1000, 1)
         result.status = response.status_code
         answer = response.json() if response.headers.get("content-type", "").startswith("application/") else {}
@@ -312,6 +366,11 @@ class Replayer:
         if response.status_code < 300 and step.save:
             store = self.bills if step.action == "issue" else self.transfers
             store[step.save] = int(answer["bill" if step.action == "issue" else "transfer"]["id"])
+        if response.status_code < 300 and step.action in ("request_recovery", "cancel_recovery"):
+            alias = str(step.with_["participant"])
+            self.recovering.pop(alias, None)
+            if new_key is not None:
+                self.recovering[alias] = new_key
         if before is not None and watched is not None and self.bill(watched) != before:
             raise StepFailed(f"bill {step.bill} changed although the call failed")
 
@@ -337,6 +396,16 @@ class Replayer:
             got = self.ok(self.call("GET", f"/v1/participants/{self._id(alias)}"), f"reading {alias}")
             if want_participant.status is not None and got["status"] != want_participant.status.name:
                 raise StepFailed(f"{alias}: status {got['status']}, expected {want_participant.status.name}")
+            overdue = want_participant.persistently_overdue
+            if overdue is not None and got["persistently_overdue"] is not overdue:
+                raise StepFailed(
+                    f"{alias}: persistently_overdue {got['persistently_overdue']} "
+                    f"({got['overdue_events_180d']} overdue events in 180 days), expected {overdue}"
+                )
+            recovery = got["recovery"]
+            state = "none" if recovery is None else "approved" if recovery["approved_by"] else "requested"
+            if want_participant.recovery is not None and state != want_participant.recovery:
+                raise StepFailed(f"{alias}: key recovery {state}, expected {want_participant.recovery}")
         for name, want in checks.bill.items():
             bill = self.bill(self._ref(self.bills, name, "bill"))
             if want.status is not None and bill["status"] != want.status.name:
@@ -370,6 +439,10 @@ class Replayer:
             got = self.ok(self.call("GET", f"/v1/cash/balances/{self._id(alias)}"), f"balance of {alias}")["balance"]
             if got != amount:
                 raise StepFailed(f"balance of {alias}: {got}, expected {amount}")
+        for name, count in checks.guarantees.items():
+            guarantees = self.bill(self._ref(self.bills, name, "bill"))["guarantees"]
+            if len(guarantees) != count:
+                raise StepFailed(f"bill {name}: {len(guarantees)} signed guarantees, expected {count}")
         for name, events in checks.history.items():
             bill_id = self._ref(self.bills, name, "bill")
             items = self.ok(self.call("GET", f"/v1/bills/{bill_id}/history?limit=500"), "history")["items"]

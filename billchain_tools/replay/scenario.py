@@ -1,4 +1,9 @@
-"""The scenario file format of SCENARIOS.md, validated by pydantic (its JSON Schema is published)."""
+"""The scenario file format of SCENARIOS.md, validated by pydantic (its JSON Schema is published).
+
+Two keys beyond SCENARIOS.md serve the key-recovery story: a step's `key: old` signs with the key the
+participant had before its recovery took effect (the old key must be refused), and a participant check's
+`recovery: none | requested | approved`.
+"""
 
 from __future__ import annotations
 
@@ -44,12 +49,27 @@ Action = Literal[
     "set_mint_limit",
     "upload_document",
     "advance_time",
+    "guarantee",
+    "seize",
     "approve_participant",
+    "request_recovery",
+    "approve_recovery",
+    "cancel_recovery",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 BILL_ACTIONS = {op.label for op in BILL_OPERATIONS}
 TRANSFER_ACTIONS = {op.label for op in TRANSFER_OPERATIONS}
-SAVES = {"issue", "endorse", "discount", "pledge", "recourse"}
+SAVES = {"issue", "endorse", "discount", "pledge", "recourse", "guarantee", "seize"}
+#: the actions on a participant: `with: {participant: ALIAS, ...}`
+PARTICIPANT_ACTIONS = {
+    "freeze_participant",
+    "unfreeze_participant",
+    "set_mint_limit",
+    "approve_participant",
+    "request_recovery",
+    "approve_recovery",
+    "cancel_recovery",
+}
 
 
 class Strict(BaseModel):
@@ -63,6 +83,8 @@ class ParticipantSpec(Strict):
     #: a BANK's mint limit, set by a REGULATOR after onboarding (SCENARIOS.md); a bank without one gets
     #: DEFAULT_MINT_LIMIT, so that a scenario about bills need not speak of limits
     mint_limit: LimitAmount | None = None
+    #: `self`: its key is made and kept by the replayer, which signs its operations (as --self-custody does for all)
+    custody: Literal["hosted", "self"] = "hosted"
 
     @model_validator(mode="after")
     def _bank_only(self) -> ParticipantSpec:
@@ -97,6 +119,9 @@ class TransferCheck(Strict):
 
 class ParticipantCheck(Strict):
     status: MemberStatusName | None = None
+    persistently_overdue: bool | None = None
+    #: its key recovery: none, requested (awaiting a REGULATOR), or approved (taking effect 72 h later)
+    recovery: Literal["none", "requested", "approved"] | None = None
 
 
 class Checks(Strict):
@@ -106,6 +131,8 @@ class Checks(Strict):
     transfer: dict[str, TransferCheck] = {}
     balance: dict[str, str] = {}
     history: dict[str, list[str]] = {}
+    #: how many signed guarantees the bill carries
+    guarantees: dict[str, int] = {}
 
 
 class Step(Strict):
@@ -117,6 +144,9 @@ class Step(Strict):
     save: str | None = None
     expect: Expect | None = None
     check: Checks | None = None
+    #: `old`: sign with the key the participant had before its latest key recovery took effect (to show that
+    #: it is refused); by default, its current key
+    key: Literal["old"] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> Step:
@@ -132,11 +162,19 @@ class Step(Strict):
             raise ValueError(f"'transfer' is required for {self.action}")
         if self.save is not None and self.action not in SAVES:
             raise ValueError(f"'save' names what {', '.join(sorted(SAVES))} create, not {self.action}")
+        if self.action in PARTICIPANT_ACTIONS and not isinstance(self.with_.get("participant"), str):
+            raise ValueError(f"{self.action} needs with: {{participant: ALIAS}}")
+        if self.key is not None and self.as_ in (None, "operator"):
+            raise ValueError("'key' picks a participant's key: the step needs 'as' a participant")
         return self
 
     @property
     def label(self) -> str:
         return self.action or "check"
+
+    @property
+    def actor(self) -> str | None:
+        return f"{self.as_} (old key)" if self.key == "old" else self.as_
 
 
 class Scenario(Strict):

@@ -29,6 +29,7 @@ DOMAIN_CODES = {
     "INVALID_RECOURSE_TARGET",
     "INVALID_COUNTERPARTY",
     "VALIDATION_ERROR",
+    "ACCEPTOR_OVERDUE",
 }
 runner = CliRunner()
 
@@ -134,8 +135,27 @@ def test_the_library_passes_with_every_participant_in_self_custody(tmp_path: Pat
         ),
         ([{"check": {"range": {"B": {"holder": "core"}}}}], "holder"),
         ([{"action": "pay", "as": "bank", "bill": "B"}], "expected success, got 409 INVALID_STATE"),
+        ([{"check": {"guarantees": {"B": 1}}}], "bill B: 0 signed guarantees, expected 1"),
+        (
+            [{"check": {"participant": {"bank": {"persistently_overdue": True}}}}],
+            "bank: persistently_overdue False (0 overdue events in 180 days), expected True",
+        ),
+        ([{"check": {"participant": {"sup": {"recovery": "approved"}}}}], "sup: key recovery none, expected approved"),
+        (
+            [{"action": "endorse", "as": "sup", "key": "old", "bill": "B", "with": {"to": "core"}}],
+            "key: old, but no key recovery of sup took effect",
+        ),
     ],
-    ids=["wrong price", "error expected but succeeds", "wrong holder", "unexpected error"],
+    ids=[
+        "wrong price",
+        "error expected but succeeds",
+        "wrong holder",
+        "unexpected error",
+        "wrong guarantees",
+        "not overdue",
+        "no recovery",
+        "no old key",
+    ],
 )
 def test_a_wrong_expectation_fails_with_exit_1_naming_the_step(
     tmp_path: Path, extra: list[dict[str, object]], message: str
@@ -173,6 +193,9 @@ def test_a_following_step_is_skipped_and_the_next_scenario_still_runs(tmp_path: 
         ([*BASE, {"action": "accept", "as": "bank"}], "step 4"),
         ([{"action": "issue", "as": "core", "colour": "red"}], "step 1, field colour"),
         ([{"action": "issue", "as": "nobody"}], "unknown participant"),
+        ([{"action": "approve_recovery", "as": "bank", "with": {}}], "needs with: {participant: ALIAS}"),
+        ([{"action": "advance_time", "key": "old", "with": {"days": 1}}], "'key' picks a participant's key"),
+        ([{"action": "seize", "as": "bank", "bill": "B", "save": "S", "key": "new"}], "step 1, field key"),
     ],
 )
 def test_an_invalid_file_exits_2_naming_file_step_and_field(
@@ -199,7 +222,10 @@ def test_the_published_schema_is_the_models() -> None:
 
 @pytest.mark.slow
 def test_replay_against_a_running_gateway_with_unique_ids(tmp_path: Path) -> None:
-    files = [str(LIBRARY / "01-three-tier-supply-chain.yaml"), str(LIBRARY / "08-freeze.yaml")]
+    # 19: two regulators approved with --regulator-token, a court order's document unique to each run;
+    # 20: a participant in self-custody recovered to a new key the replayer made, on the gateway's dev chain
+    names = ("01-three-tier-supply-chain.yaml", "08-freeze.yaml", "19-court-order-seizure.yaml", "20-key-recovery.yaml")
+    files = [str(LIBRARY / name) for name in names]
     with serving(tmp_path / "served") as (client, _):
         url = str(client.base_url)
         env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": TOKEN}
@@ -212,7 +238,7 @@ def test_replay_against_a_running_gateway_with_unique_ids(tmp_path: Path) -> Non
         for jobs in ("1", "2"):  # twice on the same gateway: ids never collide; then side by side, too
             result = runner.invoke(app, ["replay", *files, "--target", url, "--quiet", "--jobs", jobs], env=env)
             assert result.exit_code == 0, result.output
-            assert result.output.strip().splitlines()[-1] == "2 passed, 0 failed"
+            assert result.output.strip().splitlines()[-1] == f"{len(files)} passed, 0 failed"
 
 
 def test_jobs_are_for_running_gateways() -> None:
