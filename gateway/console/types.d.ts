@@ -28,6 +28,8 @@ declare namespace Api {
     name?: string;
     status?: string;
     custody?: "hosted" | "self" | "elsewhere";
+    persistently_overdue?: boolean;
+    recovery?: Recovery | null;
   }
 
   interface Participant {
@@ -39,6 +41,18 @@ declare namespace Api {
     status: string;
     credit_code: string | null;
     custody: "hosted" | "self" | "elsewhere";
+    /** its overdue events as an acceptor in the last 180 days of chain time */
+    overdue_events_180d: number;
+    /** three overdue events in 180 days: it accepts nothing, its bills are not discounted, pledged or guaranteed */
+    persistently_overdue: boolean;
+    /** a key recovery requested for it (OPERATOR), approved (REGULATOR) or not yet */
+    recovery: Recovery | null;
+  }
+
+  interface Recovery {
+    address: string;
+    approved_by: string | null;
+    effective_at: string | null;
   }
 
   interface RangeRef {
@@ -52,6 +66,8 @@ declare namespace Api {
     holder: string;
     state: string;
     frozen: boolean;
+    /** the court order it is frozen under (a judicial freeze), or null */
+    order_hash: string | null;
     pledgee: string | null;
     pending_transfer: number | null;
     presented_at: string | null;
@@ -72,7 +88,19 @@ declare namespace Api {
     transferable: boolean;
     document_hash: string | null;
     frozen: boolean;
+    /** the court order the whole bill is frozen under, or null */
+    order_hash: string | null;
+    /** the signed guarantees, in the order they were signed */
+    guarantees: Guarantee[];
     ranges: BillRange[];
+  }
+
+  /** A signed guarantee: `range` is the label of the range guaranteed, null for the drawer's or acceptor's of the whole bill. */
+  interface Guarantee {
+    guarantor: string;
+    for: string;
+    range: string | null;
+    transfer_id: number;
   }
 
   /** One event of a bill's history (GET /v1/bills/{id}/history). */
@@ -93,12 +121,17 @@ declare namespace Api {
     id: number;
     kind: string;
     bill_id: number;
-    range: RangeRef;
+    /** null for a drawer's or acceptor's guarantee of the whole bill */
+    range: RangeRef | null;
     from: string;
     to: string;
     price: string | null;
     annual_rate: string | null;
     document_hash: string | null;
+    /** an endorsement marked 不得转让 */
+    restrictive: boolean;
+    /** the court order a SEIZURE executes, else null */
+    order_hash: string | null;
     status: string;
   }
 
@@ -173,12 +206,37 @@ declare namespace Api {
     range: string | null;
   }
 
+  /** One overdue event of an acceptor (GET /v1/reports/overdue-acceptors), with its acceptor's standing. */
+  interface OverdueRow {
+    acceptor: string;
+    events_180d: number;
+    persistently_overdue: boolean;
+    overdue_until: string | null;
+    bill_id: number;
+    day: string;
+  }
+
+  /** A bill or range frozen under a court order, and a seizure pending under it (GET /v1/reports/court-orders). */
+  interface CourtOrderRow {
+    order_hash: string;
+    kind: "BILL" | "RANGE";
+    bill_id: number;
+    range: string | null;
+    holder: string | null;
+    frozen_by: string | null;
+    seizure: number | null;
+    beneficiary: string | null;
+  }
+
   /** A self-custody participant's operation, prepared for its signature (POST .../prepare). */
   interface Prepared {
     operation: string;
     signer: string;
     summary: string;
+    nonce: number;
+    deadline: number;
     typed_data: {
+      primaryType: string;
       domain: import("ethers").TypedDataDomain;
       types: Record<string, import("ethers").TypedDataField[]>;
       message: Record<string, unknown>;

@@ -14,17 +14,21 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
+from billchain_client import submit_headers
 from billchain_tools.harness import Gateway
 from chain.backends.anvil import AnvilBackend
 from chain.deploy import contracts_at
+from chain.relay import sign_typed
 
 pytestmark = [pytest.mark.browser, pytest.mark.anvil, pytest.mark.slow]
 
@@ -75,6 +79,8 @@ class Platform:
     keystore: Path
     supplier_address: str
     contracts: dict[str, Any] = field(default_factory=dict)
+    #: the supplier's key, for the set-ups a test makes through the API (the pages sign with the keystore file)
+    supplier_key: LocalAccount | None = None
 
     @property
     def url(self) -> str:
@@ -84,10 +90,24 @@ class Platform:
         return self.gateway.tokens[who]
 
     def api(self, method: str, path: str, who: str = "operator", **kw: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.token(who)}"}
+        headers = {"Authorization": f"Bearer {self.token(who)}", **kw.pop("headers", {})}
         response = httpx.request(method, self.url + path, headers=headers, timeout=60, **kw)
         assert response.status_code < 300, response.text
         return response.json()
+
+    def write(self, path: str, who: str, body: dict[str, Any] | None = None) -> Any:
+        """A write as `who` makes it through the API: the supplier (self-custody) prepares, signs with its own
+        key and sends; anyone else sends it for the gateway to sign."""
+        if who != "supplier":
+            return self.api("POST", path, who, json=body or {})
+        assert self.supplier_key is not None
+        prepared = self.api("POST", path + "/prepare", who, json=body or {})
+        headers = submit_headers(prepared, sign_typed(self.supplier_key, prepared["typed_data"]))
+        return self.api("POST", prepared["submit"]["path"], who, json=body or {}, headers=headers)
+
+    def chain_date(self) -> date:
+        """The chain's date (Asia/Shanghai), which a test that moves time moves."""
+        return date.fromisoformat(self.api("GET", "/v1/health")["chain"]["date"])
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +120,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             keystore = root / "supplier-keystore.json"
             # scrypt n = 2^14 (a wallet's default is 2^18: the same code, ~16 times the seconds in the page)
             keystore.write_text(json.dumps(Account.encrypt(key.key, KEYSTORE_PASSWORD, kdf="scrypt", iterations=2**14)))
-            p = Platform(gateway, node, keystore, key.address)
+            p = Platform(gateway, node, keystore, key.address, supplier_key=key)
             tokens = gateway.tokens
             for pid, role, extra in (
                 ("regulator", "REGULATOR", {}),
@@ -163,14 +183,17 @@ class Console:
     def shown(self, route: str) -> None:
         self.page.wait_for_function("route => document.body.dataset.shown === route", arg=route)
 
-    def act(self, key: str, fields: dict[str, str | Path] | None = None) -> str:
-        """Open action `key`, fill its form, review: returns the consequence the page states."""
+    def act(self, key: str, fields: dict[str, str | Path | bool] | None = None) -> str:
+        """Open action `key`, fill its form (a bool ticks a checkbox or not), review: returns the consequence
+        the page states."""
         self.page.get_by_test_id(f"action-{key}").click()
         panel = self.page.get_by_test_id(f"panel-{key}")
         for name, value in (fields or {}).items():
             control = panel.get_by_test_id(f"field-{name}")
             if isinstance(value, Path):
                 control.set_input_files(value)
+            elif isinstance(value, bool):
+                control.set_checked(value)
             elif control.evaluate("el => el.tagName") == "SELECT":
                 control.select_option(value)
             else:

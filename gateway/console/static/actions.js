@@ -3,7 +3,9 @@
 // is sent as it is; a self-custody participant's is prepared by the gateway, signed in this page (wallet or
 // keystore file) and sent with its signature (docs/SIGNING.md). Problems are shown in words with their code.
 import { ApiProblem, api, write } from "./api.js";
+import { addressBook } from "./parties.js";
 import { hasWallet, signWithKeystore, signWithWallet } from "./sign.js";
+import { typedTable } from "./typed.js";
 import { t } from "./messages.js";
 import { field, h, replace, toast } from "./ui.js";
 import { problemText } from "./words.js";
@@ -84,14 +86,16 @@ function problemBox(error) {
 
 /**
  * The signature of a prepared operation, made in this page: with the wallet, or a keystore file unlocked here.
+ * What is signed is shown first: the gateway's summary, and the typed data itself, field by field.
  * @param {HTMLElement} box
  * @param {Api.Prepared} prepared
+ * @param {(address: string) => string | null} book names an account by its address
  * @returns {Promise<string>}
  */
-async function signingStep(box, prepared) {
-  const summary = h("p", {}, h("strong", { text: t("sign.check") }), prepared.summary);
+async function signingStep(box, prepared, book) {
+  const summary = h("p", { class: "muted" }, t("sign.gatewaySummary"), " ", prepared.summary);
   const out = h("div");
-  box.replaceChildren(summary, out);
+  box.replaceChildren(h("p", {}, h("strong", { text: t("sign.check") })), typedTable(prepared, book), summary, out);
   return new Promise((resolve, reject) => {
     if (hasWallet()) {
       const go = h("button", { type: "button", testid: "sign-wallet", text: t("sign.withWallet") });
@@ -138,11 +142,11 @@ async function signingStep(box, prepared) {
  */
 async function send(ctx, path, body, box) {
   if (ctx.me.custody !== "self") return write(path, body);
-  /** @type {Api.Prepared} */
-  const prepared = await api("POST", path + "/prepare", { body });
+  /** @type {[Api.Prepared, (address: string) => string | null]} */
+  const [prepared, book] = await Promise.all([api("POST", path + "/prepare", { body }), addressBook()]);
   let signature;
   try {
-    signature = await signingStep(box, prepared);
+    signature = await signingStep(box, prepared, book);
   } catch (error) {
     const why = error instanceof Error ? error.message : "";
     const words = why === "keystore-account" ? t("sign.notYourKeystore", { id: ctx.me.id })

@@ -12,6 +12,7 @@ import { cash } from "./cash.js";
 import { regulator } from "./regulator.js";
 import { operator } from "./operator.js";
 import { transaction } from "./transaction.js";
+import { participant } from "./participant.js";
 import { name } from "./words.js";
 
 /**
@@ -37,6 +38,7 @@ const SCREENS = [
   { pattern: /^#\/regulator$/, show: regulator, title: "screen.regulator", path: "#/regulator", roles: ["REGULATOR", "OPERATOR"] },
   { pattern: /^#\/operator$/, show: operator, title: "screen.operator", path: "#/operator", roles: ["OPERATOR"] },
   { pattern: /^#\/tx\/(0x[0-9a-fA-F]{64})$/, show: transaction, title: "screen.transaction" },
+  { pattern: /^#\/participants\/([a-z0-9][a-z0-9-]*)$/, show: participant, title: "screen.participant" },
 ];
 
 /** @type {Api.Me | null} who is signed in, once /v1/me answered */

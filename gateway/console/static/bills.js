@@ -4,7 +4,7 @@ import { action } from "./actions.js";
 import { all, api } from "./api.js";
 import { directory } from "./parties.js";
 import { t } from "./messages.js";
-import { append, fen, field, h, money, save, table, yuan } from "./ui.js";
+import { append, fen, field, h, money, save, shortHash, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 const PAGE = 20;
@@ -127,18 +127,30 @@ function parties(e, who) {
 }
 
 /**
+ * An event in words; a transfer's with its kind (an endorsement, a guarantee, a seizure...) when the caller
+ * sees the transfer.
+ * @param {Api.HistoryEntry} e
+ * @param {Map<number, Api.Transfer>} transfers the bill's transfers the caller sees, by id
+ */
+function eventName(e, transfers) {
+  const tr = e.transfer_id === null ? undefined : transfers.get(e.transfer_id);
+  return tr ? `${name(e.event)} · ${name(tr.kind)}` : name(e.event);
+}
+
+/**
  * One range's endorsement chain: the bill's issue, then every event on a range overlapping it.
  * @param {Api.HistoryEntry[]} history
  * @param {Api.BillRange} r
  * @param {Who} who
+ * @param {Map<number, Api.Transfer>} transfers
  */
-function timeline(history, r, who) {
+function timeline(history, r, who, transfers) {
   /** @param {Api.HistoryEntry} e */
   const overlaps = (e) => e.range && !(e.range.end < r.start || e.range.start > r.end);
   const entries = history.filter((e) => e.event === "ISSUED" || overlaps(e));
   return h("ol", { class: "timeline", testid: `timeline-${r.start}`, "aria-label": t("bill.endorsementChain") },
     entries.map((e) => h("li", {},
-      h("strong", { text: name(e.event) }), " ",
+      h("strong", { text: eventName(e, transfers) }), " ",
       parties(e, who),
       e.amount ? ` · ${money(e.amount)}` : "",
       h("span", { class: "muted", text: ` · ${e.timestamp.slice(0, 10)} · ${t("bill.inBlock", { block: e.block_number })}` }))));
@@ -153,12 +165,33 @@ function rangeOptions(ranges) {
 }
 
 /**
+ * A document's SHA-256 as the gateway will name it once uploaded (0x-hex), computed in the page.
+ * @param {File} file
+ */
+async function sha256(file) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+  return "0x" + [...digest].map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Uploads a document (a trade document, a court's order): its hash.
+ * @param {File} file
+ * @returns {Promise<string>}
+ */
+async function upload(file) {
+  const uploaded = await api("POST", "/v1/documents", { body: await file.arrayBuffer(), raw: true, headers: { "Content-Type": file.type || "application/octet-stream" } });
+  return uploaded.hash;
+}
+
+/**
  * The actions the caller's role and the bill's state make plausible (the contracts decide).
  * @param {Api.Bill} b
  * @param {Ctx} ctx
  * @param {Who} who
+ * @param {Api.Transfer[]} related the bill's transfers the caller sees
+ * @param {boolean} overdue whether the bill's acceptor is persistently overdue (no discount, pledge or guarantee)
  */
-function billActions(b, ctx, who) {
+function billActions(b, ctx, who, related, overdue) {
   const me = ctx.me.id;
   const role = ctx.me.role;
   const base = `/v1/bills/${b.id}`;
@@ -187,26 +220,31 @@ function billActions(b, ctx, who) {
     simple("cancel", t("bill.act.cancel"), "cancel", t("bill.act.cancel.consequence"), true);
   }
   const held = b.ranges.filter((r) => r.holder === me && r.state === "HELD" && !r.frozen);
+  /** @type {import("./actions.js").FieldSpec} */
+  const rangeField = { name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(held) };
+  /** @type {import("./actions.js").FieldSpec} */
+  const amountField = { name: "amount", label: t("bill.field.partAmount"), inputmode: "decimal" };
+  /** @param {Values} v */
+  const pick = (v) => held.find((r) => String(r.start) === v.range_start);
+  /** @param {Values} v the amount asked, else the whole range's */
+  const part = (v) => (v.amount ? v.amount : pick(v)?.amount);
+  /**
+   * @param {Values} v
+   * @param {object} extra
+   */
+  const move = (v, extra) => ({ range_start: Number(v.range_start), ...(v.amount ? { amount: v.amount } : {}), ...extra });
   if (held.length && role !== "REGULATOR") {
-    /** @type {import("./actions.js").FieldSpec} */
-    const rangeField = { name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(held) };
-    /** @type {import("./actions.js").FieldSpec} */
-    const amountField = { name: "amount", label: t("bill.field.partAmount"), inputmode: "decimal" };
-    /** @param {Values} v */
-    const pick = (v) => held.find((r) => String(r.start) === v.range_start);
-    /** @param {Values} v the amount asked, else the whole range's */
-    const part = (v) => (v.amount ? v.amount : pick(v)?.amount);
-    /**
-     * @param {Values} v
-     * @param {object} extra
-     */
-    const move = (v, extra) => ({ range_start: Number(v.range_start), ...(v.amount ? { amount: v.amount } : {}), ...extra });
     acts.push(action({
       key: "endorse", label: t("bill.act.endorse"),
-      fields: [rangeField, amountField, { name: "to", label: t("bill.field.endorsee"), required: true }],
-      path: `${base}/endorse`, body: (v) => move(v, { to: v.to }),
-      consequence: (v) => t("bill.act.endorse.consequence", { amount: money(part(v)), start: v.range_start, to: who(v.to) }),
+      fields: [rangeField, amountField, { name: "to", label: t("bill.field.endorsee"), required: true },
+        { name: "restrictive", label: t("bill.field.restrictive"), type: "checkbox", value: false }],
+      path: `${base}/endorse`, body: (v) => move(v, { to: v.to, ...(v.restrictive ? { restrictive: true } : {}) }),
+      consequence: (v) => t("bill.act.endorse.consequence", { amount: money(part(v)), start: v.range_start, to: who(v.to) })
+        + (v.restrictive ? " " + t("bill.act.endorse.restrictive", { to: who(v.to) }) : ""),
     }, ctx));
+  }
+  // a persistently overdue acceptor's bills are not discounted, pledged or guaranteed (ACCEPTOR_OVERDUE)
+  if (held.length && role !== "REGULATOR" && !overdue) {
     acts.push(action({
       key: "discount", label: t("bill.act.discount"),
       fields: [rangeField, amountField, { name: "bank", label: t("bill.field.discountBank"), required: true },
@@ -226,6 +264,27 @@ function billActions(b, ctx, who) {
       fields: [rangeField, amountField, { name: "bank", label: t("bill.field.pledgeBank"), required: true }],
       path: `${base}/pledge`, body: (v) => move(v, { bank: v.bank }),
       consequence: (v) => t("bill.act.pledge.consequence", { amount: money(part(v)), bank: who(v.bank) }),
+    }, ctx));
+  }
+  // a guarantee: the drawer's or the acceptor's of the whole bill, a holder's of its range (DOMAIN.md, Guarantees)
+  const asDrawer = b.drawer === me && ["ISSUED", "ACCEPTED", "CIRCULATING"].includes(b.status);
+  const asAcceptor = b.acceptor === me && ["ACCEPTED", "CIRCULATING"].includes(b.status);
+  if ((asDrawer || asAcceptor || held.length) && ["BANK", "ENTERPRISE"].includes(role) && !overdue) {
+    const as = asAcceptor ? t("bill.acceptor") : t("bill.drawer");
+    /** @type {Array<[string | number, string]>} */
+    const options = [...(asDrawer || asAcceptor ? [/** @type {[string, string]} */ (["", t("bill.guarantee.wholeAs", { role: as })])] : []), ...rangeOptions(held)];
+    acts.push(action({
+      key: "guarantee", label: t("bill.act.guarantee"),
+      fields: [{ name: "range_start", label: t("bill.field.guaranteed"), type: "select", options },
+        { name: "amount", label: t("bill.field.partAmountOfRange"), inputmode: "decimal" },
+        { name: "guarantor", label: t("bill.field.guarantor"), required: true }],
+      path: `${base}/guarantee`,
+      body: (v) => (v.range_start
+        ? { guarantor: v.guarantor, range_start: Number(v.range_start), ...(v.amount ? { amount: v.amount } : {}) }
+        : { guarantor: v.guarantor }),
+      consequence: (v) => (v.range_start
+        ? t("bill.act.guarantee.range", { guarantor: who(v.guarantor), amount: money(part(v)), start: v.range_start })
+        : t("bill.act.guarantee.whole", { guarantor: who(v.guarantor), role: as, amount: money(b.amount) })),
     }, ctx));
   }
   const pledged = b.ranges.filter((r) => r.pledgee === me && r.state === "PLEDGED");
@@ -292,6 +351,50 @@ function billActions(b, ctx, who) {
       path: `${base}/unfreeze`, body: (v) => (v.range_start ? { range_start: Number(v.range_start) } : {}),
       consequence: (v) => t("bill.act.unfreeze.consequence", { what: which(v) }),
     }, ctx));
+    // a court's order: the REGULATOR uploads it (or names one it uploaded) and freezes under it; then a seizure
+    acts.push(action({
+      key: "freeze-order", label: t("bill.act.freezeUnderOrder"), danger: true,
+      fields: [{ name: "range_start", label: t("bill.field.whatToFreeze"), type: "select", options },
+        { name: "order", label: t("bill.field.orderFile"), type: "file" },
+        { name: "order_hash", label: t("bill.field.orderHash"), placeholder: "0x…" }],
+      path: `${base}/freeze`,
+      body: async (v) => ({ ...(v.range_start ? { range_start: Number(v.range_start) } : {}), order_hash: v.order ? await upload(v.order) : v.order_hash }),
+      consequence: async (v) => {
+        if (!v.order && !v.order_hash) throw new Error(t("bill.act.freezeUnderOrder.needsOrder"));
+        const order = v.order ? await sha256(v.order) : v.order_hash;
+        return t("bill.act.freezeUnderOrder.consequence", { what: which(v), order });
+      },
+    }, ctx));
+    const seizable = b.ranges.filter((r) => r.state === "HELD" && (r.order_hash || b.order_hash));
+    if (seizable.length) {
+      const orders = [...new Set(seizable.map((r) => r.order_hash || b.order_hash))].filter((x) => typeof x === "string");
+      acts.push(action({
+        key: "seize", label: t("bill.act.seize"), danger: true,
+        fields: [{ name: "range_start", label: t("bill.field.range"), type: "select", options: rangeOptions(seizable) },
+          { name: "to", label: t("bill.field.beneficiary"), required: true },
+          { name: "order_hash", label: t("bill.field.order"), type: "select", options: orders.map((o) => [o, `${o.slice(0, 10)}…${o.slice(-6)}`]) }],
+        path: `${base}/seize`,
+        body: (v) => ({ range_start: Number(v.range_start), to: v.to, order_hash: v.order_hash }),
+        consequence: (v) => t("bill.act.seize.consequence", {
+          amount: money(seizable.find((r) => String(r.start) === v.range_start)?.amount), start: v.range_start, to: who(v.to), order: v.order_hash,
+        }),
+      }, ctx));
+    }
+  }
+  // a seizure takes a second party: another REGULATOR or the OPERATOR confirms or rejects it; its requester may revoke
+  if (role === "REGULATOR" || role === "OPERATOR") {
+    for (const s of related.filter((x) => x.kind === "SEIZURE" && x.status === "PENDING")) {
+      const values = { id: s.id, by: who(s.from), range: s.range?.label ?? "", amount: money(s.range?.amount), to: who(s.to), order: s.order_hash ?? "" };
+      if (s.from === me) {
+        acts.push(action({ key: `seizure-revoke-${s.id}`, label: t("bill.act.seizureRevoke", { id: s.id }), danger: true, fields: [],
+          path: `/v1/transfers/${s.id}/revoke`, body: () => ({}), consequence: () => t("bill.act.seizureRevoke.consequence", values) }, ctx));
+        continue;
+      }
+      acts.push(action({ key: `seizure-sign-${s.id}`, label: t("bill.act.seizureConfirm", { id: s.id }), fields: [],
+        path: `/v1/transfers/${s.id}/sign`, body: () => ({}), consequence: () => t("bill.act.seizureConfirm.consequence", values) }, ctx));
+      acts.push(action({ key: `seizure-reject-${s.id}`, label: t("bill.act.seizureReject", { id: s.id }), danger: true, fields: [],
+        path: `/v1/transfers/${s.id}/reject`, body: () => ({}), consequence: () => t("bill.act.seizureReject.consequence", values) }, ctx));
+    }
   }
   return acts;
 }
@@ -309,49 +412,77 @@ async function download(hash) {
 export async function bill(view, ctx, id) {
   /** @type {[Api.Bill, Api.HistoryEntry[], Who]} */
   const [b, history, who] = await Promise.all([api("GET", `/v1/bills/${id}`), all(`/v1/bills/${id}/history`), directory()]);
+  /** @type {[Api.Transfer[], Api.Participant | null]} */
+  const [related, acceptor] = await Promise.all([
+    all(`/v1/transfers?bill_id=${b.id}`).catch(() => []),
+    api("GET", `/v1/participants/${encodeURIComponent(b.acceptor)}`).catch(() => null),
+  ]);
+  const overdue = Boolean(acceptor && acceptor.persistently_overdue);
+  /** @type {Child[][]} */
   const face = [
     [t("bill.billNo"), b.bill_no], [t("bills.col.kind"), name(b.kind)], [t("col.status"), name(b.status) + (b.frozen ? ` · ${name("FROZEN")}` : "")],
-    [t("bill.drawer"), who(b.drawer)], [t("bill.acceptor"), who(b.acceptor)], [t("bill.payee"), who(b.payee)],
+    [t("bill.drawer"), who(b.drawer)],
+    [t("bill.acceptor"), h("span", {}, who(b.acceptor), overdue ? h("span", { class: "tag frozen", text: t("participant.persistentlyOverdue") }) : null)],
+    [t("bill.payee"), who(b.payee)],
     [t("col.amountCny"), money(b.amount)], [t("bill.issueDate"), b.issue_date], [t("bill.maturityDate"), b.maturity_date],
     [t("bill.transferable"), b.transferable ? t("bill.yes") : t("bill.no")],
   ];
-  /** @type {Api.Transfer[]} */
-  const related = await all(`/v1/transfers?bill_id=${b.id}`).catch(() => []);
+  if (b.order_hash) face.push([t("bill.courtOrder"), h("code", { testid: "bill-order-hash", text: b.order_hash })]);
   // gas is on the transaction (GET /v1/transactions/{hash}): asked once per transaction, at most 60
   const hashes = [...new Set(history.map((e) => e.tx_hash))].slice(-60);
   const explained = await Promise.all(hashes.map((x) => api("GET", `/v1/transactions/${x}`).catch(() => null)));
   /** @type {Record<string, number>} */
   const gas = Object.fromEntries(explained.filter(Boolean).map((tx) => [tx.hash, tx.gas_used]));
-  const docs = [...new Set([b.document_hash, ...related.map((tr) => tr.document_hash)])].filter((x) => typeof x === "string");
+  const orders = new Set([b.order_hash, ...b.ranges.map((r) => r.order_hash), ...related.map((tr) => tr.order_hash)].filter((x) => typeof x === "string"));
+  const docs = [...new Set([b.document_hash, ...related.map((tr) => tr.document_hash), ...orders])].filter((x) => typeof x === "string");
   const docRows = docs.map((hash) => {
     const button = h("button", { type: "button", class: "quiet", testid: "download-document", text: t("bill.download") });
     button.addEventListener("click", () => download(hash).catch(() => {
       button.replaceWith(h("span", { class: "muted", text: t("bill.notYoursToDownload") }));
     }));
-    return [h("code", { text: hash }), button];
+    return [orders.has(hash) ? t("bill.doc.courtOrder") : t("bill.doc.trade"), h("code", { text: hash }), button];
   });
+  const transfers = new Map(related.map((tr) => [tr.id, tr]));
+  /**
+   * A range's freeze in words: a judicial one with its order, and a seizure pending under it.
+   * @param {Api.BillRange} r
+   */
+  const frozen = (r) => {
+    const seizure = r.pending_transfer === null ? undefined : transfers.get(r.pending_transfer);
+    return h("span", {},
+      r.frozen ? name("FROZEN") : "",
+      r.frozen && r.order_hash ? [` · ${t("bill.underOrder")} `, shortHash(r.order_hash)] : null,
+      seizure && seizure.kind === "SEIZURE" ? h("div", { class: "muted", text: t("bill.seizurePending", { id: seizure.id, to: who(seizure.to) }) }) : null);
+  };
+  const asked = related.filter((tr) => tr.kind === "GUARANTEE" && tr.status === "PENDING");
   append(view,
     h("h1", { testid: "bill-title" }, t("bill.title", { id: b.id, billNo: b.bill_no })),
+    overdue ? h("p", { class: "problem", testid: "acceptor-overdue", text: t("bill.acceptorOverdue", { acceptor: who(b.acceptor) }) }) : null,
     table([[t("col.field")], [t("col.value")]], face, { testid: "bill-face" }),
     h("h2", { text: t("bill.ranges") }),
     b.ranges.length ? rangeBar(b, who) : h("p", { class: "muted", text: t("bill.noRangesYet") }),
     b.ranges.length ? table(
       [[t("col.range")], [t("col.amountCny"), "num"], [t("bill.holder")], [t("col.state")], [t("bill.pledgee")], [t("bill.frozen")]],
-      b.ranges.map((r) => [r.label, money(r.amount), who(r.holder), name(r.state) + (r.late ? t("bill.late") : ""), who(r.pledgee), r.frozen ? name("FROZEN") : ""]),
+      b.ranges.map((r) => [r.label, money(r.amount), who(r.holder), name(r.state) + (r.late ? t("bill.late") : ""), who(r.pledgee), frozen(r)]),
       { testid: "ranges-table" }) : null,
+    h("h2", { text: t("bill.guarantees") }),
+    table([[t("bill.guarantor")], [t("bill.guaranteed")], [t("bill.guaranteeCovers")], [t("col.status")], [t("bill.guaranteeTransfer"), "num"]], [
+      ...b.guarantees.map((g) => [who(g.guarantor), who(g.for), g.range ?? t("bill.wholeBill"), name("SIGNED"), g.transfer_id]),
+      ...asked.map((tr) => [who(tr.to), who(tr.from), tr.range ? tr.range.label : t("bill.wholeBill"), name("PENDING"), tr.id]),
+    ], { testid: "guarantees-table", caption: t("bill.guarantees.caption") }),
     h("h2", { text: t("bill.actions") }),
-    h("div", { testid: "bill-actions" }, billActions(b, ctx, who)),
+    h("div", { testid: "bill-actions" }, billActions(b, ctx, who, related, overdue)),
     b.ranges.length ? h("h2", { text: t("bill.endorsementChain") }) : null,
-    ...b.ranges.map((r) => h("section", { "aria-label": r.label }, h("h3", { text: `${r.label} · ${who(r.holder)}` }), timeline(history, r, who))),
+    ...b.ranges.map((r) => h("section", { "aria-label": r.label }, h("h3", { text: `${r.label} · ${who(r.holder)}` }), timeline(history, r, who, transfers))),
     h("h2", { text: t("bill.history") }),
     table(
       [[t("col.event")], [t("bill.history.by")], [t("bill.history.counterparty")], [t("col.range")], [t("bill.history.amount"), "num"], [t("col.block"), "num"],
         [t("bill.history.gas"), "num"], [t("col.transaction")], [t("col.time")]],
-      history.map((e) => [name(e.event), who(e.actor), who(e.counterparty), e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
+      history.map((e) => [eventName(e, transfers), who(e.actor), who(e.counterparty), e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
         gas[e.tx_hash] ?? "", h("a", { href: `#/tx/${e.tx_hash}`, title: e.tx_hash }, h("code", { text: `${e.tx_hash.slice(0, 10)}…${e.tx_hash.slice(-6)}` })), e.timestamp]),
       { testid: "history-table" }),
     h("h2", { text: t("bill.documents") }),
-    table([[t("bill.documentHash")], [""]], docRows, { testid: "documents-table" }),
+    table([[t("bill.documentKind")], [t("bill.documentHash")], [""]], docRows, { testid: "documents-table" }),
   );
 }
 
@@ -384,10 +515,7 @@ export async function issue(view, ctx) {
       body: async (v) => {
         /** @type {Record<string, unknown>} */
         const body = { kind: v.kind, acceptor: v.acceptor, payee: v.payee, amount: v.amount, maturity_date: v.maturity_date, transferable: v.transferable };
-        if (v.document) {
-          const uploaded = await api("POST", "/v1/documents", { body: await v.document.arrayBuffer(), raw: true, headers: { "Content-Type": v.document.type || "application/octet-stream" } });
-          body.document_hash = uploaded.hash;
-        }
+        if (v.document) body.document_hash = await upload(v.document);
         return body;
       },
     }, { ...ctx, refresh: async (result) => { location.hash = `#/bills/${result.bill.id}`; } }),

@@ -43,6 +43,21 @@ async function tokenEvents(me) {
 }
 
 /**
+ * What a participant must not miss about itself: a key recovery of it under way (which it may cancel with its
+ * current key, if it did not ask for it), its standing as a persistently overdue acceptor; and its page.
+ * @param {Api.Me} me
+ */
+function standingNotes(me) {
+  const page = `#/participants/${encodeURIComponent(me.id)}`;
+  return [
+    me.recovery ? h("p", { class: "consequence", testid: "recovery-notice" },
+      t("dashboard.recoveryRequested", { address: me.recovery.address }), " ", h("a", { href: page, text: t("dashboard.recoveryGo") })) : null,
+    me.persistently_overdue ? h("p", { class: "problem", testid: "overdue-notice", text: t("dashboard.persistentlyOverdue") }) : null,
+    h("p", {}, h("a", { href: page, testid: "my-participant-page", text: t("dashboard.myPage") })),
+  ];
+}
+
+/**
  * @param {HTMLElement} view
  * @param {Ctx} ctx
  */
@@ -53,6 +68,7 @@ export async function dashboard(view, ctx) {
     append(view, h("p", { class: "consequence", testid: "pending", text: t("dashboard.pending") }));
     return;
   }
+  if (me.role !== "OPERATOR") append(view, standingNotes(me));
   if (me.role === "REGULATOR" || me.role === "OPERATOR") {
     /** @type {[Api.Bill[], Api.Transfer[], Api.Participant[]]} */
     const [bills, transfers, parts] = await Promise.all([all("/v1/bills"), all("/v1/transfers?status=PENDING"), all("/v1/participants")]);

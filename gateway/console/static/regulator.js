@@ -37,7 +37,11 @@ export function participantActions(p, ctx) {
 export function participantTable(parts, ctx) {
   return table([[t("participants.col.id")], [t("participants.col.name")], [t("participants.col.role")], [t("participants.col.memberCode")], [t("col.status")],
     [t("participants.col.key")], [t("col.actions")]],
-    parts.map((p) => [p.id, p.name, name(p.role), p.member_code, name(p.status), name(p.custody), h("div", {}, participantActions(p, ctx))]),
+    parts.map((p) => [h("a", { href: `#/participants/${encodeURIComponent(p.id)}`, testid: `participant-link-${p.id}`, text: p.id }), p.name, name(p.role), p.member_code,
+      h("span", {}, name(p.status),
+        p.persistently_overdue ? h("span", { class: "tag frozen", text: t("participant.persistentlyOverdue") }) : null,
+        p.recovery ? h("span", { class: "tag", text: t("participant.recoveryPending") }) : null),
+      name(p.custody), h("div", {}, participantActions(p, ctx))]),
     { testid: "participants" });
 }
 

@@ -2,7 +2,8 @@
 // the token in its header and saved from a blob, so no token ever sits in a link.
 import { api } from "./api.js";
 import { t } from "./messages.js";
-import { h, money, save, table } from "./ui.js";
+import { directory } from "./parties.js";
+import { h, money, save, shortHash, table } from "./ui.js";
 import { name } from "./words.js";
 
 /**
@@ -27,11 +28,25 @@ function section(title, path, file, built) {
     built);
 }
 
+/** @param {number} id */
+function billLink(id) {
+  return h("a", { href: `#/bills/${id}`, text: String(id) });
+}
+
+/** @param {string} id */
+function participantLink(id) {
+  return h("a", { href: `#/participants/${encodeURIComponent(id)}`, text: id });
+}
+
 export async function reportTables() {
-  /** @type {[Api.DatedReport<Api.ExposureRow>, Api.DatedReport<Api.ConcentrationRow>, Api.Report<Api.DailyRow>, Api.Report<Api.RefusalRow>, Api.Report<Api.FrozenRow>]} */
-  const [exp, conc, daily, refused, frozen] = await Promise.all([
+  /**
+   * @type {[Api.DatedReport<Api.ExposureRow>, Api.DatedReport<Api.ConcentrationRow>, Api.Report<Api.DailyRow>, Api.Report<Api.RefusalRow>,
+   *   Api.Report<Api.FrozenRow>, Api.DatedReport<Api.OverdueRow>, Api.Report<Api.CourtOrderRow>, (id: string | null | undefined) => string]}
+   */
+  const [exp, conc, daily, refused, frozen, overdue, orders, who] = await Promise.all([
     api("GET", "/v1/reports/exposures"), api("GET", "/v1/reports/concentration"), api("GET", "/v1/reports/daily"),
-    api("GET", "/v1/reports/double-financing"), api("GET", "/v1/reports/frozen"),
+    api("GET", "/v1/reports/double-financing"), api("GET", "/v1/reports/frozen"), api("GET", "/v1/reports/overdue-acceptors"),
+    api("GET", "/v1/reports/court-orders"), directory(),
   ]);
   return [
     h("p", { class: "muted", text: t("reports.asOf", { date: exp.as_of }) }),
@@ -51,5 +66,17 @@ export async function reportTables() {
     section(t("reports.frozen"), "/v1/reports/frozen", "frozen",
       table([[t("reports.col.kind")], [t("col.participant")], [t("col.bill")], [t("col.range")]],
         frozen.items.map((r) => [name(r.kind), r.participant || "", r.bill_id ?? "", r.range || ""]), { testid: "report-frozen" })),
+    section(t("reports.overdueAcceptors"), "/v1/reports/overdue-acceptors", "overdue-acceptors",
+      table([[t("bill.acceptor")], [t("reports.col.events180d"), "num"], [t("reports.col.standing")], [t("reports.col.overdueUntil")], [t("col.bill")], [t("reports.col.eventDay")]],
+        overdue.items.map((r) => [participantLink(r.acceptor), r.events_180d,
+          r.persistently_overdue ? h("span", { class: "tag frozen", text: t("participant.persistentlyOverdue") }) : t("reports.overdue.notPersistently"),
+          r.overdue_until ?? "", billLink(r.bill_id), r.day]),
+        { testid: "report-overdue-acceptors", caption: t("reports.overdueAcceptors.caption", { date: overdue.as_of }) })),
+    section(t("reports.courtOrders"), "/v1/reports/court-orders", "court-orders",
+      table([[t("reports.col.order")], [t("col.bill")], [t("reports.col.frozen")], [t("bill.holder")], [t("reports.col.frozenBy")],
+        [t("reports.col.seizure")], [t("reports.col.beneficiary")]],
+        orders.items.map((r) => [shortHash(r.order_hash), billLink(r.bill_id),
+          r.range ?? t("bill.wholeBill"), who(r.holder), who(r.frozen_by), r.seizure === null ? "" : `#${r.seizure}`, who(r.beneficiary)]),
+        { testid: "report-court-orders", caption: t("reports.courtOrders.caption") })),
   ];
 }

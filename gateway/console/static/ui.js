@@ -105,6 +105,23 @@ export function money(amount) {
 }
 
 /**
+ * A time as Asia/Shanghai's wall clock, "2026-12-07 12:34:03": from Unix seconds, or an ISO 8601 time.
+ * @param {number | string} time
+ */
+export function shanghaiTime(time) {
+  const ms = typeof time === "number" ? time * 1000 : Date.parse(time);
+  return new Date(ms + 8 * 3600 * 1000).toISOString().replace("T", " ").slice(0, 19);
+}
+
+/**
+ * A hash shortened for a table cell (0x9f2c4e0a…c9d8e), the whole of it in its title.
+ * @param {string} hash
+ */
+export function shortHash(hash) {
+  return h("code", { class: "hash", title: hash, text: `${hash.slice(0, 10)}…${hash.slice(-6)}` });
+}
+
+/**
  * Fen as an integer (BigInt) from an amount string, for sums.
  * @param {string} amount
  */
