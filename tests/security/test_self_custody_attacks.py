@@ -71,7 +71,11 @@ def test_no_key_the_attacker_holds_acts_for_a_self_custody_participant(api: Api,
     # (operation, the participant that must sign it, its call on chain)
     due: list[tuple[str, str, EncodedCall]] = [
         ("accept", "bank", bills.encode("accept", story["issued"])),
-        ("endorse", "t1", bills.encode("endorse", story["held"], story["held_rest"], 10, rt.operator.address, ZERO)),
+        (
+            "endorse",
+            "t1",
+            bills.encode("endorse", story["held"], story["held_rest"], 10, rt.operator.address, ZERO, False),
+        ),
         ("sign", "t2", bills.encode("sign", story["transfer"])),
         (
             "discount",
