@@ -24,7 +24,9 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 from web3.contract import Contract
+from web3.logs import DISCARD
 
+from chain.errors import ChainError, TransactionFailed
 from chain.tx import EncodedCall, Transactor, TxResult
 
 SHAPE_ARGUMENTS, SHAPE_REASON, SHAPE_TERMS = 0, 1, 2
@@ -187,6 +189,36 @@ class RelayClient:
         ]
         data = self.contract.encode_abi("executeBatch", [items])
         return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+
+    def send_bundle(self, relayer: LocalAccount, operations: list[tuple[SignedBy, EncodedCall]]) -> BundleResult:
+        """`executeBundle` of signed operations of many callers, in one transaction sent by `relayer`: each
+        item happens or fails on its own; the result says which, with each failure's typed error."""
+        items = [
+            (call.data, to_checksum_address(signed.address), signed.nonce, signed.deadline, signed.signature)
+            for signed, call in operations
+        ]
+        data = self.contract.encode_abi("executeBundle", [items])
+        result = self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+        return BundleResult(result, self.outcomes(result.receipt, len(items)))
+
+    def outcomes(self, receipt: Any, size: int) -> list[ChainError | None]:
+        """Each item's outcome in a mined bundle, by its index: None when it took effect, else its error."""
+        found: dict[int, ChainError | None] = {}
+        for event in self.contract.events.BundleItemExecuted().process_receipt(receipt, errors=DISCARD):
+            found[int(event["args"]["index"])] = None
+        for event in self.contract.events.BundleItemFailed().process_receipt(receipt, errors=DISCARD):
+            found[int(event["args"]["index"])] = self.tx.decoder.decode(bytes(event["args"]["reason"]))
+        if sorted(found) != list(range(size)):  # every item has exactly one outcome event: the relay's promise
+            raise TransactionFailed(f"a bundle of {size} items reported {sorted(found)}")
+        return [found[i] for i in range(size)]
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    """A mined bundle: its transaction, and each item's outcome (None: it took effect; else its error)."""
+
+    tx: TxResult
+    outcomes: list[ChainError | None]
 
 
 BATCH_ITEM = "BatchItem"

@@ -150,6 +150,21 @@ contract OperationRelay is IOperationRelay, EIP712 {
     }
 
     /// @inheritdoc IOperationRelay
+    function executeBundle(Operation[] calldata operations) external {
+        uint256 size = operations.length;
+        if (size == 0 || size > MAX_BATCH) revert RelayBatchInvalidSize(size);
+        for (uint256 i = 0; i < size; ++i) {
+            Operation calldata op = operations[i];
+            // a call to itself: `execute`'s checks and effects, undone together when the item fails
+            try this.execute(op.call, op.signer, op.nonce, op.deadline, op.signature) {
+                emit BundleItemExecuted(i, op.signer, op.nonce);
+            } catch (bytes memory reason) {
+                emit BundleItemFailed(i, op.signer, op.nonce, reason);
+            }
+        }
+    }
+
+    /// @inheritdoc IOperationRelay
     function batchOf(Operation[] calldata operations) external pure returns (bytes32) {
         return _batchOf(operations);
     }

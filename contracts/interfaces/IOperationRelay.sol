@@ -60,6 +60,30 @@ interface IOperationRelay {
     /// @param operations 1 to 256 signed operations; one signer's operations take consecutive nonces
     function executeBatch(Operation[] calldata operations) external;
 
+    /// @notice One item of a bundle ran: `signer`'s operation with `nonce` took effect.
+    /// @param index the item's place in the bundle
+    /// @param signer who signed it
+    /// @param nonce the nonce it used
+    event BundleItemExecuted(uint256 index, address indexed signer, uint256 nonce);
+
+    /// @notice One item of a bundle failed and changed nothing (its nonce stays unused): `reason` is its
+    ///         error, as `execute` would have reverted with it alone.
+    /// @param index the item's place in the bundle
+    /// @param signer who signed it
+    /// @param nonce the nonce it named
+    /// @param reason the item's revert data (empty when it ran out of gas)
+    event BundleItemFailed(uint256 index, address indexed signer, uint256 nonce, bytes reason);
+
+    /// @notice Runs signed operations of many callers in one transaction, each on its own: an item is an
+    ///         ordinary signed operation (what `execute` takes, signed as for `execute`), checked and run as
+    ///         `execute` runs it; one that fails changes nothing and leaves the others to run. Each item's
+    ///         outcome is an event: `BundleItemExecuted` or `BundleItemFailed(index, signer, nonce, reason)`.
+    ///         Unlike `executeBatch` nothing binds the items together: each could have been sent alone, so
+    ///         taking one out of a bundle gives no one anything its signer did not sign.
+    /// @param operations 1 to 256 signed operations; one signer's items take consecutive nonces (an item
+    ///        after a failed one of the same signer then fails too, on its nonce)
+    function executeBundle(Operation[] calldata operations) external;
+
     /// @notice The batch its items' signers sign: keccak256 of the items' ids in order, an item's id being
     ///         keccak256(abi.encode(keccak256(call), signer, nonce, deadline)) (signatures play no part).
     /// @param operations the batch's items (their signatures are ignored)
