@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eth_abi import decode, encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+from eth_utils import event_abi_to_log_topic, keccak, to_checksum_address
 from web3.contract import Contract
+from web3.datastructures import AttributeDict
 from web3.logs import DISCARD
+from web3.types import TxReceipt
 
 from chain.errors import ChainError, TransactionFailed
 from chain.tx import EncodedCall, Transactor, TxResult
@@ -190,16 +192,48 @@ class RelayClient:
         data = self.contract.encode_abi("executeBatch", [items])
         return self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
 
-    def send_bundle(self, relayer: LocalAccount, operations: list[tuple[SignedBy, EncodedCall]]) -> BundleResult:
+    def send_bundle(
+        self, relayer: LocalAccount, operations: list[tuple[SignedBy, EncodedCall]], gas: int | None = None
+    ) -> BundleResult:
         """`executeBundle` of signed operations of many callers, in one transaction sent by `relayer`: each
-        item happens or fails on its own; the result says which, with each failure's typed error."""
+        item happens or fails on its own; the result says which, with each failure's typed error. `gas`: the
+        transaction's gas limit (an estimate may find the least gas at which items fail out of gas: the
+        bundle itself does not revert), else the node's estimate."""
         items = [
             (call.data, to_checksum_address(signed.address), signed.nonce, signed.deadline, signed.signature)
             for signed, call in operations
         ]
         data = self.contract.encode_abi("executeBundle", [items])
-        result = self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])))
+        result = self.tx.send(relayer, EncodedCall(self.address, bytes.fromhex(data[2:])), gas)
         return BundleResult(result, self.outcomes(result.receipt, len(items)))
+
+    def item_results(self, result: TxResult, size: int) -> list[TxResult]:
+        """Each item of a mined bundle as a transaction of its own: the bundle's hash, block and gas, and a
+        receipt holding only the item's own logs (those emitted after the previous item's outcome event, up
+        to and with its own), so that what reads an item's events reads its own alone."""
+        outcome_topics = {
+            bytes(event_abi_to_log_topic(abi))
+            for abi in self.contract.abi
+            if abi["type"] == "event" and abi["name"] in ("BundleItemExecuted", "BundleItemFailed")
+        }
+        groups: list[list[Any]] = [[]]
+        for log in result.receipt["logs"]:
+            groups[-1].append(log)
+            own = log["address"].lower() == self.address.lower() and log["topics"]
+            if own and bytes(log["topics"][0]) in outcome_topics:
+                groups.append([])
+        if len(groups) != size + 1:
+            raise TransactionFailed(f"a bundle of {size} items has {len(groups) - 1} outcome events")
+        receipt = dict(result.receipt)
+        return [
+            TxResult(
+                result.hash,
+                result.block_number,
+                result.gas_used,
+                cast(TxReceipt, AttributeDict({**receipt, "logs": logs})),
+            )
+            for logs in groups[:size]
+        ]
 
     def outcomes(self, receipt: Any, size: int) -> list[ChainError | None]:
         """Each item's outcome in a mined bundle, by its index: None when it took effect, else its error."""

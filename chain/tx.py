@@ -159,10 +159,11 @@ class Transactor:
         self.journal = journal
         self._keys: dict[str, PrivateKey] = {}
 
-    def send(self, signer: LocalAccount, call: Call) -> TxResult:
-        """Submit and wait for the receipt; a revert raises its typed ContractError."""
+    def send(self, signer: LocalAccount, call: Call, gas: int | None = None) -> TxResult:
+        """Submit and wait for the receipt; a revert raises its typed ContractError. `gas`: the transaction's
+        gas limit, instead of the node's estimate (a bundle, whose items' failures an estimate cannot see)."""
         try:
-            submitted = self.waiter.blocking(lambda: self.submit(signer, call))
+            submitted = self.waiter.blocking(lambda: self.submit(signer, call, gas=gas))
             submitted, receipt = self.waiter.receipt(submitted, self.recover)
             if receipt["status"] != 1:
                 raise self.waiter.blocking(lambda: self.failure(submitted, receipt))
@@ -177,10 +178,12 @@ class Transactor:
         )
 
     # --- submitting
-    def submit(self, signer: LocalAccount, call: Call, replaces: bytes | None = None) -> Submitted:
+    def submit(
+        self, signer: LocalAccount, call: Call, replaces: bytes | None = None, gas: int | None = None
+    ) -> Submitted:
         """Price, sign and send with the signer's next nonce; a nonce the node refuses is fetched again. A
         sender that cannot pay the gas raises GasUnpaid, which says what to do about it."""
-        tx = self.prepare(signer, call)
+        tx = self.prepare(signer, call, gas)
         nonces = self.backend.nonces
         for _ in range(NONCE_RETRIES):
             try:
@@ -197,9 +200,9 @@ class Transactor:
                 nonces.resync(signer.address)
         raise ChainUnavailable(f"the node refused {NONCE_RETRIES} nonces in a row for {signer.address}")
 
-    def prepare(self, signer: LocalAccount, call: Call) -> TxParams:
-        """The transaction, encoded, priced and with its gas, all but the nonce; a revert the
-        estimate finds raises its typed ContractError."""
+    def prepare(self, signer: LocalAccount, call: Call, gas: int | None = None) -> TxParams:
+        """The transaction, encoded, priced and with its gas (`gas`, else the node's estimate), all but the
+        nonce; a revert the estimate finds raises its typed ContractError."""
         # Encoded once (web3.py resolves the ABI on every estimate and build); gas and nonce come next.
         blank: TxParams = {
             "from": signer.address,
@@ -216,7 +219,9 @@ class Transactor:
         else:
             tx["gasPrice"] = price
         try:
-            if self.backend.fixed_gas_limit is None:
+            if self.backend.fixed_gas_limit is None and gas is not None:
+                tx["gas"] = gas
+            elif self.backend.fixed_gas_limit is None:
                 probe = cast(TxParams, {k: v for k, v in tx.items() if k in ("from", "to", "data", "value")})
                 tx["gas"] = self.backend.estimate_gas(probe) * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN
             else:

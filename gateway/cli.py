@@ -74,6 +74,12 @@ def serve(
             "(<data dir>/chains/<chain id>.json) or its /v1/health answer in a file. Never deploys."
         ),
     ] = None,
+    bundle_writes: Annotated[
+        bool,
+        typer.Option(
+            "--bundle-writes", help="Hosted callers' writes ready at once go to the chain in one bundle transaction."
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
@@ -87,6 +93,7 @@ def serve(
         settings.gas_price = gas_price
     settings.eip1559 = settings.eip1559 or eip1559  # the flag, or BILLCHAIN_EIP1559
     settings.contracts = contracts or settings.contracts  # the flag, or BILLCHAIN_CONTRACTS
+    settings.bundle_writes = settings.bundle_writes or bundle_writes  # the flag, or BILLCHAIN_BUNDLE_WRITES
     runtime = _open_or_exit(settings, "billchain serve")
     try:
         console.print(

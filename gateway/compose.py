@@ -22,6 +22,7 @@ from gateway.core.db import Database
 from gateway.core.security import DocumentCipher, hash_token, operator_token
 from gateway.core.settings import Settings
 from gateway.http.app import create_app
+from gateway.ledger.bundler import Bundler, bundle_wait
 from gateway.ledger.chainguard import ChainGuard
 from gateway.ledger.follower import BlockFollower
 from gateway.ledger.indexer import Indexer
@@ -82,6 +83,10 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     # Every transaction waits with the follower and is written to the outbox before it is sent.
     tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)
     system = attach(backend, addresses, tx)
+    bundler = None
+    if settings.bundle_writes:  # hosted callers' writes share transactions (gateway/ledger/bundler.py)
+        wait = bundle_wait(settings.bundle_wait, settings.block_time)
+        bundler = Bundler(backend, system.relay, relayer, outbox, wait, settings.signature_ttl)
     return Runtime(
         settings=settings,
         backend=backend,
@@ -99,6 +104,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         guard=guard,
         lock=lock,
         rules=system.bills.rules(),
+        bundler=bundler,
     )
 
 

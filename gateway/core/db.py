@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -115,6 +116,28 @@ class OutboxRow(Base):
     gas_price: Mapped[int] = mapped_column(BigInteger)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BundleItemRow(Base):
+    """A request carried as one item of a bundle transaction (gateway/ledger/bundler.py), written down with the
+    bundle's outbox entry before the node sees it; settled from the bundle's receipt."""
+
+    __tablename__ = "bundle_items"
+    tx_hash: Mapped[str] = mapped_column(String(66), primary_key=True)  # the bundle's outbox entry
+    index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # PENDING, DONE, ABANDONED
+    caller: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    method_path: Mapped[str] = mapped_column(String(300))
+    request: Mapped[str] = mapped_column(Text)
+    operation: Mapped[str] = mapped_column(String(30))
+    answer: Mapped[str] = mapped_column(Text)  # JSON: how the item's answer is built from its part of the receipt
+    signer: Mapped[str] = mapped_column(String(42))  # who signed the item (the caller's hosted key)
+    nonce: Mapped[int] = mapped_column(BigInteger)  # the item's relay nonce
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_bundle_items_caller_key", "caller", "key"),)
 
 
 class DocumentRow(Base):

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
     admin_delay: int = Field(default=2 * 86_400, ge=0)
 
+    #: hosted callers' writes ready at the same moment go to the chain as one bundle transaction (issue 28,
+    #: gateway/ledger/bundler.py); off until proven
+    bundle_writes: bool = False
+    #: seconds a bundle's first write waits for company (at most one block time)
+    bundle_wait: float = Field(default=0.25, gt=0, le=30)
+
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'gateway.db'}"

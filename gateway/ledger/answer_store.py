@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from gateway.core.db import Database, IdempotencyRow, OutboxRow
+from gateway.core.db import BundleItemRow, Database, IdempotencyRow, OutboxRow
 from gateway.core.security import DocumentCipher
 from gateway.ledger.outbox import DONE, PENDING
 
@@ -60,7 +60,7 @@ def store_answer(
     s: Session, cipher: DocumentCipher, caller: str, key: str, request_hash: str, status: int, body: bytes
 ) -> None:
     """Record the answer to (caller, key), sealed and without its token, and close the key's outbox
-    entries, in `s`."""
+    entries and bundle items, in `s`."""
     if s.get(IdempotencyRow, (caller, key)) is None:
         sealed = base64.b64encode(cipher.seal(without_tokens(body), answer_bound(caller, key))).decode()
         s.add(
@@ -76,6 +76,11 @@ def store_answer(
     s.execute(
         update(OutboxRow)
         .where(OutboxRow.caller == caller, OutboxRow.key == key, OutboxRow.state == PENDING)
+        .values(state=DONE)
+    )
+    s.execute(
+        update(BundleItemRow)
+        .where(BundleItemRow.caller == caller, BundleItemRow.key == key, BundleItemRow.state == PENDING)
         .values(state=DONE)
     )
 

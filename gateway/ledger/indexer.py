@@ -59,6 +59,8 @@ IGNORED: dict[str, str] = {
     "MintLimitSet": "a bank's limit is read from the chain when asked (GET /v1/participants/{id}/mint-limit)",
     "DocumentReleased": "the rejection or revocation of its transfer, indexed, releases the anchor",
     "EIP712DomainChanged": "never emitted: the relay's signing domain is fixed at construction",
+    "BundleItemExecuted": "a bundle's item took effect: its own events, emitted before this one, are what is indexed",
+    "BundleItemFailed": "a bundle's item failed and changed nothing; its caller is answered its error (issue 28)",
 }
 
 #: a drawer's or acceptor's guarantee of the whole bill names no range (its start is 0) and locks none

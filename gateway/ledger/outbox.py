@@ -10,6 +10,11 @@ entries: all of them on start, before serving, and one when a retry brings its k
 Who is asking (`REQUEST`, set by the idempotency middleware) and what is being written
 (`WRITE`, set by `Service.write`) travel as context variables: they follow the request
 from its task into the write's greenlet and the worker thread that signs and sends.
+
+A bundle (gateway/ledger/bundler.py) is one entry (operation `bundle`, no request of its own) and,
+written down in the same database transaction, one `bundle_items` row per request it carries
+(`BUNDLE`, set by the bundler): each item's caller, Idempotency-Key, fingerprint and answer recipe,
+PENDING until its own answer is given (and, keyed, recorded), as a single write's entry is.
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from chain.tx import Submitted
-from gateway.core.db import Database, OutboxRow
+from gateway.core.db import BundleItemRow, Database, OutboxRow
 from gateway.ledger.group_commit import GroupCommit
 
 PENDING, DONE, ABANDONED = "PENDING", "DONE", "ABANDONED"
+#: the operation of a bundle's outbox entry
+BUNDLE_OPERATION = "bundle"
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,22 @@ class Answer:
         return cls(data["kind"], data["args"])
 
 
+@dataclass(frozen=True)
+class ItemRef:
+    """One request a bundle carries, as its `bundle_items` row records it."""
+
+    index: int
+    request: RequestRef | None
+    operation: str
+    answer: Answer
+    signer: str
+    nonce: int
+
+
 REQUEST: ContextVar[RequestRef | None] = ContextVar("billchain_request", default=None)
 WRITE: ContextVar[tuple[str, Answer] | None] = ContextVar("billchain_write", default=None)
+#: the items of the bundle being sent (set by gateway/ledger/bundler.py)
+BUNDLE: ContextVar[list[ItemRef] | None] = ContextVar("billchain_bundle", default=None)
 
 
 def _hex(tx_hash: bytes) -> str:
@@ -86,8 +107,9 @@ class Outbox:
         """One INSERT, committed (durably: SQLite's synchronous=FULL) before this returns, in one
         transaction with those of the writes signed at the same moment (gateway/ledger/group_commit.py).
         A plain statement rather than the ORM's unit of work: it runs once per write."""
-        request, write = REQUEST.get(), WRITE.get()
+        request, write, items = REQUEST.get(), WRITE.get(), BUNDLE.get()
         operation, answer = write if write is not None else ("unknown", Answer("none"))
+        now = datetime.now(UTC).replace(tzinfo=None)
 
         def write_down(s: Session) -> None:
             nonlocal request, operation, answer
@@ -96,6 +118,11 @@ class Outbox:
                 old.state = ABANDONED
                 request = RequestRef(old.caller or "", old.method_path, old.key, old.request_hash, old.request)
                 operation, answer = old.operation, Answer.loads(old.answer)
+                # a bundle's items go with it
+                moved = update(BundleItemRow).where(BundleItemRow.tx_hash == old.tx_hash)
+                s.execute(moved.values(tx_hash=tx.hex))
+            elif items:
+                s.execute(insert(BundleItemRow), [_item_row(tx.hex, item, now) for item in items])
             params = tx.params
             s.execute(
                 insert(OutboxRow).values(
@@ -115,7 +142,7 @@ class Outbox:
                     gas=int(params["gas"]),
                     gas_price=int(params.get("gasPrice", params.get("maxFeePerGas", 0))),
                     raw=tx.raw,
-                    created_at=datetime.now(UTC).replace(tzinfo=None),
+                    created_at=now,
                 )
             )
 
@@ -133,6 +160,37 @@ class Outbox:
 
         self.group.run(change)
 
+    def entry(self, tx_hash: str) -> OutboxRow | None:
+        with self.db.session() as s:
+            return s.get(OutboxRow, tx_hash)
+
+    def pending_items(self, caller: str | None = None, key: str | None = None) -> list[BundleItemRow]:
+        """PENDING bundle items, by bundle and index; of one caller's key when given."""
+        query = select(BundleItemRow).where(BundleItemRow.state == PENDING)
+        if caller is not None:
+            query = query.where(BundleItemRow.caller == caller, BundleItemRow.key == key)
+        with self.db.session() as s:
+            return list(s.scalars(query.order_by(BundleItemRow.created_at, BundleItemRow.index)))
+
+    def items(self, tx_hash: str) -> list[BundleItemRow]:
+        """A bundle's items, by index (any state)."""
+        query = select(BundleItemRow).where(BundleItemRow.tx_hash == tx_hash).order_by(BundleItemRow.index)
+        with self.db.session() as s:
+            return list(s.scalars(query))
+
+    def settle_bundle(self, tx_hash: str, state: str, unkeyed: bool) -> None:
+        """The bundle's entry is `state`; so are its PENDING items, all of them, or (`unkeyed`) those without an
+        Idempotency-Key, a keyed one being closed with its recorded answer (gateway/ledger/answer_store.py)."""
+
+        def change(s: Session) -> None:
+            s.execute(update(OutboxRow).where(OutboxRow.tx_hash == tx_hash).values(state=state))
+            items = update(BundleItemRow).where(BundleItemRow.tx_hash == tx_hash, BundleItemRow.state == PENDING)
+            if unkeyed:
+                items = items.where(BundleItemRow.key.is_(None))
+            s.execute(items.values(state=state))
+
+        self.group.run(change)
+
     def pending(self, caller: str | None = None, key: str | None = None) -> list[OutboxRow]:
         """PENDING entries in send order (signer, nonce); of one caller's key when given."""
         query = select(OutboxRow).where(OutboxRow.state == PENDING)
@@ -142,9 +200,11 @@ class Outbox:
             return list(s.scalars(query.order_by(OutboxRow.signer, OutboxRow.nonce)))
 
     def prune(self, older_than: datetime) -> int:
-        """Forget settled entries (DONE, ABANDONED) written before `older_than`; their answers are
-        kept with their keys as long as those are."""
+        """Forget settled entries (DONE, ABANDONED) and bundle items written before `older_than`; their
+        answers are kept with their keys as long as those are."""
         with self.db.session() as s:
+            old = BundleItemRow.state != PENDING, BundleItemRow.created_at < older_than
+            s.execute(delete(BundleItemRow).where(*old))
             result = s.execute(delete(OutboxRow).where(OutboxRow.state != PENDING, OutboxRow.created_at < older_than))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -159,3 +219,22 @@ class Outbox:
             rows = s.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
             found: dict[str, int] = {state: n for state, n in rows}
         return {state: found.get(state, 0) for state in (PENDING, DONE, ABANDONED)}
+
+
+def _item_row(tx_hash: str, item: ItemRef, now: datetime) -> dict[str, Any]:
+    request = item.request
+    return {
+        "tx_hash": tx_hash,
+        "index": item.index,
+        "state": PENDING,
+        "caller": request.caller if request else None,
+        "key": request.key if request else None,
+        "request_hash": request.request_hash if request else None,
+        "method_path": request.method_path if request else "",
+        "request": request.body if request else "",
+        "operation": item.operation,
+        "answer": item.answer.dumps(),
+        "signer": item.signer,
+        "nonce": item.nonce,
+        "created_at": now,
+    }

@@ -8,6 +8,11 @@ is built and rendered by the services' own builder (gateway/services/answers.py,
 here as `render` by the composition root), and recorded under the request's Idempotency-Key, so the client's
 retry gets that one result. A retry that finds its key still PENDING (the gateway
 answered 503 while the node held the transaction) settles it the same way first.
+
+A bundle (gateway/ledger/bundler.py) is settled item by item from its receipt's outcome events: an
+item that took effect is answered from its own part of the receipt, one that failed with its own
+problem; each answer recorded under its request's key. A bundle that never happened (its nonce went
+elsewhere) or reverted as a whole changed nothing: its items are ABANDONED, and a retry runs afresh.
 """
 
 from __future__ import annotations
@@ -26,11 +31,11 @@ from chain.backends.base import SendRefused
 from chain.errors import ChainError, ChainUnavailable
 from chain.problem_codes import ProblemCode
 from chain.tx import EncodedCall, Submitted, TxResult
-from gateway.core.db import OutboxRow
+from gateway.core.db import BundleItemRow, OutboxRow
 from gateway.core.problems import Problem, problem_body
 from gateway.ledger import answer_store
 from gateway.ledger.answer_store import KEEP, store_answer
-from gateway.ledger.outbox import ABANDONED, DONE, Answer
+from gateway.ledger.outbox import ABANDONED, BUNDLE_OPERATION, DONE, PENDING, Answer
 from gateway.ledger.runtime import Runtime
 
 log = logging.getLogger("billchain.recovery")
@@ -55,15 +60,29 @@ class Recovery:
         self.prune()
         pending = self.rt.outbox.pending()
         counts = {"pending": len(pending), "done": 0, "abandoned": 0, "unsettled": 0}
+        settled: set[str] = set()
         for row in pending:
             try:
-                counts["done" if self.settle(row) is not None else "abandoned"] += 1
+                if row.operation == BUNDLE_OPERATION:
+                    settled.add(row.tx_hash)
+                    counts["done" if self.settle_bundle(row) is not None else "abandoned"] += 1
+                else:
+                    counts["done" if self.settle(row) is not None else "abandoned"] += 1
             except (ChainError, OSError) as exc:
                 counts["unsettled"] += 1
                 log.warning("outbox: %s not settled: %s", row.tx_hash, exc)
             except Exception:  # one bad entry does not keep the gateway from serving
                 counts["unsettled"] += 1
                 log.exception("outbox: %s not settled", row.tx_hash)
+        # items of a bundle already mined and settled, whose keyed answers were not yet recorded
+        for tx_hash in sorted({item.tx_hash for item in self.rt.outbox.pending_items()} - settled):
+            entry = self.rt.outbox.entry(tx_hash)
+            try:
+                if entry is not None:
+                    self.settle_bundle(entry)
+            except (ChainError, OSError) as exc:
+                counts["unsettled"] += 1
+                log.warning("outbox: the items of %s not settled: %s", tx_hash, exc)
         if pending:  # what an unclean stop left: worth a line in any log
             log.warning("outbox reconciled: %s", json.dumps(counts))
         return counts
@@ -74,7 +93,54 @@ class Recovery:
         answer = None
         for row in self.rt.outbox.pending(caller, key):
             answer = self.settle(row) or answer
+        for item in self.rt.outbox.pending_items(caller, key):
+            entry = self.rt.outbox.entry(item.tx_hash)
+            answers = self.settle_bundle(entry) if entry is not None else None
+            answer = (answers or {}).get(item.index) or answer
         return answer
+
+    def settle_bundle(self, row: OutboxRow) -> dict[int, tuple[int, bytes]] | None:
+        """Wait for a bundle's transaction (sent again if the node lost it), then answer each of its PENDING
+        items from its outcome and record the keyed ones; the answers by item index, or None if the bundle
+        never happened (its items ABANDONED)."""
+        backend, transactor, outbox = self.rt.backend, self.rt.system.tx, self.rt.outbox
+        tx = self._submitted(row)
+        if row.state == PENDING:
+            lost = backend.receipt(tx.hash) is None and not backend.transaction_known(tx.hash)
+            if lost and not self._send_again(tx):
+                outbox.settle_bundle(row.tx_hash, ABANDONED, unkeyed=False)
+                log.info("outbox: bundle %s never happened (its nonce went to another transaction)", row.tx_hash)
+                return None
+        tx, receipt = transactor.waiter.receipt(tx, transactor.recover)
+        backend.nonces.mined(tx.signer.address, tx.nonce)
+        if int(receipt["status"]) != 1:  # the bundle reverted as a whole: none of its items happened
+            outbox.settle_bundle(tx.hex, ABANDONED, unkeyed=False)
+            return None
+        items = outbox.items(tx.hex)
+        relay = self.rt.system.relay
+        result = TxResult(tx.hex, int(receipt["blockNumber"]), int(receipt["gasUsed"]), receipt)
+        outcomes = relay.outcomes(receipt, len(items))
+        parts = relay.item_results(result, len(items))
+        self.rt.indexer.catch_up(result.block_number)
+        answers: dict[int, tuple[int, bytes]] = {}
+        for item in items:
+            if item.state != PENDING:
+                continue
+            error = outcomes[item.index]
+            if error is None:
+                answers[item.index] = self.render(Answer.loads(item.answer), parts[item.index])
+            else:
+                problem = Problem.from_chain(error)
+                answers[item.index] = problem_body(problem.code, problem.detail)
+            with self.rt.db.session() as s:
+                stored = s.get(BundleItemRow, (item.tx_hash, item.index))
+                if stored is not None:
+                    stored.state = DONE
+                if item.key is not None and item.caller is not None and item.request_hash is not None:
+                    status, body = answers[item.index]
+                    store_answer(s, self.rt.cipher, item.caller, item.key, item.request_hash, status, body)
+        outbox.settle_bundle(tx.hex, DONE, unkeyed=False)
+        return answers
 
     def settle(self, row: OutboxRow) -> tuple[int, bytes] | None:
         """Wait for the entry's transaction (sent again if the node lost it), then answer and record

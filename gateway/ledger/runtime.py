@@ -18,6 +18,7 @@ from gateway.core.datadir import DataDirLock
 from gateway.core.db import Database
 from gateway.core.security import DocumentCipher
 from gateway.core.settings import Settings
+from gateway.ledger.bundler import Bundler
 from gateway.ledger.chainguard import ChainGuard
 from gateway.ledger.follower import BlockFollower
 from gateway.ledger.indexer import Indexer
@@ -44,6 +45,8 @@ class Runtime:
     lock: DataDirLock
     #: who may do what and the bounds, as the bill registry checks them (read from it once)
     rules: Rules
+    #: hosted callers' writes in bundles (Settings.bundle_writes), or none: each write its own transaction
+    bundler: Bundler | None = None
 
     def close(self) -> None:
         try:

@@ -79,7 +79,17 @@ class Service:
             )
         if caller.is_operator:
             return Signer(caller, self.rt.operator)
-        return Signer(caller, self.rt.keystore.load(caller.id))
+        account = self.rt.keystore.load(caller.id)
+        if self._bundling():  # its write is an item of a bundle (gateway/ledger/bundler.py): `write` sends it
+            assert self.rt.bundler is not None
+            return Signer(caller, Unsigned(self.rt.bundler.hold(account)))
+        return Signer(caller, account)
+
+    def _bundling(self) -> bool:
+        """Whether a hosted caller's write goes in a bundle: bundles are on, and it is a plain write (not a
+        preparation, a batch's operation or a self-custody signature) from a write route."""
+        bundler = self.rt.bundler
+        return bundler is not None and OPERATION_SIGNATURE.get() is None and bundler.available()
 
     def blocking(self, fn: Callable[[], T]) -> T:
         """Run slow blocking work off the event loop when called from a write route."""
@@ -111,11 +121,15 @@ class Service:
         if held is not None:
             raise Problem(ProblemCode.CHAIN_UNAVAILABLE, f"writes are held: {held} (see /v1/health)")
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
+        bundled = False
         try:
-            sent = send()
-        except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
-            prepared.write = (operation, answer)
-            raise
+            try:
+                sent = send()
+            except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
+                if not self._bundling():
+                    prepared.write = (operation, answer)
+                    raise
+                sent, bundled = self._bundled(prepared, operation, answer), True
         except ChainError as error:
             own = error.error if isinstance(error, BatchItemFailed) else error  # a batch: the operation's own
             if isinstance(own, DocumentAlreadyUsed):
@@ -133,7 +147,17 @@ class Service:
         self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
         reply = self.answers.build(answer, result)
         request = REQUEST.get()
-        if request is None or request.key is None:  # a keyed answer is settled with its record
+        if not bundled and (request is None or request.key is None):  # a keyed answer is settled with its record
             self.blocking(lambda: self.rt.outbox.mark(result.hash, DONE))  # may wait for a group commit: off the loop
         assert isinstance(reply, out), f"{operation} answered {type(reply).__name__}, not {out.__name__}"
         return reply
+
+    def _bundled(self, prepared: Prepared, operation: str, answer: Answer) -> TxResult:
+        """A hosted caller's write as an item of a bundle: its gas estimated from its signer (a revert found
+        there is the error it meets alone), then its own part of the mined bundle, or its own error."""
+        bundler = self.rt.bundler
+        assert bundler is not None
+        if not self.blocking(lambda: bundler.relayable(prepared.call)):  # alone, signed with its key, as ever
+            return self.rt.system.tx.send(bundler.account(prepared.signer), prepared.call)
+        gas = self.blocking(lambda: bundler.estimate(prepared.signer, prepared.call))
+        return bundler.submit(prepared.call, prepared.signer, gas, operation, answer)

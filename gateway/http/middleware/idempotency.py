@@ -82,7 +82,8 @@ class IdempotencyMiddleware:
         """The recorded answer; a transaction of this key still in the outbox is settled first, and its
         answer given to this retry as it is made (a token in it shown this once)."""
         answer = self._recorded(caller, key, fingerprint)
-        if answer is None and self.runtime.outbox.pending(caller, key):
+        outbox = self.runtime.outbox
+        if answer is None and (outbox.pending(caller, key) or outbox.pending_items(caller, key)):
             try:
                 settled = await run_write(self.recovery.settle_key, caller, key)
             except (ChainError, OSError) as exc:

@@ -1,0 +1,290 @@
+"""Bundled writes (issue 28, gateway/ledger/bundler.py): hosted callers' writes ready at the same moment go to the
+chain as one `executeBundle` transaction, and each is answered as it alone would be: the same answer, or its own
+problem, while its bundle-mates succeed."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chain.model import TRANSFER_OPERATIONS, Operation, transfer_path
+from gateway.ledger.runtime import Runtime
+from tests.api.conftest import Api, gateway_on, problem
+
+_orders = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A gateway whose hosted callers' writes go in bundles (a bundle waits 0.4 s for company)."""
+    with gateway_on(tmp_path_factory.mktemp("bundled"), bundle_writes=True, bundle_wait=0.4) as (api, runtime):
+        assert runtime.bundler is not None
+        yield api
+
+
+def _cast(api: Api) -> dict[str, str]:
+    return {
+        "bank": api.onboard("BANK", "bank"),
+        "bank2": api.onboard("BANK", "bank"),
+        "core": api.onboard("ENTERPRISE", "core"),
+        "t1": api.onboard("ENTERPRISE", "tier"),
+        "t2": api.onboard("ENTERPRISE", "tier"),
+        "t3": api.onboard("ENTERPRISE", "tier"),
+        "reg": api.onboard("REGULATOR", "reg"),
+    }
+
+
+@pytest.fixture
+def people(bundled: Api) -> dict[str, str]:
+    return _cast(bundled)
+
+
+@contextmanager
+def unbundled(runtime: Runtime) -> Iterator[None]:
+    """The same gateway with each write its own transaction, as with BILLCHAIN_BUNDLE_WRITES off (the runtime is
+    frozen for the product; a test swaps its bundler out and back)."""
+    bundler = runtime.bundler
+    object.__setattr__(runtime, "bundler", None)
+    try:
+        yield
+    finally:
+        object.__setattr__(runtime, "bundler", bundler)
+
+
+def _route(operation: Operation) -> str:
+    """Where the API takes the operation (as tests/chain/test_operations.py derives it)."""
+    if operation is Operation.ISSUE:
+        return "/v1/bills"
+    if operation is Operation.MINT:
+        return "/v1/cash/mint"
+    if operation is Operation.TRANSFER_CASH:
+        return "/v1/cash/transfer"
+    if operation in TRANSFER_OPERATIONS:
+        return f"/v1/transfers/{{}}/{transfer_path(operation)}"
+    return f"/v1/bills/{{}}/{operation.label}"
+
+
+class Story:
+    """Every operation a participant makes, once or more, each write's answer kept with its operation."""
+
+    def __init__(self, api: Api, cast: dict[str, str]) -> None:
+        self.api, self.cast = api, cast
+        self.answers: list[tuple[Operation, int, Any]] = []
+
+    def do(self, operation: Operation, who: str, on: int | None = None, body: Any = None, status: int = 200) -> Any:
+        path = _route(operation).format(on)
+        response = self.api.post(path, self.cast[who], body if body is not None else {})
+        answer = self.api.ok(response, status)
+        self.answers.append((operation, response.status_code, answer))
+        return answer
+
+    def issue(self, acceptor: str = "bank", payee: str = "t1", amount: str = "100.00", days: int = 10) -> int:
+        body = {
+            "kind": "BANK_ACCEPTANCE",
+            "acceptor": self.cast[acceptor],
+            "payee": self.cast[payee],
+            "amount": amount,
+            "maturity_date": self.api.maturity(days),
+        }
+        return int(self.do(Operation.ISSUE, "core", body=body, status=201)["bill"]["id"])
+
+    def circulating(self, amount: str = "100.00", days: int = 10) -> int:
+        bill = self.issue(amount=amount, days=days)
+        self.do(Operation.ACCEPT, "bank", bill)
+        self.do(Operation.RECEIVE, "t1", bill)
+        return bill
+
+    def transfer(self, operation: Operation, who: str, bill: int, body: Any) -> int:
+        return int(self.do(operation, who, bill, body, status=201)["transfer"]["id"])
+
+    def run(self) -> list[tuple[Operation, int, Any]]:
+        api, c, T = self.api, self.cast, Operation
+        self.do(T.MINT, "bank", body={"to": c["bank"], "amount": "1000.00"})
+        self.do(T.TRANSFER_CASH, "bank", body={"to": c["bank2"], "amount": "500.00"})
+        self.do(T.REJECT, "bank", self.issue())
+        self.do(T.CANCEL, "core", self.issue())
+        bill = self.circulating()
+        endorsed = self.transfer(T.ENDORSE, "t1", bill, {"to": c["t2"], "amount": "40.00"})
+        self.do(T.SIGN, "t2", endorsed)
+        refused = self.transfer(T.ENDORSE, "t1", bill, {"to": c["t3"], "amount": "10.00", "range_start": 4001})
+        self.do(T.REJECT_TRANSFER, "t3", refused)
+        revoked = self.transfer(T.ENDORSE, "t1", bill, {"to": c["t3"], "amount": "10.00", "range_start": 4001})
+        self.do(T.REVOKE, "t1", revoked)
+        discount = {"bank": c["bank2"], "annual_rate": "0.02", "range_start": 4001, "amount": "20.00"}
+        discounted = self.transfer(T.DISCOUNT, "t1", bill, discount)
+        self.do(T.SIGN, "bank2", discounted)
+        pledged = self.transfer(T.PLEDGE, "t2", bill, {"bank": c["bank"], "range_start": 1})
+        self.do(T.SIGN, "bank", pledged)
+        self.do(T.RELEASE, "bank", bill, {"range_start": 1})
+        self.do(T.FREEZE, "reg", bill, {"range_start": 1})
+        self.do(T.UNFREEZE, "reg", bill, {"range_start": 1})
+        guaranteed = self.transfer(T.GUARANTEE, "t2", bill, {"guarantor": c["bank2"], "range_start": 1})
+        self.do(T.SIGN, "bank2", guaranteed)
+        order = _order(api, c["reg"])
+        self.do(T.FREEZE, "reg", bill, {"range_start": 1, "order_hash": order})
+        self.transfer(T.SEIZE, "reg", bill, {"range_start": 1, "to": c["t3"], "order_hash": order})
+        api.advance(10)
+        self.do(T.PRESENT, "bank2", bill, {"range_start": 4001})
+        self.do(T.PAY, "bank", bill, {"range_start": 4001})
+        self.do(T.PRESENT, "t1", bill, {"range_start": 6001})
+        self.do(T.DISHONOR, "bank", bill, {"reason": "no funds", "range_start": 6001})
+        self.transfer(T.RECOURSE, "t1", bill, {"against": c["core"], "range_start": 6001})
+        return self.answers
+
+
+def _order(api: Api, regulator: str) -> str:
+    text = f"(2026)沪0101执{next(_orders)}号 bundled"
+    body = api.ok(api.client.post("/v1/documents", content=text.encode(), headers=api.headers(regulator)), 201)
+    assert body["hash"] == "0x" + hashlib.sha256(text.encode()).hexdigest()
+    return str(body["hash"])
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+#: what names one run's own bills, transfers, documents and times (a second run makes new ones)
+_OWN = {"id", "bill_id", "transfer_id", "pending_transfer", "bill_no", "order_hash", "document_hash"}
+_KIND = {"bill_id": "bill", "transfer_id": "transfer", "pending_transfer": "transfer", "bill_no": "bill_no"}
+_KIND |= {"order_hash": "document", "document_hash": "document"}
+
+
+def _comparable(answers: list[tuple[Operation, int, Any]], cast: dict[str, str]) -> list[Any]:
+    """The answers without their transactions (hash, block, gas), times and dates, with each run's participants
+    named by their part and its own ids by the order they first appear in."""
+    names: dict[Any, str] = {}
+
+    def walk(value: Any, key: str = "", parent: str = "") -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, k, key) for k, v in sorted(value.items()) if k != "tx"}
+        if isinstance(value, list):
+            return [walk(v, key, parent) for v in value]
+        if key in _OWN and value is not None:
+            kind = _KIND.get(key) or ("transfer" if parent in ("transfer", "transfers") else "bill")
+            return names.setdefault((kind, value), f"{kind}#{sum(1 for k, _ in names if k == kind)}")
+        if isinstance(value, str) and _DATE.match(value):
+            return "<date>"
+        return parts.get(value, value) if isinstance(value, str) else value
+
+    parts = {pid: part for part, pid in cast.items()}
+
+    return [(op.name, status, walk(answer)) for op, status, answer in answers]
+
+
+def test_every_write_answers_the_same_bundled_or_not(bundled: Api) -> None:
+    runtime = bundled.runtime
+    assert runtime.bundler is not None
+    with unbundled(runtime):
+        cast_alone = _cast(bundled)
+        alone = Story(bundled, cast_alone).run()
+    cast_together = _cast(bundled)
+    before = runtime.bundler.stats.items
+    together = Story(bundled, cast_together).run()
+    assert {op for op, _, _ in together} == set(Operation)  # every operation, from chain/model.py's one list
+    bundled_answers, alone_answers = _comparable(together, cast_together), _comparable(alone, cast_alone)
+    assert bundled_answers == alone_answers, _difference(bundled_answers, alone_answers)
+    assert runtime.bundler.stats.items - before == len(together)  # each went in a bundle
+    relay = runtime.system.relay.address
+    for _, _, answer in together:
+        sent = runtime.backend.w3.eth.get_transaction(answer["tx"]["hash"])
+        assert (sent["to"], sent["input"][:4]) == (relay, _selector(runtime, "executeBundle"))
+    for _, _, answer in alone:
+        assert runtime.backend.w3.eth.get_transaction(answer["tx"]["hash"])["to"] != relay
+
+
+def _difference(a: Any, b: Any, at: str = "") -> str:
+    """Where two answers first differ, and how."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return next((_difference(a[k], b[k], f"{at}.{k}") for k in a if a[k] != b[k]), "")
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        return next((_difference(x, y, f"{at}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), "")
+    return f"{at}: bundled {a!r}, alone {b!r}"
+
+
+def _selector(runtime: Runtime, name: str) -> bytes:
+    return bytes.fromhex(runtime.system.relay.contract.encode_abi(name, [[]])[2:10])
+
+
+def _together(calls: list[Callable[[], Any]]) -> list[Any]:
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+def _holdings(api: Api, cast: dict[str, str], holders: list[str]) -> list[int]:
+    return [api.circulating(cast["core"], cast["bank"], cast[h], "100.00") for h in holders]
+
+
+def test_writes_of_different_callers_at_once_share_one_bundle(bundled: Api, people: dict[str, str]) -> None:
+    api, c = bundled, people
+    holders = ["t1", "t2", "t3"]
+    bills = _holdings(api, c, holders)
+    to = {"t1": "t2", "t2": "t3", "t3": "t1"}
+    answers = _together(
+        [
+            (lambda h=h, b=b: api.post(f"/v1/bills/{b}/endorse", c[h], {"to": c[to[h]], "amount": "10.00"}))
+            for h, b in zip(holders, bills, strict=True)
+        ]
+    )
+    bodies = [api.ok(a, 201) for a in answers]
+    assert len({b["tx"]["hash"] for b in bodies}) == 1  # one transaction
+    assert [b["bill"]["id"] for b in bodies] == bills  # each answered with its own bill and transfer
+    assert [b["transfer"]["from"] for b in bodies] == [c[h] for h in holders]
+    assert len({b["transfer"]["id"] for b in bodies}) == 3
+
+
+def test_an_item_that_fails_gets_its_own_problem_and_its_bundle_mates_succeed(
+    bundled: Api, people: dict[str, str]
+) -> None:
+    api, c = bundled, people
+    bill, other = _holdings(api, c, ["t1", "t3"])
+    transfer = api.ok(api.post(f"/v1/bills/{bill}/endorse", c["t1"], {"to": c["t2"]}), 201)["transfer"]["id"]
+    # both pass the gateway's checks against the state before; on chain the first in the bundle wins
+    sign, revoke, endorse = _together(
+        [
+            lambda: api.post(f"/v1/transfers/{transfer}/sign", c["t2"]),
+            lambda: api.post(f"/v1/transfers/{transfer}/revoke", c["t1"]),
+            lambda: api.post(f"/v1/bills/{other}/endorse", c["t3"], {"to": c["t1"]}),
+        ]
+    )
+    won, lost = (sign, revoke) if sign.status_code == 200 else (revoke, sign)
+    assert lost.status_code >= 400 and lost.headers["content-type"].startswith("application/problem+json")
+    mates = [api.ok(won), api.ok(endorse, 201)]
+    assert mates[0]["tx"]["hash"] == mates[1]["tx"]["hash"]  # one bundle: the loser's item failed inside it
+    status = api.ok(api.get(f"/v1/transfers/{transfer}", c["t1"]))["status"]
+    assert status == ("SIGNED" if won is sign else "REVOKED")
+    # the loser's problem is the one it meets alone, now that the winner acted
+    alone = api.post(
+        *((f"/v1/transfers/{transfer}/revoke", c["t1"]) if won is sign else (f"/v1/transfers/{transfer}/sign", c["t2"]))
+    )
+    assert (alone.status_code, alone.json()["code"]) == (lost.status_code, lost.json()["code"])
+
+
+def test_a_signer_s_two_writes_at_once_both_succeed_in_consecutive_bundles(
+    bundled: Api, people: dict[str, str]
+) -> None:
+    api, c = bundled, people
+    bills = _holdings(api, c, ["t1", "t1"])
+    runtime = api.runtime
+    address = runtime.keystore.load(c["t1"]).address
+    nonce = runtime.system.relay.nonce(address)
+    answers = _together([(lambda b=b: api.post(f"/v1/bills/{b}/endorse", c["t1"], {"to": c["t2"]})) for b in bills])
+    bodies = [api.ok(a, 201) for a in answers]
+    assert sorted(b["bill"]["id"] for b in bodies) == bills
+    first, second = sorted(bodies, key=lambda b: b["tx"]["block_number"])
+    assert first["tx"]["hash"] != second["tx"]["hash"] and first["tx"]["block_number"] < second["tx"]["block_number"]
+    assert runtime.system.relay.nonce(address) == nonce + 2
+
+
+def test_a_keyed_bundled_write_answers_once(bundled: Api, people: dict[str, str], tmp_path: Path) -> None:
+    api, c = bundled, people
+    (bill,) = _holdings(api, c, ["t1"])
+    key = {"Idempotency-Key": "bundled-once"}
+    first = api.post(f"/v1/bills/{bill}/endorse", c["t1"], {"to": c["t2"]}, headers=key)
+    again = api.post(f"/v1/bills/{bill}/endorse", c["t1"], {"to": c["t2"]}, headers=key)
+    assert api.ok(again, 201) == api.ok(first, 201) and again.headers["Idempotent-Replayed"] == "true"
+    assert api.runtime.outbox.pending_items() == []
