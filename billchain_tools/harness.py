@@ -30,10 +30,12 @@ class Gateway:
         block_time: float | None = None,
         contracts: Path | None = None,
         database: str | None = None,
+        bundle_writes: bool = False,
     ) -> None:
         """`chain`: embedded, anvil (a node the gateway starts, as a user runs it) or a node's URL;
         `contracts`: join the platform of that address book (another gateway's) instead of deploying one;
-        `database`: a SQLAlchemy URL (PostgreSQL) instead of the data dir's SQLite file."""
+        `database`: a SQLAlchemy URL (PostgreSQL) instead of the data dir's SQLite file; `bundle_writes`:
+        hosted callers' writes in bundles (gateway/ledger/bundler.py)."""
         self.data_dir = data_dir
         self.database = database
         self.port = free_port()
@@ -48,6 +50,8 @@ class Gateway:
             self.cmd += ["--block-time", str(block_time)]
         if contracts is not None:
             self.cmd += ["--contracts", str(contracts)]
+        if bundle_writes:
+            self.cmd += ["--bundle-writes"]
 
     def __enter__(self: G) -> G:
         self.start()
