@@ -19,6 +19,10 @@ this process for the raw figure and in the gateway's process for the gateway's.
 Each gateway level also measures the gateway process's CPU time (user + system, from /proc) per
 operation, `cpu_ms_per_op`; on the embedded chain that includes py-evm, which runs in that process.
 Every error is classified: the answer's status and problem code, or the client-side exception.
+
+With `bundle_writes` the gateway bundles its hosted callers' writes (`billchain serve --bundle-writes`,
+gateway/ledger/bundler.py); each level then also reports its bundles from the gateway's /metrics: how
+many, their mean and largest size, the gas per operation inside them, and the items that failed.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ class Level:
     error_kinds: dict[str, int] = field(default_factory=dict)
     #: the gateway process's CPU seconds (user + system) over the level
     cpu_seconds: float = 0.0
+    #: the level's bundles (a gateway bundling its writes), from /metrics: bundles, items, failed, gas, largest
+    bundles: dict[str, float] = field(default_factory=dict)
 
     @property
     def cpu_ms_per_op(self) -> float:
@@ -86,12 +92,15 @@ class BenchReport:
     batch: BatchRate | None = None
     #: anvil's block gas limit when set (--gas-limit); None: the node's own
     gas_limit: int | None = None
+    #: the gateway bundled its hosted callers' writes (`billchain serve --bundle-writes`)
+    bundle_writes: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
             "chain": self.chain,
             "block_time": self.block_time,
             "gas_limit": self.gas_limit,
+            "bundle_writes": self.bundle_writes,
             "raw_ops_per_s": round(self.raw.ops_per_s, 2),
             "gateway": [
                 {
@@ -103,6 +112,7 @@ class BenchReport:
                     "errors": level.errors,
                     "error_kinds": level.error_kinds,
                     "cpu_ms_per_op": round(level.cpu_ms_per_op, 2),
+                    **({"bundles": bundle_summary(level.bundles)} if level.bundles else {}),
                 }
                 for level in self.levels
             ],
@@ -117,6 +127,50 @@ class BenchReport:
                 "gas_per_op": self.batch.gas_per_op,
             },
         }
+
+
+def bundle_summary(counts: dict[str, float]) -> dict[str, float]:
+    """A level's bundles: how many, their mean and largest size, gas per operation inside them, failed items."""
+    bundles, items = counts.get("bundles", 0), counts.get("items", 0)
+    return {
+        "bundles": int(bundles),
+        "items": int(items),
+        "mean_size": round(items / bundles, 1) if bundles else 0.0,
+        "largest_size_at_most": counts.get("largest", 0),
+        "gas_per_op": round(counts.get("gas", 0) / items) if items else 0,
+        "failed_items": int(counts.get("failed", 0)),
+    }
+
+
+def bundle_counts(url: str) -> dict[str, float]:
+    """The gateway's bundle counters so far, from its /metrics (gateway/core/metrics.py)."""
+    text = httpx.get(f"{url}/metrics", timeout=30).text
+    counts: dict[str, float] = {"bundles": 0, "items": 0, "failed": 0, "gas": 0}
+    buckets: dict[float, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name == "billchain_bundles_total":
+            counts["bundles"] = float(value)
+        elif name.startswith("billchain_bundle_items_total"):
+            counts["items"] += float(value)
+            if 'outcome="failed"' in name:
+                counts["failed"] = float(value)
+        elif name == "billchain_bundle_gas_used_total":
+            counts["gas"] = float(value)
+        elif name.startswith("billchain_bundle_size_bucket") and 'le="+Inf"' not in name:
+            buckets[float(name.split('le="', 1)[1].split('"', 1)[0])] = float(value)
+    counts.update({f"le{bound:g}": n for bound, n in buckets.items()})
+    return counts
+
+
+def bundle_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """What one level added; `largest`: the smallest histogram bound that holds every bundle of the level."""
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    bounds = sorted(float(k[2:]) for k in delta if k.startswith("le"))
+    delta["largest"] = next((b for b in bounds if delta[f"le{b:g}"] == delta["bundles"]), 0.0)
+    return {k: v for k, v in delta.items() if not k.startswith("le")}
 
 
 def level_operations(ops: int, clients: int, most: int) -> int:
@@ -139,6 +193,7 @@ def run_bench(
     batch_size: int = 0,
     gas_limit: int | None = None,
     gateway: bool = True,
+    bundle_writes: bool = False,
 ) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
@@ -157,7 +212,8 @@ def run_bench(
         else:
             raise ValueError(f"bench runs on embedded, anvil or network, not {chain!r}")
         try:
-            with BenchGateway(work / "gateway", gateway_chain, gas_price) as served:
+            served_gateway = BenchGateway(work / "gateway", gateway_chain, gas_price, bundle_writes=bundle_writes)
+            with served_gateway as served:
                 log(f"setting up {max(clients)} lanes on the node and through the gateway")
                 operator = Account.create()
                 backend.fund(operator.address)
@@ -170,7 +226,8 @@ def run_bench(
                 if isinstance(backend, AnvilBackend) and block_time:
                     backend.interval_mining(block_time)
                 log(f"raw: {ops} operations over {len(lanes)} lanes, eth_sendRawTransaction")
-                report = BenchReport(chain, block_time, raw_rate(system, lanes, ops), gas_limit=gas_limit)
+                raw = raw_rate(system, lanes, ops)
+                report = BenchReport(chain, block_time, raw, gas_limit=gas_limit, bundle_writes=bundle_writes)
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
                 if batch_size:
                     log(f"batches: {ops} operations, {batch_size} signed operations per transaction")
@@ -180,14 +237,18 @@ def run_bench(
                     n = level_operations(ops, count, max(clients))
                     level_lanes = http_lanes[sum(clients[:i]) : sum(clients[: i + 1])]
                     log(f"gateway: {count} clients, {n} operations")
-                    cpu = process_cpu_seconds(served.pid)
+                    cpu, bundled = process_cpu_seconds(served.pid), bundle_counts(served.url) if bundle_writes else {}
                     level = asyncio.run(served.load(level_lanes, n))
                     level = replace(level, cpu_seconds=process_cpu_seconds(served.pid) - cpu)
+                    if bundle_writes:
+                        level = replace(level, bundles=bundle_delta(bundled, bundle_counts(served.url)))
                     p99 = level.percentile(99)
                     log(
                         f"gateway: {level.ops_per_s:.1f} ops/s, p99 {p99:.0f} ms, {level.errors} errors "
                         f"{level.error_kinds or ''}, {level.cpu_ms_per_op:.1f} ms CPU per operation"
                     )
+                    if level.bundles:
+                        log(f"gateway: bundles {bundle_summary(level.bundles)}")
                     report.levels.append(level)
                 return report
         finally:

@@ -161,9 +161,13 @@ def bench(
     gateway: Annotated[
         bool, typer.Option(help="Run the gateway levels (--no-gateway: the raw and batch runs only, on as many lanes).")
     ] = True,
+    bundle_writes: Annotated[
+        bool,
+        typer.Option("--bundle-writes", help="The gateway bundles its hosted callers' writes (serve --bundle-writes)."),
+    ] = False,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
-    from billchain_tools.bench import run_bench
+    from billchain_tools.bench import bundle_summary, run_bench
 
     # SIGTERM as an exit, so that the gateway and the node the bench started are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -179,9 +183,11 @@ def bench(
         batch_size=batch_size,
         gas_limit=gas_limit,
         gateway=gateway,
+        bundle_writes=bundle_writes,
     )
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
-    table = Table(title=f"Throughput on {chain} ({every}); ratio: to the raw rate of this run")
+    bundled = ", writes bundled" if bundle_writes else ""
+    table = Table(title=f"Throughput on {chain} ({every}{bundled}); ratio: to the raw rate of this run")
     for column in ("sender", "ops/s", "ratio", "p50 ms", "p95 ms", "p99 ms", "errors", "CPU ms/op"):
         table.add_column(column, justify="left" if column == "sender" else "right")
     raw = report.raw.ops_per_s
@@ -208,6 +214,8 @@ def bench(
     for level in report.levels:
         if level.error_kinds:
             console.print(f"errors at {level.clients} clients: {level.error_kinds}")
+        if level.bundles:
+            console.print(f"bundles at {level.clients} clients: {bundle_summary(level.bundles)}")
     if json_path is not None:
         json_path.write_text(json.dumps(report.as_json(), indent=2) + "\n")
 

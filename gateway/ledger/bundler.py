@@ -47,6 +47,7 @@ from chain.backends.base import ChainBackend
 from chain.errors import ChainError, InvalidAccountNonce
 from chain.relay import RelayClient, SignedBy, sign_typed
 from chain.tx import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM, EncodedCall, TxResult
+from gateway.core.metrics import record_bundle
 from gateway.ledger.follower import run_write
 from gateway.ledger.outbox import BUNDLE, BUNDLE_OPERATION, DONE, REQUEST, WRITE, Answer, ItemRef, Outbox, RequestRef
 
@@ -299,6 +300,7 @@ class Bundler:
         self.stats.failed_items += failed
         self.stats.gas += bundle.tx.gas_used
         self.stats.sizes.append(len(items))
+        record_bundle(len(items), failed, bundle.tx.gas_used)
         log.info(
             "bundle of %d items (%d failed) mined in block %d (%d gas)",
             len(items),

@@ -143,7 +143,7 @@ class Service:
         assert isinstance(result, TxResult)
         TX_HASH.set(result.hash)  # on the rest of the request's log lines (gateway/core/log_context.py)
         log.info("%s mined in block %d (%d gas)", operation, result.block_number, result.gas_used)
-        record_tx(operation, result.gas_used)
+        record_tx(operation, 0 if bundled else result.gas_used)  # a bundle's gas is counted once, as the bundle's
         self.rt.indexer.catch_up(result.block_number)  # done already if the follower read the block
         reply = self.answers.build(answer, result)
         request = REQUEST.get()

@@ -17,7 +17,7 @@ import pytest
 
 from chain.model import TRANSFER_OPERATIONS, Operation, transfer_path
 from gateway.ledger.runtime import Runtime
-from tests.api.conftest import Api, gateway_on, problem
+from tests.api.conftest import Api, gateway_on
 
 _orders = itertools.count(1)
 
