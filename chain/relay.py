@@ -143,7 +143,7 @@ class RelayClient:
             "domain": {
                 "name": DOMAIN_NAME,
                 "version": DOMAIN_VERSION,
-                "chainId": self.contract.w3.eth.chain_id,
+                "chainId": self.tx.backend.chain_id,  # read once by the backend
                 "verifyingContract": self.address,
             },
             "message": message,
