@@ -149,9 +149,12 @@ class Outbox:
         self.group.run(write_down)
 
     def refused(self, tx_hash: bytes) -> None:
+        """The node did not take it: the entry, and a bundle's items with it, are forgotten."""
         with self.db.session() as s:
             row = s.get(OutboxRow, _hex(tx_hash))
             if row is not None:
+                if row.operation == BUNDLE_OPERATION:
+                    s.execute(delete(BundleItemRow).where(BundleItemRow.tx_hash == row.tx_hash))
                 s.delete(row)
 
     def mark(self, tx_hash: str, state: str) -> None:

@@ -10,14 +10,14 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chain.model import TRANSFER_OPERATIONS, Operation, transfer_path
 from gateway.ledger.runtime import Runtime
-from tests.api.conftest import Api, gateway_on
+from tests.api.conftest import Api, gateway_on, problem
+from tests.api.test_outbox import _cut
 
 _orders = itertools.count(1)
 
@@ -280,7 +280,7 @@ def test_a_signer_s_two_writes_at_once_both_succeed_in_consecutive_bundles(
     assert runtime.system.relay.nonce(address) == nonce + 2
 
 
-def test_a_keyed_bundled_write_answers_once(bundled: Api, people: dict[str, str], tmp_path: Path) -> None:
+def test_a_keyed_bundled_write_answers_once(bundled: Api, people: dict[str, str]) -> None:
     api, c = bundled, people
     (bill,) = _holdings(api, c, ["t1"])
     key = {"Idempotency-Key": "bundled-once"}
@@ -288,3 +288,36 @@ def test_a_keyed_bundled_write_answers_once(bundled: Api, people: dict[str, str]
     again = api.post(f"/v1/bills/{bill}/endorse", c["t1"], {"to": c["t2"]}, headers=key)
     assert api.ok(again, 201) == api.ok(first, 201) and again.headers["Idempotent-Replayed"] == "true"
     assert api.runtime.outbox.pending_items() == []
+
+
+@pytest.mark.parametrize("after_node", [False, True], ids=["node-never-saw-it", "node-took-it"])
+def test_a_bundle_cut_off_at_the_node_s_door_answers_each_keyed_write_once(
+    bundled: Api, people: dict[str, str], after_node: bool
+) -> None:
+    """The bundle is written down, then its send fails (before the node saw it, or after it took it): each
+    write is answered 503; each retry with its key settles the bundle (sent again, or found mined) and gets its
+    own one result."""
+    api, c, runtime = bundled, people, bundled.runtime
+    holders = ["t1", "t2"]
+    bills = _holdings(api, c, holders)
+    addresses = [runtime.keystore.load(c[h]).address for h in holders]
+    nonces = [runtime.system.relay.nonce(a) for a in addresses]
+    keys = [{"Idempotency-Key": f"cut-bundle-{after_node}-{h}"} for h in holders]
+
+    def endorse(i: int) -> Callable[[], Any]:
+        path, body = f"/v1/bills/{bills[i]}/endorse", {"to": c["t3"]}
+        return lambda: api.post(path, c[holders[i]], body, headers=keys[i])
+
+    _cut(runtime, after_node)
+    for cut in _together([endorse(0), endorse(1)]):
+        problem(cut, 503, "CHAIN_UNAVAILABLE")
+    open_items = runtime.outbox.pending_items()
+    assert sorted(i.key for i in open_items) == sorted(k["Idempotency-Key"] for k in keys)
+    assert len({i.tx_hash for i in open_items}) == 1  # one bundle
+
+    answers = [api.ok(endorse(i)(), 201) for i in range(2)]
+    assert [a["bill"]["id"] for a in answers] == bills and answers[0]["tx"] == answers[1]["tx"]
+    again = [endorse(i)() for i in range(2)]
+    assert [a.json() for a in again] == answers and all(a.headers["Idempotent-Replayed"] == "true" for a in again)
+    assert [runtime.system.relay.nonce(a) for a in addresses] == [n + 1 for n in nonces]  # once each
+    assert runtime.outbox.pending_items() == [] and runtime.outbox.pending() == []
