@@ -119,6 +119,8 @@ bench: setup
 	$(BIN)/billchain bench --chain embedded --clients 1 --clients 16 --ops 2000 --json bench/embedded.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --clients 64 --clients 256 --ops 5120 --batch-size 50 \
 		--json bench/anvil-1s.json
+	$(BIN)/billchain bench --chain anvil --block-time 1 --clients 64 --clients 256 --ops 5120 --bundle-writes \
+		--json bench/anvil-1s-bundled.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --gas-limit 1000000000 --clients 256 --no-gateway \
 		--ops 25600 --batch-size 256 --json bench/anvil-1s-1g-batches.json
 
