@@ -1,9 +1,9 @@
 """A platform transaction in words, as a block explorer's transaction page shows it: who sent it, the
 contract and method it called with decoded arguments, the platform operations it ran and for whom (a call
 to a platform contract is one operation, by its sender; through the OperationRelay, each signed operation,
-by its signer: one for `execute`, each item of `executeBatch`), its status, block and gas, and the events
-it emitted, decoded from the contracts' ABIs. Who may read which part is the gateway's to decide
-(gateway/services/transactions.py)."""
+by its signer: one for `execute`, each item of `executeBatch`, each item of `executeBundle` that took
+effect), its status, block and gas, and the events it emitted, decoded from the contracts' ABIs. Who may
+read which part is the gateway's to decide (gateway/services/transactions.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractEvent
 from web3.exceptions import TransactionNotFound
+from web3.logs import DISCARD
+from web3.types import TxReceipt
 
 from chain.backends.base import ChainBackend
 
@@ -103,8 +105,11 @@ class Explainer:
                 return decoded
         return None
 
-    def _operations(self, contract: Contract, call: Call | None, data: bytes, sender: str) -> list[Ran]:
-        """What ran for whom: the relay's signed operations (each by its signer), else the call (by its sender)."""
+    def _operations(
+        self, contract: Contract, call: Call | None, data: bytes, sender: str, receipt: TxReceipt
+    ) -> list[Ran]:
+        """What ran for whom: the relay's signed operations (each by its signer; of a bundle, the items that took
+        effect), else the call (by its sender)."""
         if call is None:
             return []
         if call.contract != RELAY:
@@ -114,6 +119,10 @@ class Explainer:
             items = [(raw["call"], raw["signer"])]
         elif call.method == "executeBatch":
             items = [(item["call"], item["signer"]) for item in raw["operations"]]
+        elif call.method == "executeBundle":
+            executed = contract.events.BundleItemExecuted().process_receipt(receipt, errors=DISCARD)
+            took = {int(event["args"]["index"]) for event in executed}
+            items = [(item["call"], item["signer"]) for i, item in enumerate(raw["operations"]) if i in took]
         else:
             return []
         ran = [(self._relayed(bytes(operation)), str(signer)) for operation, signer in items]
@@ -133,7 +142,7 @@ class Explainer:
         if known is not None:
             data = bytes(tx["input"])
             call = self._decode(known[0], known[1], data)
-            operations = self._operations(known[1], call, data, str(tx["from"]))
+            operations = self._operations(known[1], call, data, str(tx["from"]), receipt)
         events = []
         for log in receipt["logs"]:
             address = to_checksum_address(log["address"])

@@ -235,6 +235,12 @@ def test_writes_of_different_callers_at_once_share_one_bundle(bundled: Api, peop
     assert [b["bill"]["id"] for b in bodies] == bills  # each answered with its own bill and transfer
     assert [b["transfer"]["from"] for b in bodies] == [c[h] for h in holders]
     assert len({b["transfer"]["id"] for b in bodies}) == 3
+    # each caller sees its own operation in the bundle, and only its own
+    for holder in holders:
+        seen = api.ok(api.get(f"/v1/transactions/{bodies[0]['tx']['hash']}", c[holder]))
+        assert [o["signer_participant"] for o in seen["operations"]] == [c[holder]], seen["operations"]
+    whole = api.ok(api.get(f"/v1/transactions/{bodies[0]['tx']['hash']}", "operator"))
+    assert whole["call"]["method"] == "executeBundle" and [o["method"] for o in whole["operations"]] == ["endorse"] * 3
 
 
 def test_an_item_that_fails_gets_its_own_problem_and_its_bundle_mates_succeed(
