@@ -53,8 +53,6 @@ from gateway.ledger.outbox import BUNDLE, BUNDLE_OPERATION, DONE, REQUEST, WRITE
 
 log = logging.getLogger("billchain.bundler")
 
-#: OperationRelay.MAX_BATCH: the most items a bundle holds
-MAX_BATCH = 256
 #: gas a relayed item costs beyond its call alone: the typed data's hash, the signature's recovery, the
 #: nonce's increment, the self-call and the outcome event, the item's calldata
 ITEM_OVERHEAD = 60_000
@@ -111,6 +109,8 @@ class Bundler:
         self.wait = wait
         self.signature_ttl = signature_ttl
         self.stats = BundleStats()
+        #: the most items a bundle holds: the relay's own bound (OperationRelay.MAX_BATCH), read once
+        self.max_items = int(relay.contract.functions.MAX_BATCH().call())
         self._budget: int | None = None
         self._accounts: dict[str, LocalAccount] = {}
         self._relayable: dict[bytes, bool] = {}
@@ -204,11 +204,11 @@ class Bundler:
         chosen: list[Item] = []
         gas = BUNDLE_BASE_GAS
         for item in ready:
-            if len(chosen) == MAX_BATCH or (chosen and gas + item.gas > budget):
+            if len(chosen) == self.max_items or (chosen and gas + item.gas > budget):
                 return chosen, True
             chosen.append(item)
             gas += item.gas
-        return chosen, gas >= budget or len(chosen) == MAX_BATCH
+        return chosen, gas >= budget or len(chosen) == self.max_items
 
     async def _collect(self) -> None:
         loop = asyncio.get_running_loop()
