@@ -9,11 +9,37 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 MAX_AMOUNT = 100_000_000_000
 MAX_RANGES = 100
 HOLDER_ROLES = {"BANK", "ENTERPRISE"}
 TERMINAL = {"SETTLED", "REJECTED", "CANCELLED"}
+#: the parties of a bill a guarantor of the whole bill guarantees (DOMAIN.md, "Guarantees"), as bits
+DRAWER, ACCEPTOR = 1, 2
+#: an acceptor with this many overdue events in this many days is persistently overdue (DOMAIN.md)
+OVERDUE_EVENTS, OVERDUE_WINDOW = 3, 180
+MIRROR_CONTRACT = True  # TEMPORARY scratch
+
+
+class Link(NamedTuple):
+    """One member of a range's endorsement chain: who, how it joined (PAYEE, ENDORSE, DISCOUNT, SEIZURE), whether
+    the endorsement that brought it was restrictive, and the transfer that did (0 for the payee): two ranges
+    with the same links and guarantees share one history."""
+
+    name: str
+    how: str
+    restrictive: bool = False
+    transfer: int = 0
+
+
+class Guarantee(NamedTuple):
+    """A guarantee of a holder (`party`) signed by `guarantor` on a range, which every range later split
+    from it keeps."""
+
+    party: str
+    guarantor: str
+    transfer: int
 
 
 @dataclass
@@ -28,7 +54,13 @@ class MBill:
     transferable: bool
     status: str
     frozen: bool = False
+    #: the court order the bill is frozen under (a judicial freeze), if it is
+    order: bytes | None = None
     paid: int = 0
+    #: the guarantors of the whole bill: which of its parties each guarantees (DRAWER, ACCEPTOR bits)
+    guarantors: dict[str, int] = field(default_factory=dict)
+    #: whether the bill gave its acceptor an overdue event already (one a bill)
+    overdue_counted: bool = False
 
 
 @dataclass
@@ -37,10 +69,20 @@ class MRange:
     holder: str
     state: str = "HELD"
     frozen: bool = False
+    order: bytes | None = None
     late: bool = False
     pledgee: str | None = None
     presented_day: int | None = None
-    chain: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    guarantees: tuple[Guarantee, ...] = ()
+    #: the parties the holder of a DISHONORED range paid recourse for as their guarantor (it was liable as
+    #: nothing else): it claims as they would, and from them
+    paid_for: frozenset[str] = frozenset()
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The range's endorsement chain, the payee first (guarantors are no members of it)."""
+        return tuple(link.name for link in self.links)
 
 
 @dataclass
@@ -55,6 +97,9 @@ class MTransfer:
     prior: str
     status: str = "PENDING"
     doc: bytes | None = None
+    restrictive: bool = False
+    #: the court order a SEIZURE executes
+    order: bytes | None = None
 
 
 @dataclass
@@ -74,6 +119,8 @@ class Model:
     ranges: dict[int, dict[int, MRange]] = field(default_factory=dict)
     transfers: dict[int, MTransfer] = field(default_factory=dict)
     anchored: set[bytes] = field(default_factory=set)
+    #: each acceptor's overdue events, as days, oldest first
+    overdue: dict[str, list[int]] = field(default_factory=dict)
     today: int = 0
 
     def clone(self) -> Model:
@@ -121,6 +168,8 @@ class Model:
             return "INVALID_COUNTERPARTY"
         if not (self.active(drawer) and self.active(acceptor) and self.active(payee)):
             return "PARTICIPANT_FROZEN"
+        if acceptor == drawer and self.persistently_overdue(acceptor):
+            return "ACCEPTOR_OVERDUE"  # drawn on itself, the drawer accepts at issue: it may not
         if doc is not None and doc in self.anchored:
             return "DOCUMENT_ALREADY_USED"
         if doc is not None:
@@ -147,6 +196,8 @@ class Model:
             return "NOT_PARTY"
         if err := self._bill_open(bill, caller, bill.status == "ISSUED"):
             return err
+        if self.persistently_overdue(caller):
+            return "ACCEPTOR_OVERDUE"
         bill.status = "ACCEPTED"
         return None
 
@@ -173,7 +224,7 @@ class Model:
         if err := self._bill_open(bill, caller, bill.status == "ACCEPTED"):
             return err
         bill.status = "CIRCULATING"
-        self.ranges[bill_id] = {1: MRange(end=bill.amount, holder=caller, chain=(caller,))}
+        self.ranges[bill_id] = {1: MRange(end=bill.amount, holder=caller, links=(Link(caller, "PAYEE"),))}
         return None
 
     def cancel(self, bill_id: int, caller: str) -> str | None:
@@ -204,7 +255,9 @@ class Model:
         rate: int = 0,
         adjust: int = 0,
         doc: bytes | None = None,
+        restrictive: bool = False,
     ) -> str | None:
+        restrictive = restrictive and kind == "ENDORSE"
         caller_roles = {"ENDORSE": {"ENTERPRISE"}, "DISCOUNT": HOLDER_ROLES, "PLEDGE": {"ENTERPRISE"}}[kind]
         to_roles = HOLDER_ROLES if kind == "ENDORSE" else {"BANK"}
         bill, err = self._bill_act(bill_id, caller, caller_roles)
@@ -231,6 +284,8 @@ class Model:
             return "INVALID_STATE"
         if self.today >= bill.maturity_day:
             return "MATURED"
+        if kind != "ENDORSE" and self.persistently_overdue(bill.acceptor):
+            return "ACCEPTOR_OVERDUE"
         if doc is not None and doc in self.anchored:
             return "DOCUMENT_ALREADY_USED"
         price = 0
@@ -238,27 +293,154 @@ class Model:
             days = bill.maturity_day - self.today + adjust
             num, den = amount * rate * days, 360 * 1_000_000
             price = amount - (2 * num + den) // (2 * den)
-        split_at = start + amount
-        if split_at <= rng.end:
-            if len(self.ranges[bill_id]) >= MAX_RANGES:
-                return "INVALID_STATE"
-            self.ranges[bill_id][split_at] = MRange(end=rng.end, holder=rng.holder, chain=rng.chain)
-            rng.end = split_at - 1
+        if err := self._split(bill_id, rng, start, amount):
+            return err
         self.transfers[len(self.transfers) + 1] = MTransfer(
-            bill_id, start, rng.end, kind, caller, to, price, rng.state, doc=doc
+            bill_id, start, rng.end, kind, caller, to, price, rng.state, doc=doc, restrictive=restrictive
         )
         rng.state = "LOCKED"
         if doc is not None:
             self.anchored.add(doc)
         return None
 
-    def _liable(self, bill: MBill, rng: MRange, target: str) -> bool:
-        if target in (bill.drawer, bill.acceptor):
-            return True
-        if rng.late or rng.holder not in rng.chain:
+    def _split(self, bill_id: int, rng: MRange, start: int, amount: int) -> str | None:
+        """The first `amount` fen of the range move; the rest stays, HELD, with the same chain and guarantees."""
+        split_at = start + amount
+        if split_at <= rng.end:
+            if len(self.ranges[bill_id]) >= MAX_RANGES:
+                return "INVALID_STATE"
+            self.ranges[bill_id][split_at] = MRange(
+                end=rng.end, holder=rng.holder, links=rng.links, guarantees=rng.guarantees
+            )
+            rng.end = split_at - 1
+        return None
+
+    # --- recourse liability (DOMAIN.md, "Recourse", "Guarantees", "Restrictive endorsement", "Court orders")
+    @staticmethod
+    def _earlier_members(rng: MRange, claimant: str) -> set[str]:
+        """Who is liable to `claimant` through the range's endorsement chain: every member strictly earlier than
+        its first appearance (none when it does not appear), each through a step where it passed the range on:
+        not one where a court's seizure took it away (it endorsed nothing), and a restrictive endorser only to
+        its own endorsee (not to anyone who took the range after it)."""
+        chain = rng.chain
+        if claimant not in chain:
+            return set()
+        liable = set()
+        for i in range(chain.index(claimant)):
+            step = rng.links[i + 1]
+            if step.how == "SEIZURE":
+                continue
+            if step.restrictive and step.name != claimant:
+                continue
+            liable.add(chain[i])
+        return liable
+
+    def guaranteed_by(self, bill: MBill, rng: MRange | None, guarantor: str) -> set[str]:
+        """The parties `guarantor` guarantees on the range: a holder it guarantees on it (or on a range it was
+        split from), the drawer or the acceptor it guarantees on the whole bill."""
+        bits = bill.guarantors.get(guarantor, 0)
+        parties = {party for party, who, _ in (rng.guarantees if rng else ()) if who == guarantor}
+        return parties | ({bill.drawer} if bits & DRAWER else set()) | ({bill.acceptor} if bits & ACCEPTOR else set())
+
+    def directly_liable(self, bill: MBill, rng: MRange) -> set[str]:
+        """The parties liable to the range's holder in their own name: the drawer and the acceptor; unless it
+        presented late, every member earlier in the chain than its first appearance, and, when it paid recourse
+        as the guarantor of parties, those parties and everyone liable to them."""
+        if MIRROR_CONTRACT:
+            return self._contract_liable_set(bill, rng)
+        liable = {bill.drawer, bill.acceptor}
+        if not rng.late:
+            liable |= self._earlier_members(rng, rng.holder)
+            for party in rng.paid_for:
+                liable |= {party} | self._earlier_members(rng, party)
+        return liable
+
+    def liable_set(self, bill: MBill, rng: MRange) -> set[str]:
+        """Everyone a recourse claim on the range may name: the parties directly liable and the guarantors of
+        each of them (a guarantor is liable wherever its party is), though not a guarantor of the holder itself
+        (no one is liable to itself, nor through its own guarantor)."""
+        if MIRROR_CONTRACT:
+            return self._contract_liable_set(bill, rng)
+        direct = self.directly_liable(bill, rng)
+        parties = direct - {rng.holder}
+        guarantors = {who for party, who, _ in rng.guarantees if party in parties}
+        for who, bits in bill.guarantors.items():
+            if (bits & DRAWER and bill.drawer in parties) or (bits & ACCEPTOR and bill.acceptor in parties):
+                guarantors.add(who)
+        return direct | guarantors
+
+    # --- TEMPORARY (scratch): the contract's liability algorithm, to hunt other divergences
+    def _contract_liable_set(self, bill: MBill, rng: MRange) -> set[str]:
+        nodes = [(rng.links[0].name, "PAYEE", False)]
+        rest = [(link.transfer, link.name, link.how, link.restrictive) for link in rng.links[1:]]
+        rest += [(g.transfer, g.guarantor, "GUARANTEE", False) for g in rng.guarantees]
+        nodes += [(name, how, r) for _, name, how, r in sorted(rest)]
+        n = len(nodes)
+        holder = rng.holder
+
+        def first_of(code: str, member_only: bool) -> int:
+            for i, (c, k, _) in enumerate(nodes):
+                if c == code and not (member_only and k == "GUARANTEE"):
+                    return i
+            return n
+
+        def principal(g: int) -> int:
+            i = g - 1
+            while nodes[i][1] == "GUARANTEE":
+                i -= 1
+            return i
+
+        def endorser_liable(position: int, claimant: str, who: str) -> bool:
+            if position >= n:
+                return False
+            for i in range(position):
+                if nodes[i][1] == "GUARANTEE" or nodes[i][0] != who:
+                    continue
+                nxt = i + 1
+                while nodes[nxt][1] == "GUARANTEE":
+                    nxt += 1
+                if nodes[nxt][1] == "SEIZURE":
+                    continue
+                if nodes[nxt][2] and nodes[nxt][0] != claimant:
+                    continue
+                return True
             return False
-        first = rng.chain.index(rng.holder)
-        return target in rng.chain[:first]
+
+        first = first_of(holder, False)
+        claimant, position = holder, first
+        if first < n and nodes[first][1] == "GUARANTEE":
+            claimant = nodes[principal(first)][0]
+            position = first_of(claimant, True)
+        if rng.late:
+            position, claimant = 0, holder
+        out = {bill.drawer, bill.acceptor}
+        for target in (name for name, role in self.roles.items() if role in HOLDER_ROLES):
+            if (target == claimant and claimant != holder) or endorser_liable(position, claimant, target):
+                out.add(target)
+            else:
+                for g in range(1, n):
+                    if nodes[g][1] != "GUARANTEE" or nodes[g][0] != target:
+                        continue
+                    party = nodes[principal(g)][0]
+                    if party == holder:
+                        continue
+                    if (
+                        party in (bill.drawer, bill.acceptor)
+                        or party == claimant
+                        or endorser_liable(position, claimant, party)
+                    ):
+                        out.add(target)
+                        break
+            bits = bill.guarantors.get(target, 0)
+            if (bits & DRAWER and bill.drawer != holder) or (bits & ACCEPTOR and bill.acceptor != holder):
+                out.add(target)
+        return out
+
+    def liable(self, bill_id: int, start: int, target: str) -> bool:
+        return target in self.liable_set(self.bills[bill_id], self.ranges[bill_id][start])
+
+    def _liable(self, bill: MBill, rng: MRange, target: str) -> bool:
+        return target in self.liable_set(bill, rng)
 
     @staticmethod
     def claimant(rng: MRange) -> str:
@@ -292,22 +474,38 @@ class Model:
         self.transfers[len(self.transfers) + 1] = MTransfer(
             bill_id, start, rng.end, "RECOURSE", caller, against, amount, rng.state
         )
+        if rng.state == "PRESENTED":  # left unanswered 3 days: the acceptor's overdue event, counted now
+            self._count_overdue(bill)
         rng.state = "LOCKED"
         return None
 
+    def initiator(self, t: MTransfer) -> str | None:
+        """Who asked for a transfer: the REGULATOR of a seizure, the drawer or acceptor of a guarantee of the
+        whole bill, the claimant of a recourse, else the holder of the range at its start (None: no range)."""
+        if t.kind == "SEIZURE" or t.start == 0:
+            return t.frm
+        rng = self.ranges.get(t.bill, {}).get(t.start)
+        if rng is None:
+            return None
+        return self.claimant(rng) if t.kind == "RECOURSE" else rng.holder
+
     def _pending(self, transfer_id: int, caller: str, as_counterparty: bool) -> tuple[MTransfer | None, str | None]:
+        """A pending transfer for its counterparty or its initiator (a REGULATOR revokes its seizure; a seizure's
+        second party confirms it with `confirm_seizure`, which no counterparty's signature replaces)."""
         t = self.transfers.get(transfer_id)
         if t is None:
             return None, "NOT_FOUND"
-        if self.role(caller) not in HOLDER_ROLES:
+        roles = HOLDER_ROLES if as_counterparty else HOLDER_ROLES | {"REGULATOR"}
+        if self.role(caller) not in roles:
             return None, "FORBIDDEN"
-        bill, rng = self.bills[t.bill], self.ranges[t.bill][t.start]
-        initiator = self.claimant(rng) if t.kind == "RECOURSE" else rng.holder
-        if caller != (t.to if as_counterparty else initiator):
+        bill, rng = self.bills[t.bill], self.ranges.get(t.bill, {}).get(t.start)
+        party = (None if t.kind == "SEIZURE" else t.to) if as_counterparty else self.initiator(t)
+        if caller != party:
             return None, "NOT_PARTY"
         if t.status != "PENDING":
             return None, "INVALID_STATE"
-        if bill.frozen or rng.frozen:
+        # a seizure's range is frozen under its order by design: that does not stop its REGULATOR's revoke
+        if t.kind != "SEIZURE" and (bill.frozen or (rng is not None and rng.frozen)):
             return None, "FROZEN"
         if not self.active(caller):
             return None, "PARTICIPANT_FROZEN"
@@ -322,9 +520,14 @@ class Model:
         t, err = self._pending(transfer_id, caller, True)
         if t is None:
             return err
-        bill, rng = self.bills[t.bill], self.ranges[t.bill][t.start]
+        bill = self.bills[t.bill]
+        if t.kind == "GUARANTEE":
+            return self._bind_guarantor(transfer_id, t, bill)
+        rng = self.ranges[t.bill][t.start]
         if t.kind != "RECOURSE" and self.today >= bill.maturity_day:
             return "MATURED"
+        if t.kind in ("DISCOUNT", "PLEDGE") and self.persistently_overdue(bill.acceptor):
+            return "ACCEPTOR_OVERDUE"
         if not self.active(rng.holder):
             return "PARTICIPANT_FROZEN"
         # DOMAIN.md: the counterparty pays the holder, or the pledgee while the range is pledged
@@ -344,13 +547,44 @@ class Model:
             if rng.pledgee:
                 self.pledge_proceeds.append((rng.pledgee, t.price))
             rng.pledgee = None
-            if caller == bill.acceptor:
+            if caller == bill.acceptor:  # payment by the acceptor discharges everyone, its guarantors too
                 rng.state = "PAID"
                 self._add_paid(bill, t.end - t.start + 1)
             else:
-                rng.holder, rng.state = caller, "DISHONORED"
+                # the payer holds the DISHONORED range; one liable as nothing but a guarantor claims as its
+                # guaranteed parties would, and from them (DOMAIN.md, "Guarantees")
+                direct = self.directly_liable(bill, rng)
+                paid_for: frozenset[str] = frozenset()
+                if caller not in direct:
+                    paid_for = frozenset(self.guaranteed_by(bill, rng, caller) & (direct - {rng.holder}))
+                rng.holder, rng.state, rng.paid_for = caller, "DISHONORED", paid_for
             return None
-        rng.holder, rng.state, rng.chain = caller, "HELD", (*rng.chain, caller)
+        rng.holder, rng.state = caller, "HELD"
+        rng.links = (*rng.links, Link(caller, t.kind, t.restrictive, transfer_id))
+        return None
+
+    def _bind_guarantor(self, transfer_id: int, t: MTransfer, bill: MBill) -> str | None:
+        """A guarantor's signature (DOMAIN.md, "Guarantees"): of the whole bill, it guarantees the parties its
+        initiator still is; of a holder's range, the holder, on that range and every range later split from it."""
+        if t.start == 0:
+            parties = self._guaranteed_parties(bill, t.frm)
+            if not parties:
+                return "INVALID_STATE"
+            if self._shut_out(bill):
+                return "ACCEPTOR_OVERDUE"
+            if not self.active(t.frm) and not MIRROR_CONTRACT:  # no operation towards a FROZEN participant
+                return "PARTICIPANT_FROZEN"
+            t.status = "SIGNED"
+            bill.guarantors[t.to] = bill.guarantors.get(t.to, 0) | parties
+            return None
+        rng = self.ranges[t.bill][t.start]
+        if self._shut_out(bill):
+            return "ACCEPTOR_OVERDUE"
+        if not self.active(rng.holder):
+            return "PARTICIPANT_FROZEN"
+        t.status = "SIGNED"
+        rng.state = t.prior
+        rng.guarantees = (*rng.guarantees, Guarantee(rng.holder, t.to, transfer_id))
         return None
 
     def unwind(self, transfer_id: int, caller: str, as_counterparty: bool) -> str | None:
@@ -358,6 +592,8 @@ class Model:
         if t is None:
             return err
         t.status = "REJECTED" if as_counterparty else "REVOKED"
+        if t.start == 0:
+            return None  # a guarantee of the whole bill locked no range
         rng = self.ranges[t.bill][t.start]
         rng.state = t.prior
         if t.doc is not None:
@@ -376,7 +612,8 @@ class Model:
         return (
             held
             and a.holder == b.holder
-            and a.chain == b.chain
+            and a.links == b.links
+            and a.guarantees == b.guarantees
             and not (a.frozen or b.frozen or a.pledgee or b.pledgee)
         )
 
@@ -470,24 +707,28 @@ class Model:
             return err
         if caller != bill.acceptor:
             return "NOT_PARTY"
-        if start is not None:
-            rng = self.ranges.get(bill_id, {}).get(start)
-            if rng is None:
-                return "VALIDATION_ERROR"
+        rng = self.ranges.get(bill_id, {}).get(start) if start is not None else None
+        if start is not None and rng is None:
+            return "VALIDATION_ERROR"
         if not pay and not 1 <= len(reason.encode()) <= 800:
             return "VALIDATION_ERROR"
         if err := self._bill_open(bill, caller, bill.status == "CIRCULATING"):
             return err
-        if start is not None:
+        if start is not None and rng is not None:
             if rng.frozen:
                 return "FROZEN"
             if rng.state != "PRESENTED":
                 return "INVALID_STATE"
-            return self._settle_ranges(bill, caller, [(start, rng)], pay)
-        targets = [(s, r) for s, r in self.sorted_ranges(bill_id) if r.state == "PRESENTED"]
-        if not targets:
-            return "INVALID_STATE"
-        return self._settle_ranges(bill, caller, targets, pay)
+            targets = [(start, rng)]
+        else:
+            targets = [(s, r) for s, r in self.sorted_ranges(bill_id) if r.state == "PRESENTED"]
+            if not targets:
+                return "INVALID_STATE"
+        if err := self._settle_ranges(bill, caller, targets, pay):
+            return err
+        if not pay:
+            self._count_overdue(bill)  # a dishonour is the acceptor's overdue event (one a bill)
+        return None
 
     # --- freeze, cash
     def freeze(self, bill_id: int, caller: str, start: int | None, frozen: bool) -> str | None:
@@ -504,7 +745,7 @@ class Model:
         assert target is not None
         if target.frozen == frozen:
             return "INVALID_STATE"
-        target.frozen = frozen
+        target.frozen, target.order = frozen, None  # an unfreeze lifts a judicial freeze too (a REGULATOR's)
         return None
 
     def freeze_participant(self, who: str, frozen: bool, by: str = "operator") -> str | None:
@@ -550,4 +791,169 @@ class Model:
         self.balances[to] = self.balances.get(to, 0) + amount
         self.minted += amount
         self.minted_by[bank] = self.minted_by.get(bank, 0) + amount
+        return None
+
+    # --- guarantees (DOMAIN.md, "Guarantees")
+    @staticmethod
+    def _guaranteed_parties(bill: MBill, party: str | None) -> int:
+        """The parties of the bill `party` may have guaranteed as a whole now: the drawer while the bill is
+        ISSUED, ACCEPTED or CIRCULATING, the acceptor while ACCEPTED or CIRCULATING (DRAWER, ACCEPTOR bits)."""
+        accepted = bill.status in ("ACCEPTED", "CIRCULATING")
+        bits = DRAWER if party == bill.drawer and (accepted or bill.status == "ISSUED") else 0
+        return bits | (ACCEPTOR if party == bill.acceptor and accepted else 0)
+
+    def guarantee(self, bill_id: int, caller: str, start: int, amount: int, guarantor: str) -> str | None:
+        """The drawer or the acceptor (`start` 0) asks `guarantor` to guarantee it on the whole bill, or a holder
+        for `amount` of its HELD range at `start` (which splits as for endorse and is LOCKED meanwhile)."""
+        bill, err = self._bill_act(bill_id, caller, HOLDER_ROLES)
+        if bill is None:
+            return err
+        if start == 0:
+            if caller not in (bill.drawer, bill.acceptor):
+                return "NOT_PARTY"
+            if self.role(guarantor) not in HOLDER_ROLES or guarantor == caller:
+                return "INVALID_COUNTERPARTY"
+            if bill.frozen:
+                return "FROZEN"
+            if not (self.active(caller) and self.active(guarantor)):
+                return "PARTICIPANT_FROZEN"
+            parties = self._guaranteed_parties(bill, caller)
+            if not parties or bill.guarantors.get(guarantor, 0) & parties == parties:
+                return "INVALID_STATE"  # no party to guarantee, or it guarantees them already
+            if self._shut_out(bill):
+                return "ACCEPTOR_OVERDUE"
+            self.transfers[len(self.transfers) + 1] = MTransfer(bill_id, 0, 0, "GUARANTEE", caller, guarantor, 0, "")
+            return None
+        rng = self.ranges.get(bill_id, {}).get(start)
+        if rng is None:
+            return "VALIDATION_ERROR"
+        if rng.holder != caller:
+            return "NOT_PARTY"
+        if amount == 0 or amount > rng.end - start + 1:
+            return "VALIDATION_ERROR"
+        if self.role(guarantor) not in HOLDER_ROLES or guarantor == caller:
+            return "INVALID_COUNTERPARTY"
+        if err := self._range_free(bill, rng, caller):
+            return err
+        if not self.active(guarantor):
+            return "PARTICIPANT_FROZEN"
+        if rng.state != "HELD":
+            return "INVALID_STATE"
+        if self._shut_out(bill):
+            return "ACCEPTOR_OVERDUE"
+        if err := self._split(bill_id, rng, start, amount):
+            return err
+        self.transfers[len(self.transfers) + 1] = MTransfer(
+            bill_id, start, rng.end, "GUARANTEE", caller, guarantor, 0, rng.state
+        )
+        rng.state = "LOCKED"
+        return None
+
+    # --- persistently overdue acceptors (DOMAIN.md)
+    def _count_overdue(self, bill: MBill) -> None:
+        if not bill.overdue_counted:
+            bill.overdue_counted = True
+            self.overdue.setdefault(bill.acceptor, []).append(self.today)
+
+    def overdue_until(self, acceptor: str) -> int:
+        """The last day the acceptor is persistently overdue: its third-latest event's day + 180 (0: fewer than 3)."""
+        days = self.overdue.get(acceptor, [])
+        return days[-OVERDUE_EVENTS] + OVERDUE_WINDOW if len(days) >= OVERDUE_EVENTS else 0
+
+    def persistently_overdue(self, acceptor: str) -> bool:
+        """3 or more overdue events in the last 180 days (chain time)."""
+        until = self.overdue_until(acceptor)
+        return until != 0 and self.today <= until
+
+    def _shut_out(self, bill: MBill) -> bool:
+        """Whether no one may discount, pledge or guarantee a range of the bill: one its acceptor, persistently
+        overdue, accepted. A bill still ISSUED it has not accepted (DOMAIN.md: "a range of a bill it accepted")."""
+        if MIRROR_CONTRACT:
+            return self.persistently_overdue(bill.acceptor)
+        return bill.status != "ISSUED" and self.persistently_overdue(bill.acceptor)
+
+    # --- court orders (DOMAIN.md, "Court orders")
+    def freeze_under_order(self, bill_id: int, caller: str, start: int | None, order: bytes | None) -> str | None:
+        """A REGULATOR's judicial freeze of the bill or a range, naming the court's order (one order at a time; a
+        plain freeze may become a judicial one)."""
+        bill, err = self._bill_act(bill_id, caller, {"REGULATOR"})
+        if bill is None:
+            return err
+        if not order:
+            return "VALIDATION_ERROR"
+        target: MBill | MRange | None = bill
+        if start is not None:
+            target = self.ranges.get(bill_id, {}).get(start)
+            if target is None:
+                return "VALIDATION_ERROR"
+        if not self.active(caller):
+            return "PARTICIPANT_FROZEN"
+        assert target is not None
+        if target.order is not None:
+            return "INVALID_STATE"
+        target.frozen, target.order = True, order
+        return None
+
+    def seize(self, bill_id: int, caller: str, start: int, to: str, order: bytes | None) -> str | None:
+        """A REGULATOR asks that the range, HELD and frozen under the order, move to the order's beneficiary."""
+        bill, err = self._bill_act(bill_id, caller, {"REGULATOR"})
+        if bill is None:
+            return err
+        rng = self.ranges.get(bill_id, {}).get(start)
+        if rng is None or not order:
+            return "VALIDATION_ERROR"
+        if self.role(to) not in HOLDER_ROLES or to == rng.holder:
+            return "INVALID_COUNTERPARTY"
+        if bill.frozen:
+            return "FROZEN"
+        if not (self.active(caller) and self.active(to)):
+            return "PARTICIPANT_FROZEN"
+        if rng.state != "HELD" or not rng.frozen or rng.order != order:
+            return "INVALID_STATE"
+        self.transfers[len(self.transfers) + 1] = MTransfer(
+            bill_id, start, rng.end, "SEIZURE", caller, to, 0, rng.state, order=order
+        )
+        rng.state = "LOCKED"
+        return None
+
+    def _seizure_for_second_party(self, transfer_id: int, caller: str) -> tuple[MTransfer | None, str | None]:
+        """A pending seizure for its second party: another REGULATOR, or the OPERATOR; never its requester."""
+        t = self.transfers.get(transfer_id)
+        if t is None:
+            return None, "NOT_FOUND"
+        regulator = self.role(caller) == "REGULATOR"
+        if not regulator and caller != "operator":
+            return None, "FORBIDDEN"
+        if t.kind != "SEIZURE" or caller == t.frm:
+            return None, "NOT_PARTY"
+        if t.status != "PENDING":
+            return None, "INVALID_STATE"
+        if regulator and not self.active(caller):
+            return None, "PARTICIPANT_FROZEN"
+        return t, None
+
+    def confirm_seizure(self, transfer_id: int, caller: str, to: str, order: bytes | None) -> str | None:
+        t, err = self._seizure_for_second_party(transfer_id, caller)
+        if t is None:
+            return err
+        if to != t.to or order != t.order:
+            return "VALIDATION_ERROR"
+        bill, rng = self.bills[t.bill], self.ranges[t.bill][t.start]
+        if bill.frozen:
+            return "FROZEN"
+        if not rng.frozen or rng.order != t.order:
+            return "INVALID_STATE"  # the freeze was lifted meanwhile
+        if not self.active(t.to):
+            return "PARTICIPANT_FROZEN"
+        t.status = "SIGNED"
+        rng.holder, rng.state, rng.frozen, rng.order = t.to, "HELD", False, None
+        rng.links = (*rng.links, Link(t.to, "SEIZURE", False, transfer_id))
+        return None
+
+    def reject_seizure(self, transfer_id: int, caller: str) -> str | None:
+        t, err = self._seizure_for_second_party(transfer_id, caller)
+        if t is None:
+            return err
+        t.status = "REJECTED"
+        self.ranges[t.bill][t.start].state = t.prior  # still frozen under its order: it merges with nothing
         return None
