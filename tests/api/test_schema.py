@@ -177,6 +177,7 @@ def test_stateful_sequences_along_the_links_give_no_server_error(tmp_path: Path)
         Workflow.run(settings=settings(max_examples=API_EXAMPLES, stateful_step_count=8, deadline=None, database=None))
     finally:
         gateway.close()
-    followed = {path for path, status in calls if "{" in path and status < 400}
+    # a link followed is an id that resolved: whatever the rules then answer (200, 409, 422), not 404
+    followed = {path for path, status in calls if "{" in path and status != 404}
     assert len(calls) > 50 and followed, "the links led nowhere"
     print(f"\nschemathesis stateful: {len(calls)} calls, {summary([s for _, s in calls])}, followed {sorted(followed)}")
