@@ -62,6 +62,33 @@ REASONS = {
         "ECDSA.tryRecover's third value is the error's argument, for messages only; the error kind and the "
         "recovered address are both checked."
     ),
+    "uninitialized-state": (
+        "BillRegistryBase holds the bill registry's storage for both halves (docs/ARCHITECTURE.md): the "
+        "variables named (_initiators, _billGuarantors, ...) are written by BillRegistryExtension running "
+        "delegatecalled on the registry's storage (seize, guarantee), which slither, reading each contract "
+        "alone, does not see. chain/compile.py checks the two halves' storage layouts are equal."
+    ),
+    "unused-state": (
+        "The variable is the extension's, in the storage both halves share (BillRegistryBase): the lifecycle half "
+        "does not read it, the delegatecalled extension does (confirmSeizure reads _seizureOrders)."
+    ),
+    "constable-states": (
+        "_billCount is the shared storage's bill counter: BillRegistry.issue increments it; the extension, "
+        "delegatecalled on the same storage, reads it. Slither sees the base contract alone."
+    ),
+    "incorrect-equality": (
+        "recoveryAt == 0 is the sentinel of 'no approved recovery' (a stored zero), not a comparison with a "
+        "value an attacker steers; the time comparison beside it is an inequality."
+    ),
+    "missing-zero-check": (
+        "The relay address handed to the extension is the one the registry's own constructor got, checked by "
+        "the deployment (chain/deploy.py deploys the relay first and checks every address after)."
+    ),
+    "reentrancy-benign": (
+        "dishonorAll's external call is DigitalCash.settle inside _answerAll, on its pay branch only (a "
+        "dishonour pays nothing); DigitalCash is the platform's own, created by the registry, and calls nothing "
+        "back. The acceptor's overdue record is written after it in the same transaction."
+    ),
     "dead-code": (
         "_msgData overrides that Solidity requires where Context and ERC2771Context both define it (the "
         "contracts inherit both); nothing calls it."

@@ -66,15 +66,15 @@ library EndorsementChain {
         uint32 payee,
         uint32 holder,
         uint32 target
-    ) internal view returns (bool liable) {
+    ) internal view returns (bool earlier) {
         bool holderSeen = false;
         for (uint256 node = head; ; node = nodes[node].parent) {
             uint32 who = node == 0 ? payee : nodes[node].to;
             if (who == holder) {
                 holderSeen = true;
-                liable = false;
+                earlier = false;
             } else if (who == target && holderSeen) {
-                liable = true;
+                earlier = true;
             }
             if (node == 0) break;
         }
