@@ -38,7 +38,16 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
     result = runner.invoke(app, [*args, "--batch-size", "4"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
-    assert set(figures) == {"chain", "block_time", "gas_limit", "raw_ops_per_s", "gateway", "gas", "batch"}
+    assert set(figures) == {
+        "chain",
+        "block_time",
+        "gas_limit",
+        "raw_ops_per_s",
+        "gateway",
+        "gas",
+        "batch",
+        "bundle_writes",
+    }
     assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0 and figures["gas_limit"] is None
     assert [level["clients"] for level in figures["gateway"]] == [1, 2]
     for level in figures["gateway"]:
