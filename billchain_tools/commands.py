@@ -292,6 +292,8 @@ def gas_bench(
         table.add_column(column, justify="left" if column == "operation" else "right")
     for row in measured:
         met = "" if row.met is None else ("yes" if row.met else "NO")
+        if row.met is False and row.argued is not None:
+            met = f"no, argued (≤ {row.argued:,})"
         target = f"≤ {row.target:,}" if row.target else ""
         table.add_row(row.operation, f"{row.gas:,}", f"{row.ratio:.2f}", target, met)
     console.print(table)

@@ -43,6 +43,12 @@ TARGETS: dict[str, int] = {
     "sign (guarantee, the acceptor's)": 70_000,
     "sign (recourse, by a guarantor)": 100_000,
 }
+#: targets missed on purpose, each with the ceiling its argument in BENCHMARKS.md sets: the whole bill's guarantee
+#: also checks, when signed, that the party it guarantees is not FROZEN (DOMAIN.md: no operation towards a frozen
+#: participant), two cold reads of the participant registry (about 5,100 gas)
+ARGUED: dict[str, int] = {
+    "sign (guarantee, the acceptor's)": 74_000,
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class GasRow:
     @property
     def met(self) -> bool | None:
         return None if self.target is None else self.gas <= self.target
+
+    @property
+    def argued(self) -> int | None:
+        """The ceiling of a target missed on purpose (ARGUED), else None."""
+        return ARGUED.get(self.operation)
 
 
 def _baseline(backend: ChainBackend, keystore: Keystore, tx_owner: LocalAccount) -> dict[str, int]:

@@ -166,17 +166,10 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         bill.status = BillStatus.CIRCULATING;
         bill.rangeCount = 1;
         uint40 amount = bill.amount;
-        _ranges[billId][RangeBook.FIRST] = Range({
-            end: amount,
-            holder: caller.code,
-            state: RangeState.HELD,
-            freeze: Freeze.NONE,
-            late: false,
-            chainHead: 0,
-            pledgee: 0,
-            presentedAt: 0,
-            markedChain: false
-        });
+        Range storage range = _ranges[billId][RangeBook.FIRST]; // a bill received once: its record is empty
+        range.end = amount;
+        range.holder = caller.code;
+        range.state = RangeState.HELD;
         emit BillReceived(billId, _msgSender(), RangeBook.FIRST, amount);
     }
 
@@ -270,7 +263,9 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         } else if (state != RangeState.DISHONORED) {
             revert RangeInvalidState(billId, start, uint8(state));
         }
-        if (!_isLiable(billId, bill, range, target.code)) revert RecourseInvalidTarget(billId, start, against);
+        (bool liable, uint16 paysFor) = _isLiable(billId, bill, range, target.code);
+        if (!liable) revert RecourseInvalidTarget(billId, start, against);
+        range.payerPaysFor = paysFor;
         uint256 price = uint256(range.end) - start + 1;
         transferId = _openTransfer(billId, start, range, state, target.code, TransferKind.RECOURSE, price, false);
         emit TransferRequested(
@@ -327,6 +322,8 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
                 emit RangePaid(billId, t.start, t.end, _msgSender(), payee);
                 _addPaid(billId, bill, uint256(t.end) - t.start + 1);
             } else {
+                range.paidFor = _paidForWholeBill(billId, bill, range, caller.code);
+                range.payerPaysFor = 0;
                 range.holder = caller.code;
                 range.state = RangeState.DISHONORED;
                 range.pledgee = 0;
@@ -563,7 +560,8 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         if (t.status != TransferStatus.PENDING) revert TransferInvalidState(transferId, uint8(t.status));
         if (t.kind != TransferKind.SEIZURE) {
             if (bill.freeze != Freeze.NONE) revert BillFrozen(billId);
-            if (range.freeze != Freeze.NONE) revert RangeFrozen(billId, t.start);
+            // a guarantee of the whole bill (start 0) names no range: no record to read
+            if (t.start != 0 && range.freeze != Freeze.NONE) revert RangeFrozen(billId, t.start);
         }
         _requireActive(caller, _msgSender());
     }
@@ -580,7 +578,8 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
 
     /// @dev A guarantor's signature: of the whole bill, the guarantor is bound for the parties its initiator still
     ///      is (the bill's status may have moved on: INVALID_STATE when it is none); of a holder's range, the range
-    ///      is HELD again with the guarantor's node on its chain. Not on a persistently overdue acceptor's bill.
+    ///      is HELD again with the guarantor's node on its chain. Not on a bill a persistently overdue acceptor
+    ///      accepted, nor while the party guaranteed is FROZEN.
     function _completeGuarantee(
         uint256 transferId,
         Transfer storage t,
@@ -591,7 +590,9 @@ contract BillRegistry is IBillRegistry, BillRegistryBase {
         if (t.start == 0) {
             uint8 parties = _guaranteedParties(bill, _initiators[transferId]);
             if (parties == 0) revert BillInvalidState(billId, uint8(bill.status));
-            _requireInGoodStanding(billId, bill.acceptor);
+            _requireAcceptedInGoodStanding(billId, bill);
+            address initiator = _registry.accountOf(_initiators[transferId]);
+            _requireActive(_registry.membershipOf(initiator), initiator);
             t.status = TransferStatus.SIGNED;
             emit TransferSigned(transferId, billId, _msgSender());
             _billGuarantors[billId][t.to] |= parties;

@@ -135,6 +135,12 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
         if (until != 0 && _today() <= until) revert BillAcceptorOverdue(billId, until);
     }
 
+    /// @dev ACCEPTOR_OVERDUE when the bill's acceptor is persistently overdue and has accepted it (DOMAIN.md: "a
+    ///      bill it accepted"; one still ISSUED it has not): a guarantee of the whole bill.
+    function _requireAcceptedInGoodStanding(uint256 billId, Bill storage bill) internal view {
+        if (bill.status != BillStatus.ISSUED) _requireInGoodStanding(billId, bill.acceptor);
+    }
+
     /// @dev The parties of the bill whose guarantee `code` may ask for now (GUARANTEES_* bits; 0: none): the
     ///      drawer while the bill is ISSUED, ACCEPTED or CIRCULATING, the acceptor while ACCEPTED or CIRCULATING.
     function _guaranteedParties(Bill storage bill, uint32 code) internal view returns (uint8 parties) {
@@ -231,19 +237,21 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
     /// @dev Recourse liability (DOMAIN.md): the drawer and the acceptor always; then the chain's members and the
     ///      guarantors it binds (EndorsementChain.liable; a plain chain's in one walk: `precedes`); then the
     ///      guarantors of the whole bill, of the drawer or the acceptor (each read only when the cheaper answers
-    ///      said no).
+    ///      said no). `paysFor`: when `target` is liable as nothing but a guarantor, the parties of the chain it
+    ///      would pay for, with EndorsementChain.PAYS_AS_GUARANTOR set (its whole-bill parties are added when it
+    ///      pays: `_paidForWholeBill`); else 0.
     function _isLiable(
         uint256 billId,
         Bill storage bill,
         Range storage range,
         uint32 target
-    ) internal view returns (bool) {
+    ) internal view returns (bool, uint16 paysFor) {
         uint32 drawer = bill.drawer;
         uint32 acceptor = bill.acceptor;
-        if (target == drawer || target == acceptor) return true;
+        if (target == drawer || target == acceptor) return (true, 0);
         uint32 holder = range.holder;
         if (!range.markedChain) {
-            if (!range.late && _transfers.precedes(range.chainHead, bill.payee, holder, target)) return true;
+            if (!range.late && _precedesClaimant(bill, range, target)) return (true, 0);
         } else {
             EndorsementChain.Links memory links = _transfers.load(range.chainHead, bill.payee);
             EndorsementChain.Claim memory claim = EndorsementChain.Claim({
@@ -251,14 +259,50 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
                 target: target,
                 drawer: drawer,
                 acceptor: acceptor,
-                late: range.late
+                late: range.late,
+                paidFor: range.paidFor
             });
-            if (links.liable(claim)) return true;
+            bool chained;
+            (chained, paysFor) = links.liable(claim);
+            if (chained) return (true, paysFor);
         }
         uint8 parties = _billGuarantors[billId][target];
-        return
+        bool guarantor =
             ((parties & GUARANTEES_DRAWER) != 0 && drawer != holder)
-            || ((parties & GUARANTEES_ACCEPTOR) != 0 && acceptor != holder);
+                || ((parties & GUARANTEES_ACCEPTOR) != 0 && acceptor != holder);
+        return (guarantor, guarantor ? EndorsementChain.PAYS_AS_GUARANTOR : 0);
+    }
+
+    /// @dev On a plain chain (no guarantee node): whether `target` is earlier than the holder, or than a party of
+    ///      the whole bill the holder paid recourse for as its guarantor (`range.paidFor`).
+    function _precedesClaimant(Bill storage bill, Range storage range, uint32 target) private view returns (bool) {
+        uint256 head = range.chainHead;
+        uint32 payee = bill.payee;
+        if (_transfers.precedes(head, payee, range.holder, target)) return true;
+        uint16 paid = range.paidFor;
+        if (paid == 0) return false;
+        return
+            ((paid & EndorsementChain.PAID_FOR_DRAWER) != 0 && _transfers.precedes(head, payee, bill.drawer, target))
+            || ((paid & EndorsementChain.PAID_FOR_ACCEPTOR) != 0
+                && _transfers.precedes(head, payee, bill.acceptor, target));
+    }
+
+    /// @dev What a recourse's payer paid for (`range.paidFor` once it holds the range): the parties `_isLiable`
+    ///      found for it, with the drawer and the acceptor it guarantees on the whole bill (read now, so a
+    ///      guarantee signed while the recourse was pending counts) when it paid as nothing but a guarantor.
+    function _paidForWholeBill(
+        uint256 billId,
+        Bill storage bill,
+        Range storage range,
+        uint32 payer
+    ) internal view returns (uint16 paid) {
+        uint16 pending = range.payerPaysFor;
+        if ((pending & EndorsementChain.PAYS_AS_GUARANTOR) == 0) return 0;
+        paid = pending & ~EndorsementChain.PAYS_AS_GUARANTOR;
+        uint8 parties = _billGuarantors[billId][payer];
+        uint32 holder = range.holder;
+        if ((parties & GUARANTEES_DRAWER) != 0 && bill.drawer != holder) paid |= EndorsementChain.PAID_FOR_DRAWER;
+        if ((parties & GUARANTEES_ACCEPTOR) != 0 && bill.acceptor != holder) paid |= EndorsementChain.PAID_FOR_ACCEPTOR;
     }
 
     /// @dev The last day an acceptor with these events is persistently overdue: its third-latest event's day plus

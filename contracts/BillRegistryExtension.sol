@@ -316,7 +316,9 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         Bill storage bill = _bill(billId);
         Range storage range = _range(billId, start);
         uint32 code = _registry.membershipOf(target).code;
-        return code != 0 && _isLiable(billId, bill, range, code);
+        if (code == 0) return false;
+        (bool liable, ) = _isLiable(billId, bill, range, code);
+        return liable;
     }
 
     /// @inheritdoc IBillRegistryExtension
@@ -428,7 +430,7 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         uint8 parties = _guaranteedParties(bill, caller.code);
         if (parties == 0) revert BillInvalidState(billId, uint8(bill.status));
         if ((_billGuarantors[billId][surety.code] & parties) == parties) revert GuaranteeExists(billId, guarantor);
-        _requireInGoodStanding(billId, bill.acceptor);
+        _requireAcceptedInGoodStanding(billId, bill);
         transferId = ++_transferCount;
         _transfers[transferId] = Transfer({
             to: surety.code,

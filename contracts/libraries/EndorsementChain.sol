@@ -13,6 +13,17 @@ import {Transfer} from "../types/BillRecords.sol";
 ///      identities, not balances: strict equality is the point of every comparison here.
 // slither-disable-start incorrect-equality
 library EndorsementChain {
+    /// @dev The bits of a range's `paidFor` (the parties its holder paid recourse for as their guarantor): the
+    ///      drawer, the acceptor (as their guarantor of the whole bill), then the holder's GUARANTEE nodes on the
+    ///      chain, oldest first, one bit each for the first GUARANTEE_BITS of them (a guarantor's later guarantees
+    ///      of the same range give it no claim as their party's: DECISIONS.md). PAYS_AS_GUARANTOR marks a pending
+    ///      recourse's payer liable as nothing but a guarantor (its whole-bill bits are added when it signs).
+    uint16 internal constant PAID_FOR_DRAWER = 1;
+    uint16 internal constant PAID_FOR_ACCEPTOR = 2;
+    uint256 internal constant FIRST_GUARANTEE_BIT = 2;
+    uint256 internal constant GUARANTEE_BITS = 13;
+    uint16 internal constant PAYS_AS_GUARANTOR = uint16(1) << 15;
+
     /// @dev A chain read into memory once, oldest first: node 0 the payee (kind NONE).
     struct Links {
         uint32[] codes;
@@ -28,6 +39,7 @@ library EndorsementChain {
         uint32 drawer;
         uint32 acceptor;
         bool late;
+        uint16 paidFor;
     }
 
     /// @dev How many nodes the chain of `head` holds, the payee and guarantee nodes included.
@@ -101,50 +113,60 @@ library EndorsementChain {
     }
 
     /// @dev Whether `c.target` is liable to `c.holder` through the chain (DOMAIN.md, "Recourse", "Guarantees",
-    ///      "Restrictive endorsement"; the drawer, the acceptor and their guarantors of the whole bill are the
-    ///      caller's to check). The holder claims from its first appearance in the chain; a guarantor that paid
-    ///      for a party (its first appearance a GUARANTEE node) claims as that party would, and from it. Liable:
-    ///      - a member strictly earlier than the claimant's first appearance that passed the range on of its own
-    ///        will (not seized from it), unless that endorsement was restrictive and its endorsee is not the
-    ///        claimant; nobody, after a late presentment; nobody, when the holder is not in the chain;
-    ///      - the party a paying guarantor guaranteed;
-    ///      - a guarantor of a party so liable, or of the drawer or the acceptor (not of the holder itself).
-    function liable(Links memory links, Claim memory c) internal pure returns (bool) {
+    ///      "Restrictive endorsement"; the guarantors of the whole bill are the caller's to check), and, when it is
+    ///      liable as nothing but a guarantor, the parties it would pay for (`paysFor`, with PAYS_AS_GUARANTOR set):
+    ///      every party it guarantees on the chain that is directly liable to the holder. Liable:
+    ///      - directly: the drawer and the acceptor; unless the presentment was late, every member earlier than the
+    ///        holder's first member appearance that passed the range on of its own will (not seized from it; a
+    ///        restrictive endorser only to its own endorsee), and, for a holder that paid recourse as a guarantor
+    ///        (`c.paidFor`), the parties it paid for and everyone so liable to them;
+    ///      - a guarantor of a party directly liable (not of the holder itself).
+    function liable(Links memory links, Claim memory c) internal pure returns (bool, uint16 paysFor) {
+        if (_direct(links, c, c.target)) return (true, 0);
         uint256 n = links.codes.length;
-        uint256 first = _firstOf(links, c.holder, false);
-        uint32 claimant = c.holder;
-        uint256 position = first;
-        if (first < n && links.kinds[first] == TransferKind.GUARANTEE) {
-            claimant = links.codes[_principal(links, first)];
-            position = _firstOf(links, claimant, true);
-        }
-        if (c.late) {
-            // only the drawer and the acceptor, and their guarantors
-            position = 0;
-            claimant = c.holder;
-        }
-        if (c.target == claimant && claimant != c.holder) return true;
-        if (_endorserLiable(links, position, claimant, c.target)) return true;
+        bool bound = false;
+        uint256 ordinal = 0;
         for (uint256 g = 1; g < n; ++g) {
             if (links.kinds[g] != TransferKind.GUARANTEE || links.codes[g] != c.target) continue;
             uint32 party = links.codes[_principal(links, g)];
-            if (party == c.holder) continue;
-            if (party == c.drawer || party == c.acceptor) return true;
-            if (party == claimant || _endorserLiable(links, position, claimant, party)) return true;
+            if (party != c.holder && _direct(links, c, party)) {
+                bound = true;
+                if (ordinal < GUARANTEE_BITS) paysFor |= uint16(1 << (FIRST_GUARANTEE_BIT + ordinal));
+            }
+            ++ordinal;
+        }
+        if (bound) paysFor |= PAYS_AS_GUARANTOR;
+        return (bound, paysFor);
+    }
+
+    /// @dev Whether `who` is liable to the claim's holder in its own name (see `liable`).
+    function _direct(Links memory links, Claim memory c, uint32 who) private pure returns (bool) {
+        if (who == c.drawer || who == c.acceptor) return true;
+        if (c.late) return false;
+        if (_endorserLiable(links, c.holder, who)) return true;
+        uint16 paid = c.paidFor;
+        if (paid == 0) return false;
+        if ((paid & PAID_FOR_DRAWER) != 0 && _endorserLiable(links, c.drawer, who)) return true;
+        if ((paid & PAID_FOR_ACCEPTOR) != 0 && _endorserLiable(links, c.acceptor, who)) return true;
+        uint256 n = links.codes.length;
+        uint256 ordinal = 0;
+        for (uint256 g = 1; g < n && ordinal < GUARANTEE_BITS; ++g) {
+            if (links.kinds[g] != TransferKind.GUARANTEE || links.codes[g] != c.holder) continue;
+            if ((paid & (uint16(1) << (FIRST_GUARANTEE_BIT + ordinal))) != 0) {
+                uint32 party = links.codes[_principal(links, g)];
+                if (who == party || _endorserLiable(links, party, who)) return true;
+            }
+            ++ordinal;
         }
         return false;
     }
 
-    /// @dev Whether `who` passed the range on of its own will at a member node before `position` (the claimant's
-    ///      first appearance: a member node, or n), restrictively only to `claimant`.
-    function _endorserLiable(
-        Links memory links,
-        uint256 position,
-        uint32 claimant,
-        uint32 who
-    ) private pure returns (bool) {
-        uint256 n = links.codes.length;
-        if (position >= n) return false; // the holder is in no node: no member before it
+    /// @dev Whether `who` is liable to `claimant` through its chain: `who` passed the range on of its own will at a
+    ///      member node before `claimant`'s first member appearance (none when it has none), restrictively only to
+    ///      `claimant`.
+    function _endorserLiable(Links memory links, uint32 claimant, uint32 who) private pure returns (bool) {
+        uint256 position = _firstMember(links, claimant);
+        if (position == links.codes.length) return false; // not a member: no one is earlier
         for (uint256 i = 0; i < position; ++i) {
             if (links.kinds[i] == TransferKind.GUARANTEE || links.codes[i] != who) continue;
             uint256 next = i + 1;
@@ -157,11 +179,11 @@ library EndorsementChain {
         return false;
     }
 
-    /// @dev The first node of `code`: any node, or (`memberOnly`) a member node; the chain's length when none.
-    function _firstOf(Links memory links, uint32 code, bool memberOnly) private pure returns (uint256 i) {
+    /// @dev The first member node (not a GUARANTEE node) of `code`; the chain's length when none.
+    function _firstMember(Links memory links, uint32 code) private pure returns (uint256 i) {
         uint256 n = links.codes.length;
         for (i = 0; i < n; ++i) {
-            if (links.codes[i] == code && !(memberOnly && links.kinds[i] == TransferKind.GUARANTEE)) return i;
+            if (links.codes[i] == code && links.kinds[i] != TransferKind.GUARANTEE) return i;
         }
     }
 

@@ -50,17 +50,13 @@ library RangeBook {
         uint256 splitAt,
         uint256 end
     ) internal {
-        ranges[splitAt] = Range({
-            end: uint40(end),
-            holder: range.holder,
-            state: RangeState.HELD,
-            freeze: Freeze.NONE,
-            late: false,
-            chainHead: range.chainHead,
-            pledgee: 0,
-            presentedAt: 0,
-            markedChain: range.markedChain
-        });
+        // a start no range holds has an empty record (a merge deletes the one it takes): only what is not zero
+        Range storage right = ranges[splitAt];
+        right.end = uint40(end);
+        right.holder = range.holder;
+        right.state = RangeState.HELD;
+        right.chainHead = range.chainHead;
+        right.markedChain = range.markedChain;
         range.end = uint40(splitAt - 1);
     }
 

@@ -46,6 +46,12 @@ struct Range {
     /// @dev whether its endorsement chain holds more than plain transfers (a guarantor, a seizure, a restrictive
     ///      endorsement): recourse liability then reads the whole chain (EndorsementChain.liable), else one walk
     bool markedChain;
+    /// @dev for a DISHONORED range: the parties its holder paid recourse for as their guarantor, as the bits of
+    ///      EndorsementChain.PAID_FOR_DRAWER and after (it claims as they would, and from them)
+    uint16 paidFor;
+    /// @dev while a RECOURSE on the range is pending: what its payer would pay for, the same bits
+    ///      (EndorsementChain.PAYS_AS_GUARANTOR set when it is liable as nothing but a guarantor)
+    uint16 payerPaysFor;
 }
 
 /// @dev A transfer of a range, and, once an ENDORSE, DISCOUNT, SEIZURE or a holder's GUARANTEE is signed, a

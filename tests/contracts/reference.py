@@ -19,7 +19,6 @@ TERMINAL = {"SETTLED", "REJECTED", "CANCELLED"}
 DRAWER, ACCEPTOR = 1, 2
 #: an acceptor with this many overdue events in this many days is persistently overdue (DOMAIN.md)
 OVERDUE_EVENTS, OVERDUE_WINDOW = 3, 180
-MIRROR_CONTRACT = True  # TEMPORARY scratch
 
 
 class Link(NamedTuple):
@@ -346,8 +345,6 @@ class Model:
         """The parties liable to the range's holder in their own name: the drawer and the acceptor; unless it
         presented late, every member earlier in the chain than its first appearance, and, when it paid recourse
         as the guarantor of parties, those parties and everyone liable to them."""
-        if MIRROR_CONTRACT:
-            return self._contract_liable_set(bill, rng)
         liable = {bill.drawer, bill.acceptor}
         if not rng.late:
             liable |= self._earlier_members(rng, rng.holder)
@@ -359,8 +356,6 @@ class Model:
         """Everyone a recourse claim on the range may name: the parties directly liable and the guarantors of
         each of them (a guarantor is liable wherever its party is), though not a guarantor of the holder itself
         (no one is liable to itself, nor through its own guarantor)."""
-        if MIRROR_CONTRACT:
-            return self._contract_liable_set(bill, rng)
         direct = self.directly_liable(bill, rng)
         parties = direct - {rng.holder}
         guarantors = {who for party, who, _ in rng.guarantees if party in parties}
@@ -368,73 +363,6 @@ class Model:
             if (bits & DRAWER and bill.drawer in parties) or (bits & ACCEPTOR and bill.acceptor in parties):
                 guarantors.add(who)
         return direct | guarantors
-
-    # --- TEMPORARY (scratch): the contract's liability algorithm, to hunt other divergences
-    def _contract_liable_set(self, bill: MBill, rng: MRange) -> set[str]:
-        nodes = [(rng.links[0].name, "PAYEE", False)]
-        rest = [(link.transfer, link.name, link.how, link.restrictive) for link in rng.links[1:]]
-        rest += [(g.transfer, g.guarantor, "GUARANTEE", False) for g in rng.guarantees]
-        nodes += [(name, how, r) for _, name, how, r in sorted(rest)]
-        n = len(nodes)
-        holder = rng.holder
-
-        def first_of(code: str, member_only: bool) -> int:
-            for i, (c, k, _) in enumerate(nodes):
-                if c == code and not (member_only and k == "GUARANTEE"):
-                    return i
-            return n
-
-        def principal(g: int) -> int:
-            i = g - 1
-            while nodes[i][1] == "GUARANTEE":
-                i -= 1
-            return i
-
-        def endorser_liable(position: int, claimant: str, who: str) -> bool:
-            if position >= n:
-                return False
-            for i in range(position):
-                if nodes[i][1] == "GUARANTEE" or nodes[i][0] != who:
-                    continue
-                nxt = i + 1
-                while nodes[nxt][1] == "GUARANTEE":
-                    nxt += 1
-                if nodes[nxt][1] == "SEIZURE":
-                    continue
-                if nodes[nxt][2] and nodes[nxt][0] != claimant:
-                    continue
-                return True
-            return False
-
-        first = first_of(holder, False)
-        claimant, position = holder, first
-        if first < n and nodes[first][1] == "GUARANTEE":
-            claimant = nodes[principal(first)][0]
-            position = first_of(claimant, True)
-        if rng.late:
-            position, claimant = 0, holder
-        out = {bill.drawer, bill.acceptor}
-        for target in (name for name, role in self.roles.items() if role in HOLDER_ROLES):
-            if (target == claimant and claimant != holder) or endorser_liable(position, claimant, target):
-                out.add(target)
-            else:
-                for g in range(1, n):
-                    if nodes[g][1] != "GUARANTEE" or nodes[g][0] != target:
-                        continue
-                    party = nodes[principal(g)][0]
-                    if party == holder:
-                        continue
-                    if (
-                        party in (bill.drawer, bill.acceptor)
-                        or party == claimant
-                        or endorser_liable(position, claimant, party)
-                    ):
-                        out.add(target)
-                        break
-            bits = bill.guarantors.get(target, 0)
-            if (bits & DRAWER and bill.drawer != holder) or (bits & ACCEPTOR and bill.acceptor != holder):
-                out.add(target)
-        return out
 
     def liable(self, bill_id: int, start: int, target: str) -> bool:
         return target in self.liable_set(self.bills[bill_id], self.ranges[bill_id][start])
@@ -572,7 +500,7 @@ class Model:
                 return "INVALID_STATE"
             if self._shut_out(bill):
                 return "ACCEPTOR_OVERDUE"
-            if not self.active(t.frm) and not MIRROR_CONTRACT:  # no operation towards a FROZEN participant
+            if not self.active(t.frm):  # no operation towards a FROZEN participant
                 return "PARTICIPANT_FROZEN"
             t.status = "SIGNED"
             bill.guarantors[t.to] = bill.guarantors.get(t.to, 0) | parties
@@ -868,8 +796,6 @@ class Model:
     def _shut_out(self, bill: MBill) -> bool:
         """Whether no one may discount, pledge or guarantee a range of the bill: one its acceptor, persistently
         overdue, accepted. A bill still ISSUED it has not accepted (DOMAIN.md: "a range of a bill it accepted")."""
-        if MIRROR_CONTRACT:
-            return self.persistently_overdue(bill.acceptor)
         return bill.status != "ISSUED" and self.persistently_overdue(bill.acceptor)
 
     # --- court orders (DOMAIN.md, "Court orders")

@@ -9,6 +9,7 @@ from chain.errors import (
     BillInvalidState,
     BillNotParty,
     GuaranteeExists,
+    ParticipantFrozen,
     RangeInvalidState,
     RecourseInvalidTarget,
 )
@@ -206,3 +207,83 @@ def test_a_guarantor_of_a_restrictive_endorser_pays_no_later_holder(world: World
     assert not world.bills.liable_to(bill, 1, world.addr("t1"))
     assert not world.bills.liable_to(bill, 1, world.addr("bank2"))
     assert world.bills.liable_to(bill, 1, world.addr("t2"))
+
+
+def _paid_by(world: World, bill: int, holder: str, payer: str, amount: int = 1_000) -> None:
+    """`payer` pays `holder`'s recourse on the range at 1 and holds it DISHONORED."""
+    world.mint(payer, amount)
+    claim, _ = world.bills.recourse(world[holder], bill, 1, world.addr(payer))
+    world.bills.sign(world[payer], claim)
+
+
+def _liable(world: World, bill: int, *names: str) -> dict[str, bool]:
+    return {name: world.bills.liable_to(bill, 1, world.addr(name)) for name in names}
+
+
+def test_a_guarantor_that_later_holds_the_range_claims_as_a_holder(world: World) -> None:
+    # t3 guarantees t1, then takes the range t1 -> t2 -> t3: its first appearance is as a member, so both are
+    # earlier than it (it did not pay as anyone's guarantor)
+    bill = world.circulating(amount=1_000, days=30)
+    _guaranteed(world, "t1", "t3", bill, start=1, amount=1_000)
+    world.endorse_signed(bill, 1, 1_000, "t1", "t2")
+    world.endorse_signed(bill, 1, 1_000, "t2", "t3")
+    _dishonored(world, bill, "t3")
+    assert _liable(world, bill, "t1", "t2") == {"t1": True, "t2": True}
+
+
+def test_a_guarantor_that_took_the_range_by_seizure_has_no_claim_on_the_party_seized_from(world: World) -> None:
+    bill = world.circulating(amount=1_000, days=30)
+    _guaranteed(world, "t1", "t3", bill, start=1, amount=1_000)
+    order = b"\x01" * 32
+    world.bills.freeze_under_order(world["reg"], bill, order, 1)
+    seizure, _ = world.bills.seize(world["reg"], bill, 1, world.addr("t3"), order)
+    world.bills.confirm_seizure(world.operator, seizure, world.addr("t3"), order)
+    _dishonored(world, bill, "t3")
+    # t1 passed nothing on of its own will, and t3 paid nothing as its guarantor
+    assert _liable(world, bill, "t1") == {"t1": False}
+
+
+def test_a_guarantor_of_two_holders_that_pays_claims_from_both(world: World) -> None:
+    bill = world.circulating(amount=1_000, days=30)
+    _guaranteed(world, "t1", "bank2", bill, start=1, amount=1_000)
+    world.endorse_signed(bill, 1, 1_000, "t1", "t2")
+    _guaranteed(world, "t2", "bank2", bill, start=1, amount=1_000)
+    world.endorse_signed(bill, 1, 1_000, "t2", "t3")
+    _dishonored(world, bill, "t3")
+    _paid_by(world, bill, "t3", "bank2")
+    assert _liable(world, bill, "t1", "t2", "t3") == {"t1": True, "t2": True, "t3": False}
+
+
+def test_a_restrictive_endorser_that_pays_as_its_endorsee_s_guarantor_claims_from_the_endorsee(world: World) -> None:
+    bill = world.circulating(amount=1_000, days=30)
+    endorsement, _ = world.bills.endorse(world["t1"], bill, 1, 1_000, world.addr("t2"), restrictive=True)
+    world.bills.sign(world["t2"], endorsement)
+    _guaranteed(world, "t2", "t1", bill, start=1, amount=1_000)
+    world.endorse_signed(bill, 1, 1_000, "t2", "t3")
+    _dishonored(world, bill, "t3")
+    assert _liable(world, bill, "t1") == {"t1": True}  # as t2's guarantor, though not as its endorser
+    _paid_by(world, bill, "t3", "t1")
+    assert _liable(world, bill, "t2", "t3") == {"t2": True, "t3": False}
+
+
+def test_the_drawer_s_guarantor_that_pays_claims_from_everyone_liable_to_the_drawer(world: World) -> None:
+    # bank2 guarantees the drawer core on the whole bill; core held the range between t1 and t2
+    bill = world.circulating(amount=1_000, days=30)
+    _guaranteed(world, "core", "bank2", bill)
+    world.endorse_signed(bill, 1, 1_000, "t1", "core")
+    world.endorse_signed(bill, 1, 1_000, "core", "t2")
+    _dishonored(world, bill, "t2")
+    _paid_by(world, bill, "t2", "bank2")
+    assert _liable(world, bill, "t1", "core", "t2") == {"t1": True, "core": True, "t2": False}
+
+
+def test_a_guarantee_of_the_whole_bill_is_not_signed_while_its_party_is_frozen(world: World) -> None:
+    bill = world.circulating(amount=1_000, days=30)
+    request, _ = world.bills.guarantee(world["core"], bill, world.addr("bank2"), 0, 0)
+    world.system.registry.freeze(world.operator, world.addr("core"))
+    with reverts(ParticipantFrozen):
+        world.bills.sign(world["bank2"], request)
+    assert world.bills.bill_guarantees_of(bill, world.addr("bank2")) == 0
+    world.system.registry.unfreeze(world.operator, world.addr("core"))
+    world.bills.sign(world["bank2"], request)
+    assert world.bills.bill_guarantees_of(bill, world.addr("bank2")) == DRAWER

@@ -92,3 +92,11 @@ def test_a_self_accepted_bill_of_a_shut_out_acceptor_is_not_drawn(world: World) 
         _dishonor_one(world, acceptor="core")
     with reverts(BillAcceptorOverdue):
         world.issue(drawer="core", acceptor="core", kind=BillKind.COMMERCIAL_ACCEPTANCE, amount=10)
+
+
+def test_the_drawer_s_guarantee_of_a_bill_not_yet_accepted_is_no_bill_the_acceptor_accepted(world: World) -> None:
+    _overdue_three_times(world)
+    bill = world.issue(acceptor="t3", kind=BillKind.COMMERCIAL_ACCEPTANCE, amount=10)
+    request, _ = world.bills.guarantee(world["core"], bill, world.addr("bank2"), 0, 0)
+    world.bills.sign(world["bank2"], request)
+    assert world.bills.bill_guarantees_of(bill, world.addr("bank2")) == 1  # the drawer's
