@@ -88,6 +88,12 @@ class TransactionFailed(ChainError):
     code: ClassVar[ProblemCode] = ProblemCode.CHAIN_UNAVAILABLE
 
 
+class OutOfGas(TransactionFailed):
+    """A transaction, or an item of a bundle, ran out of the gas it was given: a mined transaction that used
+    all its gas limit, or a bundle's item that failed without revert data (every contract reverts with a custom
+    error or a panic, never empty). A bundled write tries once more with its own estimate."""
+
+
 @dataclass
 class ContractError(ChainError):
     """A revert with a known custom error; subclasses are the errors, fields their arguments, and each one's

@@ -28,7 +28,7 @@ from web3.datastructures import AttributeDict
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
-from chain.errors import ChainError, TransactionFailed
+from chain.errors import ChainError, OutOfGas, TransactionFailed
 from chain.tx import EncodedCall, Transactor, TxResult
 
 SHAPE_ARGUMENTS, SHAPE_REASON, SHAPE_TERMS = 0, 1, 2
@@ -241,7 +241,9 @@ class RelayClient:
         for event in self.contract.events.BundleItemExecuted().process_receipt(receipt, errors=DISCARD):
             found[int(event["args"]["index"])] = None
         for event in self.contract.events.BundleItemFailed().process_receipt(receipt, errors=DISCARD):
-            found[int(event["args"]["index"])] = self.tx.decoder.decode(bytes(event["args"]["reason"]))
+            reason = bytes(event["args"]["reason"])
+            index = int(event["args"]["index"])
+            found[index] = self.tx.decoder.decode(reason) if reason else OutOfGas(f"bundle item {index}")
         if sorted(found) != list(range(size)):  # every item has exactly one outcome event: the relay's promise
             raise TransactionFailed(f"a bundle of {size} items reported {sorted(found)}")
         return [found[i] for i in range(size)]

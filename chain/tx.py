@@ -25,7 +25,7 @@ from web3.exceptions import TimeExhausted
 from web3.types import Nonce, TxParams, TxReceipt, Wei
 
 from chain.backends.base import ChainBackend, SendRefused
-from chain.errors import AccountNotAllowed, ChainUnavailable, ErrorDecoder, GasUnpaid, TransactionFailed
+from chain.errors import AccountNotAllowed, ChainUnavailable, ErrorDecoder, GasUnpaid, OutOfGas, TransactionFailed
 
 GAS_HEADROOM_NUM, GAS_HEADROOM_DEN = 6, 5  # estimate x 1.2: storage refunds and warm/cold drift
 NONCE_RETRIES = 3
@@ -309,6 +309,8 @@ class Transactor:
         after the estimate): re-run it on the state after its block for its error (a revert
         changes nothing, so that state is what it met)."""
         sent = tx.params
+        if receipt["gasUsed"] >= sent["gas"]:  # every revert of the contracts returns gas; this ran out
+            return OutOfGas(f"transaction {tx.hex} ran out of its {sent['gas']:,} gas")
         call: TxParams = {"from": sent["from"], "to": sent["to"], "data": sent["data"], "gas": sent["gas"]}
         try:
             self.backend.w3.eth.call(call, receipt["blockNumber"])

@@ -12,11 +12,18 @@ Invariants:
 - At most one item per signer in a bundle, and none while an earlier item of that signer is unmined: a
   signer's next nonce is known only from its last item's outcome (a failed item keeps its nonce), so a
   failure never shifts another item's nonce. A signer's second write waits for the next bundle.
-- A bundle closes when its items' gas (each item's own estimate, plus the relay's overhead) reaches a
-  share of the block's gas limit, or it holds `MAX_BATCH` items, or its first item has waited
+- A bundle closes when its items' gas (each item's function's estimate, plus the relay's overhead) reaches
+  a share of the block's gas limit, or it holds `MAX_BATCH` items, or its first item has waited
   `wait` seconds (at most one block time) for company. The bundle's gas limit is the sum of its items',
   not the node's estimate: an estimate may find the least gas at which items fail out of gas, since a
   failing item does not make the bundle revert.
+- One node estimate per function, not per write (`eth_estimateGas` was what bounded the rate: issue 28's
+  profile): a function's first write is estimated, and one in every `REESTIMATE_EVERY` after it; an item
+  is given the largest estimate its function had. Each item's gas is only its share of the bundle's limit
+  (items run with all the gas left), so the sum is what must hold; an item that still runs out
+  (`OutOfGas`: a write whose gas depends on its data, say a payment of many ranges) is
+  estimated on its own and tried once more. A write whose function has a figure already is not estimated:
+  a revert it meets is its own item's failure in the bundle, with the same typed error.
 - The bundle is written down before it is sent, with one `bundle_items` row per request it carries
   (gateway/ledger/outbox.py `BUNDLE`), in one database transaction; recovery settles each item from the
   bundle's receipt events (gateway/ledger/recovery.py), so a crash between sending and the receipt
@@ -44,7 +51,7 @@ from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
 
 from chain.backends.base import ChainBackend
-from chain.errors import ChainError, InvalidAccountNonce
+from chain.errors import ChainError, InvalidAccountNonce, OutOfGas
 from chain.relay import RelayClient, SignedBy, sign_typed
 from chain.tx import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM, EncodedCall, TxResult
 from gateway.core.metrics import record_bundle
@@ -60,6 +67,8 @@ ITEM_OVERHEAD = 60_000
 UNESTIMATED_ITEM_GAS = 250_000
 #: a bundle's transaction, beyond its items
 BUNDLE_BASE_GAS = 50_000
+#: one write in this many of a function is estimated again (its figure follows what its writes cost)
+REESTIMATE_EVERY = 32
 #: the share of a block's gas limit one bundle may take (bundles of a block's moment share it)
 BLOCK_SHARE_NUM, BLOCK_SHARE_DEN = 1, 2
 
@@ -114,6 +123,9 @@ class Bundler:
         self._budget: int | None = None
         self._accounts: dict[str, LocalAccount] = {}
         self._relayable: dict[bytes, bool] = {}
+        #: each function's largest item gas seen, and how many of its writes came (`known_gas`)
+        self._function_gas: dict[bytes, int] = {}
+        self._writes: dict[bytes, int] = {}
         self._nonces: dict[str, int] = {}
         self._busy: set[str] = set()
         self._queue: list[Item] = []
@@ -133,6 +145,10 @@ class Bundler:
         self._accounts[account.address] = account
         return str(account.address)
 
+    def known_relayable(self, call: EncodedCall) -> bool | None:
+        """`relayable`'s answer when it has one for the function already (not blocking), else None."""
+        return self._relayable.get(call.data[:4])
+
     def relayable(self, call: EncodedCall) -> bool:
         """Whether the relay runs this operation (every participant's operation; blocking, once per function)."""
         selector = call.data[:4]
@@ -147,9 +163,20 @@ class Bundler:
     def account(self, signer: str) -> LocalAccount:
         return self._accounts[signer]
 
+    def known_gas(self, call: EncodedCall) -> int | None:
+        """The item's gas from its function's figure, when it has one and this write is not due to be
+        estimated (not blocking); None: estimate it (`estimate`)."""
+        if self.backend.fixed_gas_limit is not None:
+            return UNESTIMATED_ITEM_GAS
+        selector = call.data[:4]
+        writes = self._writes[selector] = self._writes.get(selector, 0) + 1
+        known = self._function_gas.get(selector)
+        return None if known is None or writes % REESTIMATE_EVERY == 0 else known
+
     def estimate(self, signer: str, call: EncodedCall) -> int:
-        """The item's gas in a bundle: its call's own estimate, from its signer, plus the relay's overhead. A
-        revert the estimate finds raises the error the write meets alone (blocking: run off the loop)."""
+        """The item's gas in a bundle: its call's own estimate, from its signer, plus the relay's overhead, or
+        its function's largest, whichever is more. A revert the estimate finds raises the error the write
+        meets alone (blocking: run off the loop)."""
         if self.backend.fixed_gas_limit is not None:
             return UNESTIMATED_ITEM_GAS
         probe = {"from": signer, "to": call.to, "data": call.data}
@@ -157,7 +184,10 @@ class Bundler:
             gas = self.backend.estimate_gas(probe)  # type: ignore[arg-type]
         except self.backend.revert_errors as exc:
             raise self.relay.tx.decoder.decode(self.backend.revert_data(exc)) from None
-        return gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN + ITEM_OVERHEAD
+        own = gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN + ITEM_OVERHEAD
+        selector = call.data[:4]
+        largest = self._function_gas[selector] = max(own, self._function_gas.get(selector, 0))
+        return largest
 
     def submit(self, call: EncodedCall, signer: str, gas: int, operation: str, answer: Answer) -> TxResult:
         """Wait for the item's bundle: its own part of the mined bundle, or its own error raised."""
@@ -253,6 +283,15 @@ class Bundler:
                 continue
             if isinstance(outcome, InvalidAccountNonce) and item.tries == 0:  # its nonce went elsewhere: once more
                 item.tries += 1
+                self._queue.insert(0, item)
+                retried = True
+            elif isinstance(outcome, OutOfGas) and item.tries == 0:  # once more, with its own estimate
+                item.tries += 1
+                try:
+                    item.gas = await asyncio.to_thread(self.estimate, item.signer.address, item.call)
+                except ChainError as error:  # alone, it reverts: that is its answer
+                    item.future.set_exception(error)
+                    continue
                 self._queue.insert(0, item)
                 retried = True
             elif isinstance(outcome, BaseException):

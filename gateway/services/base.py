@@ -153,11 +153,17 @@ class Service:
         return reply
 
     def _bundled(self, prepared: Prepared, operation: str, answer: Answer) -> TxResult:
-        """A hosted caller's write as an item of a bundle: its gas estimated from its signer (a revert found
-        there is the error it meets alone), then its own part of the mined bundle, or its own error."""
+        """A hosted caller's write as an item of a bundle: its gas from its function's figure, or estimated
+        from its signer (a revert found there is the error it meets alone), then its own part of the mined
+        bundle, or its own error."""
         bundler = self.rt.bundler
         assert bundler is not None
-        if not self.blocking(lambda: bundler.relayable(prepared.call)):  # alone, signed with its key, as ever
+        relayable = bundler.known_relayable(prepared.call)
+        if relayable is None:
+            relayable = self.blocking(lambda: bundler.relayable(prepared.call))
+        if not relayable:  # alone, signed with its key, as ever
             return self.rt.system.tx.send(bundler.account(prepared.signer), prepared.call)
-        gas = self.blocking(lambda: bundler.estimate(prepared.signer, prepared.call))
+        gas = bundler.known_gas(prepared.call)
+        if gas is None:
+            gas = self.blocking(lambda: bundler.estimate(prepared.signer, prepared.call))
         return bundler.submit(prepared.call, prepared.signer, gas, operation, answer)
