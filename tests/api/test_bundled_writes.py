@@ -19,6 +19,9 @@ from gateway.ledger.runtime import Runtime
 from tests.api.conftest import Api, gateway_on, problem
 from tests.api.test_outbox import _cut
 
+# a bundle waits for company on every write: seconds each, so make test's, not the inner loop's
+pytestmark = pytest.mark.slow
+
 _orders = itertools.count(1)
 
 

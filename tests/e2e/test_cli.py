@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gateway.cli import app
@@ -24,6 +25,7 @@ def test_walkthrough_prints_addresses_and_gas_per_step(tmp_path: Path) -> None:
     assert list((tmp_path / "walkthrough" / "keys").glob("*.json"))  # keys stored encrypted in the data dir
 
 
+@pytest.mark.slow  # a whole bench run: make test, not the inner loop
 def test_gas_bench_compares_with_the_erc721_baseline() -> None:
     result = runner.invoke(app, ["gas-bench"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -32,6 +34,7 @@ def test_gas_bench_compares_with_the_erc721_baseline() -> None:
         assert re.search(rf"│ {re.escape(target)}\s+│.*≤", result.output), target
 
 
+@pytest.mark.slow  # a whole bench run: make test, not the inner loop
 def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     args = ["bench", "--chain", "embedded", "--clients", "1", "--clients", "2", "--ops", "40", "--json", str(out)]
@@ -65,6 +68,7 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
     assert "gas per operation in a batch of 4: endorse" in result.output
 
 
+@pytest.mark.slow  # a whole bench run: make test, not the inner loop
 def test_bench_without_the_gateway_measures_the_raw_and_batch_runs_only(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     args = ["bench", "--chain", "embedded", "--clients", "2", "--ops", "16", "--batch-size", "4", "--no-gateway"]
