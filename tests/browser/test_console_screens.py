@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import KEYSTORE_PASSWORD, REPO, Console, Platform, pytestmark  # noqa: F401
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -168,6 +171,11 @@ def test_parties_are_named_beside_their_ids_on_the_bill_page_and_in_the_list(
     expect(page.get_by_test_id("timeline-1")).to_contain_text("华东经销商 (dealer) → 浦江银行 (bank)")
     history = page.get_by_test_id("history-table")
     expect(history.get_by_role("row").filter(has_text="Transfer signed").first).to_contain_text("浦江银行 (bank)")
+    # times as a clerk in Shanghai reads them (the API answers UTC): the issue's, on the wall clock of UTC+8
+    (issued, *_) = platform.api("GET", f"/v1/bills/{scene['split']}/history", "dealer")["items"]
+    utc = datetime.fromisoformat(issued["timestamp"].replace("Z", "+00:00"))
+    expect(history).to_contain_text(utc.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S"))
+    expect(history).not_to_contain_text(issued["timestamp"])
     dealer.go("#/bills")
     row = (
         page.get_by_test_id("bills-table")

@@ -4,7 +4,7 @@ import { action } from "./actions.js";
 import { all, api } from "./api.js";
 import { directory } from "./parties.js";
 import { t } from "./messages.js";
-import { append, fen, field, h, money, save, shortHash, table, yuan } from "./ui.js";
+import { append, fen, field, h, money, save, shanghaiTime, shortHash, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 const PAGE = 20;
@@ -153,7 +153,7 @@ function timeline(history, r, who, transfers) {
       h("strong", { text: eventName(e, transfers) }), " ",
       parties(e, who),
       e.amount ? ` · ${money(e.amount)}` : "",
-      h("span", { class: "muted", text: ` · ${e.timestamp.slice(0, 10)} · ${t("bill.inBlock", { block: e.block_number })}` }))));
+      h("span", { class: "muted", text: ` · ${shanghaiTime(e.timestamp).slice(0, 10)} · ${t("bill.inBlock", { block: e.block_number })}` }))));
 }
 
 /**
@@ -479,7 +479,7 @@ export async function bill(view, ctx, id) {
       [[t("col.event")], [t("bill.history.by")], [t("bill.history.counterparty")], [t("col.range")], [t("bill.history.amount"), "num"], [t("col.block"), "num"],
         [t("bill.history.gas"), "num"], [t("col.transaction")], [t("col.time")]],
       history.map((e) => [eventName(e, transfers), who(e.actor), who(e.counterparty), e.range ? e.range.label : "", e.amount ? money(e.amount) : "", e.block_number,
-        gas[e.tx_hash] ?? "", h("a", { href: `#/tx/${e.tx_hash}`, title: e.tx_hash }, h("code", { text: `${e.tx_hash.slice(0, 10)}…${e.tx_hash.slice(-6)}` })), e.timestamp]),
+        gas[e.tx_hash] ?? "", h("a", { href: `#/tx/${e.tx_hash}`, title: e.tx_hash }, h("code", { text: `${e.tx_hash.slice(0, 10)}…${e.tx_hash.slice(-6)}` })), shanghaiTime(e.timestamp)]),
       { testid: "history-table" }),
     h("h2", { text: t("bill.documents") }),
     table([[t("bill.documentKind")], [t("bill.documentHash")], [""]], docRows, { testid: "documents-table" }),

@@ -2,7 +2,7 @@
 import { action } from "./actions.js";
 import { all, api } from "./api.js";
 import { t } from "./messages.js";
-import { append, h, money, table } from "./ui.js";
+import { append, h, money, shanghaiTime, table } from "./ui.js";
 import { name } from "./words.js";
 
 /**
@@ -31,7 +31,7 @@ export async function cash(view, ctx) {
     h("h2", { text: t("cash.movements") }),
     table([[t("cash.col.kind")], [t("cash.col.from")], [t("cash.col.to")], [t("col.amountCny"), "num"], [t("col.bill")], [t("col.block"), "num"], [t("col.time")]],
       [...moves].reverse().map((m) => [name(m.kind), m.from || t("cash.minted"), m.to,
-        (m.to === me.id ? "+" : "−") + money(m.amount), m.bill_id ? h("a", { href: `#/bills/${m.bill_id}`, text: String(m.bill_id) }) : "", m.block_number, m.timestamp]),
+        (m.to === me.id ? "+" : "−") + money(m.amount), m.bill_id ? h("a", { href: `#/bills/${m.bill_id}`, text: String(m.bill_id) }) : "", m.block_number, shanghaiTime(m.timestamp)]),
       { testid: "movements" }),
   );
 }

@@ -3,7 +3,7 @@
 // (calldata, signatures) to the operator and regulators.
 import { api } from "./api.js";
 import { t } from "./messages.js";
-import { append, h, table } from "./ui.js";
+import { append, h, shanghaiTime, table } from "./ui.js";
 
 /** @param {Record<string, unknown>} values a call's or an event's decoded arguments */
 function args(values) {
@@ -22,7 +22,7 @@ export async function transaction(view, ctx, hash) {
   const rows = [
     [t("tx.hash"), h("code", { text: tx.hash })],
     [t("col.status"), tx.status === "SUCCESS" ? t("tx.success") : t("tx.reverted")],
-    [t("col.block"), tx.block_number], [t("col.time"), tx.timestamp],
+    [t("col.block"), tx.block_number], [t("col.time"), shanghaiTime(tx.timestamp)],
     [t("tx.sentBy"), tx.sender
       ? `${tx.sender}${tx.sender_participant ? " (" + tx.sender_participant + ")" : t("tx.relayer")}`
       : t("tx.senderHidden")],
