@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from gateway.ledger.runtime import Runtime
 
 TOOLS_GROUP = "billchain.commands"
+#: how long an idle keep-alive connection stays open, in seconds: longer than the idle expiry of common HTTP clients
+#: (httpx's 5 s), so that a client never sends on a connection the gateway is closing (uvicorn's default, 5 s, met
+#: httpx's: a request sent as the server closed the connection failed with a read error); nginx's default
+KEEP_ALIVE_S = 75
 
 
 class WithTools(TyperGroup):
@@ -106,8 +110,11 @@ def serve(
         else:
             console.print("  operator token: from BILLCHAIN_OPERATOR_TOKEN")
         # X-Forwarded-For is the app's to believe, from BILLCHAIN_TRUSTED_PROXIES only (gateway/http/app.py)
+        app = build_app(runtime)
         server = uvicorn.Server(
-            uvicorn.Config(build_app(runtime), host=host, port=port, log_level="info", proxy_headers=False)
+            uvicorn.Config(
+                app, host=host, port=port, log_level="info", proxy_headers=False, timeout_keep_alive=KEEP_ALIVE_S
+            )
         )
         configure_logging()  # after uvicorn's own configuration: every line with its request's context
         server.run()
