@@ -480,6 +480,13 @@ class GuaranteeExists(ContractError):
 
 
 @dataclass
+class GuaranteeLimit(ContractError):
+    bill_id: int
+    start: int
+    guarantor: str
+
+
+@dataclass
 class SeizureTermsDiffer(ContractError):
     transfer_id: int
     beneficiary: str

@@ -36,6 +36,7 @@ import {
 contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
     using RangeBook for mapping(uint256 => Range);
     using EndorsementChain for mapping(uint256 => Transfer);
+    using EndorsementChain for EndorsementChain.Links;
 
     /// @dev FORBIDDEN: nobody but BillRegistry's delegatecall runs a write here (this contract's own storage is empty).
     error ExtensionCalledDirectly();
@@ -103,6 +104,9 @@ contract BillRegistryExtension is IBillRegistryExtension, BillRegistryBase {
         _requireActive(surety, guarantor);
         if (range.state != RangeState.HELD) revert RangeInvalidState(billId, start, uint8(range.state));
         _requireInGoodStanding(billId, bill.acceptor);
+        if (range.markedChain && !_transfers.load(range.chainHead, bill.payee).mayGuarantee(surety.code, caller.code)) {
+            revert GuaranteeLimit(billId, start, guarantor);
+        }
         uint256 last = _splitOff(billId, bill, start, range, amount, end);
         transferId = _openTransfer(
             billId,

@@ -68,6 +68,8 @@ interface BillRegistryErrors {
     error RangeNotUnderOrder(uint256 billId, uint256 start, bytes32 orderHash);
     /// @dev INVALID_STATE: the guarantor guarantees these parties of the bill already.
     error GuaranteeExists(uint256 billId, address guarantor);
+    /// @dev INVALID_STATE: the guarantor guarantees the most parties one range's chain records (13) already.
+    error GuaranteeLimit(uint256 billId, uint256 start, address guarantor);
     /// @dev VALIDATION_ERROR: a seizure's confirmation names another beneficiary or order than the seizure.
     error SeizureTermsDiffer(uint256 transferId, address beneficiary, bytes32 orderHash);
 }

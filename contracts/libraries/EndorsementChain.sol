@@ -14,10 +14,10 @@ import {Transfer} from "../types/BillRecords.sol";
 // slither-disable-start incorrect-equality
 library EndorsementChain {
     /// @dev The bits of a range's `paidFor` (the parties its holder paid recourse for as their guarantor): the
-    ///      drawer, the acceptor (as their guarantor of the whole bill), then the holder's GUARANTEE nodes on the
-    ///      chain, oldest first, one bit each for the first GUARANTEE_BITS of them (a guarantor's later guarantees
-    ///      of the same range give it no claim as their party's: DECISIONS.md). PAYS_AS_GUARANTOR marks a pending
-    ///      recourse's payer liable as nothing but a guarantor (its whole-bill bits are added when it signs).
+    ///      drawer, the acceptor (as their guarantor of the whole bill), then the distinct parties the holder
+    ///      guarantees on the chain (`guaranteedBy`), one bit each: a guarantor guarantees at most GUARANTEE_BITS
+    ///      parties of one range's chain (`mayGuarantee`). PAYS_AS_GUARANTOR marks a pending recourse's payer
+    ///      liable as nothing but a guarantor (its whole-bill bits are added when it signs).
     uint16 internal constant PAID_FOR_DRAWER = 1;
     uint16 internal constant PAID_FOR_ACCEPTOR = 2;
     uint256 internal constant FIRST_GUARANTEE_BIT = 2;
@@ -123,20 +123,44 @@ library EndorsementChain {
     ///      - a guarantor of a party directly liable (not of the holder itself).
     function liable(Links memory links, Claim memory c) internal pure returns (bool, uint16 paysFor) {
         if (_direct(links, c, c.target)) return (true, 0);
-        uint256 n = links.codes.length;
+        (uint32[] memory parties, uint256 count) = guaranteedBy(links, c.target);
         bool bound = false;
-        uint256 ordinal = 0;
-        for (uint256 g = 1; g < n; ++g) {
-            if (links.kinds[g] != TransferKind.GUARANTEE || links.codes[g] != c.target) continue;
-            uint32 party = links.codes[_principal(links, g)];
+        for (uint256 k = 0; k < count; ++k) {
+            uint32 party = parties[k];
             if (party != c.holder && _direct(links, c, party)) {
                 bound = true;
-                if (ordinal < GUARANTEE_BITS) paysFor |= uint16(1 << (FIRST_GUARANTEE_BIT + ordinal));
+                if (k < GUARANTEE_BITS) paysFor |= uint16(1 << (FIRST_GUARANTEE_BIT + k));
             }
-            ++ordinal;
         }
         if (bound) paysFor |= PAYS_AS_GUARANTOR;
         return (bound, paysFor);
+    }
+
+    /// @dev The distinct parties `guarantor` guarantees on the chain, each once, in the order of its first GUARANTEE
+    ///      node for it (`count` of them): party k's bit in a range's `paidFor` is FIRST_GUARANTEE_BIT + k.
+    function guaranteedBy(
+        Links memory links,
+        uint32 guarantor
+    ) internal pure returns (uint32[] memory parties, uint256 count) {
+        uint256 n = links.codes.length;
+        parties = new uint32[](n);
+        for (uint256 g = 1; g < n; ++g) {
+            if (links.kinds[g] != TransferKind.GUARANTEE || links.codes[g] != guarantor) continue;
+            uint32 party = links.codes[_principal(links, g)];
+            bool known = false;
+            for (uint256 k = 0; k < count && !known; ++k) known = parties[k] == party;
+            if (!known) parties[count++] = party;
+        }
+    }
+
+    /// @dev Whether `guarantor` may guarantee `party` on the chain: it guarantees it already, or fewer than
+    ///      GUARANTEE_BITS parties (each has its bit in `paidFor`, so that no payment leaves a claim unrecorded).
+    function mayGuarantee(Links memory links, uint32 guarantor, uint32 party) internal pure returns (bool) {
+        (uint32[] memory parties, uint256 count) = guaranteedBy(links, guarantor);
+        for (uint256 k = 0; k < count; ++k) {
+            if (parties[k] == party) return true;
+        }
+        return count < GUARANTEE_BITS;
     }
 
     /// @dev Whether `who` is liable to the claim's holder in its own name (see `liable`).
@@ -148,15 +172,11 @@ library EndorsementChain {
         if (paid == 0) return false;
         if ((paid & PAID_FOR_DRAWER) != 0 && _endorserLiable(links, c.drawer, who)) return true;
         if ((paid & PAID_FOR_ACCEPTOR) != 0 && _endorserLiable(links, c.acceptor, who)) return true;
-        uint256 n = links.codes.length;
-        uint256 ordinal = 0;
-        for (uint256 g = 1; g < n && ordinal < GUARANTEE_BITS; ++g) {
-            if (links.kinds[g] != TransferKind.GUARANTEE || links.codes[g] != c.holder) continue;
-            if ((paid & (uint16(1) << (FIRST_GUARANTEE_BIT + ordinal))) != 0) {
-                uint32 party = links.codes[_principal(links, g)];
-                if (who == party || _endorserLiable(links, party, who)) return true;
-            }
-            ++ordinal;
+        (uint32[] memory parties, uint256 count) = guaranteedBy(links, c.holder);
+        for (uint256 k = 0; k < count && k < GUARANTEE_BITS; ++k) {
+            if ((paid & (uint16(1) << (FIRST_GUARANTEE_BIT + k))) == 0) continue;
+            uint32 party = parties[k];
+            if (who == party || _endorserLiable(links, party, who)) return true;
         }
         return false;
     }

@@ -15,6 +15,9 @@ MAX_AMOUNT = 100_000_000_000
 MAX_RANGES = 100
 HOLDER_ROLES = {"BANK", "ENTERPRISE"}
 TERMINAL = {"SETTLED", "REJECTED", "CANCELLED"}
+#: how many parties of one range's chain a guarantor may guarantee (the contract records a paying guarantor's
+#: parties one bit each: EndorsementChain.GUARANTEE_BITS; DECISIONS.md)
+GUARANTEED_PARTIES_PER_CHAIN = 13
 #: the parties of a bill a guarantor of the whole bill guarantees (DOMAIN.md, "Guarantees"), as bits
 DRAWER, ACCEPTOR = 1, 2
 #: an acceptor with this many overdue events in this many days is persistently overdue (DOMAIN.md)
@@ -769,6 +772,9 @@ class Model:
             return "INVALID_STATE"
         if self._shut_out(bill):
             return "ACCEPTOR_OVERDUE"
+        guaranteed = {party for party, who, _ in rng.guarantees if who == guarantor}
+        if caller not in guaranteed and len(guaranteed) >= GUARANTEED_PARTIES_PER_CHAIN:
+            return "INVALID_STATE"  # the chain records a guarantor's payment for at most that many parties
         if err := self._split(bill_id, rng, start, amount):
             return err
         self.transfers[len(self.transfers) + 1] = MTransfer(

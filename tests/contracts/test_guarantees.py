@@ -9,12 +9,13 @@ from chain.errors import (
     BillInvalidState,
     BillNotParty,
     GuaranteeExists,
+    GuaranteeLimit,
     ParticipantFrozen,
     RangeInvalidState,
     RecourseInvalidTarget,
 )
-from chain.model import BillKind, BillStatus, RangeState, TransferKind, TransferStatus
-from tests.conftest import World, reverts
+from chain.model import BillKind, BillStatus, RangeState, Role, TransferKind, TransferStatus
+from tests.conftest import World, key_for, reverts
 
 DRAWER, ACCEPTOR = 1, 2
 
@@ -287,3 +288,41 @@ def test_a_guarantee_of_the_whole_bill_is_not_signed_while_its_party_is_frozen(w
     world.system.registry.unfreeze(world.operator, world.addr("core"))
     world.bills.sign(world["bank2"], request)
     assert world.bills.bill_guarantees_of(bill, world.addr("bank2")) == DRAWER
+
+
+def test_a_guarantor_s_repeated_guarantees_of_one_holder_take_no_other_party_s_place(world: World) -> None:
+    # bank2 guarantees t1 thirteen times over, then t2 once: paying for t2 it claims from t2 and those liable to it
+    bill = world.circulating(amount=1_000, days=30)
+    for _ in range(13):
+        _guaranteed(world, "t1", "bank2", bill, start=1, amount=1_000)
+    endorsement, _ = world.bills.endorse(world["t1"], bill, 1, 1_000, world.addr("t2"), restrictive=True)
+    world.bills.sign(world["t2"], endorsement)
+    _guaranteed(world, "t2", "bank2", bill, start=1, amount=1_000)
+    world.endorse_signed(bill, 1, 1_000, "t2", "t3")
+    _dishonored(world, bill, "t3")
+    _paid_by(world, bill, "t3", "bank2")
+    assert _liable(world, bill, "t1", "t2", "t3") == {"t1": True, "t2": True, "t3": False}
+
+
+def test_a_guarantor_guarantees_at_most_thirteen_parties_of_one_range_s_chain(world: World) -> None:
+    """Its payment records each party it pays for (one bit each): a fourteenth is refused, not left unrecorded."""
+    holders = []
+    for i in range(14):
+        name = f"holder-{i}"
+        account = key_for(name)
+        world.backend.fund(account.address)
+        world.system.registry.register(world.operator, account.address, Role.ENTERPRISE)
+        world.accounts[name] = account
+        holders.append(name)
+    bill = world.circulating(amount=1_000, days=30)
+    world.endorse_signed(bill, 1, 1_000, "t1", holders[0])
+    for i, holder in enumerate(holders):
+        if i < 13:
+            _guaranteed(world, holder, "bank2", bill, start=1, amount=1_000)
+            _guaranteed(world, holder, "bank2", bill, start=1, amount=1_000)  # again: still one of its parties
+            world.endorse_signed(bill, 1, 1_000, holder, holders[i + 1])
+        else:
+            with reverts(GuaranteeLimit, guarantor=world.addr("bank2")):
+                world.bills.guarantee(world[holder], bill, world.addr("bank2"), 1, 1_000)
+            _guaranteed(world, holder, "bank", bill, start=1, amount=1_000)  # another guarantor may
+    assert world.bills.range(bill, 1).state == RangeState.HELD
