@@ -149,7 +149,10 @@ library EndorsementChain {
             uint32 party = links.codes[_principal(links, g)];
             bool known = false;
             for (uint256 k = 0; k < count && !known; ++k) known = parties[k] == party;
-            if (!known) parties[count++] = party;
+            if (!known) {
+                parties[count] = party;
+                ++count;
+            }
         }
     }
 
