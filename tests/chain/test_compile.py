@@ -34,7 +34,7 @@ def opcodes(code: bytes) -> list[int]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # xdist interleaves modules on a worker: a module's fixture would be made twice
 def compiled() -> tuple[dict[str, Any], dict[str, Any]]:
     return compile_contracts()
 
