@@ -4,7 +4,7 @@ read errors issue 28's bench met at 256 clients, with uvicorn's 5 s against http
 
 from __future__ import annotations
 
-import socket
+import http.client
 import time
 from pathlib import Path
 
@@ -14,21 +14,25 @@ from billchain_tools.harness import Gateway
 
 pytestmark = pytest.mark.slow
 
-HEALTH = b"GET /v1/health HTTP/1.1\r\nHost: gateway\r\n\r\n"
 IDLE_S = 6.5  # past uvicorn's default keep-alive (5 s) and httpx's idle expiry (5 s)
 
 
-def _answer(connection: socket.socket) -> bytes:
-    connection.sendall(HEALTH)
-    head = connection.recv(65536)
-    return head.split(b"\r\n", 1)[0]
+def _health(connection: http.client.HTTPConnection) -> int:
+    connection.request("GET", "/v1/health")
+    response = connection.getresponse()
+    response.read()  # the whole answer, so that the next one starts clean on the same connection
+    return response.status
 
 
 def test_an_idle_connection_is_still_served_after_a_client_s_own_idle_expiry(tmp_path: Path) -> None:
-    with (
-        Gateway(tmp_path / "data", "embedded", None) as gateway,
-        socket.create_connection(("127.0.0.1", gateway.port), timeout=10) as connection,
-    ):
-        assert _answer(connection) == b"HTTP/1.1 200 OK"
-        time.sleep(IDLE_S)
-        assert _answer(connection) == b"HTTP/1.1 200 OK"  # the same connection: not closed under the client
+    with Gateway(tmp_path / "data", "embedded", None) as gateway:
+        connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+        try:
+            assert _health(connection) == 200
+            opened = connection.sock
+            time.sleep(IDLE_S)
+            # the same connection answers (http.client does not reconnect: a closed one raises RemoteDisconnected)
+            assert _health(connection) == 200
+            assert connection.sock is opened
+        finally:
+            connection.close()
