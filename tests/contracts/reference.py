@@ -265,13 +265,9 @@ class Model:
         bill, err = self._bill_act(bill_id, caller, caller_roles)
         if bill is None:
             return err
-        rng = self.ranges.get(bill_id, {}).get(start)
+        rng, err = self._held_part(bill_id, start, caller, amount)
         if rng is None:
-            return "VALIDATION_ERROR"
-        if rng.holder != caller:
-            return "NOT_PARTY"
-        if amount == 0 or amount > rng.end - start + 1:
-            return "VALIDATION_ERROR"
+            return err
         if kind == "DISCOUNT" and (rate >= 1_000_000 or adjust > 3):
             return "VALIDATION_ERROR"
         if self.role(to) not in to_roles or to == caller:
@@ -316,6 +312,18 @@ class Model:
             )
             rng.end = split_at - 1
         return None
+
+    def _held_part(self, bill_id: int, start: int, caller: str, amount: int) -> tuple[MRange | None, str | None]:
+        """The caller's range at `start`, of which it moves or has guaranteed `amount`: VALIDATION_ERROR for no
+        such range or an amount it does not hold, NOT_PARTY for another's range."""
+        rng = self.ranges.get(bill_id, {}).get(start)
+        if rng is None:
+            return None, "VALIDATION_ERROR"
+        if rng.holder != caller:
+            return None, "NOT_PARTY"
+        if amount == 0 or amount > rng.end - start + 1:
+            return None, "VALIDATION_ERROR"
+        return rng, None
 
     # --- recourse liability (DOMAIN.md, "Recourse", "Guarantees", "Restrictive endorsement", "Court orders")
     @staticmethod
@@ -755,13 +763,9 @@ class Model:
                 return "ACCEPTOR_OVERDUE"
             self.transfers[len(self.transfers) + 1] = MTransfer(bill_id, 0, 0, "GUARANTEE", caller, guarantor, 0, "")
             return None
-        rng = self.ranges.get(bill_id, {}).get(start)
+        rng, err = self._held_part(bill_id, start, caller, amount)
         if rng is None:
-            return "VALIDATION_ERROR"
-        if rng.holder != caller:
-            return "NOT_PARTY"
-        if amount == 0 or amount > rng.end - start + 1:
-            return "VALIDATION_ERROR"
+            return err
         if self.role(guarantor) not in HOLDER_ROLES or guarantor == caller:
             return "INVALID_COUNTERPARTY"
         if err := self._range_free(bill, rng, caller):
