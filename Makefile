@@ -13,7 +13,7 @@ GETH := $(HOME)/.cache/billchain/geth-$(GETH_VERSION)/geth
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: setup test-deps run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
+.PHONY: setup test-deps zk-keys run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
 
 setup: $(BIN)/billchain node_modules/.package-lock.json $(GETH)
 
@@ -59,7 +59,13 @@ test-deps:
 	[ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null); } || \
 	  echo "not installed and cannot be installed here:$$missing (the tests that need them will fail)"
 
-test: setup test-deps $(CODEGEN_VENV)/bin/openapi-python-client
+# The confidential platform's circuits and the dev chains' ceremony (docs/PRIVACY.md §6): built once per
+# version of the circuits into a cache outside the clone (~/.cache/billchain/zk-dev-15/), as geth is. The
+# first build takes about 20 minutes of CPU (phase 1's preparation); after that this is a hash check.
+zk-keys: $(BIN)/billchain node_modules/.package-lock.json
+	$(BIN)/billchain ceremony dev
+
+test: setup test-deps zk-keys $(CODEGEN_VENV)/bin/openapi-python-client
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=40
 
 # openapi-python-client pins typer<0.28, which the project outgrew: it gets a virtualenv of its own, where
@@ -71,7 +77,7 @@ $(CODEGEN_VENV)/bin/openapi-python-client: Makefile
 
 # The inner loop (under 3 minutes): unit, contracts without the stateful test, the API on the embedded
 # chain and SQLite; nothing that starts a node or a subprocess gateway (markers in pyproject.toml).
-test-fast: setup
+test-fast: setup zk-keys
 	$(BIN)/pytest -n $(FAST_WORKERS) --dist loadgroup -q -m "not slow and not anvil and not postgres and not network and not browser"
 
 # slither pins web3<8, which the project outgrew: it and pip-audit get a virtualenv of their own.

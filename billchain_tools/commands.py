@@ -377,3 +377,91 @@ def network_status(dir: NetworkDir) -> None:
         table.add_row(str(s.index), s.url, "yes" if s.running else "no", str(s.head or ""), str(s.peers or ""), signers)
     console.print(table)
     raise typer.Exit(0 if all(s.running for s in found) else 3)
+
+
+ceremony = typer.Typer(
+    help="The multi-party trusted setup of the confidential platform's circuits (docs/PRIVACY.md §6)."
+)
+app.add_typer(ceremony, name="ceremony")
+
+
+@ceremony.command("dev")
+def ceremony_dev() -> None:
+    """Build the circuits and run the dev chains' ceremony, each local member contributing, into the cache
+    outside the clone (~/.cache/billchain/zk-dev-15/<circuits' hash>): idempotent."""
+    from chain.zk.circuits import ensure_dev_keys
+
+    keys = ensure_dev_keys()
+    console.print(f"dev keys: {keys.root}")
+    console.print(f"transcript: {keys.transcript}")
+
+
+@ceremony.command("contribute")
+def ceremony_contribute(
+    current: Annotated[Path, typer.Argument(help="The file as the previous member left it (.ptau or .zkey).")],
+    following: Annotated[Path, typer.Argument(help="Where this member's file goes, for the next member.")],
+    name: Annotated[str, typer.Option("--name", help="Who contributes, as the transcript will name it.")],
+    transcript: Annotated[
+        Path | None, typer.Option("--transcript", help="A JSON list of contributions to append to.")
+    ] = None,
+) -> None:
+    """One member's contribution, on its own machine: its entropy comes from the OS and never leaves it."""
+    from chain.zk.ceremony import contribute
+
+    made = contribute(current, following, name, transcript)
+    console.print(f"{made.step}: {made.contributor} contributed at {made.at}")
+    console.print(f"contribution hash: {made.contribution_hash}")
+
+
+@ceremony.command("verify")
+def ceremony_verify(
+    out: Annotated[Path | None, typer.Argument(help="A ceremony's directory (the dev keys by default).")] = None,
+) -> None:
+    """Check a ceremony's phase-1 file and each circuit's key against its transcript and the circuits."""
+    from chain.zk.ceremony import verify_ceremony
+    from chain.zk.circuits import CIRCUITS, dev_keys
+
+    root = out or dev_keys().root
+    r1cs = {name: root / "build" / f"{name}.r1cs" for name in CIRCUITS}
+    problems = verify_ceremony(root, r1cs, root.parent if out is None else None)
+    for problem in problems:
+        console.print(f"[red]{problem}[/red]")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"[green]the ceremony in {root} verifies against its transcript[/green]")
+
+
+@app.command("zk-bench")
+def zk_bench(
+    chain: Annotated[str, typer.Option(help="embedded, or anvil (its precompile prices are production's).")] = "anvil",
+    runs: Annotated[int, typer.Option(help="Proofs of each circuit; the medians are shown.")] = 3,
+) -> None:
+    """Confidential cash's proving time and gas, against digital cash's transparent mint and transfer."""
+    from billchain_tools.zk_bench import TRANSFER_PROVE_TARGET_S, VERIFY_GAS_TARGET, run_zk_bench
+    from chain.backends.anvil import AnvilBackend
+    from chain.backends.base import ChainBackend
+    from chain.backends.embedded import EmbeddedBackend
+    from chain.zk.circuits import ensure_dev_keys
+
+    keys = ensure_dev_keys()
+    with tempfile.TemporaryDirectory() as tmp:
+        backend: ChainBackend = AnvilBackend(Path(tmp) / "node") if chain == "anvil" else EmbeddedBackend()
+        try:
+            result = run_zk_bench(backend, keys, runs)
+        finally:
+            backend.close()
+    table = Table(title=f"Proving on this machine (median of {runs}; snarkjs in Node)")
+    for column in ("circuit", "wall", "CPU"):
+        table.add_column(column, justify="left" if column == "circuit" else "right")
+    for row in result.proving:
+        table.add_row(row.circuit, f"{row.wall_s:.2f} s", f"{row.cpu_s:.2f} s")
+    console.print(table)
+    transfer = next(r for r in result.proving if r.circuit == "cash_transfer")
+    console.print(f"cash_transfer: {transfer.wall_s:.2f} s wall (target ≤ {TRANSFER_PROVE_TARGET_S} s)")
+    table = Table(title=f"Gas on {chain} (ratio: to the transparent operation of the same run)")
+    for column in ("operation", "gas", "baseline", "baseline gas", "ratio"):
+        table.add_column(column, justify="left" if column in ("operation", "baseline") else "right")
+    for g in result.gas:
+        table.add_row(g.operation, f"{g.gas:,}", g.baseline, f"{g.baseline_gas:,}", f"{g.ratio:.1f}")
+    console.print(table)
+    console.print(f"verifying one cash_transfer proof: {result.verify_gas:,} gas (target ≤ {VERIFY_GAS_TARGET:,})")

@@ -35,6 +35,8 @@ DEPLOYED = (
     "OperationRelay",
     "OwnedWallet",
     "BaselineERC721",
+    "Groth16Verifier",
+    "ConfidentialBills",
 )
 
 # A deployed contract that delegates what it lacks to an extension it creates, sharing its storage

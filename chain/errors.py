@@ -288,6 +288,72 @@ class CashMintLimitExceeded(ContractError):
     amount: int
 
 
+# --- confidential cash (contracts/confidential) ---------------------------------------
+
+
+@dataclass
+class UnknownRoot(ContractError):
+    root: int
+
+
+@dataclass
+class NullifierSpent(ContractError):
+    nullifier: int
+
+
+@dataclass
+class DuplicateNullifier(ContractError):
+    nullifier: int
+
+
+@dataclass
+class InvalidProof(ContractError):
+    pass
+
+
+@dataclass
+class TreeFull(ContractError):
+    pass
+
+
+@dataclass
+class WrongDay(ContractError):
+    day: int
+    today: int
+
+
+@dataclass
+class NoteLocked(ContractError):
+    nullifier: int
+
+
+@dataclass
+class DiscountNotPending(ContractError):
+    id: int
+
+
+@dataclass
+class PaymentMismatch(ContractError):
+    expected: int
+    paid: int
+
+
+@dataclass
+class VerifyingKeyShape(ContractError):
+    key: str
+    inputs: int
+
+
+@dataclass
+class PublicInputOutOfField(ContractError):
+    index: int
+
+
+@dataclass
+class NotOnCurve(ContractError):
+    pass
+
+
 # --- bill registry --------------------------------------------------------------------
 
 

@@ -1,0 +1,197 @@
+"""The confidential ledger on chain: deployment and a typed client of contracts/confidential/ConfidentialBills.sol
+(confidential cash and range notes in one tree).
+
+Invariants: the contract pins the viewing key and the verification keys' data contracts; a
+deployment checks each deployed key's code against the ceremony's verification key
+(`vkey.key_hash`) before it pins it; the tree's leaves are read back from the contract's events
+alone, so any node's copy of the chain rebuilds the same tree.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.types import TxParams
+
+from chain.artifacts import load_artifact
+from chain.deploy import PLATFORM_CONTRACTS, deploy_contract
+from chain.errors import ErrorDecoder
+from chain.tx import Transactor, TxResult
+from chain.zk.circuits import Keys
+from chain.zk.prover import Point, Proof, Proven
+from chain.zk.toolchain import CIRCUITS_DIR, node
+from chain.zk.vkey import creation_code, key_hash, read_vkey
+
+CONFIDENTIAL_CONTRACTS = ("ConfidentialBills", "Groth16Verifier")
+#: each circuit's verification key, in the order the contract's Keys struct takes them
+KEYED_CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount")
+
+
+@dataclass(frozen=True)
+class CodeDeployment:
+    """A contract creation from raw code (a verification key's data contract, circomlibjs's Poseidon)."""
+
+    code: bytes
+
+    def build_transaction(self, params: TxParams) -> TxParams:
+        return {**params, "data": self.code}  # type: ignore[typeddict-item]
+
+
+def decoder() -> ErrorDecoder:
+    return ErrorDecoder([load_artifact(n).abi for n in (*PLATFORM_CONTRACTS, *CONFIDENTIAL_CONTRACTS)])
+
+
+def poseidon_code() -> bytes:
+    """circomlibjs's Poseidon(2) contract (GPL-3.0 generator, docs/PRIVACY.md §9), made on the spot."""
+    out = subprocess.run(
+        [node(), str(CIRCUITS_DIR / "js" / "poseidon_code.mjs")], capture_output=True, text=True, check=True
+    )
+    return bytes.fromhex(out.stdout.strip().removeprefix("0x"))
+
+
+def _create(tx: Transactor, deployer: LocalAccount, code: bytes) -> str:
+    result = tx.send(deployer, CodeDeployment(code))  # type: ignore[arg-type]
+    address = result.receipt["contractAddress"]
+    assert address is not None
+    return str(address)
+
+
+def _transfer_fields(proven: Proven, changes: dict[str, Any]) -> tuple[Any, ...]:
+    """A cash_transfer proof's public signals as the contract's Transfer struct, with `changes` applied."""
+    s = proven.signals
+    fields: dict[str, Any] = {
+        "root": s[16],
+        "nullifiers": s[17:19],
+        "commitments": s[19:21],
+        "nonce": s[21],
+        "ecdhPk": s[0:2],
+        "cipherReceiver": s[2:6],
+        "cipherRegulator": s[6:16],
+    }
+    return tuple((fields | changes).values())
+
+
+class ConfidentialLedger:
+    def __init__(self, contract: Contract, tx: Transactor) -> None:
+        self.contract = contract
+        self.tx = tx
+
+    @property
+    def viewing_key(self) -> Point:
+        x, y = self.contract.functions.viewingKey().call()
+        return (int(x), int(y))
+
+    def set_mint_limit(self, regulator: LocalAccount, bank: str, limit: int) -> TxResult:
+        return self.tx.send(regulator, self.contract.functions.setMintLimit(bank, limit))
+
+    def mint(self, bank: LocalAccount, proven: Proven, *, value: int | None = None) -> TxResult:
+        s = proven.signals
+        note = (s[10] if value is None else value, s[11], s[12], s[0:2], s[2:6], s[6:10])
+        return self.tx.send(bank, self.contract.functions.mint(note, proven.proof.for_contract()))
+
+    def transfer(self, submitter: LocalAccount, proven: Proven, proof: Proof | None = None, **changes: Any) -> TxResult:
+        """Submit a transfer; `proof` and `changes` (named fields of its public part) replace the proven
+        ones, for the tests that attack the contract."""
+        call = self.contract.functions.transfer(
+            _transfer_fields(proven, changes), (proof or proven.proof).for_contract()
+        )
+        return self.tx.send(submitter, call)
+
+    def today(self) -> int:
+        return int(self.contract.functions.today().call())
+
+    def issue(self, acceptor: LocalAccount, proven: Proven, **changes: Any) -> TxResult:
+        s = proven.signals
+        fields = {"commitment": s[10], "day": s[11], "nonce": s[12]}
+        fields |= {"ecdhPk": s[0:2], "cipherPayee": s[2:6], "cipherRegulator": s[6:10]} | changes
+        return self.tx.send(
+            acceptor, self.contract.functions.issue(tuple(fields.values()), proven.proof.for_contract())
+        )
+
+    def endorse(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> TxResult:
+        s = proven.signals
+        fields = {"root": s[16], "nullifier": s[17], "commitments": s[18:20], "day": s[20], "nonce": s[21]}
+        fields |= {"ecdhPk": s[0:2], "cipherReceiver": s[2:6], "cipherRegulator": s[6:16]} | changes
+        return self.tx.send(
+            submitter, self.contract.functions.endorse(tuple(fields.values()), proven.proof.for_contract())
+        )
+
+    def request_discount(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> int:
+        """Submit a discount request; returns its id."""
+        s = proven.signals
+        fields = {"root": s[22], "nullifier": s[23], "commitments": s[24:26], "day": s[26], "cashCommitment": s[27]}
+        fields |= {"nonce": s[28], "ecdhPk": s[0:2], "cipherBank": s[2:9], "cipherRegulator": s[9:22]} | changes
+        call = self.contract.functions.requestDiscount(tuple(fields.values()), proven.proof.for_contract())
+        result = self.tx.send(submitter, call)
+        (event,) = self.contract.events.ConfidentialDiscountRequested().process_receipt(result.receipt)
+        return int(event["args"]["id"])
+
+    def sign_discount(self, submitter: LocalAccount, discount: int, payment: Proven, **changes: Any) -> TxResult:
+        call = self.contract.functions.signDiscount(
+            discount, _transfer_fields(payment, changes), payment.proof.for_contract()
+        )
+        return self.tx.send(submitter, call)
+
+    def leaves(self) -> list[int]:
+        """Every leaf of the tree, in order, from the contract's events alone."""
+        found: list[tuple[int, list[int]]] = []
+        events = self.contract.events
+        for log in events.ConfidentialMint().get_logs(from_block=0):
+            found.append((int(log["args"]["index"]), [int(log["args"]["note"]["commitment"]), 0]))
+        for log in events.ConfidentialIssue().get_logs(from_block=0):
+            found.append((int(log["args"]["index"]), [int(log["args"]["note"]["commitment"]), 0]))
+        for log in events.ConfidentialTransfer().get_logs(from_block=0):
+            found.append((int(log["args"]["index"]), [int(c) for c in log["args"]["transfer"]["commitments"]]))
+        for log in events.ConfidentialRangeMove().get_logs(from_block=0):
+            found.append((int(log["args"]["index"]), [int(c) for c in log["args"]["move"]["commitments"]]))
+        requested = {
+            int(log["args"]["id"]): [int(c) for c in log["args"]["request"]["commitments"]]
+            for log in events.ConfidentialDiscountRequested().get_logs(from_block=0)
+        }
+        for log in events.ConfidentialDiscountSigned().get_logs(from_block=0):
+            args = log["args"]
+            found.append((int(args["cashIndex"]), [int(c) for c in args["payment"]["commitments"]]))
+            found.append((int(args["rangeIndex"]), requested[int(args["id"])]))
+        leaves: list[int] = []
+        for index, pair in sorted(found):
+            assert index == len(leaves), "the tree's events are not contiguous"
+            leaves += pair
+        return leaves
+
+    def is_locked(self, nullifier: int) -> bool:
+        return bool(self.contract.functions.isLocked(nullifier).call())
+
+    def is_spent(self, nullifier: int) -> bool:
+        return bool(self.contract.functions.isSpent(nullifier).call())
+
+    def root(self) -> int:
+        return int(self.contract.functions.root().call())
+
+
+def deploy_confidential(
+    tx: Transactor, deployer: LocalAccount, registry: str, keys: Keys, viewing_key: Point
+) -> ConfidentialLedger:
+    """Deploy the hasher, the verifier, each circuit's key and the ledger pinning them."""
+    hasher = _create(tx, deployer, poseidon_code())
+    verifier, _ = deploy_contract(tx, deployer, "Groth16Verifier")
+    key_addresses = []
+    for name in KEYED_CIRCUITS:
+        vkey = read_vkey(keys.vkey(name))
+        address = _create(tx, deployer, creation_code(vkey))
+        code = tx.backend.w3.eth.get_code(Web3.to_checksum_address(address))
+        if "0x" + keccak(bytes(code)).hex() != key_hash(vkey):
+            raise RuntimeError(f"the chain holds another key than {name}'s at {address}")
+        key_addresses.append(address)
+    address, _ = deploy_contract(
+        tx, deployer, "ConfidentialBills", registry, hasher, verifier, tuple(key_addresses), list(viewing_key)
+    )
+    contract = tx.backend.w3.eth.contract(
+        address=Web3.to_checksum_address(address), abi=load_artifact("ConfidentialBills").abi
+    )
+    return ConfidentialLedger(contract, tx)

@@ -1,0 +1,276 @@
+"""Proofs and notes, made by circuits/js/cli.mjs (circomlibjs and snarkjs) from Python.
+
+Invariants: secrets (a member's note key, an opening) reach the JavaScript side on its stdin only;
+every proof is made against the keys of one ceremony (`Keys`), whose verification keys the contract
+pins; a note's owner keeps the note's opening (value, salt): the chain holds only its commitment.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+from chain.zk.circuits import Keys
+from chain.zk.toolchain import CIRCUITS_DIR, ToolError, node
+
+CLI = CIRCUITS_DIR / "js" / "cli.mjs"
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class NoteKey:
+    """A member's BabyJubJub key for notes: `sk` spends them, `pk` is what notes and senders name."""
+
+    sk: int
+    pk: Point
+
+
+@dataclass(frozen=True)
+class Note:
+    value: int
+    owner: Point
+    salt: int
+    commitment: int
+    index: int | None = None  # its leaf in the tree, once mined
+
+    def at(self, index: int) -> Note:
+        return Note(self.value, self.owner, self.salt, self.commitment, index)
+
+
+@dataclass(frozen=True)
+class RangeNote:
+    """A holder's part start..end of a bill (an empty range when end < start: a whole move's remainder)."""
+
+    bill_id: int
+    maturity_day: int
+    start: int
+    end: int
+    owner: Point
+    salt: int
+    commitment: int
+    index: int | None = None
+
+    def at(self, index: int) -> RangeNote:
+        return RangeNote(
+            self.bill_id, self.maturity_day, self.start, self.end, self.owner, self.salt, self.commitment, index
+        )
+
+
+@dataclass(frozen=True)
+class Proof:
+    a: tuple[int, int]
+    b: tuple[tuple[int, int], tuple[int, int]]
+    c: tuple[int, int]
+
+    def for_contract(self) -> tuple[Any, ...]:
+        return (list(self.a), [list(self.b[0]), list(self.b[1])], list(self.c))
+
+
+@dataclass(frozen=True)
+class Proven:
+    """A proof, its public signals (in the circuit's order) and the notes it makes."""
+
+    proof: Proof
+    signals: list[int]
+    notes: list[Note]
+    ranges: tuple[RangeNote, ...] = ()
+
+
+def _ints(values: list[Any]) -> list[int]:
+    return [int(v) for v in values]
+
+
+def _note(raw: dict[str, Any]) -> Note:
+    return Note(
+        int(raw["value"]), (int(raw["owner"][0]), int(raw["owner"][1])), int(raw["salt"]), int(raw["commitment"])
+    )
+
+
+def _range(raw: dict[str, Any]) -> RangeNote:
+    return RangeNote(
+        int(raw["billId"]),
+        int(raw["maturityDay"]),
+        int(raw["start"]),
+        int(raw["end"]),
+        (int(raw["owner"][0]), int(raw["owner"][1])),
+        int(raw["salt"]),
+        int(raw["commitment"]),
+    )
+
+
+def _proven(answer: dict[str, Any], notes: list[Note], ranges: tuple[RangeNote, ...] = ()) -> Proven:
+    raw = answer["proof"]
+    proof = Proof(
+        a=(int(raw["a"][0]), int(raw["a"][1])),
+        b=((int(raw["b"][0][0]), int(raw["b"][0][1])), (int(raw["b"][1][0]), int(raw["b"][1][1]))),
+        c=(int(raw["c"][0]), int(raw["c"][1])),
+    )
+    return Proven(proof, _ints(answer["publicSignals"]), notes, ranges)
+
+
+class Prover:
+    def __init__(self, keys: Keys) -> None:
+        self.keys = keys
+
+    def _call(self, request: dict[str, Any]) -> dict[str, Any]:
+        done = subprocess.run(
+            [node(), str(CLI)],
+            input=json.dumps(request, default=str),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise ToolError(f"{request['command']}: {done.stderr.strip()[-2000:]}")
+        answer: dict[str, Any] = json.loads(done.stdout)
+        return answer
+
+    def _circuit(self, name: str) -> dict[str, str]:
+        return {"wasm": str(self.keys.wasm(name)), "zkey": str(self.keys.zkey(name))}
+
+    def keypair(self) -> NoteKey:
+        answer = self._call({"command": "keypair"})
+        return NoteKey(int(answer["sk"]), (int(answer["pk"][0]), int(answer["pk"][1])))
+
+    def nullifier(self, note: Note, sk: int) -> int:
+        return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])
+
+    def root(self, leaves: list[int]) -> int:
+        return int(self._call({"command": "root", "leaves": leaves})["root"])
+
+    def mint(self, value: int, owner: Point, viewing_key: Point) -> Proven:
+        answer = self._call(
+            {
+                "command": "mint",
+                "value": value,
+                "ownerPk": list(owner),
+                "regulatorPk": list(viewing_key),
+                "circuit": self._circuit("cash_mint"),
+            }
+        )
+        return _proven(answer, [_note(answer["note"])])
+
+    def transfer(
+        self,
+        key: NoteKey,
+        spend: list[Note],
+        leaves: list[int],
+        amount: int,
+        receiver: Point,
+        viewing_key: Point,
+        change: int | None = None,
+        salt: int | None = None,
+    ) -> Proven:
+        """Spend one or two of `key`'s notes (each with its `index`), paying `amount` to `receiver`, the
+        rest back to `key` (or `change`, which a proof can only make if it conserves value). `salt`: the
+        payment note's, when it must be a given note (a discount's price, for delivery versus payment)."""
+        request: dict[str, Any] = {
+            "command": "transfer",
+            "sk": key.sk,
+            "inputs": [{"value": n.value, "salt": n.salt, "index": n.index} for n in spend],
+            "leaves": leaves,
+            "amount": amount,
+            "receiverPk": list(receiver),
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("cash_transfer"),
+        }
+        if change is not None:
+            request["change"] = change
+        if salt is not None:
+            request["salt"] = salt
+        answer = self._call(request)
+        return _proven(answer, [_note(n) for n in answer["notes"]])
+
+    def issue(
+        self, bill_id: int, maturity_day: int, amount: int, payee: Point, today: int, viewing_key: Point
+    ) -> Proven:
+        answer = self._call(
+            {
+                "command": "issue",
+                "billId": bill_id,
+                "maturityDay": maturity_day,
+                "amount": amount,
+                "payeePk": list(payee),
+                "today": today,
+                "regulatorPk": list(viewing_key),
+                "circuit": self._circuit("bill_issue"),
+            }
+        )
+        return _proven(answer, [], tuple(_range(r) for r in answer["notes"]))
+
+    def _range_request(self, key: NoteKey, note: RangeNote, leaves: list[int], k: int, today: int) -> dict[str, Any]:
+        return {
+            "sk": key.sk,
+            "note": {
+                "billId": note.bill_id,
+                "maturityDay": note.maturity_day,
+                "start": note.start,
+                "end": note.end,
+                "salt": note.salt,
+                "index": note.index,
+            },
+            "leaves": leaves,
+            "k": k,
+            "today": today,
+        }
+
+    def endorse(
+        self, key: NoteKey, note: RangeNote, leaves: list[int], k: int, receiver: Point, today: int, viewing_key: Point
+    ) -> Proven:
+        """Move k of `note` (its first k) to `receiver`; the rest stays `key`'s."""
+        request = self._range_request(key, note, leaves, k, today)
+        request |= {
+            "command": "range_transfer",
+            "receiverPk": list(receiver),
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("range_transfer"),
+        }
+        answer = self._call(request)
+        return _proven(answer, [], tuple(_range(r) for r in answer["notes"]))
+
+    def discount(
+        self,
+        key: NoteKey,
+        note: RangeNote,
+        leaves: list[int],
+        k: int,
+        bank: Point,
+        today: int,
+        rate_micros: int,
+        adjust_days: int,
+        viewing_key: Point,
+        price: int | None = None,
+    ) -> Proven:
+        """Ask `bank` to discount k of `note`; the proof fixes the price and the cash note the bank must pay
+        (`notes[0]`). `price`: another price than the rule's, which no proof can be made for."""
+        request = self._range_request(key, note, leaves, k, today)
+        request |= {
+            "command": "discount",
+            "bankPk": list(bank),
+            "rateMicro": rate_micros,
+            "adjustDays": adjust_days,
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("discount"),
+        }
+        if price is not None:
+            request["price"] = price
+        answer = self._call(request)
+        return _proven(answer, [_note(answer["cash"])], tuple(_range(r) for r in answer["notes"]))
+
+    def decrypt(self, sk: int, ecdh_pk: Point, cipher: list[int], nonce: int, length: int) -> list[int]:
+        """A ciphertext's plain text, with the receiver's (or the viewing) key; ToolError if it is not
+        for that key (its authentication tag does not match)."""
+        answer = self._call(
+            {
+                "command": "decrypt",
+                "sk": sk,
+                "ecdhPk": list(ecdh_pk),
+                "cipher": cipher,
+                "nonce": nonce,
+                "length": length,
+            }
+        )
+        return _ints(answer["plain"])

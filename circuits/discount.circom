@@ -1,0 +1,53 @@
+pragma circom 2.1.6;
+// A discount request (docs/PRIVACY.md §3.5, `discount`): range_transfer's split to a bank, plus the price
+// DOMAIN.md fixes: interest = round_half_up(k * rate * days / 360), days = maturity - today + adjust
+// (0..3), price = k - interest, bound into the commitment of the cash note the bank's payment must make
+// for the holder (cashCommitment). The bank learns the range, the terms and how to pay (cipherBank); the
+// viewing key everything. The contract locks the range until the bank's cash proof makes exactly that
+// note (delivery versus payment), or the request is revoked.
+include "circomlib/circuits/babyjub.circom";
+include "./lib/range.circom";
+include "./lib/ecdh.circom";
+include "./lib/encrypt.circom";
+
+template Discount(depth, nBits) {
+  signal input billId; signal input maturityDay; signal input inStart; signal input inEnd; signal input inSalt;
+  signal input ownerSk; signal input leafIndex; signal input pathElements[depth];
+  signal input k; signal input bankPk[2]; signal input outSalt[2]; signal input ecdhSk;
+  signal input rateMicro; signal input adjustDays; signal input cashSalt;
+  // public inputs
+  signal input root; signal input nullifier; signal input outCommitments[2]; signal input today;
+  signal input cashCommitment; signal input encryptionNonce; signal input regulatorPk[2];
+  // public outputs
+  signal output ecdhPk[2];
+  signal output cipherBank[7];         // [packed range, salt', terms, cashSalt, holder.x, holder.y] + tag
+  signal output cipherRegulator[13];   // [packed input, k, inSalt, holder, bank, salts, terms, cashSalt] + pad + tag
+
+  component s = RangeSplit(depth, nBits);
+  s.billId <== billId; s.maturityDay <== maturityDay; s.inStart <== inStart; s.inEnd <== inEnd; s.inSalt <== inSalt;
+  s.ownerSk <== ownerSk; s.leafIndex <== leafIndex; s.pathElements <== pathElements;
+  s.k <== k; s.receiverPk <== bankPk; s.outSalt <== outSalt;
+  s.root <== root; s.nullifier <== nullifier; s.outCommitments <== outCommitments; s.today <== today;
+
+  var bAdj[2] = Num2Bits(2)(adjustDays);
+  signal days <== maturityDay - today + adjustDays;
+  component p = DiscountPrice(nBits);
+  p.k <== k; p.rateMicro <== rateMicro; p.days <== days;
+  var cc = CashNote()(value <== p.price, owner <== s.senderPk, salt <== cashSalt);
+  cashCommitment === cc;
+
+  (ecdhPk[0], ecdhPk[1]) <== BabyPbk()(in <== ecdhSk);
+  var sharedB[2] = Ecdh()(privKey <== ecdhSk, pubKey <== bankPk);
+  var sharedG[2] = Ecdh()(privKey <== ecdhSk, pubKey <== regulatorPk);
+  signal terms <== rateMicro * 4 + adjustDays;
+  cipherBank <== SymmetricEncrypt(6)(
+    plainText <== [packRange(billId, maturityDay, inStart, s.out1End), outSalt[0], terms, cashSalt, s.senderPk[0], s.senderPk[1]],
+    key <== sharedB, nonce <== encryptionNonce);
+  cipherRegulator <== SymmetricEncrypt(11)(
+    plainText <== [packRange(billId, maturityDay, inStart, inEnd), k, inSalt, s.senderPk[0], s.senderPk[1],
+                   bankPk[0], bankPk[1], outSalt[0], outSalt[1], terms, cashSalt],
+    key <== sharedG, nonce <== encryptionNonce);
+}
+
+// 9 public inputs + 22 public outputs = 31 public signals
+component main { public [ root, nullifier, outCommitments, today, cashCommitment, encryptionNonce, regulatorPk ] } = Discount(20, 48);

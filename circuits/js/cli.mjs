@@ -1,0 +1,142 @@
+// billchain's prover side: one JSON request on stdin, one JSON answer on stdout (chain/zk/prover.py).
+//   keypair | commit | nullifier | root | mint | transfer | decrypt
+// Secrets (keys, openings) arrive on stdin only. Numbers travel as decimal strings.
+import * as snarkjs from "snarkjs";
+import { notes } from "./notes.mjs";
+
+const TWO128 = 2n ** 128n;
+const text = (o) => JSON.stringify(o, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+const big = (xs) => xs.map(BigInt);
+
+// snarkjs's proof in the order the EIP-197 precompile reads G2 points: (x.im, x.re, y.im, y.re)
+const forContract = (proof) => ({
+  a: proof.pi_a.slice(0, 2),
+  b: [[proof.pi_b[0][1], proof.pi_b[0][0]], [proof.pi_b[1][1], proof.pi_b[1][0]]],
+  c: proof.pi_c.slice(0, 2),
+});
+
+async function prove(input, circuit) {
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, circuit.wasm, circuit.zkey);
+  return { proof: forContract(proof), publicSignals };
+}
+
+async function main() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const req = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const z = await notes();
+  switch (req.command) {
+    case "keypair": {
+      const sk = z.secretKey();
+      return { sk, pk: z.publicKey(sk) };
+    }
+    case "commit":
+      return { commitment: z.cashNote(BigInt(req.value), big(req.owner), BigInt(req.salt)) };
+    case "nullifier":
+      return { nullifier: z.nullifier(BigInt(req.commitment), BigInt(req.sk)) };
+    case "root":
+      return { root: new z.Tree(req.leaves).root() };
+    case "decrypt":
+      return { plain: z.decrypt(req.cipher, z.ecdh(BigInt(req.sk), big(req.ecdhPk)), BigInt(req.nonce), req.length) };
+    case "mint": {
+      const owner = big(req.ownerPk);
+      const salt = z.random(z.subOrder);
+      const commitment = z.cashNote(BigInt(req.value), owner, salt);
+      const input = {
+        ownerPk: owner, salt, ecdhSk: z.secretKey(),
+        value: BigInt(req.value), commitment, encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
+      };
+      return { ...(await prove(input, req.circuit)), note: { value: BigInt(req.value), owner, salt, commitment } };
+    }
+    case "transfer": {
+      // req.inputs: one or two of the sender's notes {value, salt, index}; req.leaves: the tree's leaves
+      const sk = BigInt(req.sk);
+      const sender = z.publicKey(sk);
+      const tree = new z.Tree(req.leaves);
+      const spent = req.inputs.map((n) => ({ value: BigInt(n.value), salt: BigInt(n.salt), index: n.index }));
+      while (spent.length < 2) spent.push(null);
+      const total = spent.reduce((sum, n) => sum + (n ? n.value : 0n), 0n);
+      const pay = BigInt(req.amount);
+      const change = req.change === undefined ? total - pay : BigInt(req.change);
+      const receiver = big(req.receiverPk);
+      // a DvP payment makes exactly the note the discount's proof committed to: its salt is given
+      const outSalts = [req.salt === undefined ? z.random(z.subOrder) : BigInt(req.salt), z.random(z.subOrder)];
+      const out = [
+        { value: pay, owner: receiver, salt: outSalts[0], commitment: z.cashNote(pay, receiver, outSalts[0]) },
+        { value: change, owner: sender, salt: outSalts[1], commitment: z.cashNote(change, sender, outSalts[1]) },
+      ];
+      const input = {
+        inValues: spent.map((n) => (n ? n.value : 0n)),
+        inSalts: spent.map((n) => (n ? n.salt : 0n)),
+        ownerSk: sk,
+        leafIndex: spent.map((n) => (n ? n.index : 0)),
+        pathElements: spent.map((n) => (n ? tree.path(n.index) : Array(20).fill(0n))),
+        outValues: [pay, change], receiverPk: receiver, outSalts, ecdhSk: z.secretKey(),
+        root: tree.root(),
+        nullifiers: spent.map((n) => (n ? z.nullifier(z.cashNote(n.value, sender, n.salt), sk) : 0n)),
+        outCommitments: out.map((n) => n.commitment),
+        encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
+      };
+      return { ...(await prove(input, req.circuit)), notes: out };
+    }
+    case "issue": {
+      const payee = big(req.payeePk);
+      const note = {
+        billId: BigInt(req.billId), maturityDay: BigInt(req.maturityDay), start: 1n, end: BigInt(req.amount),
+        salt: z.random(z.subOrder),
+      };
+      const commitment = z.rangeNote(note, payee);
+      const input = {
+        billId: note.billId, maturityDay: note.maturityDay, amount: note.end, payeePk: payee, salt: note.salt,
+        ecdhSk: z.secretKey(), commitment, today: BigInt(req.today), encryptionNonce: z.random(TWO128),
+        regulatorPk: big(req.regulatorPk),
+      };
+      return { ...(await prove(input, req.circuit)), notes: [{ ...note, owner: payee, commitment }] };
+    }
+    case "range_transfer":
+    case "discount": {
+      // req.note: the prover's range note {billId, maturityDay, start, end, salt, index}; k of it moves
+      const sk = BigInt(req.sk);
+      const sender = z.publicKey(sk);
+      const tree = new z.Tree(req.leaves);
+      const n = Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(req.note[f])]));
+      const k = BigInt(req.k);
+      const receiver = big(req.command === "discount" ? req.bankPk : req.receiverPk);
+      const moved = { ...n, end: n.start + k - 1n, salt: z.random(z.subOrder) };
+      const kept = { ...n, start: n.start + k, salt: z.random(z.subOrder) };
+      const out = [
+        { ...moved, owner: receiver, commitment: z.rangeNote(moved, receiver) },
+        { ...kept, owner: sender, commitment: z.rangeNote(kept, sender) },
+      ];
+      const input = {
+        billId: n.billId, maturityDay: n.maturityDay, inStart: n.start, inEnd: n.end, inSalt: n.salt,
+        ownerSk: sk, leafIndex: req.note.index, pathElements: tree.path(req.note.index),
+        k, outSalt: [moved.salt, kept.salt], ecdhSk: z.secretKey(),
+        root: tree.root(), nullifier: z.nullifier(z.rangeNote(n, sender), sk),
+        outCommitments: out.map((o) => o.commitment), today: BigInt(req.today),
+        encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
+      };
+      if (req.command === "range_transfer") {
+        input.receiverPk = receiver;
+        return { ...(await prove(input, req.circuit)), notes: out };
+      }
+      const rate = BigInt(req.rateMicro);
+      const adjust = BigInt(req.adjustDays);
+      const days = n.maturityDay - BigInt(req.today) + adjust;
+      const D = 360n * 1000000n;
+      const interest = (2n * k * rate * days + D) / (2n * D);
+      const price = req.price === undefined ? k - interest : BigInt(req.price);
+      const cashSalt = z.random(z.subOrder);
+      const cash = { value: price, owner: sender, salt: cashSalt, commitment: z.cashNote(price, sender, cashSalt) };
+      Object.assign(input, { bankPk: receiver, rateMicro: rate, adjustDays: adjust, cashSalt, cashCommitment: cash.commitment });
+      return { ...(await prove(input, req.circuit)), notes: out, cash };
+    }
+    default:
+      throw new Error(`unknown command ${req.command}`);
+  }
+}
+
+main().then(
+  (answer) => { process.stdout.write(text(answer)); process.exit(0); },
+  (err) => { process.stderr.write(String(err && err.message ? err.message : err)); process.exit(1); },
+);

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {MemberStatus, Role} from "../types/BillTypes.sol";
+import {ConfidentialCash} from "./ConfidentialCash.sol";
+import {Groth16Verifier} from "./Groth16Verifier.sol";
+import {IPoseidon2} from "./PoseidonTree.sol";
+
+/// @title Confidential bills: range notes beside confidential cash, in one tree (docs/PRIVACY.md, slice 1b).
+/// @dev A holder's part of a bill is a range note; it moves by a proof (circuits/range_transfer.circom)
+///      that it is the prover's, that the split partitions it and that the bill has not matured, and it is
+///      discounted by a proof (circuits/discount.circom) that also fixes the price DOMAIN.md's rule gives,
+///      as the commitment of the cash note the bank must pay. The bank's cash proof that makes exactly that
+///      note settles both sides in one transaction (delivery versus payment). Invariants, beyond confidential
+///      cash's: `today` in every proof is the block's Asia/Shanghai day; a range note locked by a pending
+///      discount moves only by that discount's payment; a note is spent once.
+///      Not built yet (docs/PRIVACY.md §8): the holder's revoke and the bank's reject of a pending discount
+///      (each needs an `answer` proof), binding the payer to the bank named in the request, members'
+///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
+contract ConfidentialBills is ConfidentialCash {
+    uint256 private constant ISSUE_SIGNALS = 15;
+    uint256 private constant MOVE_SIGNALS = 24;
+    uint256 private constant DISCOUNT_SIGNALS = 31;
+    /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
+    uint256 private constant SHANGHAI_OFFSET_S = 8 hours;
+
+    address private immutable _issueKey;
+    address private immutable _moveKey;
+    address private immutable _discountKey;
+    mapping(uint256 nullifier => bool) private _locked;
+    mapping(uint256 id => Pending) private _pending;
+    uint256 private _discounts;
+
+    struct Keys {
+        address mint;
+        address transfer;
+        address issue;
+        address move;
+        address discount;
+    }
+
+    struct Issued {
+        uint256 commitment;
+        uint256 day;
+        uint256 nonce;
+        uint256[2] ecdhPk;
+        uint256[4] cipherPayee;
+        uint256[4] cipherRegulator;
+    }
+
+    struct RangeMove {
+        uint256 root;
+        uint256 nullifier;
+        uint256[2] commitments;
+        uint256 day;
+        uint256 nonce;
+        uint256[2] ecdhPk;
+        uint256[4] cipherReceiver;
+        uint256[10] cipherRegulator;
+    }
+
+    struct DiscountRequest {
+        uint256 root;
+        uint256 nullifier;
+        uint256[2] commitments;
+        uint256 day;
+        uint256 cashCommitment;
+        uint256 nonce;
+        uint256[2] ecdhPk;
+        uint256[7] cipherBank;
+        uint256[13] cipherRegulator;
+    }
+
+    struct Pending {
+        uint256 nullifier;
+        uint256[2] commitments;
+        uint256 cashCommitment;
+    }
+
+    event ConfidentialIssue(address indexed acceptor, uint256 index, Issued note);
+    event ConfidentialRangeMove(uint256 index, RangeMove move);
+    event ConfidentialDiscountRequested(uint256 indexed id, DiscountRequest request);
+    event ConfidentialDiscountSigned(uint256 indexed id, uint256 rangeIndex, uint256 cashIndex, Transfer payment);
+
+    constructor(
+        IParticipantRegistry registry,
+        IPoseidon2 hasher,
+        Groth16Verifier verifier,
+        Keys memory keys,
+        uint256[2] memory viewingKey
+    ) ConfidentialCash(registry, hasher, verifier, keys.mint, keys.transfer, viewingKey) {
+        _issueKey = keys.issue;
+        _moveKey = keys.move;
+        _discountKey = keys.discount;
+    }
+
+    /// @notice The Asia/Shanghai calendar day of the latest block, as proofs must name it.
+    /// @return days since 1970-01-01
+    function today() public view returns (uint256) {
+        return (block.timestamp + SHANGHAI_OFFSET_S) / 1 days;
+    }
+
+    /// @notice Whether a pending discount locks the range note of `nullifier`.
+    /// @param nullifier a range note's nullifier
+    /// @return true while locked
+    function isLocked(uint256 nullifier) external view returns (bool) {
+        return _locked[nullifier];
+    }
+
+    /// @notice A bill's first range note, 1..amount to its payee, made by its acceptor (an ACTIVE BANK).
+    /// @param note the note, its ciphertexts and the proof's public outputs
+    /// @param proof the bill_issue proof
+    function issue(Issued calldata note, Groth16Verifier.Proof calldata proof) external {
+        IParticipantRegistry.Member memory bank = _registry.membershipOf(msg.sender);
+        if (bank.role != uint8(Role.BANK) || bank.status != uint8(MemberStatus.ACTIVE)) {
+            revert CashRoleForbidden(msg.sender);
+        }
+        _requireToday(note.day);
+        uint256[] memory signals = new uint256[](ISSUE_SIGNALS);
+        _put(signals, 0, note.ecdhPk);
+        _put(signals, 2, note.cipherPayee);
+        _put(signals, 6, note.cipherRegulator);
+        signals[10] = note.commitment;
+        signals[11] = note.day;
+        signals[12] = note.nonce;
+        _putViewingKey(signals, 13);
+        if (!_verifier.verify(_issueKey, proof, signals)) revert InvalidProof();
+        emit ConfidentialIssue(msg.sender, _insertPair(note.commitment, 0), note);
+    }
+
+    /// @notice Endorses k of a range note to a receiver the chain does not learn (request and signature in
+    ///         one: the receiver's consent is slice 2's `answer`). Anyone may submit it.
+    /// @param move the public signals of the range_transfer proof
+    /// @param proof the range_transfer proof
+    function endorse(RangeMove calldata move, Groth16Verifier.Proof calldata proof) external {
+        _requireSpendable(move.root, move.nullifier);
+        _requireToday(move.day);
+        uint256[] memory signals = new uint256[](MOVE_SIGNALS);
+        _put(signals, 0, move.ecdhPk);
+        _put(signals, 2, move.cipherReceiver);
+        _put(signals, 6, move.cipherRegulator);
+        signals[16] = move.root;
+        signals[17] = move.nullifier;
+        signals[18] = move.commitments[0];
+        signals[19] = move.commitments[1];
+        signals[20] = move.day;
+        signals[21] = move.nonce;
+        _putViewingKey(signals, 22);
+        if (!_verifier.verify(_moveKey, proof, signals)) revert InvalidProof();
+        _spent[move.nullifier] = true;
+        emit ConfidentialRangeMove(_insertPair(move.commitments[0], move.commitments[1]), move);
+    }
+
+    /// @notice A holder asks a bank to discount k of its range note at the price the proof fixes; the note
+    ///         is locked until the bank pays.
+    /// @param request the public signals of the discount proof
+    /// @param proof the discount proof
+    /// @return id the pending discount's id
+    function requestDiscount(
+        DiscountRequest calldata request,
+        Groth16Verifier.Proof calldata proof
+    ) external returns (uint256 id) {
+        _requireSpendable(request.root, request.nullifier);
+        _requireToday(request.day);
+        if (!_verifier.verify(_discountKey, proof, _discountSignals(request))) revert InvalidProof();
+        _locked[request.nullifier] = true;
+        id = ++_discounts;
+        _pending[id] = Pending(request.nullifier, request.commitments, request.cashCommitment);
+        emit ConfidentialDiscountRequested(id, request);
+    }
+
+    /// @notice The bank pays a pending discount: its cash proof must make exactly the cash note the request
+    ///         fixed; the range moves to the bank and the price to the holder in this one transaction.
+    /// @param id the pending discount
+    /// @param payment the public signals of the bank's cash_transfer proof
+    /// @param proof the cash_transfer proof
+    function signDiscount(uint256 id, Transfer calldata payment, Groth16Verifier.Proof calldata proof) external {
+        Pending memory pending = _pending[id];
+        if (pending.nullifier == 0) revert DiscountNotPending(id);
+        if (payment.commitments[0] != pending.cashCommitment) {
+            revert PaymentMismatch(pending.cashCommitment, payment.commitments[0]);
+        }
+        uint256 cashIndex = _applyTransfer(payment, proof);
+        delete _pending[id];
+        _locked[pending.nullifier] = false;
+        _spent[pending.nullifier] = true;
+        uint256 rangeIndex = _insertPair(pending.commitments[0], pending.commitments[1]);
+        emit ConfidentialDiscountSigned(id, rangeIndex, cashIndex, payment);
+    }
+
+    function _discountSignals(DiscountRequest calldata r) private view returns (uint256[] memory signals) {
+        signals = new uint256[](DISCOUNT_SIGNALS);
+        _put(signals, 0, r.ecdhPk);
+        for (uint256 i = 0; i < 7;) {
+            signals[2 + i] = r.cipherBank[i];
+            unchecked {
+                ++i;
+            }
+        }
+        for (uint256 i = 0; i < 13;) {
+            signals[9 + i] = r.cipherRegulator[i];
+            unchecked {
+                ++i;
+            }
+        }
+        signals[22] = r.root;
+        signals[23] = r.nullifier;
+        signals[24] = r.commitments[0];
+        signals[25] = r.commitments[1];
+        signals[26] = r.day;
+        signals[27] = r.cashCommitment;
+        signals[28] = r.nonce;
+        _putViewingKey(signals, 29);
+    }
+
+    function _requireSpendable(uint256 root_, uint256 nullifier) private view {
+        if (!isKnownRoot(root_)) revert UnknownRoot(root_);
+        if (_spent[nullifier]) revert NullifierSpent(nullifier);
+        if (_locked[nullifier]) revert NoteLocked(nullifier);
+    }
+
+    function _requireToday(uint256 day) private view {
+        uint256 current = today();
+        if (day != current) revert WrongDay(day, current);
+    }
+
+    function _putViewingKey(uint256[] memory signals, uint256 at) private view {
+        signals[at] = _viewingKeyX;
+        signals[at + 1] = _viewingKeyY;
+    }
+
+    function _put(uint256[] memory signals, uint256 at, uint256[2] calldata values) private pure {
+        signals[at] = values[0];
+        signals[at + 1] = values[1];
+    }
+
+    function _put(uint256[] memory signals, uint256 at, uint256[4] calldata values) private pure {
+        for (uint256 i = 0; i < 4;) {
+            signals[at + i] = values[i];
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    function _put(uint256[] memory signals, uint256 at, uint256[10] calldata values) private pure {
+        for (uint256 i = 0; i < 10;) {
+            signals[at + i] = values[i];
+            unchecked {
+                ++i;
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {ConfidentialCashErrors} from "../interfaces/ConfidentialCashErrors.sol";
+
+/// @dev circomlibjs's generated Poseidon(2) contract (chain/zk/poseidon.py deploys its bytecode).
+interface IPoseidon2 {
+    function poseidon(uint256[2] memory inputs) external pure returns (uint256);
+}
+
+/// @title The append-only binary Poseidon(2) tree of every note's commitment (docs/PRIVACY.md §3.3).
+/// @dev Invariants: leaves are only appended, two at a time (an operation's two outputs are siblings);
+///      every root the tree ever had stays known, so proofs made against an older root stay valid while
+///      other operations land; the empty leaf is 0, which no note's commitment is (a Poseidon output of 0
+///      would be a hash preimage). The JavaScript twin is `Tree` in circuits/js/notes.mjs.
+abstract contract PoseidonTree is ConfidentialCashErrors {
+    uint256 internal constant DEPTH = 20;
+
+    IPoseidon2 private immutable _hasher;
+    uint256 private _size;
+    uint256 private _root;
+    uint256[DEPTH] private _zeros;
+    uint256[DEPTH] private _filled;
+    mapping(uint256 root => bool) private _known;
+
+    constructor(IPoseidon2 hasher) {
+        _hasher = hasher;
+        uint256 zero = 0;
+        for (uint256 i = 0; i < DEPTH;) {
+            _zeros[i] = zero;
+            zero = hasher.poseidon([zero, zero]);
+            unchecked {
+                ++i;
+            }
+        }
+        _root = zero;
+        _known[zero] = true;
+    }
+
+    /// @notice The tree's current root.
+    /// @return the root
+    function root() public view returns (uint256) {
+        return _root;
+    }
+
+    /// @notice How many leaves the tree holds.
+    /// @return the number of leaves
+    function size() public view returns (uint256) {
+        return _size;
+    }
+
+    /// @notice Whether the tree ever had `candidate` as its root.
+    /// @param candidate a root
+    /// @return true when it did
+    function isKnownRoot(uint256 candidate) public view returns (bool) {
+        return _known[candidate];
+    }
+
+    /// @dev Appends `left` and `right` as siblings; returns the index of `left`.
+    function _insertPair(uint256 left, uint256 right) internal returns (uint256 index) {
+        index = _size;
+        if (index + 2 > 2 ** DEPTH) revert TreeFull();
+        _size = index + 2;
+        uint256 node = _hasher.poseidon([left, right]);
+        uint256 position = index >> 1;
+        for (uint256 level = 1; level < DEPTH;) {
+            if (position & 1 == 0) {
+                _filled[level] = node;
+                node = _hasher.poseidon([node, _zeros[level]]);
+            } else {
+                node = _hasher.poseidon([_filled[level], node]);
+            }
+            position >>= 1;
+            unchecked {
+                ++level;
+            }
+        }
+        _root = node;
+        _known[node] = true;
+    }
+}

@@ -1,0 +1,224 @@
+"""Confidential bills on chain (docs/PRIVACY.md, slice 1b as built): a bill's range notes are issued,
+endorsed with a split and discounted against confidential cash in one transaction, each move proven to
+the contract; the price is DOMAIN.md's, the split conserves the range, a note moves once, and the
+regulator reads every move from the chain with its viewing key.
+
+The attacks carry real proofs (or real proofs with one public part changed) to the contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from chain.errors import (
+    CashRoleForbidden,
+    InvalidProof,
+    NoteLocked,
+    NullifierSpent,
+    PaymentMismatch,
+    WrongDay,
+)
+from chain.tx import Transactor
+from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.prover import NoteKey, Proven, Prover
+from chain.zk.toolchain import ToolError
+from tests.conftest import World, reverts
+
+AMOUNT = 1_234_567_89  # fen
+ENDORSED = 400_000_00
+RATE_MICROS = 18_734  # 1.8734 %
+TENOR_DAYS = 90
+BANK_CASH = 10_000_000_00
+
+
+@dataclass
+class Bills:
+    world: World
+    ledger: ConfidentialLedger
+    regulator: NoteKey
+    t1: NoteKey
+    t2: NoteKey
+    bank2: NoteKey
+    today: int
+    issued: Proven  # the bill, 1..AMOUNT, to t1
+    endorsed: Proven  # t1 endorses 1..ENDORSED to t2
+    discount: Proven  # t2 asks bank2 to discount all of its range
+    paid: Proven  # bank2 pays the price: the DvP's cash side
+    cash: Proven  # bank2's minted cash
+
+
+@pytest.fixture(scope="module")
+def bills(embedded_world: World, prover: Prover) -> Iterator[Bills]:
+    world = embedded_world
+    before = world.backend.snapshot()
+    regulator, t1, t2, bank2 = (prover.keypair() for _ in range(4))
+    ledger = deploy_confidential(
+        Transactor(world.backend, decoder()),
+        world.operator,
+        world.system.registry.contract.address,
+        prover.keys,
+        regulator.pk,
+    )
+    vk, today = ledger.viewing_key, ledger.today()
+    ledger.set_mint_limit(world["reg"], world.addr("bank"), BANK_CASH)
+    cash = prover.mint(BANK_CASH, bank2.pk, vk)
+    ledger.mint(world["bank"], cash)
+    issued = prover.issue(7, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
+    ledger.issue(world["bank"], issued)
+    leaves = ledger.leaves()
+    endorsed = prover.endorse(t1, issued.ranges[0].at(2), leaves, ENDORSED, t2.pk, today, vk)
+    ledger.endorse(world["t1"], endorsed)
+    leaves = ledger.leaves()
+    discount = prover.discount(t2, endorsed.ranges[0].at(4), leaves, ENDORSED, bank2.pk, today, RATE_MICROS, 0, vk)
+    price = discount.notes[0]
+    paid = prover.transfer(bank2, [cash.notes[0].at(0)], leaves, price.value, t2.pk, vk, salt=price.salt)
+    yield Bills(world, ledger, regulator, t1, t2, bank2, today, issued, endorsed, discount, paid, cash)
+    world.backend.revert(before)
+
+
+@pytest.fixture
+def fresh(bills: Bills) -> Iterator[Bills]:
+    snapshot = bills.world.backend.snapshot()
+    yield bills
+    bills.world.backend.revert(snapshot)
+
+
+def test_the_price_is_the_rule_s_and_delivery_and_payment_are_one_transaction(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    # the transparent contract's own price for the same terms, in the same run: the circuit's rule is DOMAIN.md's
+    twin = b.world.circulating(amount=AMOUNT, days=TENOR_DAYS)
+    price = b.discount.notes[0].value
+    assert price == b.world.bills.discount_price(twin, ENDORSED, RATE_MICROS, 0) < ENDORSED
+    discount = b.ledger.request_discount(b.world["t2"], b.discount)
+    range_nullifier = b.discount.signals[23]
+    assert b.ledger.is_locked(range_nullifier)
+    b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
+    assert b.ledger.is_spent(range_nullifier) and not b.ledger.is_locked(range_nullifier)
+    assert b.ledger.is_spent(b.paid.signals[17])
+    leaves = b.ledger.leaves()
+    assert b.discount.ranges[0].commitment in leaves and b.paid.notes[0].commitment in leaves
+    # the bank reads what it bought and the terms; t2 reads the price it was paid
+    event = b.ledger.contract.events.ConfidentialDiscountRequested().get_logs(from_block=0)[-1]["args"]["request"]
+    packed, salt, terms, cash_salt, hx, hy = prover.decrypt(
+        b.bank2.sk, tuple(event["ecdhPk"]), list(event["cipherBank"]), event["nonce"], 6
+    )
+    assert packed % 2**48 == ENDORSED and (packed >> 48) % 2**48 == 1
+    assert (terms, cash_salt, (hx, hy)) == (RATE_MICROS * 4, b.discount.notes[0].salt, b.t2.pk)
+    assert salt == b.discount.ranges[0].salt
+    pay = b.ledger.contract.events.ConfidentialDiscountSigned().get_logs(from_block=0)[-1]["args"]["payment"]
+    value, _, payer_x = prover.decrypt(b.t2.sk, tuple(pay["ecdhPk"]), list(pay["cipherReceiver"]), pay["nonce"], 3)
+    assert (value, payer_x) == (price, b.bank2.pk[0])
+
+
+def test_the_regulator_reads_every_move_from_the_chain(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    b.ledger.sign_discount(b.world["bank2"], b.ledger.request_discount(b.world["t2"], b.discount), b.paid)
+    events = b.ledger.contract.events
+    issue = events.ConfidentialIssue().get_logs(from_block=0)[-1]["args"]["note"]
+    packed, payee_x, _ = prover.decrypt(
+        b.regulator.sk, tuple(issue["ecdhPk"]), list(issue["cipherRegulator"]), issue["nonce"], 3
+    )
+    assert (packed >> 128, packed % 2**48, payee_x) == (7 * 2**32 + b.today + TENOR_DAYS, AMOUNT, b.t1.pk[0])
+    move = events.ConfidentialRangeMove().get_logs(from_block=0)[-1]["args"]["move"]
+    seen = prover.decrypt(b.regulator.sk, tuple(move["ecdhPk"]), list(move["cipherRegulator"]), move["nonce"], 9)
+    assert seen[1] == ENDORSED and seen[3:7] == [*b.t1.pk, *b.t2.pk]
+    request = events.ConfidentialDiscountRequested().get_logs(from_block=0)[-1]["args"]["request"]
+    seen = prover.decrypt(
+        b.regulator.sk, tuple(request["ecdhPk"]), list(request["cipherRegulator"]), request["nonce"], 11
+    )
+    assert seen[1] == ENDORSED and seen[3:7] == [*b.t2.pk, *b.bank2.pk] and seen[9] == RATE_MICROS * 4
+    for outsider in (b.t1, prover.keypair()):  # the endorser does not read its endorsee's discount
+        with pytest.raises(ToolError, match="authentication tag"):
+            prover.decrypt(outsider.sk, tuple(request["ecdhPk"]), list(request["cipherBank"]), request["nonce"], 6)
+
+
+def test_no_split_creates_value(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    note = b.endorsed.ranges[0].at(4)
+    with pytest.raises(ToolError, match="Assert Failed"):  # more than the range holds
+        prover.endorse(b.t2, note, b.ledger.leaves(), ENDORSED + 1, b.t1.pk, b.today, b.ledger.viewing_key)
+    # a real proof whose remainder is swapped for a note of the whole bill
+    whole = b.issued.ranges[0].commitment
+    with reverts(InvalidProof):
+        b.ledger.endorse(b.world["t1"], b.endorsed, commitments=[b.endorsed.signals[18], whole])
+
+
+def test_no_discount_at_another_price(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    price = b.discount.notes[0].value
+    with pytest.raises(ToolError, match="Assert Failed"):  # no proof of another price can be made
+        prover.discount(
+            b.t2,
+            b.endorsed.ranges[0].at(4),
+            b.ledger.leaves(),
+            ENDORSED,
+            b.bank2.pk,
+            b.today,
+            RATE_MICROS,
+            0,
+            b.ledger.viewing_key,
+            price=price + 1,
+        )
+    cheaper = prover.mint(price - 1, b.t2.pk, b.ledger.viewing_key).notes[0].commitment
+    with reverts(InvalidProof):  # the request's cash note swapped for a cheaper one
+        b.ledger.request_discount(b.world["t2"], b.discount, cashCommitment=cheaper)
+    discount = b.ledger.request_discount(b.world["t2"], b.discount)
+    short = prover.transfer(
+        b.bank2,
+        [b.cash.notes[0].at(0)],
+        b.ledger.leaves(),
+        price - 1,
+        b.t2.pk,
+        b.ledger.viewing_key,
+        salt=b.discount.notes[0].salt,
+    )
+    with reverts(PaymentMismatch, expected=b.discount.signals[27]):  # the bank pays one fen less
+        b.ledger.sign_discount(b.world["bank2"], discount, short)
+    assert b.ledger.is_locked(b.discount.signals[23]) and not b.ledger.is_spent(b.cash.signals[11])
+
+
+def test_a_range_note_moves_once(fresh: Bills) -> None:
+    b = fresh
+    with reverts(NullifierSpent, nullifier=b.endorsed.signals[17]):
+        b.ledger.endorse(b.world["t1"], b.endorsed)  # replayed: t1's note was spent by the story
+    b.ledger.request_discount(b.world["t2"], b.discount)
+    with reverts(NoteLocked, nullifier=b.discount.signals[23]):
+        b.ledger.request_discount(b.world["t2"], b.discount)
+
+
+def test_a_move_is_proven_for_today_and_before_maturity(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    with reverts(WrongDay, day=b.today - 1, today=b.today):
+        b.ledger.request_discount(b.world["t2"], b.discount, day=b.today - 1)
+    note = b.endorsed.ranges[0].at(4)
+    with pytest.raises(ToolError, match="Assert Failed"):  # on the maturity day nothing is endorsed
+        prover.endorse(b.t2, note, b.ledger.leaves(), 1, b.t1.pk, b.today + TENOR_DAYS, b.ledger.viewing_key)
+    b.world.advance_days(1)
+    with reverts(WrongDay, day=b.today):  # yesterday's proof
+        b.ledger.request_discount(b.world["t2"], b.discount)
+
+
+def test_a_move_the_regulator_cannot_read_is_refused(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    hidden = prover.endorse(
+        b.t2, b.endorsed.ranges[0].at(4), b.ledger.leaves(), 1, b.t1.pk, b.today, prover.keypair().pk
+    )
+    with reverts(InvalidProof):
+        b.ledger.endorse(b.world["t2"], hidden)
+    altered = list(b.discount.signals[9:22])
+    altered[0] += 1
+    with reverts(InvalidProof):
+        b.ledger.request_discount(b.world["t2"], b.discount, cipherRegulator=altered)
+
+
+def test_only_an_active_bank_issues_and_within_the_tenor(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    with reverts(CashRoleForbidden, account=b.world.addr("t1")):
+        b.ledger.issue(b.world["t1"], b.issued)
+    with pytest.raises(ToolError, match="Assert Failed"):  # 185 days: past DOMAIN.md's 184
+        prover.issue(8, b.today + 185, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key)
+    with pytest.raises(ToolError, match="Assert Failed"):  # above the largest bill
+        prover.issue(8, b.today + 30, 10**11 + 1, b.t1.pk, b.today, b.ledger.viewing_key)

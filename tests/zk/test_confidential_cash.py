@@ -1,0 +1,198 @@
+"""Confidential cash on chain (docs/PRIVACY.md, slice 1a's cash): notes move by proof, each once, without
+creating value, readable by their owner and by the pinned viewing key, and by no one else.
+
+Every attack carries a real proof (or a real proof with one public part changed) to the contract on the
+embedded chain, as a competitor's node or a malicious submitter would send it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from eth_typing import HexStr
+
+from chain.errors import (
+    CashMintLimitExceeded,
+    CashRoleForbidden,
+    DuplicateNullifier,
+    InvalidProof,
+    NullifierSpent,
+    UnknownRoot,
+)
+from chain.tx import Transactor
+from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.prover import NoteKey, Proof, Proven, Prover
+from chain.zk.toolchain import ToolError
+from tests.conftest import World, reverts
+
+MINTED = 1_234_567_89
+PAID = 1_000_000_00
+LIMIT = 10**12
+
+
+@dataclass
+class Story:
+    world: World
+    cash: ConfidentialLedger
+    regulator: NoteKey
+    alice: NoteKey
+    bob: NoteKey
+    mint: Proven
+    pay: Proven  # alice pays bob PAID out of the minted note
+    leaves_after_mint: list[int]
+
+
+@pytest.fixture(scope="module")
+def story(embedded_world: World, prover: Prover) -> Iterator[Story]:
+    world = embedded_world
+    before = world.backend.snapshot()
+    tx = Transactor(world.backend, decoder())
+    regulator, alice, bob = prover.keypair(), prover.keypair(), prover.keypair()
+    cash = deploy_confidential(tx, world.operator, world.system.registry.contract.address, prover.keys, regulator.pk)
+    cash.set_mint_limit(world["reg"], world.addr("bank"), LIMIT)
+    minted = prover.mint(MINTED, alice.pk, cash.viewing_key)
+    cash.mint(world["bank"], minted)
+    leaves = cash.leaves()
+    note = minted.notes[0].at(0)
+    pay = prover.transfer(alice, [note], leaves, PAID, bob.pk, cash.viewing_key)
+    yield Story(world, cash, regulator, alice, bob, minted, pay, leaves)
+    world.backend.revert(before)
+
+
+@pytest.fixture
+def fresh(story: Story) -> Iterator[Story]:
+    """The story after its mint; each test's own moves are undone after it."""
+    snapshot = story.world.backend.snapshot()
+    yield story
+    story.world.backend.revert(snapshot)
+
+
+def test_a_note_moves_and_only_its_receiver_and_the_regulator_read_it(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    s.cash.transfer(s.world["t2"], s.pay)
+    event = s.cash.contract.events.ConfidentialTransfer().get_logs(from_block=0)[-1]["args"]["transfer"]
+    ecdh, nonce = tuple(event["ecdhPk"]), event["nonce"]
+    value, salt, sender_x = prover.decrypt(s.bob.sk, ecdh, list(event["cipherReceiver"]), nonce, 3)
+    assert (value, sender_x) == (PAID, s.alice.pk[0])
+    bob_note = s.pay.notes[0]
+    assert salt == bob_note.salt and event["commitments"][0] == bob_note.commitment
+    seen = prover.decrypt(s.regulator.sk, ecdh, list(event["cipherRegulator"]), nonce, 9)
+    assert seen[2:7] == [PAID, *s.alice.pk, *s.bob.pk]
+    assert seen[7:9] == [bob_note.salt, s.pay.notes[1].salt]
+    assert seen[0] == s.mint.notes[0].commitment
+    for outsider in (s.alice, prover.keypair()):  # the payer knows its own notes, but not bob's cipher
+        with pytest.raises(ToolError, match="authentication tag"):
+            prover.decrypt(outsider.sk, ecdh, list(event["cipherReceiver"]), nonce, 3)
+    # bob spends what he received, and alice her change: both are real notes in the tree
+    leaves = s.cash.leaves()
+    onward = prover.transfer(s.bob, [bob_note.at(2)], leaves, 400_000_00, s.alice.pk, s.cash.viewing_key)
+    s.cash.transfer(s.world["t1"], onward)
+    assert s.cash.is_spent(onward.signals[17])
+
+
+def test_the_regulator_reads_every_mint_from_the_chain_alone(fresh: Story, prover: Prover) -> None:
+    log = fresh.cash.contract.events.ConfidentialMint().get_logs(from_block=0)[-1]["args"]
+    note = log["note"]
+    owner_x, owner_y, salt = prover.decrypt(
+        fresh.regulator.sk, tuple(note["ecdhPk"]), list(note["cipherRegulator"]), note["nonce"], 3
+    )
+    assert (owner_x, owner_y) == fresh.alice.pk and salt == fresh.mint.notes[0].salt
+    assert note["value"] == MINTED and log["bank"] == fresh.world.addr("bank")
+
+
+def test_a_note_is_spent_once(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    s.cash.transfer(s.world["t2"], s.pay)
+    with reverts(NullifierSpent, nullifier=s.pay.signals[17]):
+        s.cash.transfer(s.world["t2"], s.pay)  # replayed
+    again = prover.transfer(s.alice, [s.mint.notes[0].at(0)], s.leaves_after_mint, 1, s.alice.pk, s.cash.viewing_key)
+    with reverts(NullifierSpent, nullifier=s.pay.signals[17]):
+        s.cash.transfer(s.world["t2"], again)  # a new proof, the same note: the same nullifier
+
+
+def test_a_proof_that_names_one_note_twice_is_refused(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    note = s.mint.notes[0].at(0)
+    doubled = prover.transfer(s.alice, [note, note], s.leaves_after_mint, 2 * MINTED, s.bob.pk, s.cash.viewing_key)
+    with reverts(DuplicateNullifier, nullifier=doubled.signals[17]):
+        s.cash.transfer(s.world["t2"], doubled)
+
+
+def test_no_transfer_creates_value(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    note = s.mint.notes[0].at(0)
+    with pytest.raises(ToolError, match="Assert Failed"):  # no witness, so no proof, conserves nothing less
+        prover.transfer(s.alice, [note], s.leaves_after_mint, PAID, s.bob.pk, s.cash.viewing_key, change=MINTED)
+    # a real proof whose change note is swapped for a bigger one
+    bigger = prover.mint(MINTED, s.alice.pk, s.cash.viewing_key).notes[0].commitment
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, commitments=[s.pay.signals[19], bigger])
+    assert not s.cash.is_spent(s.pay.signals[17])
+
+
+def test_nobody_spends_or_redirects_another_members_note(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    mallory = prover.keypair()
+    with pytest.raises(ToolError, match="Assert Failed"):  # alice's note, mallory's key: not in the tree
+        prover.transfer(mallory, [s.mint.notes[0].at(0)], s.leaves_after_mint, PAID, mallory.pk, s.cash.viewing_key)
+    # a submitter (or a node that saw it pending) puts its own note where bob's was
+    theirs = prover.mint(PAID, mallory.pk, s.cash.viewing_key).notes[0].commitment
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, commitments=[theirs, s.pay.signals[20]])
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, nullifiers=[secrets.randbits(250), 0])
+
+
+def test_a_ciphertext_the_regulator_cannot_read_is_refused(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    other = prover.keypair()
+    hidden = prover.transfer(s.alice, [s.mint.notes[0].at(0)], s.leaves_after_mint, PAID, s.bob.pk, other.pk)
+    with reverts(InvalidProof):  # proven for another viewing key: the contract pins its own
+        s.cash.transfer(s.world["t2"], hidden)
+    altered = list(s.pay.signals[6:16])
+    altered[3] = (altered[3] + 1) % (2**253)
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, cipherRegulator=altered)
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, nonce=s.pay.signals[21] + 1)
+
+
+def test_a_forged_proof_and_an_unknown_root_are_refused(fresh: Story) -> None:
+    s = fresh
+    with reverts(InvalidProof):  # a valid proof, of another circuit
+        s.cash.transfer(s.world["t2"], s.pay, proof=s.mint.proof)
+    junk = Proof((1, 2), ((3, 4), (5, 6)), (7, 8))
+    with reverts(InvalidProof):
+        s.cash.transfer(s.world["t2"], s.pay, proof=junk)
+    with reverts(UnknownRoot, root=12345):
+        s.cash.transfer(s.world["t2"], s.pay, root=12345)
+
+
+def test_only_an_active_bank_mints_within_its_limit(fresh: Story, prover: Prover) -> None:
+    s = fresh
+    proven = prover.mint(5, s.bob.pk, s.cash.viewing_key)
+    with reverts(CashRoleForbidden, account=s.world.addr("t1")):
+        s.cash.mint(s.world["t1"], proven)
+    with reverts(CashRoleForbidden, account=s.world.addr("bank")):
+        s.cash.set_mint_limit(s.world["bank"], s.world.addr("bank"), 10**15)
+    with reverts(InvalidProof):  # the proof's note holds 5, not 5,000
+        s.cash.mint(s.world["bank"], proven, value=5_000)
+    s.cash.set_mint_limit(s.world["reg"], s.world.addr("bank"), MINTED + 4)
+    with reverts(CashMintLimitExceeded, minted=MINTED, amount=5):
+        s.cash.mint(s.world["bank"], proven)
+
+
+def test_the_raw_chain_shows_no_amount_and_no_party_of_a_transfer(fresh: Story) -> None:
+    """What a node sees of a transfer: not the amount, the change, the payer or the payee."""
+    s = fresh
+    result = s.cash.transfer(s.world["t2"], s.pay)
+    w3 = s.world.backend.w3
+    seen = bytes(w3.eth.get_transaction(HexStr(result.hash))["input"]) + b"".join(
+        bytes(log["data"]) + b"".join(bytes(t) for t in log["topics"]) for log in result.receipt["logs"]
+    )
+    secrets_ = [PAID, MINTED - PAID, *s.alice.pk, *s.bob.pk]
+    assert not [v for v in secrets_ if v.to_bytes(32, "big") in seen]
+    assert s.world.addr("t1").lower()[2:] not in seen.hex()
