@@ -78,7 +78,13 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     except BaseException:
         backend.close()
         raise
-    follower = BlockFollower(backend, indexer, stalled_after=settings.stalled_after, diverged=guard.repair)
+    follower = BlockFollower(
+        backend,
+        indexer,
+        stalled_after=settings.stalled_after,
+        diverged=guard.repair,
+        reorganised=guard.reorganised,
+    )
     outbox = Outbox(db)
     # Every transaction waits with the follower and is written to the outbox before it is sent.
     tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)

@@ -71,6 +71,21 @@ def leftover_processes(mark: str) -> list[tuple[int, str]]:
 
 
 @pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`--dist loadgroup` (Makefile) again: pytest-xdist 3.8 names a test's group by appending it to
+    `item._nodeid` ("path::test@group"), which pytest 9 no longer reads (a node's id is its `_id`), so every
+    `xdist_group` mark went unheeded and the groups' tests (the timing-sensitive anvil ones, the geth network's,
+    the network-mode scenarios) ran on any worker at once. The worker's id takes the suffixed name, as pytest 8's
+    did; without an xdist group, nothing changes. To go when pytest-xdist sets a pytest 9 node's id itself."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        grouped = getattr(item, "_nodeid", None)
+        if isinstance(grouped, str) and "@" in grouped and grouped != item.nodeid:
+            item._id = type(item.id).parse(grouped)  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if hasattr(session.config, "workerinput"):
         return  # the controller looks, once every worker is done

@@ -15,6 +15,16 @@ whenever the block follower sees the chain go back (`Indexer.divergence`):
    all, serving goes on; if any is missing, an incident is recorded with the list,
    `/v1/health` says "degraded" with the reason and every write answers 503
    `CHAIN_UNAVAILABLE`, until a person has looked and run `billchain reindex`.
+
+A shallow fork (a Clique or other proof-of-authority network: two signers sealed at
+one height and the other branch won; the block follower finds it and its common
+ancestor, gateway/ledger/follower.py) is no loss in itself: it is a loss only if a
+transaction the gateway read from a dropped block, and so acknowledged, is not on
+the new branch. So `reorganised` holds no write while it looks: the dropped blocks'
+transactions the new branch lacks are waited for (the node puts a dropped block's
+transactions back in its pool), then the index is rewound to the ancestor (or, when
+it took events from the dropped blocks, rebuilt). One that does not come back is
+the repair above, writes held, an incident if it cannot be sent again.
 """
 
 from __future__ import annotations
@@ -34,6 +44,9 @@ from gateway.ledger.outbox import ABANDONED
 
 log = logging.getLogger("billchain.chainguard")
 RESENT_WAIT_S = 60.0
+#: how long a dropped block's transaction the node does not hold is looked for before the full repair
+#: (a node puts a dropped block's transactions back in its pool a moment after it switches branch)
+UNKNOWN_GRACE_S = 2.0
 
 
 def _now() -> datetime:
@@ -77,6 +90,38 @@ class ChainGuard:
             return figures
         finally:
             self._repairing = None
+
+    def reorganised(self, reason: str, ancestor: int, dropped: list[str]) -> dict[str, int] | None:
+        """A shallow fork above block `ancestor` dropped the blocks `dropped` ("0x…") were read from. None
+        when none of them is lost: the index follows the new branch, no write was held; else the repair's
+        figures (writes held while it runs)."""
+        missing = self._unmined_after_waiting(set(dropped))
+        if missing:
+            return self.repair(f"{reason}; {len(missing)} transactions of the dropped blocks not on the new branch")
+        rewound = self.indexer.rewind(ancestor)
+        if not rewound:  # it took events from the dropped blocks: their order and times may differ now
+            self.indexer.rebuild()
+        log.warning(
+            "shallow fork: %s; %d transactions of the dropped blocks all on the new branch; the index %s",
+            reason,
+            len(dropped),
+            f"rewound to block {ancestor}" if rewound else "rebuilt",
+        )
+        return None
+
+    def _unmined_after_waiting(self, hashes: set[str]) -> list[str]:
+        """Those of `hashes` still unmined after waiting: for each the node holds to be mined (up to
+        RESENT_WAIT_S), and for each it does not hold to come back into its pool (up to UNKNOWN_GRACE_S)."""
+        backend = self.backend
+        began = time.monotonic()
+        missing = {h for h in hashes if backend.receipt(bytes.fromhex(h[2:])) is None}
+        while missing and time.monotonic() - began < RESENT_WAIT_S:
+            held = {h for h in missing if backend.transaction_known(bytes.fromhex(h[2:]))}
+            if held != missing and time.monotonic() - began >= UNKNOWN_GRACE_S:
+                break  # one the node does not hold: the repair's, sent again from the outbox or lost
+            time.sleep(0.2)
+            missing = {h for h in missing if backend.receipt(bytes.fromhex(h[2:])) is None}
+        return sorted(missing)
 
     def resolve(self) -> list[ChainIncidentRow]:
         """A person has looked: open incidents are closed (`billchain reindex`)."""

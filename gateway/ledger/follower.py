@@ -9,6 +9,15 @@ only then answers, so whoever is answered reads their own write. A transaction
 unmined for `stuck_after` seconds is handed to `Transactor.recover` (the node may
 have dropped it, say by a restart).
 
+A block whose parent is not the block read before is a fork. Clique and other
+proof-of-authority chains have shallow ones (two signers seal at one height; the
+heavier branch wins), so a fork at most `SHALLOW_REORG` blocks under the head is
+followed: the follower finds the common ancestor, hands the guard the transactions
+it read from the dropped blocks (`reorganised`: they were acknowledged, so they must
+be on the new branch, or the guard repairs), and reads the new branch from there.
+A deeper one, or the head gone back past what it remembers, is the guard's full
+repair (`diverged`: gateway/ledger/chainguard.py).
+
 The embedded chain mines while it sends: there a receipt is read at once.
 """
 
@@ -39,6 +48,8 @@ T = TypeVar("T")
 P = ParamSpec("P")
 RECENT = 50_000  # receipts kept for a writer that registers after its block was read
 KEPT_HASHES = 256  # block hashes kept to check each new block's parent
+#: the deepest fork followed without the guard's full repair (Clique's are one or two blocks deep)
+SHALLOW_REORG = 16
 
 
 async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -50,6 +61,16 @@ async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 
 class ChainDiverged(ChainError):
     """The chain went back under the index (a reorganisation, a node reset)."""
+
+
+class ChainReorganised(ChainDiverged):
+    """A shallow fork: the blocks above `ancestor`, which the chain still has, were replaced; `dropped` are
+    the transactions ("0x…") the follower read from the blocks it lost."""
+
+    def __init__(self, reason: str, ancestor: int, dropped: list[str]) -> None:
+        super().__init__(reason)
+        self.ancestor = ancestor
+        self.dropped = dropped
 
 
 @dataclass
@@ -71,11 +92,14 @@ class BlockFollower:
         unreachable_after: float = 2.0,
         stalled_after: float = 30.0,
         diverged: Callable[[str], object] | None = None,
+        reorganised: Callable[[str, int, list[str]], object] | None = None,
     ) -> None:
         """`diverged(reason)`: called (in a worker thread) when the chain went back under the index;
+        `reorganised(reason, ancestor, dropped)`: likewise for a shallow fork (without it, `diverged`);
         `stalled_after`: seconds without a new block after which waiting writers are answered 503."""
         self.backend = backend
         self.diverged = diverged
+        self.reorganised = reorganised
         self.indexer = indexer
         self.poll = poll
         self.stuck_after = stuck_after
@@ -92,6 +116,7 @@ class BlockFollower:
         self._refreshing: asyncio.Task[None] | None = None
         self._seen = -1
         self._hashes: dict[int, bytes] = {}
+        self._txs: dict[int, list[bytes]] = {}  # the transactions of each block whose hash is kept
         self.reorgs = 0
 
     # --- the Waiter protocol (chain/tx.py)
@@ -187,12 +212,17 @@ class BlockFollower:
     async def _step(self) -> None:
         head = await anyio.to_thread.run_sync(self.backend.block_number)
         if head < self._seen:
-            await self._went_back(f"the chain's head went back from block {self._seen} to block {head}")
+            reason = f"the chain's head went back from block {self._seen} to block {head}"
+            fork = await anyio.to_thread.run_sync(self._fork, head, reason)
+            await (self._went_back(reason) if fork is None else self._reorganised(fork))
             return
         if head == self._seen:
             return
         try:
             mined = await anyio.to_thread.run_sync(self._read_blocks, self._seen + 1, head)
+        except ChainReorganised as fork:
+            await self._reorganised(fork)
+            return
         except ChainDiverged as diverged:
             await self._went_back(str(diverged))
             return
@@ -211,7 +241,25 @@ class BlockFollower:
         else:
             log.error("the chain is not the chain indexed: %s", reason)
         self._hashes.clear()
+        self._txs.clear()
         self._seen = await anyio.to_thread.run_sync(self.backend.block_number)
+
+    async def _reorganised(self, fork: ChainReorganised) -> None:
+        """A shallow fork: the guard sees to the dropped blocks' transactions and the index
+        (gateway/ledger/chainguard.py), then following goes on from the common ancestor, so the new
+        branch's blocks are read, indexed and answered from like any others."""
+        if self.reorganised is not None:
+            await anyio.to_thread.run_sync(self.reorganised, str(fork), fork.ancestor, fork.dropped)
+        elif self.diverged is not None:
+            await anyio.to_thread.run_sync(self.diverged, str(fork))
+        else:
+            log.error("the chain is not the chain indexed: %s", fork)
+        for number in [n for n in self._hashes if n > fork.ancestor]:
+            del self._hashes[number]
+            self._txs.pop(number, None)
+        for tx_hash in fork.dropped:  # their receipts name a block the chain no longer has
+            self._recent.pop(bytes.fromhex(tx_hash[2:]), None)
+        self._seen = fork.ancestor
 
     def _node_away(self) -> None:
         """Writers waiting on a node that has not answered for `unreachable_after` s are answered
@@ -234,24 +282,51 @@ class BlockFollower:
         mined: dict[bytes, TxReceipt] = {}
         for number in range(first, last + 1):
             self._check_parent(number)
-            for receipt in self.backend.block_receipts(number):
+            receipts = self.backend.block_receipts(number)
+            self._txs[number] = [bytes(receipt["transactionHash"]) for receipt in receipts]
+            for receipt in receipts:
                 mined[bytes(receipt["transactionHash"])] = receipt
         self.indexer.catch_up(last)
         return mined
 
     def _check_parent(self, number: int) -> None:
-        """QBFT blocks are final: a block whose parent is not the block read before means the chain
-        was reorganised under the index (a node reset, a fork). Not expected: counted, logged, and
-        raised before the block is indexed on top of blocks the chain dropped."""
+        """A block whose parent is not the block read before: the chain was reorganised under the index
+        (a fork, a node reset). Counted, and raised before the block is indexed on top of blocks the
+        chain dropped: a shallow fork as `ChainReorganised`, anything else as `ChainDiverged`."""
         block = self.backend.block(number)
         known = self._hashes.get(number - 1)
         if known is not None and known != bytes(block["parentHash"]):
             self.reorgs += 1
             REORGS.inc()
-            log.error("chain reorganised below block %d: its parent is not the block indexed before", number)
-            raise ChainDiverged(f"block {number}'s parent is not the block {number - 1} indexed before")
+            reason = f"block {number}'s parent is not the block {number - 1} indexed before"
+            fork = self._fork(number - 1, reason)
+            if fork is None:
+                log.error("chain reorganised below block %d: its parent is not the block indexed before", number)
+                raise ChainDiverged(reason)
+            raise fork
         self._hashes[number] = bytes(block["hash"])
         self._hashes.pop(number - KEPT_HASHES, None)
+        self._txs.pop(number - KEPT_HASHES, None)
+
+    def _fork(self, top: int, reason: str) -> ChainReorganised | None:
+        """The fork under block `top` if it is shallow: the highest block at most SHALLOW_REORG under it
+        that the chain still has as it was read; None if none is (a deep fork, or blocks not read here)."""
+        for number in range(top, max(top - SHALLOW_REORG, -1), -1):
+            known = self._hashes.get(number)
+            if known is None:
+                return None
+            if bytes(self.backend.block(number)["hash"]) == known:
+                dropped = [n for n in self._hashes if n > number]
+                txs = ["0x" + h.hex() for n in sorted(dropped) for h in self._txs.get(n, [])]
+                log.warning(
+                    "chain reorganised: %s; blocks %d..%d replaced (%d transactions read from them)",
+                    reason,
+                    number + 1,
+                    max(dropped, default=number),
+                    len(txs),
+                )
+                return ChainReorganised(f"{reason}; the fork is above block {number}", number, txs)
+        return None
 
     async def _check_stuck(self) -> None:
         now = time.monotonic()

@@ -42,6 +42,9 @@ from gateway.core.db import (
 from gateway.core.money import format_rate
 
 ZERO = "0x0000000000000000000000000000000000000000"
+#: how far back the blocks events were taken from are remembered, for a rewind (the follower's fork bound
+#: is below it: gateway/ledger/follower.py SHALLOW_REORG)
+KEPT_BLOCKS = 256
 
 #: the platform's events the index takes nothing from, and why
 IGNORED: dict[str, str] = {
@@ -99,6 +102,10 @@ class Indexer:
         #: the last block this process saw committed to the index (one process serves a database: its
         #: data dir's lock); a write whose block is at or under it needs no look at the index
         self._indexed = -1
+        #: what a rewind needs (`rewind`): the first block this process indexed (those below were indexed
+        #: before it started, unseen), and the blocks above it that events were taken from
+        self._since: int | None = None
+        self._took: set[int] = set()
         #: topic 0 -> the event that decodes a log with it
         self._events: dict[bytes, ContractEvent] = {}
         for contract in contracts.values():
@@ -159,8 +166,11 @@ class Indexer:
             if start > target:
                 self._indexed = start - 1
                 return target
+            if self._since is None:
+                self._since = start
             logs = self.backend.logs(start, target, self.addresses)
             context = Context(who={p.address: p.id for p in session.scalars(select(ParticipantRow))})
+            took: set[int] = set()
             timestamps: dict[int, datetime] = {}
             for log in sorted(logs, key=lambda lg: (lg["blockNumber"], lg["logIndex"])):
                 decoder = self._events.get(bytes(log["topics"][0]))
@@ -177,18 +187,39 @@ class Indexer:
                     timestamps[number] = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
                 context.at = timestamps[number]
                 handler(session, event, context)
+                took.add(number)
             state = session.get(IndexState, 1) or IndexState(id=1, last_block=target)
             state.last_block = target
             state.last_hash = self.backend.block_hash(target)
             state.last_timestamp = self.backend.block_timestamp(target)
             session.add(state)
         self._indexed = target  # committed
+        self._took = {n for n in self._took | took if n > target - KEPT_BLOCKS}
         return target
+
+    def rewind(self, to_block: int) -> bool:
+        """A shallow fork replaced the blocks above `to_block`: forget them, and the next catch-up reads their
+        replacements. Only when the index took no event from them (the handlers update rows in place and
+        cannot be undone) and this process indexed them all (it knows which it took events from); else False,
+        and nothing changed: the index must be rebuilt."""
+        with self._lock, self.db.session() as session:
+            state = session.get(IndexState, 1)
+            if state is None or state.last_block <= to_block:
+                return True
+            unseen = self._since is None or to_block + 1 < self._since or to_block < state.last_block - KEPT_BLOCKS
+            if unseen or any(n > to_block for n in self._took):
+                return False
+            state.last_block = to_block
+            state.last_hash = self.backend.block_hash(to_block)
+            state.last_timestamp = self.backend.block_timestamp(to_block)
+            self._indexed = to_block
+        return True
 
     def rebuild(self) -> int:
         """Drop every read model and read the chain again from block 0: the index equals the chain."""
         with self._lock:
             self._indexed = -1
+            self._since, self._took = None, set()
             self.db.drop_index()
             with self.db.session() as session:  # statuses and recoveries come back from the chain's events
                 session.execute(

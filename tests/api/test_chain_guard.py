@@ -1,20 +1,26 @@
 """The gateway never serves an index ahead of its chain (gateway/ledger/chainguard.py).
 
 The node (anvil, given to the gateway by URL) is rolled back under the index with
-`evm_revert`, as a node restored from an older state would be."""
+`evm_revert`, as a node restored from an older state would be, or forked under it with
+`anvil_reorg`, as a Clique network's signers fork (two seal at one height, one branch wins)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete
+from web3.types import RPCEndpoint
 
 from chain.backends.anvil import AnvilBackend
 from gateway.core.db import OutboxRow
+from gateway.ledger.runtime import Runtime
 from tests.api.conftest import Api, gateway_on, problem
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]
@@ -94,5 +100,124 @@ def test_a_chain_that_goes_back_under_a_running_gateway_is_repaired_before_it_is
                 time.sleep(0.1)
             assert api.get("/v1/health", None).json()["status"] == "ok"
             assert api.ok(api.post(f"/v1/bills/{bill_id}/accept", bank))["bill"]["status"] == "ACCEPTED"
+    finally:
+        node.close()
+
+
+# --- shallow forks under a running gateway
+
+
+def _fork(node: AnvilBackend, depth: int) -> None:
+    """The last `depth` blocks replaced by as many others, the first carrying a transfer between two dev
+    accounts (another block, not the same one mined again); the dropped blocks' transactions are gone, as
+    on a node whose pool never had them. Then a block on top, by which the follower sees the fork."""
+    accounts = list(node.w3.eth.accounts)
+    other = {"from": accounts[8], "to": accounts[9], "value": hex(1)}
+    for method, params in (("anvil_reorg", [depth, [[other, 0]]]), ("evm_mine", [])):
+        answer = node.w3.provider.make_request(RPCEndpoint(method), params)
+        assert "error" not in answer, answer
+
+
+def _followed(runtime: Runtime, node: AnvilBackend, reorgs: int) -> None:
+    """Until the follower has seen `reorgs` forks and read the chain's head after them."""
+    deadline = time.monotonic() + 30
+    follower = runtime.follower
+    while follower.reorgs < reorgs or follower._seen < node.block_number() or runtime.guard.blocked is not None:
+        assert time.monotonic() < deadline, (follower.reorgs, follower._seen, runtime.guard.blocked)
+        time.sleep(0.05)
+
+
+@contextmanager
+def _watched(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[str]]]:
+    """Every reason writes were held while the block runs, and every rebuild of the index."""
+    seen: dict[str, list[str]] = {"held": [], "rebuilt": []}
+    rebuild = runtime.indexer.rebuild
+
+    def rebuilt() -> int:
+        seen["rebuilt"].append("rebuild")
+        return rebuild()
+
+    monkeypatch.setattr(runtime.indexer, "rebuild", rebuilt)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.005):
+            if (held := runtime.guard.blocked) is not None:
+                seen["held"].append(held)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        sampler.join()
+
+
+def test_a_shallow_fork_of_blocks_that_acknowledged_nothing_holds_no_write_and_keeps_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Clique fork at a network's start (block 26's parent not the block 25 indexed): empty blocks
+    replaced. Before, the guard's full repair ran (writes held, answered 503, the index rebuilt from block 0)."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            bank, core, t1 = _setup(api)
+            bill_id = api.issue(core, bank, t1, "9.00")
+            for _ in range(3):  # blocks that carry nothing of the gateway's
+                node.w3.provider.make_request(RPCEndpoint("evm_mine"), [])
+            _followed(runtime, node, reorgs=0)
+            with _watched(runtime, monkeypatch) as seen:
+                _fork(node, depth=2)
+                _followed(runtime, node, reorgs=1)
+            assert seen == {"held": [], "rebuilt": []}
+            assert api.get("/v1/health", None).json()["status"] == "ok"
+            assert api.ok(api.post(f"/v1/bills/{bill_id}/accept", bank))["bill"]["status"] == "ACCEPTED"
+            assert api.bill(bill_id)["status"] == "ACCEPTED"
+    finally:
+        node.close()
+
+
+def test_a_shallow_fork_that_drops_an_acknowledged_write_sends_it_again_before_writes_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            bank, core, t1 = _setup(api)
+            _followed(runtime, node, reorgs=0)
+            bill_id = api.issue(core, bank, t1, "11.00")  # answered: its block read and indexed
+            _followed(runtime, node, reorgs=0)
+            with _watched(runtime, monkeypatch) as seen:
+                _fork(node, depth=1)  # its block dropped, and the node does not have it
+                _followed(runtime, node, reorgs=1)
+            assert seen["held"] and seen["rebuilt"], seen  # the repair: writes held until it was back
+            assert runtime.system.bills.bill(bill_id).amount == 1100  # sent again: the same signed bytes
+            assert api.get("/v1/health", None).json()["status"] == "ok"
+            assert api.ok(api.post(f"/v1/bills/{bill_id}/accept", bank))["bill"]["status"] == "ACCEPTED"
+    finally:
+        node.close()
+
+
+def test_a_shallow_fork_that_drops_a_write_the_outbox_cannot_send_again_holds_writes(tmp_path: Path) -> None:
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            bank, core, t1 = _setup(api)
+            kept = api.issue(core, bank, t1, "5.00")
+            lost = api.issue(core, bank, t1, "6.00")
+            _followed(runtime, node, reorgs=0)
+            with runtime.db.session() as s:  # its outbox entry is gone (pruned, say): nothing to send
+                s.execute(delete(OutboxRow))
+            _fork(node, depth=1)
+            deadline = time.monotonic() + 90
+            while runtime.guard._incident is None:  # degraded while it repairs, then the incident
+                assert time.monotonic() < deadline, "no incident"
+                time.sleep(0.2)
+            health = api.get("/v1/health", None).json()
+            assert health["status"] == "degraded", health
+            assert "acknowledged transactions not on the chain: 1" in health["reason"], health
+            problem(api.post(f"/v1/bills/{kept}/accept", bank), 503, "CHAIN_UNAVAILABLE")  # writes held
+            problem(api.get(f"/v1/bills/{lost}"), 404, "NOT_FOUND")  # reads: as the chain says
     finally:
         node.close()

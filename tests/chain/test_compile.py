@@ -11,6 +11,9 @@ import pytest
 from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, load_artifact
 from chain.compile import EVM_VERSION, compile_contracts, enums_of, error_codes_of
 
+# one xdist worker for the module: its tests share one compilation (about 60-85 s of solcjs), made once
+pytestmark = pytest.mark.xdist_group("compile")
+
 #: opcodes of Shanghai (PUSH0) and Cancun (TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE): geth's Clique,
 #: GoQuorum and London/Paris networks refuse them
 AFTER_PARIS = {0x5F: "PUSH0", 0x5C: "TLOAD", 0x5D: "TSTORE", 0x5E: "MCOPY", 0x49: "BLOBHASH", 0x4A: "BLOBBASEFEE"}
