@@ -1,18 +1,18 @@
-"""What confidential cash costs (issue 26's figures, BENCHMARKS.md): proving time on this machine, and gas
-on chain against digital cash's transparent mint and transfer measured in the same run.
+"""What the confidential ledger costs (issue 26's figures, BENCHMARKS.md): proving time on this machine, and
+gas on chain against the transparent contracts' same story, measured in the same run.
 
-Proving runs in Node (snarkjs, circuits/js/cli.mjs); its CPU time is read from the children's rusage, so a
-proof's CPU is counted whichever core it ran on. Gas comes from receipts, on the chain given (anvil's
+Proving runs in one Node process (snarkjs, circuits/js/cli.mjs --serve); a proof's CPU is that process's
+(all its threads) from /proc, whichever core it ran on. Gas comes from receipts, on the chain given (anvil's
 precompile pricing is the one production nodes charge).
 """
 
 from __future__ import annotations
 
-import resource
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -20,14 +20,16 @@ from eth_utils import keccak
 
 from chain.artifacts import load_artifact
 from chain.backends.base import ChainBackend
-from chain.deploy import deploy
-from chain.model import Role
+from chain.deploy import System, deploy
+from chain.model import BillKind, Role
 from chain.tx import Transactor
 from chain.zk.circuits import Keys
-from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
-from chain.zk.prover import Proven, Prover
+from chain.zk.ledger import KEYED_CIRCUITS, ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.prover import Note, Proven, Prover, RangeNote
 
 TRANSFER_PROVE_TARGET_S = 3.0
+AMOUNT, ENDORSED, RATE_MICROS, TENOR_DAYS = 1_234_567_89, 400_000_00, 18_734, 90
+BANK_CASH = 10_000_000_00
 VERIFY_GAS_TARGET = 400_000
 #: what every transaction pays before its calldata and execution
 TX_BASE_GAS = 21_000
@@ -43,9 +45,8 @@ class ProveRow:
 @dataclass(frozen=True)
 class GasRow:
     operation: str
-    gas: int
-    baseline: str
-    baseline_gas: int
+    gas: int  # confidential, median
+    baseline_gas: int  # transparent, the same run
 
     @property
     def ratio(self) -> float:
@@ -56,76 +57,138 @@ class GasRow:
 class ZkBench:
     proving: list[ProveRow]
     gas: list[GasRow]
-    verify_gas: int  # one cash_transfer proof (24 public signals), without the transaction's base cost
+    verify_gas: dict[str, int]  # one proof of each circuit, without the transaction's base cost
 
 
 def _account(name: str) -> LocalAccount:
     return Account.from_key(keccak(text=f"billchain zk bench {name}"))
 
 
-def _timed(make: Callable[[], Proven], runs: int) -> tuple[list[Proven], ProveRow]:
-    made, walls, cpus = [], [], []
-    for _ in range(runs):
-        before_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.monotonic()
-        made.append(make())
-        walls.append(time.monotonic() - started)
-        after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after_cpu.ru_utime - before_cpu.ru_utime) + (after_cpu.ru_stime - before_cpu.ru_stime))
-    return made, ProveRow("", statistics.median(walls), statistics.median(cpus))
+class _Timer:
+    """Times proofs: wall clock, and the prover process's CPU (all its threads) from /proc."""
+
+    def __init__(self, prover: Prover) -> None:
+        self.prover = prover
+        self.samples: dict[str, list[tuple[float, float]]] = {}
+
+    def __call__(self, circuit: str, make: Callable[..., Proven], *args: Any, **kwargs: Any) -> Proven:
+        before, started = self.prover.cpu_seconds(), time.monotonic()
+        made = make(*args, **kwargs)
+        self.samples.setdefault(circuit, []).append((time.monotonic() - started, self.prover.cpu_seconds() - before))
+        return made
+
+    def rows(self) -> list[ProveRow]:
+        return [
+            ProveRow(name, statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+            for name, got in self.samples.items()
+        ]
+
+
+def _participants(backend: ChainBackend) -> tuple[System, dict[str, LocalAccount]]:
+    names = {"bank": Role.BANK, "bank2": Role.BANK, "core": Role.ENTERPRISE, "t1": Role.ENTERPRISE}
+    names |= {"t2": Role.ENTERPRISE, "reg": Role.REGULATOR}
+    operator = _account("operator")
+    system = deploy(backend, operator)
+    accounts = {"operator": operator}
+    for name, role in names.items():
+        accounts[name] = _account(name)
+        backend.fund(accounts[name].address)
+        system.registry.register(operator, accounts[name].address, role)
+    for bank in ("bank", "bank2"):
+        system.cash.set_mint_limit(accounts["reg"], accounts[bank].address, 10**15)
+    return system, accounts
+
+
+def _transparent(system: System, a: dict[str, LocalAccount]) -> dict[str, int]:
+    """The same story on digital cash and the bill registry: gas of each step (requests and signatures summed
+    where the confidential ledger folds them into one transaction)."""
+    bills = system.bills
+    gas = {"mint": system.cash.mint(a["bank"], a["bank2"].address, BANK_CASH).gas_used}
+    bill, issued = bills.issue(
+        a["core"],
+        kind=BillKind.BANK_ACCEPTANCE,
+        acceptor=a["bank"].address,
+        payee=a["t1"].address,
+        amount=AMOUNT,
+        maturity_day=int(bills.today()) + TENOR_DAYS,
+    )
+    gas["issue (issue, accept, receive)"] = (
+        issued.gas_used + bills.accept(a["bank"], bill).gas_used + bills.receive(a["t1"], bill).gas_used
+    )
+    moved, endorsed = bills.endorse(a["t1"], bill, 1, ENDORSED, a["t2"].address)
+    gas["endorse with a split (request, sign)"] = endorsed.gas_used + bills.sign(a["t2"], moved).gas_used
+    asked, requested = bills.discount(a["t2"], bill, 1, ENDORSED, a["bank2"].address, RATE_MICROS)
+    gas["discount request"] = requested.gas_used
+    gas["discount sign (DvP)"] = bills.sign(a["bank2"], asked).gas_used
+    gas["cash transfer"] = system.cash.transfer(a["t2"], a["t1"].address, 1_00).gas_used
+    return gas
+
+
+def _at(note: RangeNote | Note, leaves: list[int]) -> Any:
+    return note.at(leaves.index(note.commitment))
 
 
 def run_zk_bench(backend: ChainBackend, keys: Keys, runs: int = 3) -> ZkBench:
-    """Mint and transfer confidentially `runs` times, and transparently once each, on `backend`."""
-    operator, bank, payer, payee, regulator = (_account(n) for n in ("operator", "bank", "payer", "payee", "reg"))
-    system = deploy(backend, operator)
-    for account, role in (
-        (bank, Role.BANK),
-        (payer, Role.ENTERPRISE),
-        (payee, Role.ENTERPRISE),
-        (regulator, Role.REGULATOR),
-    ):
-        backend.fund(account.address)
-        system.registry.register(operator, account.address, role)
-    system.cash.set_mint_limit(regulator, bank.address, 10**15)
-    transparent_mint = system.cash.mint(bank, payer.address, 1_000_000_00).gas_used
-    transparent_transfer = system.cash.transfer(payer, payee.address, 400_000_00).gas_used
-
-    prover = Prover(keys)
-    viewing, alice, bob = prover.keypair(), prover.keypair(), prover.keypair()
-    cash = deploy_confidential(
-        Transactor(backend, decoder()), operator, system.registry.contract.address, keys, viewing.pk
-    )
-    cash.set_mint_limit(regulator, bank.address, 10**15)
-    mints, mint_row = _timed(lambda: prover.mint(1_000_000_00, alice.pk, viewing.pk), runs)
-    mint_gas = [cash.mint(bank, m).gas_used for m in mints]
-    leaves = cash.leaves()
-    notes = [m.notes[0].at(2 * i) for i, m in enumerate(mints)]
-    transfers, transfer_row = _timed(
-        lambda: prover.transfer(alice, [notes.pop(0)], leaves, 400_000_00, bob.pk, viewing.pk), runs
-    )
-    transfer_gas = [cash.transfer(payee, t).gas_used for t in transfers]
+    """The README's story (mint, issue, endorse with a split, discount with DvP, a cash transfer) `runs`
+    times confidentially, each proof timed, and once transparently, on `backend`."""
+    system, a = _participants(backend)
+    baseline = _transparent(system, a)
+    gas: dict[str, list[int]] = {name: [] for name in baseline}
+    with Prover(keys) as prover:
+        timed = _Timer(prover)
+        viewing, t1, t2, bank2 = (prover.keypair() for _ in range(4))
+        tx = Transactor(backend, decoder())
+        ledger = deploy_confidential(tx, a["operator"], system.registry.contract.address, keys, viewing.pk)
+        ledger.set_mint_limit(a["reg"], a["bank"].address, 10**15)
+        vk, today = ledger.viewing_key, ledger.today()
+        for story in range(runs):
+            minted = timed("cash_mint", prover.mint, BANK_CASH, bank2.pk, vk)
+            gas["mint"].append(ledger.mint(a["bank"], minted).gas_used)
+            issued = timed("bill_issue", prover.issue, story + 1, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
+            gas["issue (issue, accept, receive)"].append(ledger.issue(a["bank"], issued).gas_used)
+            leaves = ledger.leaves()
+            whole = _at(issued.ranges[0], leaves)
+            moved = timed("range_transfer", prover.endorse, t1, whole, leaves, ENDORSED, t2.pk, today, vk)
+            gas["endorse with a split (request, sign)"].append(ledger.endorse(a["t1"], moved).gas_used)
+            leaves = ledger.leaves()
+            held = _at(moved.ranges[0], leaves)
+            asked = timed("discount", prover.discount, t2, held, leaves, ENDORSED, bank2.pk, today, RATE_MICROS, 0, vk)
+            discount, requested = ledger.request_discount(a["t2"], asked)
+            gas["discount request"].append(requested.gas_used)
+            price, cash = asked.notes[0], _at(minted.notes[0], leaves)
+            paid = timed(
+                "cash_transfer", prover.transfer, bank2, [cash], leaves, price.value, t2.pk, vk, salt=price.salt
+            )
+            gas["discount sign (DvP)"].append(ledger.sign_discount(a["bank2"], discount, paid).gas_used)
+            leaves = ledger.leaves()
+            onward = timed("cash_transfer", prover.transfer, t2, [_at(paid.notes[0], leaves)], leaves, 1_00, t1.pk, vk)
+            gas["cash transfer"].append(ledger.transfer(a["t1"], onward).gas_used)
+        proofs = {"cash_mint": minted, "cash_transfer": onward, "bill_issue": issued, "range_transfer": moved}
+        verify = {name: _verify_gas(ledger, name, proven) for name, proven in (proofs | {"discount": asked}).items()}
+        proving = timed.rows()
     return ZkBench(
-        proving=[
-            ProveRow("cash_mint", mint_row.wall_s, mint_row.cpu_s),
-            ProveRow("cash_transfer", transfer_row.wall_s, transfer_row.cpu_s),
-        ],
-        gas=[
-            GasRow("confidential mint", int(statistics.median(mint_gas)), "digital cash mint", transparent_mint),
-            GasRow(
-                "confidential transfer (2 notes out)",
-                int(statistics.median(transfer_gas)),
-                "digital cash transfer",
-                transparent_transfer,
-            ),
-        ],
-        verify_gas=_verify_gas(cash, transfers[0]),
+        proving=proving,
+        gas=[GasRow(name, int(statistics.median(gas[name])), base) for name, base in baseline.items()],
+        verify_gas=verify,
     )
 
 
-def _verify_gas(cash: ConfidentialLedger, proven: Proven) -> int:
-    """The verifier's own gas for one transfer proof: an estimate of its verify call alone."""
-    verifier, _, transfer_key = cash.contract.functions.verifyingKeys().call()
-    contract = cash.tx.backend.w3.eth.contract(address=verifier, abi=load_artifact("Groth16Verifier").abi)
-    call = contract.functions.verify(transfer_key, proven.proof.for_contract(), proven.signals)
-    return int(call.estimate_gas()) - TX_BASE_GAS
+def _verify_gas(ledger: ConfidentialLedger, circuit: str, proven: Proven) -> int:
+    """The gas one proof's verification takes: the least gas at which a call of the verifier answers true,
+    without the transaction's base cost (its calldata in). An estimate would be lower: with too little gas a
+    precompile fails and the verifier answers false, which is no revert."""
+    verifier, keys = ledger.contract.functions.verifyingKeys().call()
+    key = keys[KEYED_CIRCUITS.index(circuit)]
+    contract = ledger.tx.backend.w3.eth.contract(address=verifier, abi=load_artifact("Groth16Verifier").abi)
+    call = contract.functions.verify(key, proven.proof.for_contract(), proven.signals)
+    low, high = TX_BASE_GAS, 2_000_000
+    if not call.call({"gas": high}):
+        raise RuntimeError("the verifier refuses the bench's own proof")
+    while high - low > 100:
+        middle = (low + high) // 2
+        try:
+            holds = bool(call.call({"gas": middle}))
+        except Exception:  # out of gas before the answer: too little
+            holds = False
+        low, high = (low, middle) if holds else (middle, high)
+    return high - TX_BASE_GAS

@@ -122,7 +122,7 @@ class ConfidentialLedger:
             submitter, self.contract.functions.endorse(tuple(fields.values()), proven.proof.for_contract())
         )
 
-    def request_discount(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> int:
+    def request_discount(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> tuple[int, TxResult]:
         """Submit a discount request; returns its id."""
         s = proven.signals
         fields = {"root": s[22], "nullifier": s[23], "commitments": s[24:26], "day": s[26], "cashCommitment": s[27]}
@@ -130,7 +130,7 @@ class ConfidentialLedger:
         call = self.contract.functions.requestDiscount(tuple(fields.values()), proven.proof.for_contract())
         result = self.tx.send(submitter, call)
         (event,) = self.contract.events.ConfidentialDiscountRequested().process_receipt(result.receipt)
-        return int(event["args"]["id"])
+        return int(event["args"]["id"]), result
 
     def sign_discount(self, submitter: LocalAccount, discount: int, payment: Proven, **changes: Any) -> TxResult:
         call = self.contract.functions.signDiscount(
@@ -163,6 +163,17 @@ class ConfidentialLedger:
             assert index == len(leaves), "the tree's events are not contiguous"
             leaves += pair
         return leaves
+
+    def keys_unlike(self, keys: Keys) -> list[str]:
+        """The circuits whose verification key on chain is not the one in `keys` (a client checks the keys
+        it proves with against the contract, which pinned the ceremony's): empty when all match."""
+        _, on_chain = self.contract.functions.verifyingKeys().call()
+        w3 = self.tx.backend.w3
+        return [
+            name
+            for name, address in zip(KEYED_CIRCUITS, on_chain, strict=True)
+            if "0x" + keccak(bytes(w3.eth.get_code(address))).hex() != key_hash(read_vkey(keys.vkey(name)))
+        ]
 
     def is_locked(self, nullifier: int) -> bool:
         return bool(self.contract.functions.isLocked(nullifier).call())

@@ -8,8 +8,11 @@ pins; a note's owner keeps the note's opening (value, salt): the chain holds onl
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from chain.zk.circuits import Keys
@@ -79,6 +82,21 @@ class Proven:
     ranges: tuple[RangeNote, ...] = ()
 
 
+#: integers from 2^53 on go to JavaScript as decimal strings: its JSON numbers are doubles, which would round
+#: a field element silently (a key, a salt)
+_SAFE_INTEGER = 2**53
+
+
+def _for_js(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _SAFE_INTEGER:
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _for_js(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_for_js(v) for v in value]
+    return value
+
+
 def _ints(values: list[Any]) -> list[int]:
     return [int(v) for v in values]
 
@@ -112,21 +130,65 @@ def _proven(answer: dict[str, Any], notes: list[Note], ranges: tuple[RangeNote, 
 
 
 class Prover:
+    """One Node process serving requests a line at a time (circuits/js/cli.mjs --serve), started on the
+    first request: the curve, the hash tables and the prover's threads are made once, not per proof.
+    Thread-safe (one request at a time); `close` ends the process."""
+
     def __init__(self, keys: Keys) -> None:
         self.keys = keys
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
 
     def _call(self, request: dict[str, Any]) -> dict[str, Any]:
-        done = subprocess.run(
-            [node(), str(CLI)],
-            input=json.dumps(request, default=str),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise ToolError(f"{request['command']}: {done.stderr.strip()[-2000:]}")
-        answer: dict[str, Any] = json.loads(done.stdout)
-        return answer
+        with self._lock:
+            process = self._started()
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write(json.dumps(_for_js(request)) + "\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        if not line:
+            self.close()
+            raise ToolError(f"{request['command']}: the prover process ended")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise ToolError(f"{request['command']}: {answer['error']}")
+        ok: dict[str, Any] = answer["ok"]
+        return ok
+
+    def _started(self) -> subprocess.Popen[str]:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen(
+                [node(), str(CLI), "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+        return self._process
+
+    def cpu_seconds(self) -> float:
+        """The prover process's CPU time so far, all its threads (0 before it starts)."""
+        if self._process is None:
+            return 0.0
+        fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            assert process.stdin is not None
+            process.stdin.close()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self) -> Prover:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _circuit(self, name: str) -> dict[str, str]:
         return {"wasm": str(self.keys.wasm(name)), "zkey": str(self.keys.zkey(name))}
@@ -134,6 +196,11 @@ class Prover:
     def keypair(self) -> NoteKey:
         answer = self._call({"command": "keypair"})
         return NoteKey(int(answer["sk"]), (int(answer["pk"][0]), int(answer["pk"][1])))
+
+    def commit(self, value: int, owner: Point, salt: int) -> int:
+        """A cash note's commitment (no proof: what anyone who knows an opening can compute)."""
+        request = {"command": "commit", "value": value, "owner": list(owner), "salt": salt}
+        return int(self._call(request)["commitment"])
 
     def nullifier(self, note: Note, sk: int) -> int:
         return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])

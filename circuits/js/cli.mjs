@@ -1,6 +1,8 @@
-// billchain's prover side: one JSON request on stdin, one JSON answer on stdout (chain/zk/prover.py).
-//   keypair | commit | nullifier | root | mint | transfer | decrypt
-// Secrets (keys, openings) arrive on stdin only. Numbers travel as decimal strings.
+// billchain's prover side (chain/zk/prover.py): one JSON request on stdin, one JSON answer on stdout; or,
+// with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
+// stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
+//   keypair | commit | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
+// Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
 import { notes } from "./notes.mjs";
 
@@ -20,11 +22,9 @@ async function prove(input, circuit) {
   return { proof: forContract(proof), publicSignals };
 }
 
-async function main() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  const req = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  const z = await notes();
+import readline from "node:readline";
+
+async function handle(req, z) {
   switch (req.command) {
     case "keypair": {
       const sk = z.secretKey();
@@ -136,7 +136,34 @@ async function main() {
   }
 }
 
-main().then(
-  (answer) => { process.stdout.write(text(answer)); process.exit(0); },
-  (err) => { process.stderr.write(String(err && err.message ? err.message : err)); process.exit(1); },
-);
+const message = (err) => String(err && err.message ? err.message : err);
+
+async function serve() {
+  const z = await notes();
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (!line.trim()) continue;
+    let answer;
+    try {
+      answer = { ok: await handle(JSON.parse(line), z) };
+    } catch (err) {
+      answer = { error: message(err) };
+    }
+    process.stdout.write(text(answer) + "\n");
+  }
+  process.exit(0);
+}
+
+async function once() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return handle(JSON.parse(Buffer.concat(chunks).toString("utf8")), await notes());
+}
+
+if (process.argv.includes("--serve")) {
+  serve();
+} else {
+  once().then(
+    (answer) => { process.stdout.write(text(answer)); process.exit(0); },
+    (err) => { process.stderr.write(message(err)); process.exit(1); },
+  );
+}

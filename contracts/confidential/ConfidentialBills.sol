@@ -101,6 +101,14 @@ contract ConfidentialBills is ConfidentialCash {
         return (block.timestamp + SHANGHAI_OFFSET_S) / 1 days;
     }
 
+    /// @notice The verifier and the data contracts holding each circuit's verification key, for a client to
+    ///         check against the ceremony's transcript (chain/zk/vkey.py's key_hash).
+    /// @return verifier the Groth16 verifier
+    /// @return keys each circuit's verification key
+    function verifyingKeys() external view returns (address verifier, Keys memory keys) {
+        return (address(_verifier), Keys(_mintKey, _transferKey, _issueKey, _moveKey, _discountKey));
+    }
+
     /// @notice Whether a pending discount locks the range note of `nullifier`.
     /// @param nullifier a range note's nullifier
     /// @return true while locked

@@ -29,8 +29,8 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
 
     IParticipantRegistry internal immutable _registry;
     Groth16Verifier internal immutable _verifier;
-    address private immutable _mintKey;
-    address private immutable _transferKey;
+    address internal immutable _mintKey;
+    address internal immutable _transferKey;
     uint256 internal immutable _viewingKeyX;
     uint256 internal immutable _viewingKeyY;
     mapping(uint256 nullifier => bool) internal _spent;
@@ -80,15 +80,6 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
     /// @return the BabyJubJub public key (x, y)
     function viewingKey() external view returns (uint256[2] memory) {
         return [_viewingKeyX, _viewingKeyY];
-    }
-
-    /// @notice The verifier and the data contracts holding each circuit's verification key, for a client to
-    ///         check against the ceremony's transcript (chain/zk/vkey.py's key_hash).
-    /// @return verifier the Groth16 verifier
-    /// @return mintKey cash_mint's verification key
-    /// @return transferKey cash_transfer's verification key
-    function verifyingKeys() external view returns (address verifier, address mintKey, address transferKey) {
-        return (address(_verifier), _mintKey, _transferKey);
     }
 
     /// @notice Whether `nullifier` was spent.

@@ -6,6 +6,8 @@ setup` builds them, and these fixtures only find them (or build them, on a machi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from chain.zk.circuits import Keys, ensure_dev_keys
@@ -18,5 +20,6 @@ def dev_keys() -> Keys:
 
 
 @pytest.fixture(scope="session")
-def prover(dev_keys: Keys) -> Prover:
-    return Prover(dev_keys)
+def prover(dev_keys: Keys) -> Iterator[Prover]:
+    with Prover(dev_keys) as serving:
+        yield serving

@@ -12,6 +12,9 @@ from chain.zk.ceremony import Transcript, run_ceremony
 from chain.zk.circuits import build
 from chain.zk.toolchain import ToolError, sha256_file, snarkjs
 
+#: the ceremony runs once for the module, on one worker
+pytestmark = pytest.mark.xdist_group("zk-ceremony")
+
 BEACON = "11" * 32
 MEMBERS = ["operator", "bank-a", "regulator"]
 

@@ -27,6 +27,9 @@ from chain.zk.prover import NoteKey, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
 
+#: one worker runs the module: its story (deployment and proofs) is made once
+pytestmark = pytest.mark.xdist_group("zk-bills")
+
 AMOUNT = 1_234_567_89  # fen
 ENDORSED = 400_000_00
 RATE_MICROS = 18_734  # 1.8734 %
@@ -92,7 +95,7 @@ def test_the_price_is_the_rule_s_and_delivery_and_payment_are_one_transaction(fr
     twin = b.world.circulating(amount=AMOUNT, days=TENOR_DAYS)
     price = b.discount.notes[0].value
     assert price == b.world.bills.discount_price(twin, ENDORSED, RATE_MICROS, 0) < ENDORSED
-    discount = b.ledger.request_discount(b.world["t2"], b.discount)
+    discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
     range_nullifier = b.discount.signals[23]
     assert b.ledger.is_locked(range_nullifier)
     b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
@@ -115,13 +118,13 @@ def test_the_price_is_the_rule_s_and_delivery_and_payment_are_one_transaction(fr
 
 def test_the_regulator_reads_every_move_from_the_chain(fresh: Bills, prover: Prover) -> None:
     b = fresh
-    b.ledger.sign_discount(b.world["bank2"], b.ledger.request_discount(b.world["t2"], b.discount), b.paid)
+    b.ledger.sign_discount(b.world["bank2"], b.ledger.request_discount(b.world["t2"], b.discount)[0], b.paid)
     events = b.ledger.contract.events
     issue = events.ConfidentialIssue().get_logs(from_block=0)[-1]["args"]["note"]
     packed, payee_x, _ = prover.decrypt(
         b.regulator.sk, tuple(issue["ecdhPk"]), list(issue["cipherRegulator"]), issue["nonce"], 3
     )
-    assert (packed >> 128, packed % 2**48, payee_x) == (7 * 2**32 + b.today + TENOR_DAYS, AMOUNT, b.t1.pk[0])
+    assert (packed >> 96, packed % 2**48, payee_x) == (7 * 2**32 + b.today + TENOR_DAYS, AMOUNT, b.t1.pk[0])
     move = events.ConfidentialRangeMove().get_logs(from_block=0)[-1]["args"]["move"]
     seen = prover.decrypt(b.regulator.sk, tuple(move["ecdhPk"]), list(move["cipherRegulator"]), move["nonce"], 9)
     assert seen[1] == ENDORSED and seen[3:7] == [*b.t1.pk, *b.t2.pk]
@@ -141,9 +144,11 @@ def test_no_split_creates_value(fresh: Bills, prover: Prover) -> None:
     with pytest.raises(ToolError, match="Assert Failed"):  # more than the range holds
         prover.endorse(b.t2, note, b.ledger.leaves(), ENDORSED + 1, b.t1.pk, b.today, b.ledger.viewing_key)
     # a real proof whose remainder is swapped for a note of the whole bill
+    one = prover.endorse(b.t2, note, b.ledger.leaves(), 1, b.t1.pk, b.today, b.ledger.viewing_key)
     whole = b.issued.ranges[0].commitment
     with reverts(InvalidProof):
-        b.ledger.endorse(b.world["t1"], b.endorsed, commitments=[b.endorsed.signals[18], whole])
+        b.ledger.endorse(b.world["t2"], one, commitments=[one.signals[18], whole])
+    assert not b.ledger.is_spent(one.signals[17])
 
 
 def test_no_discount_at_another_price(fresh: Bills, prover: Prover) -> None:
@@ -162,10 +167,10 @@ def test_no_discount_at_another_price(fresh: Bills, prover: Prover) -> None:
             b.ledger.viewing_key,
             price=price + 1,
         )
-    cheaper = prover.mint(price - 1, b.t2.pk, b.ledger.viewing_key).notes[0].commitment
+    cheaper = prover.commit(price - 1, b.t2.pk, b.discount.notes[0].salt)
     with reverts(InvalidProof):  # the request's cash note swapped for a cheaper one
         b.ledger.request_discount(b.world["t2"], b.discount, cashCommitment=cheaper)
-    discount = b.ledger.request_discount(b.world["t2"], b.discount)
+    discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
     short = prover.transfer(
         b.bank2,
         [b.cash.notes[0].at(0)],
@@ -222,3 +227,17 @@ def test_only_an_active_bank_issues_and_within_the_tenor(fresh: Bills, prover: P
         prover.issue(8, b.today + 185, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key)
     with pytest.raises(ToolError, match="Assert Failed"):  # above the largest bill
         prover.issue(8, b.today + 30, 10**11 + 1, b.t1.pk, b.today, b.ledger.viewing_key)
+
+
+def test_an_empty_remainder_is_worth_nothing(fresh: Bills, prover: Prover) -> None:
+    """A whole-range move leaves its mover a note like any other (a node cannot tell a split), whose range
+    is empty: no proof spends it."""
+    b = fresh
+    b.ledger.sign_discount(b.world["bank2"], b.ledger.request_discount(b.world["t2"], b.discount)[0], b.paid)
+    remainder = b.discount.ranges[1]
+    assert remainder.end < remainder.start and remainder.owner == b.t2.pk
+    leaves = b.ledger.leaves()
+    with pytest.raises(ToolError, match="Assert Failed"):
+        prover.endorse(
+            b.t2, remainder.at(leaves.index(remainder.commitment)), leaves, 1, b.t1.pk, b.today, b.ledger.viewing_key
+        )

@@ -7,9 +7,12 @@ embedded chain, as a competitor's node or a malicious submitter would send it.
 
 from __future__ import annotations
 
+import json
 import secrets
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from eth_typing import HexStr
@@ -23,10 +26,14 @@ from chain.errors import (
     UnknownRoot,
 )
 from chain.tx import Transactor
+from chain.zk.circuits import Keys
 from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
 from chain.zk.prover import NoteKey, Proof, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
+
+#: one worker runs the module: its story (deployment and proofs) is made once
+pytestmark = pytest.mark.xdist_group("zk-cash")
 
 MINTED = 1_234_567_89
 PAID = 1_000_000_00
@@ -103,6 +110,18 @@ def test_the_regulator_reads_every_mint_from_the_chain_alone(fresh: Story, prove
     assert note["value"] == MINTED and log["bank"] == fresh.world.addr("bank")
 
 
+def test_a_client_checks_its_keys_against_those_the_contract_pinned(
+    fresh: Story, dev_keys: Keys, tmp_path: Path
+) -> None:
+    assert fresh.cash.keys_unlike(dev_keys) == []
+    other = Keys(tmp_path)
+    shutil.copytree(dev_keys.root / "keys", other.root / "keys")
+    vkey = json.loads(other.vkey("discount").read_text())
+    vkey["vk_delta_2"] = vkey["vk_gamma_2"]  # a key made by another setup
+    other.vkey("discount").write_text(json.dumps(vkey))
+    assert fresh.cash.keys_unlike(other) == ["discount"]
+
+
 def test_a_note_is_spent_once(fresh: Story, prover: Prover) -> None:
     s = fresh
     s.cash.transfer(s.world["t2"], s.pay)
@@ -127,7 +146,7 @@ def test_no_transfer_creates_value(fresh: Story, prover: Prover) -> None:
     with pytest.raises(ToolError, match="Assert Failed"):  # no witness, so no proof, conserves nothing less
         prover.transfer(s.alice, [note], s.leaves_after_mint, PAID, s.bob.pk, s.cash.viewing_key, change=MINTED)
     # a real proof whose change note is swapped for a bigger one
-    bigger = prover.mint(MINTED, s.alice.pk, s.cash.viewing_key).notes[0].commitment
+    bigger = prover.commit(MINTED, s.alice.pk, secrets.randbits(250))
     with reverts(InvalidProof):
         s.cash.transfer(s.world["t2"], s.pay, commitments=[s.pay.signals[19], bigger])
     assert not s.cash.is_spent(s.pay.signals[17])
@@ -139,7 +158,7 @@ def test_nobody_spends_or_redirects_another_members_note(fresh: Story, prover: P
     with pytest.raises(ToolError, match="Assert Failed"):  # alice's note, mallory's key: not in the tree
         prover.transfer(mallory, [s.mint.notes[0].at(0)], s.leaves_after_mint, PAID, mallory.pk, s.cash.viewing_key)
     # a submitter (or a node that saw it pending) puts its own note where bob's was
-    theirs = prover.mint(PAID, mallory.pk, s.cash.viewing_key).notes[0].commitment
+    theirs = prover.commit(PAID, mallory.pk, secrets.randbits(250))
     with reverts(InvalidProof):
         s.cash.transfer(s.world["t2"], s.pay, commitments=[theirs, s.pay.signals[20]])
     with reverts(InvalidProof):
