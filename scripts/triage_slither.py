@@ -25,7 +25,9 @@ REASONS = {
         "platform's own ParticipantRegistry or DigitalCash (fixed in the constructor, not user-supplied): no "
         "outside party can make a call in the loop revert or run long. Gas per range is measured in BENCHMARKS.md. "
         "OperationRelay.executeBatch loops over a batch's signed operations (at most MAX_BATCH = 256), calling "
-        "the same three platform contracts for each, as execute does for one: any revert reverts the batch."
+        "the same three platform contracts for each, as execute does for one: any revert reverts the batch. "
+        "PoseidonTree (the confidential ledger's note tree) calls its Poseidon hasher once a level (20 levels, "
+        "fixed), a contract its constructor was given and that holds no state: circomlibjs's generated code."
     ),
     "reentrancy-events": (
         "The calls before the events go to the platform's own DigitalCash (settle) and ParticipantRegistry, "
@@ -38,7 +40,8 @@ REASONS = {
         "Bill dates are calendar days (DOMAIN.md: maturity, presentment, three-day recourse rule): "
         "(block.timestamp + 8 h) / 86400, the Asia/Shanghai day, is the intended clock. A block's timestamp is "
         "bounded by its parent's and by the validators' clocks (a QBFT node refuses a block from its future), "
-        "seconds at most, far below a day."
+        "seconds at most, far below a day. ConfidentialBills compares a proof's public day with today's, the "
+        "same clock."
     ),
     "cyclomatic-complexity": (
         "issue (a bill's kind, counterparties, dates, amount, document) and _requestMove (every transfer "
@@ -50,7 +53,10 @@ REASONS = {
         "(ERC-2771) straight from calldata and hands a revert's data back unchanged (so that the gateway decodes "
         "the target's own error; no operation's answer is read, so none is copied), one hashes the common "
         "operation's EIP-712 struct straight from calldata (no copies: the signature's gas, BENCHMARKS.md). "
-        "tests/contracts/test_relay.py checks every operation's digest against eth-account's."
+        "tests/contracts/test_relay.py checks every operation's digest against eth-account's. Groth16Verifier "
+        "calls the EIP-196/197 precompiles (0x06-0x08), which no Solidity call reaches, and copies a "
+        "verification key from its data contract with EXTCODECOPY (tests/zk verify real proofs and refuse "
+        "forged ones)."
     ),
     "low-level-calls": (
         "OperationRelay.execute calls the operation's contract with the signer's address appended (ERC-2771), "

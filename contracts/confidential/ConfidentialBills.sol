@@ -88,8 +88,8 @@ contract ConfidentialBills is ConfidentialCash {
         IPoseidon2 hasher,
         Groth16Verifier verifier,
         Keys memory keys,
-        uint256[2] memory viewingKey
-    ) ConfidentialCash(registry, hasher, verifier, keys.mint, keys.transfer, viewingKey) {
+        uint256[2] memory pinnedViewingKey
+    ) ConfidentialCash(registry, hasher, verifier, keys.mint, keys.transfer, pinnedViewingKey) {
         _issueKey = keys.issue;
         _moveKey = keys.move;
         _discountKey = keys.discount;

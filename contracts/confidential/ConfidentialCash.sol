@@ -66,14 +66,14 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
         Groth16Verifier verifier,
         address mintKey,
         address transferKey,
-        uint256[2] memory viewingKey
+        uint256[2] memory pinnedViewingKey
     ) PoseidonTree(hasher) {
         _registry = registry;
         _verifier = verifier;
         _mintKey = mintKey;
         _transferKey = transferKey;
-        _viewingKeyX = viewingKey[0];
-        _viewingKeyY = viewingKey[1];
+        _viewingKeyX = pinnedViewingKey[0];
+        _viewingKeyY = pinnedViewingKey[1];
     }
 
     /// @notice The pinned viewing key every note's opening is encrypted to.
@@ -147,30 +147,30 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
 
     /// @notice Spends one or two notes and makes two (payment and change), with a cash_transfer proof.
     ///         Anyone may submit it: the proof shows the notes' owner made it.
-    /// @param transfer the public signals: root, nullifiers (the second 0 when one note is spent),
+    /// @param payment the public signals: root, nullifiers (the second 0 when one note is spent),
     ///        the new notes, and the ciphertexts
     /// @param proof the cash_transfer proof
-    function transfer(Transfer calldata transfer, Groth16Verifier.Proof calldata proof) external {
-        uint256 index = _applyTransfer(transfer, proof);
-        emit ConfidentialTransfer(index, transfer);
+    function transfer(Transfer calldata payment, Groth16Verifier.Proof calldata proof) external {
+        uint256 index = _applyTransfer(payment, proof);
+        emit ConfidentialTransfer(index, payment);
     }
 
     /// @dev A cash transfer's checks and effects: the root known, the nullifiers distinct and unspent, the
     ///      proof valid; then both spent and the two new notes appended. Returns the first new leaf's index.
     function _applyTransfer(
-        Transfer calldata transfer,
+        Transfer calldata payment,
         Groth16Verifier.Proof calldata proof
     ) internal returns (uint256 index) {
-        if (!isKnownRoot(transfer.root)) revert UnknownRoot(transfer.root);
-        uint256 first = transfer.nullifiers[0];
-        uint256 second = transfer.nullifiers[1];
+        if (!isKnownRoot(payment.root)) revert UnknownRoot(payment.root);
+        uint256 first = payment.nullifiers[0];
+        uint256 second = payment.nullifiers[1];
         if (first == second) revert DuplicateNullifier(first);
         if (_spent[first]) revert NullifierSpent(first);
         if (second != 0 && _spent[second]) revert NullifierSpent(second);
-        if (!_verifier.verify(_transferKey, proof, _transferSignals(transfer))) revert InvalidProof();
+        if (!_verifier.verify(_transferKey, proof, _transferSignals(payment))) revert InvalidProof();
         _spent[first] = true;
         if (second != 0) _spent[second] = true;
-        index = _insertPair(transfer.commitments[0], transfer.commitments[1]);
+        index = _insertPair(payment.commitments[0], payment.commitments[1]);
     }
 
     /// @dev The circuit's public signals: its outputs (ecdhPk, cipherReceiver, cipherRegulator), then its
