@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ConfidentialCashErrors} from "../interfaces/ConfidentialCashErrors.sol";
 
-/// @dev circomlibjs's generated Poseidon(2) contract (chain/zk/poseidon.py deploys its bytecode).
+/// @dev circomlibjs's generated Poseidon(2) contract (chain/zk/ledger.py deploys its bytecode).
 interface IPoseidon2 {
     function poseidon(uint256[2] memory inputs) external pure returns (uint256);
 }

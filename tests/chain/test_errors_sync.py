@@ -16,12 +16,13 @@ from chain.artifacts import load_artifact, load_error_codes
 from chain.deploy import PLATFORM_CONTRACTS
 from chain.errors import ERROR_CLASSES, THIRD_PARTY, snake
 from chain.problem_codes import ProblemCode
+from chain.zk.ledger import CONFIDENTIAL_CONTRACTS
 from tests.spec import GATEWAY_ONLY, problem_codes, signing_codes
 
 
 def abi_errors() -> dict[str, list[tuple[str, str]]]:
     errors: dict[str, list[tuple[str, str]]] = {}
-    for name in PLATFORM_CONTRACTS:
+    for name in (*PLATFORM_CONTRACTS, *CONFIDENTIAL_CONTRACTS):
         for entry in load_artifact(name).abi:
             if entry["type"] == "error":
                 errors[entry["name"]] = [(snake(i["name"]), i["type"]) for i in entry["inputs"]]

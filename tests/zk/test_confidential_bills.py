@@ -27,8 +27,9 @@ from chain.zk.prover import NoteKey, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
 
-#: one worker runs the module: its story (deployment and proofs) is made once
-pytestmark = pytest.mark.xdist_group("zk-bills")
+#: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
+#: make test runs it, not test-fast
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zk-bills")]
 
 AMOUNT = 1_234_567_89  # fen
 ENDORSED = 400_000_00

@@ -32,8 +32,9 @@ from chain.zk.prover import NoteKey, Proof, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
 
-#: one worker runs the module: its story (deployment and proofs) is made once
-pytestmark = pytest.mark.xdist_group("zk-cash")
+#: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
+#: make test runs it, not test-fast
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zk-cash")]
 
 MINTED = 1_234_567_89
 PAID = 1_000_000_00
