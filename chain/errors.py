@@ -317,6 +317,16 @@ class TreeFull(ContractError):
 
 
 @dataclass
+class DuplicateNote(ContractError):
+    commitment: int
+
+
+@dataclass
+class PaymentAwaited(ContractError):
+    id: int
+
+
+@dataclass
 class WrongDay(ContractError):
     day: int
     today: int

@@ -28,8 +28,7 @@ template CashTransfer(depth, nBits) {
   signal output cipherReceiver[4];     // [value, salt, sender.x] + tag
   signal output cipherRegulator[10];   // [inC0, inC1, v0, sender.x, sender.y, receiver.x, receiver.y, salt0, salt1] + tag
 
-  var sender[2];
-  (sender[0], sender[1]) = BabyPbk()(in <== ownerSk);
+  var sender[2] = NoteKey()(sk <== ownerSk);
   signal inC[2];
   for (var i = 0; i < 2; i++) {
     var bIn[nBits] = Num2Bits(nBits)(inValues[i]);

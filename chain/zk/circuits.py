@@ -7,6 +7,7 @@ circuit gets new keys and never runs with old ones; each circuit stays within th
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -110,13 +111,23 @@ def dev_keys() -> Keys:
 
 def ensure_dev_keys() -> Keys:
     """Build each circuit whose source changed and run the dev ceremony's phase 2 for it (and phase 1,
-    once per machine); a circuit that did not change keeps its keys."""
+    once per machine); a circuit that did not change keeps its keys. One process at a time builds (a lock
+    file in the cache): another waits, then finds the keys made."""
     keys = dev_keys()
+    if not keys.stale():
+        return keys
+    keys.root.mkdir(parents=True, exist_ok=True)
+    with (keys.root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_stale(keys)
+    return keys
+
+
+def _build_stale(keys: Keys) -> None:
     stale = keys.stale()
     if not stale:
-        return keys
+        return
     built = {name: build(name, keys.root / "build") for name in stale}
     run_ceremony(keys.root, {n: b.r1cs for n, b in built.items()}, POWER, list(DEV_MEMBERS), DEV_BEACON)
     made = json.loads(keys.sources.read_text()) if keys.sources.exists() else {}
     keys.sources.write_text(json.dumps({**made, **{n: source_hash(n) for n in stale}}, indent=2) + "\n")
-    return keys

@@ -29,7 +29,7 @@ template RangeSplit(depth, nBits) {
   signal input root; signal input nullifier; signal input outCommitments[2]; signal input today;
   signal output senderPk[2]; signal output inC; signal output out1End;
 
-  (senderPk[0], senderPk[1]) <== BabyPbk()(in <== ownerSk);
+  senderPk <== NoteKey()(sk <== ownerSk);
   inC <== RangeNote()(billId <== billId, maturityDay <== maturityDay, start <== inStart, end <== inEnd, owner <== senderPk, salt <== inSalt);
   var r = MerkleRoot(depth)(leaf <== inC, leafIndex <== leafIndex, pathElements <== pathElements);
   root === r;

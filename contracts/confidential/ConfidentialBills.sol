@@ -14,7 +14,9 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 ///      as the commitment of the cash note the bank must pay. The bank's cash proof that makes exactly that
 ///      note settles both sides in one transaction (delivery versus payment). Invariants, beyond confidential
 ///      cash's: `today` in every proof is the block's Asia/Shanghai day; a range note locked by a pending
-///      discount moves only by that discount's payment; a note is spent once.
+///      discount moves only by that discount's payment; the price a pending discount awaits is paid only by
+///      signing it (a copy of the bank's payment sent as a plain transfer is refused, so no one who sees it
+///      pending can spend the bank's cash without delivering the range); a note is spent once.
 ///      Not built yet (docs/PRIVACY.md §8): the holder's revoke and the bank's reject of a pending discount
 ///      (each needs an `answer` proof), binding the payer to the bank named in the request, members'
 ///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
@@ -30,6 +32,7 @@ contract ConfidentialBills is ConfidentialCash {
     address private immutable _discountKey;
     mapping(uint256 nullifier => bool) private _locked;
     mapping(uint256 id => Pending) private _pending;
+    mapping(uint256 cashCommitment => uint256 id) private _awaited;
     uint256 private _discounts;
 
     struct Keys {
@@ -171,10 +174,15 @@ contract ConfidentialBills is ConfidentialCash {
     ) external returns (uint256 id) {
         _requireSpendable(request.root, request.nullifier);
         _requireToday(request.day);
+        _requireNew(request.commitments[0]);
+        _requireNew(request.commitments[1]);
+        _requireNew(request.cashCommitment);
+        _requireNotAwaited(request.cashCommitment);
         if (!_verifier.verify(_discountKey, proof, _discountSignals(request))) revert InvalidProof();
         _locked[request.nullifier] = true;
         id = ++_discounts;
         _pending[id] = Pending(request.nullifier, request.commitments, request.cashCommitment);
+        _awaited[request.cashCommitment] = id;
         emit ConfidentialDiscountRequested(id, request);
     }
 
@@ -191,6 +199,7 @@ contract ConfidentialBills is ConfidentialCash {
         }
         uint256 cashIndex = _applyTransfer(payment, proof);
         delete _pending[id];
+        delete _awaited[pending.cashCommitment];
         _locked[pending.nullifier] = false;
         _spent[pending.nullifier] = true;
         uint256 rangeIndex = _insertPair(pending.commitments[0], pending.commitments[1]);
@@ -220,6 +229,11 @@ contract ConfidentialBills is ConfidentialCash {
         signals[27] = r.cashCommitment;
         signals[28] = r.nonce;
         _putViewingKey(signals, 29);
+    }
+
+    function _requireNotAwaited(uint256 commitment) internal view override {
+        uint256 id = _awaited[commitment];
+        if (id != 0) revert PaymentAwaited(id);
     }
 
     function _requireSpendable(uint256 root_, uint256 nullifier) private view {

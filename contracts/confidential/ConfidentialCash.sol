@@ -151,9 +151,14 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
     ///        the new notes, and the ciphertexts
     /// @param proof the cash_transfer proof
     function transfer(Transfer calldata payment, Groth16Verifier.Proof calldata proof) external {
+        _requireNotAwaited(payment.commitments[0]);
+        _requireNotAwaited(payment.commitments[1]);
         uint256 index = _applyTransfer(payment, proof);
         emit ConfidentialTransfer(index, payment);
     }
+
+    /// @dev Reverts when `commitment` is a pending payment's (ConfidentialBills: a discount's price).
+    function _requireNotAwaited(uint256 commitment) internal view virtual;
 
     /// @dev A cash transfer's checks and effects: the root known, the nullifiers distinct and unspent, the
     ///      proof valid; then both spent and the two new notes appended. Returns the first new leaf's index.

@@ -12,7 +12,8 @@ interface IPoseidon2 {
 /// @dev Invariants: leaves are only appended, two at a time (an operation's two outputs are siblings);
 ///      every root the tree ever had stays known, so proofs made against an older root stay valid while
 ///      other operations land; the empty leaf is 0, which no note's commitment is (a Poseidon output of 0
-///      would be a hash preimage). The JavaScript twin is `Tree` in circuits/js/notes.mjs.
+///      would be a hash preimage); every other leaf is there once (two leaves of one note would share its
+///      nullifier: one could never be spent). The JavaScript twin is `Tree` in circuits/js/notes.mjs.
 abstract contract PoseidonTree is ConfidentialCashErrors {
     uint256 internal constant DEPTH = 20;
 
@@ -22,6 +23,7 @@ abstract contract PoseidonTree is ConfidentialCashErrors {
     uint256[DEPTH] private _zeros;
     uint256[DEPTH] private _filled;
     mapping(uint256 root => bool) private _known;
+    mapping(uint256 commitment => bool) private _leaves;
 
     constructor(IPoseidon2 hasher) {
         _hasher = hasher;
@@ -56,8 +58,25 @@ abstract contract PoseidonTree is ConfidentialCashErrors {
         return _known[candidate];
     }
 
-    /// @dev Appends `left` and `right` as siblings; returns the index of `left`.
+    /// @notice Whether `commitment` is a leaf of the tree.
+    /// @param commitment a note's commitment
+    /// @return true once appended
+    function isLeaf(uint256 commitment) public view returns (bool) {
+        return commitment != 0 && _leaves[commitment];
+    }
+
+    /// @dev Reverts unless `commitment` is new (0, the empty leaf, always is).
+    function _requireNew(uint256 commitment) internal view {
+        if (isLeaf(commitment)) revert DuplicateNote(commitment);
+    }
+
+    /// @dev Appends `left` and `right` as siblings, each new (or 0) and distinct; returns the index of `left`.
     function _insertPair(uint256 left, uint256 right) internal returns (uint256 index) {
+        _requireNew(left);
+        _requireNew(right);
+        if (left == right && left != 0) revert DuplicateNote(left);
+        _leaves[left] = true;
+        _leaves[right] = true;
         index = _size;
         if (index + 2 > 2 ** DEPTH) revert TreeFull();
         _size = index + 2;

@@ -21,6 +21,12 @@ interface ConfidentialCashErrors {
     /// @dev VALIDATION_ERROR: the payment does not make the cash note the discount's proof fixed (another
     ///      price, or another payee).
     error PaymentMismatch(uint256 expected, uint256 paid);
+    /// @dev INVALID_STATE: the note is in the tree already (a replayed mint or issue, or a copied note): two
+    ///      leaves of one note would share its nullifier, so one of them could never be spent.
+    error DuplicateNote(uint256 commitment);
+    /// @dev INVALID_STATE: this payment makes the price a pending discount awaits: it is paid only by signing
+    ///      that discount (delivery versus payment), never as a plain transfer.
+    error PaymentAwaited(uint256 id);
     /// @dev INVALID_STATE: the note tree is full (2^20 leaves).
     error TreeFull();
 }

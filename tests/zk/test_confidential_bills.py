@@ -18,6 +18,7 @@ from chain.errors import (
     InvalidProof,
     NoteLocked,
     NullifierSpent,
+    PaymentAwaited,
     PaymentMismatch,
     WrongDay,
 )
@@ -36,6 +37,7 @@ ENDORSED = 400_000_00
 RATE_MICROS = 18_734  # 1.8734 %
 TENOR_DAYS = 90
 BANK_CASH = 10_000_000_00
+SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041
 
 
 @dataclass
@@ -139,6 +141,18 @@ def test_the_regulator_reads_every_move_from_the_chain(fresh: Bills, prover: Pro
             prover.decrypt(outsider.sk, tuple(request["ecdhPk"]), list(request["cipherBank"]), request["nonce"], 6)
 
 
+def test_no_one_who_sees_the_bank_s_payment_pending_spends_it_without_delivering(fresh: Bills) -> None:
+    """The bank's DvP payment is a cash proof: copied into a plain transfer (by a node that saw it pending, or by
+    the holder), it would pay the holder and spend the bank's cash while the range stayed locked. Refused."""
+    b = fresh
+    discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
+    with reverts(PaymentAwaited, id=discount):
+        b.ledger.transfer(b.world["t2"], b.paid)
+    assert not b.ledger.is_spent(b.paid.signals[17])
+    b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
+    assert b.ledger.is_spent(b.discount.signals[23])
+
+
 def test_no_split_creates_value(fresh: Bills, prover: Prover) -> None:
     b = fresh
     note = b.endorsed.ranges[0].at(4)
@@ -184,6 +198,13 @@ def test_no_discount_at_another_price(fresh: Bills, prover: Prover) -> None:
     with reverts(PaymentMismatch, expected=b.discount.signals[27]):  # the bank pays one fen less
         b.ledger.sign_discount(b.world["bank2"], discount, short)
     assert b.ledger.is_locked(b.discount.signals[23]) and not b.ledger.is_spent(b.cash.signals[11])
+
+
+def test_a_range_note_has_one_nullifier_whatever_the_key_s_encoding(fresh: Bills, prover: Prover) -> None:
+    b = fresh
+    alias = NoteKey(b.t2.sk + SUBGROUP_ORDER, b.t2.pk)
+    with pytest.raises(ToolError, match="Assert Failed"):
+        prover.endorse(alias, b.endorsed.ranges[0].at(4), b.ledger.leaves(), 1, b.t1.pk, b.today, b.ledger.viewing_key)
 
 
 def test_a_range_note_moves_once(fresh: Bills) -> None:

@@ -20,9 +20,11 @@ from eth_typing import HexStr
 from chain.errors import (
     CashMintLimitExceeded,
     CashRoleForbidden,
+    DuplicateNote,
     DuplicateNullifier,
     InvalidProof,
     NullifierSpent,
+    PublicInputOutOfField,
     UnknownRoot,
 )
 from chain.tx import Transactor
@@ -38,6 +40,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zk-cash")]
 
 MINTED = 1_234_567_89
 PAID = 1_000_000_00
+#: BN254's scalar field: every signal is an element of it
+FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617
+#: the order of BabyJubJub's prime subgroup (circomlib's babyjub.circom)
+SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041
 LIMIT = 10**12
 
 
@@ -131,6 +137,42 @@ def test_a_note_is_spent_once(fresh: Story, prover: Prover) -> None:
     again = prover.transfer(s.alice, [s.mint.notes[0].at(0)], s.leaves_after_mint, 1, s.alice.pk, s.cash.viewing_key)
     with reverts(NullifierSpent, nullifier=s.pay.signals[17]):
         s.cash.transfer(s.world["t2"], again)  # a new proof, the same note: the same nullifier
+
+
+def test_a_note_has_one_nullifier_whatever_the_key_s_encoding(fresh: Story, prover: Prover) -> None:
+    """sk and sk + the subgroup's order name the same public key: were both accepted, one note would have two
+    nullifiers, and be spent twice. The circuit takes sk below the order only."""
+    s = fresh
+    s.cash.transfer(s.world["t2"], s.pay)
+    alias = NoteKey(s.alice.sk + SUBGROUP_ORDER, s.alice.pk)
+    with pytest.raises(ToolError, match="Assert Failed"):
+        prover.transfer(alias, [s.mint.notes[0].at(0)], s.leaves_after_mint, PAID, s.bob.pk, s.cash.viewing_key)
+
+
+def test_no_note_enters_the_tree_twice(fresh: Story, prover: Prover) -> None:
+    """Two leaves of one note would share its nullifier: one could never be spent. So a mint's proof replayed
+    by another bank, and a payment that copies a note already in the tree, are refused."""
+    s = fresh
+    s.cash.set_mint_limit(s.world["reg"], s.world.addr("bank2"), LIMIT)
+    with reverts(DuplicateNote, commitment=s.mint.notes[0].commitment):
+        s.cash.mint(s.world["bank2"], s.mint)
+    assert tuple(s.cash.contract.functions.mintLimitOf(s.world.addr("bank2")).call()) == (LIMIT, 0)
+    minted = s.mint.notes[0]
+    copy = prover.transfer(
+        s.alice, [minted.at(0)], s.leaves_after_mint, MINTED, s.alice.pk, s.cash.viewing_key, salt=minted.salt
+    )
+    assert copy.notes[0].commitment == minted.commitment
+    with reverts(DuplicateNote, commitment=minted.commitment):
+        s.cash.transfer(s.world["t2"], copy)
+
+
+def test_a_public_input_has_one_encoding(fresh: Story) -> None:
+    """A nullifier plus the field's order is the same field element to the proof, but another key to the spent
+    set: the verifier takes every public input below the order only."""
+    s = fresh
+    aliased = s.pay.signals[17] + FIELD
+    with reverts(PublicInputOutOfField, index=17):
+        s.cash.transfer(s.world["t2"], s.pay, nullifiers=[aliased, 0])
 
 
 def test_a_proof_that_names_one_note_twice_is_refused(fresh: Story, prover: Prover) -> None:
