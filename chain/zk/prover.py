@@ -202,6 +202,16 @@ class Prover:
         request = {"command": "commit", "value": value, "owner": list(owner), "salt": salt}
         return int(self._call(request)["commitment"])
 
+    def range_commit(self, bill_id: int, maturity_day: int, start: int, end: int, owner: Point, salt: int) -> int:
+        """A range note's commitment, from its opening."""
+        request = {"command": "range_commit", "billId": bill_id, "maturityDay": maturity_day, "start": start}
+        request |= {"end": end, "owner": list(owner), "salt": salt}
+        return int(self._call(request)["commitment"])
+
+    def points_at(self, x: int) -> list[Point]:
+        """The BabyJubJub points whose x is `x` (a ciphertext may name a member by its key's x alone)."""
+        return [(int(p[0]), int(p[1])) for p in self._call({"command": "points_at", "x": x})["points"]]
+
     def nullifier(self, note: Note, sk: int) -> int:
         return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])
 

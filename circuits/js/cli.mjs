@@ -32,6 +32,14 @@ async function handle(req, z) {
     }
     case "commit":
       return { commitment: z.cashNote(BigInt(req.value), big(req.owner), BigInt(req.salt)) };
+    case "range_commit": {
+      const n = Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(req[f])]));
+      return { commitment: z.rangeNote(n, big(req.owner)) };
+    }
+    case "points_at": {
+      // the two BabyJubJub points with this x (a ciphertext that names a member by its key's x alone)
+      return { points: z.pointsAt(BigInt(req.x)).map((y) => [BigInt(req.x), y]) };
+    }
     case "nullifier":
       return { nullifier: z.nullifier(BigInt(req.commitment), BigInt(req.sk)) };
     case "root":

@@ -26,6 +26,15 @@ export async function notes() {
     const p = babyJub.mulPointEscalar([babyJub.F.e(BigInt(pk[0])), babyJub.F.e(BigInt(pk[1]))], BigInt(sk));
     return [babyJub.F.toObject(p[0]), babyJub.F.toObject(p[1])];
   };
+  // y^2 = (1 - a x^2) / (1 - d x^2) on the twisted Edwards curve a x^2 + y^2 = 1 + d x^2 y^2
+  const pointsAt = (x) => {
+    const F = babyJub.F;
+    const xx = F.square(F.e(x));
+    const y2 = F.div(F.sub(F.one, F.mul(babyJub.A, xx)), F.sub(F.one, F.mul(babyJub.D, xx)));
+    const y = F.sqrt(y2);
+    if (y === null) return [];
+    return [F.toObject(y), F.toObject(F.neg(y))];
+  };
   const cashNote = (value, owner, salt) => hash([TAG_CASH, value, owner[0], owner[1], salt]);
   const rangeNote = (n, owner) =>
     hash([TAG_RANGE, n.billId, n.maturityDay, n.start, n.end, owner[0], owner[1], n.salt]);
@@ -69,5 +78,5 @@ export async function notes() {
       return out;
     }
   }
-  return { hash, random, publicKey, secretKey, ecdh, cashNote, rangeNote, nullifier, decrypt, Tree, subOrder: babyJub.subOrder };
+  return { hash, random, publicKey, secretKey, ecdh, pointsAt, cashNote, rangeNote, nullifier, decrypt, Tree, subOrder: babyJub.subOrder };
 }

@@ -25,6 +25,7 @@ from chain.errors import (
 from chain.tx import Transactor
 from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
 from chain.zk.prover import NoteKey, Proven, Prover
+from chain.zk.regulator import CashHolding, RangeHolding, regulator_view
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
 
@@ -263,3 +264,31 @@ def test_an_empty_remainder_is_worth_nothing(fresh: Bills, prover: Prover) -> No
         prover.endorse(
             b.t2, remainder.at(leaves.index(remainder.commitment)), leaves, 1, b.t1.pk, b.today, b.ledger.viewing_key
         )
+
+
+def test_the_regulator_s_view_from_the_chain_alone_equals_the_parties_own(fresh: Bills, prover: Prover) -> None:
+    """The regulator rebuilds every note, owner, range, value, spend and the discount's terms from the events and
+    its viewing key, and it equals what each party holds by its own proofs (docs/PRIVACY.md, "reindex")."""
+    b = fresh
+    discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
+    b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
+    view = regulator_view(b.ledger, prover, b.regulator)
+    assert view.unreadable == []
+    price, change = b.paid.notes
+    bought, emptied = b.discount.ranges
+    kept = b.endorsed.ranges[1]
+    parties = {  # what each party knows it holds, from the proofs it made or was sent
+        price.commitment: CashHolding(b.t2.pk, price.value, price.commitment),
+        change.commitment: CashHolding(b.bank2.pk, BANK_CASH - price.value, change.commitment),
+        bought.commitment: RangeHolding(b.bank2.pk, 7, b.today + TENOR_DAYS, 1, ENDORSED, bought.commitment),
+        emptied.commitment: RangeHolding(b.t2.pk, 7, b.today + TENOR_DAYS, ENDORSED + 1, ENDORSED, emptied.commitment),
+        kept.commitment: RangeHolding(b.t1.pk, 7, b.today + TENOR_DAYS, ENDORSED + 1, AMOUNT, kept.commitment),
+    }
+    assert view.held() == parties
+    assert view.balances() == {b.t2.pk: price.value, b.bank2.pk: BANK_CASH - price.value}
+    assert view.discount_terms == {discount: (RATE_MICROS, 0)}
+    spent = {b.cash.notes[0].commitment, b.issued.ranges[0].commitment, b.endorsed.ranges[0].commitment}
+    assert spent <= view.spent
+    # another key reads nothing: every ciphertext's tag fails
+    with pytest.raises(ToolError, match="authentication tag"):
+        regulator_view(b.ledger, prover, prover.keypair())

@@ -1,0 +1,159 @@
+"""What a REGULATOR reads from the chain with the viewing key alone (docs/PRIVACY.md §3.4, "Reindexing").
+
+Every note's opening is encrypted, inside the proof that made it, to the viewing key the contract pins, so
+the regulator needs nothing from any party: this module walks the ledger's events in chain order, decrypts
+each regulator ciphertext, recomputes every note's commitment from what it read (a note it cannot recompute
+is reported, never guessed), and marks the notes each operation spent. Invariant: the view holds exactly the
+notes the chain holds, each with its owner (a BabyJubJub key), its value or range, and whether it is spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chain.zk.ledger import ConfidentialLedger
+from chain.zk.prover import NoteKey, Point, Prover
+
+_48 = 2**48
+
+
+@dataclass(frozen=True)
+class CashHolding:
+    owner: Point
+    value: int
+    commitment: int
+
+
+@dataclass(frozen=True)
+class RangeHolding:
+    owner: Point
+    bill_id: int
+    maturity_day: int
+    start: int
+    end: int
+    commitment: int
+
+
+Holding = CashHolding | RangeHolding
+
+
+@dataclass
+class RegulatorView:
+    notes: dict[int, Holding] = field(default_factory=dict)  # every note made, by commitment
+    spent: set[int] = field(default_factory=set)
+    discount_terms: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (rate in micros, adjust days)
+    unreadable: list[str] = field(default_factory=list)  # what could not be recomputed (nothing, if proofs hold)
+
+    def held(self) -> dict[int, Holding]:
+        return {c: h for c, h in self.notes.items() if c not in self.spent}
+
+    def balances(self) -> dict[Point, int]:
+        out: dict[Point, int] = {}
+        for holding in self.held().values():
+            if isinstance(holding, CashHolding):
+                out[holding.owner] = out.get(holding.owner, 0) + holding.value
+        return out
+
+
+def _unpack(packed: int) -> tuple[int, int, int, int]:
+    """(billId, maturityDay, start, end) from the circuits' packRange."""
+    return packed >> 128, (packed >> 96) % 2**32, (packed >> 48) % _48, packed % _48
+
+
+class _Reader:
+    def __init__(self, prover: Prover, viewing: NoteKey, view: RegulatorView) -> None:
+        self.prover, self.viewing, self.view = prover, viewing, view
+
+    def open(self, body: Any, cipher: str, length: int) -> list[int]:
+        return self.prover.decrypt(self.viewing.sk, tuple(body["ecdhPk"]), list(body[cipher]), body["nonce"], length)
+
+    def cash(self, owner: Point, value: int, salt: int, commitment: int) -> None:
+        if self.prover.commit(value, owner, salt) != commitment:
+            self.view.unreadable.append(f"cash note {commitment:#x}")
+        self.view.notes[commitment] = CashHolding(owner, value, commitment)
+
+    def range(self, owner: Point, packed: tuple[int, int, int, int], salt: int, commitment: int) -> None:
+        bill, maturity, start, end = packed
+        if self.prover.range_commit(bill, maturity, start, end, owner, salt) != commitment:
+            self.view.unreadable.append(f"range note {commitment:#x}")
+        self.view.notes[commitment] = RangeHolding(owner, bill, maturity, start, end, commitment)
+
+    def value(self, commitment: int) -> int:
+        held = self.view.notes.get(commitment)
+        return held.value if isinstance(held, CashHolding) else 0
+
+    def payment(self, body: Any) -> None:
+        in0, in1, paid, sx, sy, rx, ry, salt0, salt1 = self.open(body, "cipherRegulator", 9)
+        self.view.spent.update({in0, in1})
+        change = self.value(in0) + (self.value(in1) if body["nullifiers"][1] else 0) - paid
+        self.cash((rx, ry), paid, salt0, body["commitments"][0])
+        self.cash((sx, sy), change, salt1, body["commitments"][1])
+
+    def split(self, body: Any, cipher: str, length: int) -> tuple[int, Any]:
+        """A range move's input note and a function appending its two outputs."""
+        opened = self.open(body, cipher, length)
+        packed, k, in_salt, sx, sy, rx, ry, salt0, salt1 = opened[:9]
+        bill, maturity, start, end = _unpack(packed)
+        spent = self.prover.range_commit(bill, maturity, start, end, (sx, sy), in_salt)
+
+        def outputs(commitments: list[int]) -> None:
+            self.range((rx, ry), (bill, maturity, start, start + k - 1), salt0, commitments[0])
+            self.range((sx, sy), (bill, maturity, start + k, end), salt1, commitments[1])
+
+        return spent, (outputs, opened[9:])
+
+
+def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey) -> RegulatorView:
+    """The whole ledger as the viewing key reads it, from the contract's events alone."""
+    view = RegulatorView()
+    reader = _Reader(prover, viewing, view)
+    pending: dict[int, tuple[int, Any]] = {}
+    for name, args in _events(ledger):
+        if name == "ConfidentialMint":
+            note = args["note"]
+            x, y, salt = reader.open(note, "cipherRegulator", 3)
+            reader.cash((x, y), note["value"], salt, note["commitment"])
+        elif name == "ConfidentialIssue":
+            note = args["note"]
+            packed, x, salt = reader.open(note, "cipherRegulator", 3)
+            owners = prover.points_at(x)
+            made = [o for o in owners if prover.range_commit(*_unpack(packed), o, salt) == note["commitment"]]
+            reader.range(made[0] if made else owners[0], _unpack(packed), salt, note["commitment"])
+        elif name == "ConfidentialTransfer":
+            reader.payment(args["transfer"])
+        elif name == "ConfidentialRangeMove":
+            spent, (outputs, _) = reader.split(args["move"], "cipherRegulator", 9)
+            view.spent.add(spent)
+            outputs(list(args["move"]["commitments"]))
+        elif name == "ConfidentialDiscountRequested":
+            request = args["request"]
+            spent, (outputs, (terms, _cash_salt)) = reader.split(request, "cipherRegulator", 11)
+            view.discount_terms[int(args["id"])] = (terms // 4, terms % 4)
+            pending[int(args["id"])] = (spent, lambda o=outputs, c=list(request["commitments"]): o(c))
+        elif name == "ConfidentialDiscountSigned":
+            spent, deliver = pending.pop(int(args["id"]))
+            reader.payment(args["payment"])
+            view.spent.add(spent)
+            deliver()
+    return view
+
+
+_KINDS = (
+    "ConfidentialMint",
+    "ConfidentialIssue",
+    "ConfidentialTransfer",
+    "ConfidentialRangeMove",
+    "ConfidentialDiscountRequested",
+    "ConfidentialDiscountSigned",
+)
+
+
+def _events(ledger: ConfidentialLedger) -> Iterable[tuple[str, Any]]:
+    found = []
+    for kind in _KINDS:
+        for log in getattr(ledger.contract.events, kind)().get_logs(from_block=0):
+            found.append(((int(log["blockNumber"]), int(log["logIndex"])), kind, log["args"]))
+    for _, kind, args in sorted(found, key=lambda item: item[0]):
+        yield kind, args
