@@ -108,7 +108,7 @@ class ConfidentialLedger:
 
     def issue(self, acceptor: LocalAccount, proven: Proven, **changes: Any) -> TxResult:
         s = proven.signals
-        fields = {"commitment": s[10], "day": s[11], "nonce": s[12]}
+        fields = {"commitment": s[10], "day": s[11], "nonce": s[13]}  # s[12], the acceptor: the contract's own
         fields |= {"ecdhPk": s[0:2], "cipherPayee": s[2:6], "cipherRegulator": s[6:10]} | changes
         return self.tx.send(
             acceptor, self.contract.functions.issue(tuple(fields.values()), proven.proof.for_contract())

@@ -262,20 +262,32 @@ class Prover:
         return _proven(answer, [_note(n) for n in answer["notes"]])
 
     def issue(
-        self, bill_id: int, maturity_day: int, amount: int, payee: Point, today: int, viewing_key: Point
+        self,
+        acceptor: int,
+        serial: int,
+        maturity_day: int,
+        amount: int,
+        payee: Point,
+        today: int,
+        viewing_key: Point,
+        bill_id: int | None = None,
     ) -> Proven:
-        answer = self._call(
-            {
-                "command": "issue",
-                "billId": bill_id,
-                "maturityDay": maturity_day,
-                "amount": amount,
-                "payeePk": list(payee),
-                "today": today,
-                "regulatorPk": list(viewing_key),
-                "circuit": self._circuit("bill_issue"),
-            }
-        )
+        """A bill's first range note, issued by the BANK whose member code is `acceptor`: its id is
+        acceptor * 2^32 + serial (`bill_id`: another id, which no proof can be made for)."""
+        request: dict[str, Any] = {
+            "command": "issue",
+            "acceptor": acceptor,
+            "serial": serial,
+            "maturityDay": maturity_day,
+            "amount": amount,
+            "payeePk": list(payee),
+            "today": today,
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("bill_issue"),
+        }
+        if bill_id is not None:
+            request["billId"] = bill_id
+        answer = self._call(request)
         return _proven(answer, [], tuple(_range(r) for r in answer["notes"]))
 
     def _range_request(self, key: NoteKey, note: RangeNote, leaves: list[int], k: int, today: int) -> dict[str, Any]:

@@ -3,15 +3,14 @@ pragma circom 2.1.6;
 // (zkp/circuits/lib/encrypt.circom, Apache-2.0), itself after Dusk's
 // "Encryption with Poseidon". Key = ECDH shared point, nonce < 2^128.
 include "circomlib/circuits/poseidon.circom";
-include "circomlib/circuits/comparators.circom";
+include "circomlib/circuits/bitify.circom";
 
 template SymmetricEncrypt(length) {
   signal input plainText[length];
   signal input key[2];
   signal input nonce;
   var two128 = 2 ** 128;
-  var lt = LessThan(252)(in <== [nonce, two128]);
-  lt === 1;
+  var nonceBits[128] = Num2Bits(128)(nonce);        // nonce < 2^128, so nonce + length * 2^128 is one-to-one
   var l = length;
   if (l % 3 != 0) { l += (3 - (l % 3)); }
   var messages[l];

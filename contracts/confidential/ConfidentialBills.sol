@@ -21,7 +21,7 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 ///      (each needs an `answer` proof), binding the payer to the bank named in the request, members'
 ///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
 contract ConfidentialBills is ConfidentialCash {
-    uint256 private constant ISSUE_SIGNALS = 15;
+    uint256 private constant ISSUE_SIGNALS = 16;
     uint256 private constant MOVE_SIGNALS = 24;
     uint256 private constant DISCOUNT_SIGNALS = 31;
     /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
@@ -119,7 +119,8 @@ contract ConfidentialBills is ConfidentialCash {
         return _locked[nullifier];
     }
 
-    /// @notice A bill's first range note, 1..amount to its payee, made by its acceptor (an ACTIVE BANK).
+    /// @notice A bill's first range note, 1..amount to its payee, made by its acceptor (an ACTIVE BANK), whose
+    ///         member code the proof must put in the bill's id (billId = code * 2^32 + serial).
     /// @param note the note, its ciphertexts and the proof's public outputs
     /// @param proof the bill_issue proof
     function issue(Issued calldata note, Groth16Verifier.Proof calldata proof) external {
@@ -134,8 +135,9 @@ contract ConfidentialBills is ConfidentialCash {
         _put(signals, 6, note.cipherRegulator);
         signals[10] = note.commitment;
         signals[11] = note.day;
-        signals[12] = note.nonce;
-        _putViewingKey(signals, 13);
+        signals[12] = bank.code;
+        signals[13] = note.nonce;
+        _putViewingKey(signals, 14);
         if (!_verifier.verify(_issueKey, proof, signals)) revert InvalidProof();
         emit ConfidentialIssue(msg.sender, _insertPair(note.commitment, 0), note);
     }

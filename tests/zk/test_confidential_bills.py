@@ -50,6 +50,7 @@ class Bills:
     t2: NoteKey
     bank2: NoteKey
     today: int
+    bill_id: int  # the acceptor's member code, then the serial 7
     issued: Proven  # the bill, 1..AMOUNT, to t1
     endorsed: Proven  # t1 endorses 1..ENDORSED to t2
     discount: Proven  # t2 asks bank2 to discount all of its range
@@ -73,7 +74,8 @@ def bills(embedded_world: World, prover: Prover) -> Iterator[Bills]:
     ledger.set_mint_limit(world["reg"], world.addr("bank"), BANK_CASH)
     cash = prover.mint(BANK_CASH, bank2.pk, vk)
     ledger.mint(world["bank"], cash)
-    issued = prover.issue(7, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
+    code = world.system.registry.member(world.addr("bank")).code  # the acceptor's member code
+    issued = prover.issue(code, 7, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
     ledger.issue(world["bank"], issued)
     leaves = ledger.leaves()
     endorsed = prover.endorse(t1, issued.ranges[0].at(2), leaves, ENDORSED, t2.pk, today, vk)
@@ -82,7 +84,9 @@ def bills(embedded_world: World, prover: Prover) -> Iterator[Bills]:
     discount = prover.discount(t2, endorsed.ranges[0].at(4), leaves, ENDORSED, bank2.pk, today, RATE_MICROS, 0, vk)
     price = discount.notes[0]
     paid = prover.transfer(bank2, [cash.notes[0].at(0)], leaves, price.value, t2.pk, vk, salt=price.salt)
-    yield Bills(world, ledger, regulator, t1, t2, bank2, today, issued, endorsed, discount, paid, cash)
+    yield Bills(
+        world, ledger, regulator, t1, t2, bank2, today, code * 2**32 + 7, issued, endorsed, discount, paid, cash
+    )
     world.backend.revert(before)
 
 
@@ -128,7 +132,7 @@ def test_the_regulator_reads_every_move_from_the_chain(fresh: Bills, prover: Pro
     packed, payee_x, _ = prover.decrypt(
         b.regulator.sk, tuple(issue["ecdhPk"]), list(issue["cipherRegulator"]), issue["nonce"], 3
     )
-    assert (packed >> 96, packed % 2**48, payee_x) == (7 * 2**32 + b.today + TENOR_DAYS, AMOUNT, b.t1.pk[0])
+    assert (packed >> 96, packed % 2**48, payee_x) == (b.bill_id * 2**32 + b.today + TENOR_DAYS, AMOUNT, b.t1.pk[0])
     move = events.ConfidentialRangeMove().get_logs(from_block=0)[-1]["args"]["move"]
     seen = prover.decrypt(b.regulator.sk, tuple(move["ecdhPk"]), list(move["cipherRegulator"]), move["nonce"], 9)
     assert seen[1] == ENDORSED and seen[3:7] == [*b.t1.pk, *b.t2.pk]
@@ -247,9 +251,22 @@ def test_only_an_active_bank_issues_and_within_the_tenor(fresh: Bills, prover: P
     with reverts(CashRoleForbidden, account=b.world.addr("t1")):
         b.ledger.issue(b.world["t1"], b.issued)
     with pytest.raises(ToolError, match="Assert Failed"):  # 185 days: past DOMAIN.md's 184
-        prover.issue(8, b.today + 185, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key)
+        prover.issue(b.bill_id >> 32, 8, b.today + 185, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key)
     with pytest.raises(ToolError, match="Assert Failed"):  # above the largest bill
-        prover.issue(8, b.today + 30, 10**11 + 1, b.t1.pk, b.today, b.ledger.viewing_key)
+        prover.issue(b.bill_id >> 32, 8, b.today + 30, 10**11 + 1, b.t1.pk, b.today, b.ledger.viewing_key)
+    with pytest.raises(ToolError, match="Assert Failed"):  # an id that does not name its acceptor
+        prover.issue(b.bill_id >> 32, 8, b.today + 30, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key, bill_id=9)
+
+
+def test_no_bank_issues_a_look_alike_of_another_bank_s_bill(fresh: Bills, prover: Prover) -> None:
+    """A bill's id carries its acceptor's member code, which the contract takes from the issuer itself: a bank
+    cannot make ranges that read, to whoever opens them, as another bank's paper."""
+    b = fresh
+    b.ledger.set_mint_limit(b.world["reg"], b.world.addr("bank2"), 1)  # bank2 is an active BANK too
+    look_alike = prover.issue(b.bill_id >> 32, 8, b.today + 30, AMOUNT, b.t1.pk, b.today, b.ledger.viewing_key)
+    with reverts(InvalidProof):
+        b.ledger.issue(b.world["bank2"], look_alike)
+    b.ledger.issue(b.world["bank"], look_alike)  # its acceptor issues it
 
 
 def test_an_empty_remainder_is_worth_nothing(fresh: Bills, prover: Prover) -> None:
@@ -280,9 +297,11 @@ def test_the_regulator_s_view_from_the_chain_alone_equals_the_parties_own(fresh:
     parties = {  # what each party knows it holds, from the proofs it made or was sent
         price.commitment: CashHolding(b.t2.pk, price.value, price.commitment),
         change.commitment: CashHolding(b.bank2.pk, BANK_CASH - price.value, change.commitment),
-        bought.commitment: RangeHolding(b.bank2.pk, 7, b.today + TENOR_DAYS, 1, ENDORSED, bought.commitment),
-        emptied.commitment: RangeHolding(b.t2.pk, 7, b.today + TENOR_DAYS, ENDORSED + 1, ENDORSED, emptied.commitment),
-        kept.commitment: RangeHolding(b.t1.pk, 7, b.today + TENOR_DAYS, ENDORSED + 1, AMOUNT, kept.commitment),
+        bought.commitment: RangeHolding(b.bank2.pk, b.bill_id, b.today + TENOR_DAYS, 1, ENDORSED, bought.commitment),
+        emptied.commitment: RangeHolding(
+            b.t2.pk, b.bill_id, b.today + TENOR_DAYS, ENDORSED + 1, ENDORSED, emptied.commitment
+        ),
+        kept.commitment: RangeHolding(b.t1.pk, b.bill_id, b.today + TENOR_DAYS, ENDORSED + 1, AMOUNT, kept.commitment),
     }
     assert view.held() == parties
     assert view.balances() == {b.t2.pk: price.value, b.bank2.pk: BANK_CASH - price.value}

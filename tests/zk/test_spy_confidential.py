@@ -55,7 +55,8 @@ def test_a_member_s_node_learns_nothing_of_the_confidential_story(anvil_world: W
     ledger.mint(world["bank"], minted)  # a mint's value is public (allowance notes are not built)
     first_block = world.backend.block_number() + 1
 
-    issued = prover.issue(42, today + 90, AMOUNT, t1.pk, today, vk)
+    code = world.system.registry.member(world.addr("bank")).code
+    issued = prover.issue(code, 42, today + 90, AMOUNT, t1.pk, today, vk)
     ledger.issue(world["bank"], issued)  # the acceptor sends it: its address is public (no shared submitter)
     leaves = ledger.leaves()
     moved = prover.endorse(
