@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
+import re
 import secrets
 import signal
 import subprocess
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,9 @@ GAS_LIMIT = 30_000_000  # as anvil's and the Besu genesis's (billchain_tools/net
 #: scrypt's cost for the signers' keys: a test network's random passphrases (geth decrypts them at start)
 SCRYPT_N = 2**14
 RPC_TIMEOUT_S = 3.0
+#: how many times a node whose RPC port another process took is started again on fresh ports
+REBINDS = 3
+log = logging.getLogger("billchain.clique")
 #: the HTTP port `network up` suggests for the gateway on node i: GATEWAY_PORT + i - 1
 GATEWAY_PORT = 8000
 
@@ -81,7 +86,8 @@ def geth_binary() -> Path:
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """One node as created: its signer, its ports, its identity. Fixed for the network's life."""
+    """One node as created: its signer, its ports, its identity. Fixed for the network's life, but for the
+    HTTP and auth RPC ports of a node that found one taken when it started (`_rebind`)."""
 
     index: int
     signer: str
@@ -245,6 +251,7 @@ class CliqueNetwork:
         deadline = time.monotonic() + timeout
         problem = "no answer"
         waiting = list(indexes)
+        rebinds = 0
         while waiting:
             running = [s.index for s in self.nodes if self.running(s.index)]
             try:
@@ -258,6 +265,11 @@ class CliqueNetwork:
                         )
             except (NetworkError, KeyError) as exc:
                 problem = str(exc)
+            for index in [i for i in waiting if not self.running(i) and self._lost_its_port(i)]:
+                if rebinds >= REBINDS:
+                    break
+                rebinds += 1
+                self._rebind(index)
             if waiting and (time.monotonic() > deadline or not all(self.running(i) for i in waiting)):
                 raise NetworkError(f"nodes {waiting} did not join: {problem} (see {self.root}/node-*/geth.log)")
             if waiting:
@@ -270,6 +282,25 @@ class CliqueNetwork:
         for index in sorted(indexes, key=lambda i: self.node(i).signer.lower() == in_turn):
             rpc(self.node(index).url, "miner_setGasPrice", ["0x0"])
             rpc(self.node(index).url, "miner_start")
+
+    def _lost_its_port(self, index: int) -> bool:
+        """Whether node `index` exited because its HTTP or auth RPC port was taken: ports are picked free when
+        the network is made, and another process (a test's anvil, a gateway) may take one before geth binds."""
+        spec, geth_log = self.node(index), self.node_dir(index) / "geth.log"
+        tail = geth_log.read_text(errors="replace")[-4000:] if geth_log.exists() else ""
+        taken = re.search(r"listen tcp 127\.0\.0\.1:(\d+): bind: address already in use", tail)
+        return taken is not None and int(taken.group(1)) in (spec.http_port, spec.authrpc_port)
+
+    def _rebind(self, index: int) -> None:
+        """Node `index` on fresh HTTP and auth RPC ports (its peers know it by its p2p port, which stays), written
+        to network.json, and started again."""
+        old = self.node(index)
+        self.nodes[index - 1] = replace(old, http_port=free_port(), authrpc_port=free_port())
+        facts = json.loads((self.root / "network.json").read_text())
+        facts["nodes"] = [asdict(spec) for spec in self.nodes]
+        (self.root / "network.json").write_text(json.dumps(facts, indent=2) + "\n")
+        log.warning("node %d: port taken, started again on %s", index, self.node(index).url)
+        self._spawn(index)
 
     def _spawn(self, index: int) -> None:
         spec, node_dir = self.node(index), self.node_dir(index)

@@ -5,6 +5,9 @@ import {ConfidentialCashErrors} from "../interfaces/ConfidentialCashErrors.sol";
 
 /// @dev circomlibjs's generated Poseidon(2) contract (chain/zk/ledger.py deploys its bytecode).
 interface IPoseidon2 {
+    /// @notice Poseidon over BN254's scalar field, two inputs (circomlib's parameters).
+    /// @param inputs two field elements
+    /// @return the hash, a field element
     function poseidon(uint256[2] memory inputs) external pure returns (uint256);
 }
 

@@ -7,11 +7,21 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from gateway.cli import app
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tools' console is made when their module is first imported, at whatever width the worker had then
+    (80 with no terminal): wide enough here that a table's rows stay on one line, whichever test came first."""
+    import billchain_tools.commands as commands
+
+    monkeypatch.setattr(commands, "console", Console(width=200))
 
 
 def test_walkthrough_prints_addresses_and_gas_per_step(tmp_path: Path) -> None:

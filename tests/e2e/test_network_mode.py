@@ -23,7 +23,7 @@ from billchain_tools.harness import Gateway
 from billchain_tools.network import BLOCK_PERIOD_S, CHAIN_ID
 from billchain_tools.replay import LIBRARY, scenario
 from chain.backends.anvil import AnvilBackend
-from gateway.ledger.follower import BlockFollower, ChainDiverged
+from gateway.ledger.follower import BlockFollower, ChainReorganised
 
 # Its own xdist group: it mostly waits for 2 s blocks, beside the timing-sensitive anvil group.
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("network"), pytest.mark.slow]
@@ -84,7 +84,9 @@ class _NoIndex:
 def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """QBFT blocks are final; a reorganised chain (here: anvil reverted to a snapshot) is reported."""
+    """QBFT blocks are final; a reorganised chain (here: anvil reverted to a snapshot) is reported: counted,
+    logged with the blocks it replaced, and raised before the new block is indexed on top of a dropped one
+    (a shallow fork as ChainReorganised, for the chain guard to settle: tests/api/test_chain_guard.py)."""
     node = AnvilBackend(tmp_path / "node")
     try:
         follower = BlockFollower(node, _NoIndex())  # type: ignore[arg-type]
@@ -96,9 +98,10 @@ def test_a_block_whose_parent_changed_is_counted_and_logged_as_a_reorg(
         node.revert(snapshot)
         node.advance_time(5)  # another block 2
         node.advance_time(1)  # block 3, on top of it
-        with caplog.at_level(logging.ERROR, logger="billchain.follower"), pytest.raises(ChainDiverged):
+        with caplog.at_level(logging.WARNING, logger="billchain.follower"), pytest.raises(ChainReorganised) as fork:
             follower._read_blocks(3, 3)  # raised before block 3 is indexed on top of the dropped block 2
-        assert follower.reorgs == 1 and "reorganised below block 3" in caplog.text
+        assert follower.reorgs == 1 and "block 3's parent is not the block 2 indexed before" in caplog.text
+        assert fork.value.ancestor == 1 and "blocks 2..2 replaced" in caplog.text
     finally:
         node.close()
 
