@@ -65,6 +65,16 @@ class NonceManager:
         with signer.lock:
             signer.next = None
 
+    def forget_all(self) -> None:
+        """The chain went back (a dev chain reverted to a snapshot): every signer's count is asked of the node
+        again, and nothing sent since is in flight any more."""
+        with self._guard:
+            signers = list(self._signers.values())
+        for signer in signers:
+            with signer.lock:
+                signer.next = None
+                signer.in_flight.clear()
+
     def in_flight(self, address: str) -> dict[int, bytes]:
         """The signer's sent-but-unmined transactions, by nonce."""
         signer = self._signer(address)

@@ -125,3 +125,4 @@ class RpcBackend(ChainBackend):
 
     def revert(self, snapshot: Any) -> None:
         self._rpc("evm_revert", [snapshot])
+        self.nonces.forget_all()  # every account's nonce went back with the chain

@@ -31,7 +31,7 @@ from tests.conftest import World, reverts
 
 #: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
 #: make test runs it, not test-fast
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zk-bills")]
+pytestmark = [pytest.mark.slow, pytest.mark.anvil, pytest.mark.xdist_group("zk-bills")]
 
 AMOUNT = 1_234_567_89  # fen
 ENDORSED = 400_000_00
@@ -59,9 +59,8 @@ class Bills:
 
 
 @pytest.fixture(scope="module")
-def bills(embedded_world: World, prover: Prover) -> Iterator[Bills]:
-    world = embedded_world
-    before = world.backend.snapshot()
+def bills(zk_world: World, prover: Prover) -> Iterator[Bills]:
+    world = zk_world
     regulator, t1, t2, bank2 = (prover.keypair() for _ in range(4))
     ledger = deploy_confidential(
         Transactor(world.backend, decoder()),
@@ -87,7 +86,6 @@ def bills(embedded_world: World, prover: Prover) -> Iterator[Bills]:
     yield Bills(
         world, ledger, regulator, t1, t2, bank2, today, code * 2**32 + 7, issued, endorsed, discount, paid, cash
     )
-    world.backend.revert(before)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from tests.conftest import World, reverts
 
 #: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
 #: make test runs it, not test-fast
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("zk-cash")]
+pytestmark = [pytest.mark.slow, pytest.mark.anvil, pytest.mark.xdist_group("zk-cash")]
 
 MINTED = 1_234_567_89
 PAID = 1_000_000_00
@@ -60,9 +60,8 @@ class Story:
 
 
 @pytest.fixture(scope="module")
-def story(embedded_world: World, prover: Prover) -> Iterator[Story]:
-    world = embedded_world
-    before = world.backend.snapshot()
+def story(zk_world: World, prover: Prover) -> Iterator[Story]:
+    world = zk_world
     tx = Transactor(world.backend, decoder())
     regulator, alice, bob = prover.keypair(), prover.keypair(), prover.keypair()
     cash = deploy_confidential(tx, world.operator, world.system.registry.contract.address, prover.keys, regulator.pk)
@@ -73,7 +72,6 @@ def story(embedded_world: World, prover: Prover) -> Iterator[Story]:
     note = minted.notes[0].at(0)
     pay = prover.transfer(alice, [note], leaves, PAID, bob.pk, cash.viewing_key)
     yield Story(world, cash, regulator, alice, bob, minted, pay, leaves)
-    world.backend.revert(before)
 
 
 @pytest.fixture
