@@ -73,8 +73,8 @@ def test_no_server_error_and_responses_match_the_schema(app: tuple[FastAPI, str]
     print(f"\nschemathesis ({'bank' if as_bank else 'operator'}): {len(statuses)} requests, {summary(statuses)}")
 
 
-#: stateful API examples (make test: 12, each on a gateway made anew; make fuzz: 300)
-API_EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "12"))
+#: stateful API examples (make test: 8, each on a gateway made anew; make fuzz: 300)
+API_EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "8"))
 #: who the stateful test's calls come from: a bank, a drawer, a payee (who holds), a regulator
 CAST = {"bank": "BANK", "drawer": "ENTERPRISE", "payee": "ENTERPRISE", "reg": "REGULATOR"}
 #: the operations the stateful test walks: those the links join, and what sets them up. Reads of

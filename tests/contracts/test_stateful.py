@@ -1055,9 +1055,9 @@ class BillLifecycle(RuleBasedStateMachine):
 # NOT_PARTY/FORBIDDEN predictions: callers are drawn at random, and every call the
 # model refuses must revert on chain with that code and change nothing.
 
-#: examples in all (make test: 32, what its 12 minutes leave; make fuzz: 5,000), split over SHARDS tests that
+#: examples in all (make test: 24, what its 12 minutes leave; make fuzz: 5,000), split over SHARDS tests that
 #: xdist runs in parallel, each from its own random seed; steps per example (Hypothesis's rule calls)
-EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "32"))
+EXAMPLES = int(os.environ.get("STATEFUL_EXAMPLES", "24"))
 STEPS = int(os.environ.get("STATEFUL_STEPS", "30"))
 SHARDS = 4
 
