@@ -107,7 +107,7 @@ class ContractClient:
         try:
             raw = backend.call(call.to, call.data)
         except backend.revert_errors as exc:
-            raise self.tx.decoder.decode(backend.revert_data(exc)) from None
+            raise self.tx.decoder.decode_unsent(backend.revert_data(exc)) from None
         values = self.contract.w3.codec.decode([_abi_type(o) for o in outputs], raw)
         if len(outputs) == 1:
             return _named(outputs[0], values[0])

@@ -43,6 +43,10 @@ THIRD_PARTY: dict[str, ProblemCode] = {
 class ChainError(Exception):
     """Anything that went wrong talking to the chain."""
 
+    #: found before anything was sent (an estimate's or a read's revert): nothing of the write is on chain, so
+    #: it may be tried again as it was (gateway/services/base.py tries once more after a fork is followed)
+    unsent: bool = False
+
 
 class ChainUnavailable(ChainError):
     """The node does not answer (CHAIN_UNAVAILABLE)."""
@@ -707,6 +711,12 @@ class ErrorDecoder:
                 selector = keccak(text=f"{entry['name']}({','.join(types)})")[:4]
                 names = tuple(snake(i["name"]) for i in entry["inputs"])
                 self._by_selector[selector] = _ErrorAbi(entry["name"], types, names)
+
+    def decode_unsent(self, data: bytes | str | None) -> ChainError:
+        """`decode`'s error, found before anything was sent (`ChainError.unsent`)."""
+        error = self.decode(data)
+        error.unsent = True
+        return error
 
     def decode(self, data: bytes | str | None) -> ChainError:
         raw = bytes.fromhex(data[2:] if data.startswith("0x") else data) if isinstance(data, str) else data or b""

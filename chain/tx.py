@@ -227,7 +227,7 @@ class Transactor:
             else:
                 tx["gas"] = self.backend.fixed_gas_limit  # the backend reverts on send, before mining
         except self.backend.revert_errors as exc:
-            raise self.decoder.decode(self.backend.revert_data(exc)) from None
+            raise self.decoder.decode_unsent(self.backend.revert_data(exc)) from None
         return tx
 
     def _sign_and_send(

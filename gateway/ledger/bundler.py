@@ -186,7 +186,7 @@ class Bundler:
         try:
             gas = self.backend.estimate_gas(probe)  # type: ignore[arg-type]
         except self.backend.revert_errors as exc:
-            raise self.relay.tx.decoder.decode(self.backend.revert_data(exc)) from None
+            raise self.relay.tx.decoder.decode_unsent(self.backend.revert_data(exc)) from None
         own = gas * GAS_HEADROOM_NUM // GAS_HEADROOM_DEN + ITEM_OVERHEAD
         selector = call.data[:4]
         largest = self._function_gas[selector] = max(own, self._function_gas.get(selector, 0))

@@ -147,6 +147,33 @@ class BlockFollower:
             for key in [k for k, w in self._waiting.items() if w.future is future]:
                 del self._waiting[key]
 
+    # --- a write refused on a branch the follower has not followed yet
+    def behind_a_fork(self) -> bool:
+        """Whether the node left the branch the index was last read from: the block last read is no longer the
+        node's at its height (a shallow fork the follower has yet to follow). A write refused then met a state
+        that may lack transactions already acknowledged: the fork dropped their block, the new branch takes
+        them again (gateway/ledger/chainguard.py)."""
+        number = self._seen
+        known = self._hashes.get(number)
+        if self.backend.mines_on_send or known is None:
+            return False
+        try:
+            block = self.blocking(lambda: self.backend.block(number))
+        except Exception:  # the node's head went back under it: a fork too
+            return True
+        return bytes(block["hash"]) != known
+
+    def follow_fork(self, within: float) -> bool:
+        """From a write's greenlet, without holding a thread: wait until the follower has followed the fork
+        (its transactions seen again on the new branch, the index rewound), at most `within` seconds; whether
+        it has."""
+        deadline = time.monotonic() + within
+        while self.behind_a_fork():
+            if time.monotonic() >= deadline or not in_greenlet():
+                return False
+            await_only(asyncio.sleep(0.1))
+        return True
+
     # --- the task
     def start(self) -> None:
         if not self.backend.mines_on_send and self._task is None:

@@ -121,15 +121,13 @@ class Service:
         if held is not None:
             raise Problem(ProblemCode.CHAIN_UNAVAILABLE, f"writes are held: {held} (see /v1/health)")
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
-        bundled = False
         try:
             try:
-                sent = send()
-            except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
-                if not self._bundling():
-                    prepared.write = (operation, answer)
+                sent, bundled = self._send(send, operation, answer)
+            except ChainError as error:
+                if not self._refused_behind_a_fork(error, operation):
                     raise
-                sent, bundled = self._bundled(prepared, operation, answer), True
+                sent, bundled = self._send(send, operation, answer)
         except ChainError as error:
             own = error.error if isinstance(error, BatchItemFailed) else error  # a batch: the operation's own
             if isinstance(own, DocumentAlreadyUsed):
@@ -151,6 +149,30 @@ class Service:
             self.blocking(lambda: self.rt.outbox.mark(result.hash, DONE))  # may wait for a group commit: off the loop
         assert isinstance(reply, out), f"{operation} answered {type(reply).__name__}, not {out.__name__}"
         return reply
+
+    def _send(self, send: Callable[[], Any], operation: str, answer: Answer) -> tuple[Any, bool]:
+        """What `send` sent, or its bundle's part (a hosted caller's write when bundles are on); and whether
+        it was bundled."""
+        try:
+            return send(), False
+        except Prepared as prepared:  # a preparation or one operation of a batch: how it would be answered
+            if not self._bundling():
+                prepared.write = (operation, answer)
+                raise
+            return self._bundled(prepared, operation, answer), True
+
+    def _refused_behind_a_fork(self, error: ChainError, operation: str) -> bool:
+        """Whether a write refused before it was sent met a branch the follower had not followed yet, and
+        may be tried once more now that it has. A Clique network drops a block now and then for another
+        signer's (gateway/ledger/follower.py): a write answered from the dropped block is on the new branch
+        a block later, but a write that depends on it and is estimated in between meets a chain without it
+        (seen: a discount's signature refused 404, its request not yet mined again). The refusal is answered
+        only from a chain that has every write the gateway acknowledged."""
+        follower = self.rt.follower
+        if not error.unsent or not follower.behind_a_fork():
+            return False
+        log.warning("%s refused (%s) on a branch not followed yet: tried again after it", operation, error)
+        return follower.follow_fork(within=follower.stalled_after)
 
     def _bundled(self, prepared: Prepared, operation: str, answer: Answer) -> TxResult:
         """A hosted caller's write as an item of a bundle: its gas from its function's figure, or estimated

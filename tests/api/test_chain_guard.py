@@ -221,3 +221,24 @@ def test_a_shallow_fork_that_drops_a_write_the_outbox_cannot_send_again_holds_wr
             problem(api.get(f"/v1/bills/{lost}"), 404, "NOT_FOUND")  # reads: as the chain says
     finally:
         node.close()
+
+
+def test_a_write_refused_on_a_fork_not_yet_followed_is_tried_again_once_it_is(tmp_path: Path) -> None:
+    """Seen on a loaded Clique network: a discount answered from a block another signer's replaced, and its
+    signature, sent at once, estimated on the new branch before the request was mined again there: 404
+    NOT_FOUND. A refusal is answered only from a chain that has every write the gateway acknowledged: the
+    write waits for the follower to follow the fork (here: the guard sends the dropped write again), then is
+    tried once more."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            bank, core, t1 = _setup(api)
+            bill_id = api.issue(core, bank, t1, "12.00")  # answered: its block read and indexed
+            _followed(runtime, node, reorgs=0)
+            _fork(node, depth=1)  # its block dropped; the accept below is estimated on the new branch at once
+            accepted = api.post(f"/v1/bills/{bill_id}/accept", bank)
+            assert accepted.status_code == 200, accepted.text  # before: 404 NOT_FOUND (BillNotFound)
+            assert accepted.json()["bill"]["status"] == "ACCEPTED"
+            assert runtime.follower.reorgs == 1
+    finally:
+        node.close()

@@ -141,7 +141,7 @@ def test_the_scenario_library_through_a_gateway_on_node_1(urls: list[str], tmp_p
     assert sorted(results) == [f.name for f in files], [out[-3000:] for _, out, _ in outputs]
     for name, result in results.items():
         if name not in waits_for_maturity:
-            assert result["passed"], (name, [s for s in result["steps"] if s["outcome"] != "passed"])
+            assert result["passed"], f"{name}: {json.dumps([s for s in result['steps'] if s['outcome'] != 'passed'])}"
             continue
         outcomes = [s["outcome"] for s in result["steps"]]
         refused = outcomes.index("failed")
