@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
-import requests.adapters
 from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3 import Web3
@@ -16,6 +13,7 @@ from web3.middleware import ExtraDataToPOAMiddleware
 from web3.types import RPCEndpoint, TxParams
 
 from chain.backends.base import DEV_FUNDING_WEI, ChainBackend, DevChainOnly
+from chain.backends.keepalive import KeepAliveProvider, is_local
 from chain.errors import ChainUnavailable
 
 log = logging.getLogger("billchain.chain")
@@ -34,25 +32,17 @@ def _reverted(error: Any) -> ContractLogicError | None:
     return None
 
 
-def _session_for(url: str) -> requests.Session | None:
-    """A node on this machine is reached through one session, shared by every thread (a pool of
-    connections as large as the threads that write at once), that reads nothing from the environment:
-    `requests` looks up proxies and ~/.netrc for every request otherwise (measured: BENCHMARKS.md),
-    and no proxy stands between a process and its own machine. Any other node: web3.py's default
-    sessions, which honour the environment's proxies."""
-    if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-        return None
-    session = requests.Session()
-    session.trust_env = False
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=64))
-    return session
-
-
 class RpcBackend(ChainBackend):
     name = "rpc"
 
     def __init__(self, url: str, timeout: float = 30.0, gas_price: int | None = None, eip1559: bool = False) -> None:
-        provider = Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}, session=_session_for(url))
+        # a node on this machine over keep-alive http.client connections (chain/backends/keepalive.py);
+        # any other through web3.py's own sessions, which honour the environment's proxies
+        provider = (
+            KeepAliveProvider(url, timeout)
+            if is_local(url)
+            else Web3.HTTPProvider(url, request_kwargs={"timeout": timeout})
+        )
         super().__init__(Web3(provider), gas_price=gas_price)
         # A proof-of-authority block's extraData carries its seal (Clique: 97 bytes and more; QBFT: an RLP
         # list of validators and seals), longer than the 32 bytes web3.py's block formatter accepts.

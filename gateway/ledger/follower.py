@@ -50,6 +50,10 @@ RECENT = 50_000  # receipts kept for a writer that registers after its block was
 KEPT_HASHES = 256  # block hashes kept to check each new block's parent
 #: the deepest fork followed without the guard's full repair (Clique's are one or two blocks deep)
 SHALLOW_REORG = 16
+#: seconds between looks at the chain's head while no write waits for a block (a write that comes wakes the
+#: follower at once; a read catches the index up on its own: `fresh`): an idle gateway costs its node and
+#: itself a poll every half second, not twenty
+IDLE_POLL = 0.5
 
 
 async def run_write(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -112,6 +116,7 @@ class BlockFollower:
         self._waiting: dict[bytes, _Waiting] = {}
         self._recent: OrderedDict[bytes, TxReceipt] = OrderedDict()
         self._task: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None  # set when a write starts to wait, on the follower's loop
         self._next_refresh: asyncio.Future[None] | None = None  # the catch-up the requests now arriving wait for
         self._refreshing: asyncio.Task[None] | None = None
         self._seen = -1
@@ -141,6 +146,8 @@ class BlockFollower:
             return tx, mined
         future: asyncio.Future[tuple[Submitted, TxReceipt]] = asyncio.get_running_loop().create_future()
         self._waiting[tx.hash] = _Waiting(tx, recover, future, time.monotonic() + self.timeout)
+        if self._wake is not None:
+            self._wake.set()
         try:
             return await future
         finally:  # under its first hash, and any it was submitted anew under
@@ -177,6 +184,7 @@ class BlockFollower:
     # --- the task
     def start(self) -> None:
         if not self.backend.mines_on_send and self._task is None:
+            self._wake = None  # made on the loop it runs on (a test client's loop may have ended)
             self._task = asyncio.get_running_loop().create_task(self._run(), name="block-follower")
 
     async def fresh(self) -> None:
@@ -234,7 +242,20 @@ class BlockFollower:
                 log.warning("block follower: %s", exc)
                 self._node_away()
                 await asyncio.sleep(0.5)
+            await self._pause()
+
+    async def _pause(self) -> None:
+        """`poll` seconds while a write waits for its block; else up to IDLE_POLL, cut short by a write."""
+        if self._wake is None:
+            self._wake = asyncio.Event()
+        self._wake.clear()
+        if self._waiting:
             await asyncio.sleep(self.poll)
+            return
+        try:
+            await asyncio.wait_for(self._wake.wait(), IDLE_POLL)
+        except TimeoutError:
+            pass
 
     async def _step(self) -> None:
         head = await anyio.to_thread.run_sync(self.backend.block_number)

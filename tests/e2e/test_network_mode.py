@@ -6,7 +6,6 @@ geth network (tests/e2e/test_clique_network.py); those that wait for maturity ru
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import subprocess
@@ -67,7 +66,8 @@ def test_the_scenarios_that_wait_for_maturity_pass_on_network_like_nodes(tmp_pat
             assert time.monotonic() < deadline, "no blocks without transactions: not interval mining"
             time.sleep(0.2)
         stamps = [node.block_timestamp(n) for n in range(first, first + 3)]
-        assert all(b - a >= 1 for a, b in itertools.pairwise(stamps)), stamps
+        # a period apart on average (anvil's interval miner, late on a busy machine, may seal two at once)
+        assert stamps[-1] - stamps[0] >= BLOCK_PERIOD_S, stamps
         carrying = next(
             block
             for n in range(first, 0, -1)
