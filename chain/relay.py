@@ -22,7 +22,7 @@ from eth_abi import decode, encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
-from eth_utils import event_abi_to_log_topic, keccak, to_checksum_address
+from eth_utils import event_abi_to_log_topic, function_abi_to_4byte_selector, keccak, to_checksum_address
 from web3.contract import Contract
 from web3.datastructures import AttributeDict
 from web3.logs import DISCARD
@@ -99,6 +99,7 @@ class RelayClient:
         self.tx = tx
         self.bills = bills
         self._types: dict[bytes, OperationType] = {}
+        self._terms_abi: tuple[bytes, list[str]] | None = None
 
     @property
     def address(self) -> str:
@@ -109,6 +110,18 @@ class RelayClient:
             type_string, target, shape = self.contract.functions.operationType(selector).call()
             self._types[selector] = OperationType.parse(type_string, target, shape)
         return self._types[selector]
+
+    def _transfer_terms(self, transfer_id: int) -> tuple[Any, ...]:
+        """The bill registry's `transferTerms(transfer_id)`, as one eth_call with its selector and output
+        types worked out once (web3.py's `.call()` resolves the ABI and formats every value on each call:
+        16 % of a bundling gateway's busy time at 256 clients, BENCHMARKS.md "Bundles (issue 28)")."""
+        assert self.bills is not None, "a transfer's terms need the bill registry"
+        if self._terms_abi is None:
+            abi = self.bills.get_function_by_name("transferTerms").abi
+            self._terms_abi = (function_abi_to_4byte_selector(abi), [o["type"] for o in abi["outputs"]])
+        selector, types = self._terms_abi
+        raw = self.tx.backend.call(self.bills.address, selector + encode(["uint256"], [transfer_id]))
+        return tuple(decode(types, raw))
 
     def nonce(self, signer: str) -> int:
         return int(self.contract.functions.nonces(to_checksum_address(signer)).call())
@@ -123,8 +136,7 @@ class RelayClient:
         own = op.own_fields
         if op.shape == SHAPE_TERMS:
             (transfer_id,) = decode(["uint256"], call.data[4:])
-            assert self.bills is not None, "a transfer's terms need the bill registry"
-            values = [transfer_id, *self.bills.functions.transferTerms(transfer_id).call()]
+            values = [transfer_id, *self._transfer_terms(transfer_id)]
         else:
             values = list(decode([t for t, _ in own], call.data[4:]))
         message = {name: _json_value(t, v) for (t, name), v in zip(own, values, strict=True)}

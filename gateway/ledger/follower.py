@@ -24,6 +24,7 @@ The embedded chain mines while it sends: there a receipt is read at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -252,10 +253,8 @@ class BlockFollower:
         if self._waiting:
             await asyncio.sleep(self.poll)
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), IDLE_POLL)
-        except TimeoutError:
-            pass
 
     async def _step(self) -> None:
         head = await anyio.to_thread.run_sync(self.backend.block_number)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from billchain_tools.harness import Gateway
 from chain.keys import Keystore
@@ -36,6 +37,7 @@ async def _story(gateway: Gateway) -> None:
         await gateway.post(http, core, "/v1/bills", {"kind": "nope"})  # a 422
 
 
+@pytest.mark.slow  # a `billchain serve` process, killed and started again
 def test_no_secret_reaches_the_logs(tmp_path: Path) -> None:
     data_dir = tmp_path / "gateway"
     with Gateway(data_dir, "embedded", None) as gateway:

@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from gateway.core.db import ParticipantRow
@@ -79,6 +80,7 @@ def test_a_frozen_participant_reads_its_own_data_and_writes_nothing(api: Api, ca
     problem(api.post(f"/v1/bills/{bill}/endorse", cast["t1"], {"to": cast["t2"]}), 409, "PARTICIPANT_FROZEN")
 
 
+@pytest.mark.slow  # three `billchain serve` processes
 def test_the_gateway_refuses_to_start_with_a_weak_operator_token(tmp_path: Path) -> None:
     for weak in ("hunter2", "admin-admin-admin-admin-admin-admin", "a" * 64):
         env = {**os.environ, "BILLCHAIN_OPERATOR_TOKEN": weak}

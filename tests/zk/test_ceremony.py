@@ -13,7 +13,7 @@ from chain.zk.circuits import build
 from chain.zk.toolchain import ToolError, sha256_file, snarkjs
 
 #: the ceremony runs once for the module, on one worker
-pytestmark = pytest.mark.xdist_group("zk-ceremony")
+pytestmark = [pytest.mark.xdist_group("zk-ceremony"), pytest.mark.slow]  # snarkjs ceremonies, in node processes
 
 BEACON = "11" * 32
 MEMBERS = ["operator", "bank-a", "regulator"]
