@@ -431,6 +431,33 @@ def ceremony_verify(
     console.print(f"[green]the ceremony in {root} verifies against its transcript[/green]")
 
 
+@app.command("rpc-bench")
+def rpc_bench(
+    calls: Annotated[int, typer.Option(min=10, help="Calls of each kind, per transport.")] = 2000,
+) -> None:
+    """One JSON-RPC call's CPU in this process: web3.py over requests against the keep-alive transport."""
+    from billchain_tools.rpc_bench import run_rpc_bench
+    from chain.backends.anvil import AnvilBackend
+
+    with tempfile.TemporaryDirectory() as tmp:
+        node = AnvilBackend(Path(tmp) / "node")
+        try:
+            rows = run_rpc_bench(node.url, calls)
+        finally:
+            node.close()
+    table = Table(title=f"One call to anvil, {calls:,} of each (CPU of this process; wall beside it)")
+    for column in ("call", "requests: CPU / wall ms", "keep-alive: CPU / wall ms", "CPU ratio"):
+        table.add_column(column, justify="left" if column == "call" else "right")
+    for row in rows:
+        table.add_row(
+            row.call,
+            f"{row.requests_cpu_ms:.3f} / {row.requests_wall_ms:.3f}",
+            f"{row.keepalive_cpu_ms:.3f} / {row.keepalive_wall_ms:.3f}",
+            f"{row.ratio:.2f} x",
+        )
+    console.print(table)
+
+
 @app.command("zk-bench")
 def zk_bench(
     chain: Annotated[str, typer.Option(help="embedded, or anvil (its precompile prices are production's).")] = "anvil",

@@ -206,6 +206,9 @@ def test_a_participant_sees_on_its_page_that_the_operator_reissued_its_token(
         for row, kind in zip(rows.all(), kinds, strict=True):  # oldest first: onboarded, then reissued
             expect(row).to_contain_text(kind)
             expect(row).to_contain_text(by)
+            # when, as Shanghai's wall clock (the column says UTC+8), not the API's ISO time in UTC
+            expect(row).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))
+            expect(row).not_to_contain_text(re.compile(r"T\d\d:\d\d:\d\d"))
         expect(carrier.page.get_by_test_id("token-reissued")).to_be_visible()  # said in words above the table
 
 

@@ -89,6 +89,17 @@ def test_bench_without_the_gateway_measures_the_raw_and_batch_runs_only(tmp_path
     assert "gateway," not in result.output
 
 
+@pytest.mark.anvil
+def test_rpc_bench_prints_each_calls_cpu_over_requests_and_kept_alive() -> None:
+    result = runner.invoke(app, ["rpc-bench", "--calls", "50"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = re.findall(r"(eth_\w+)\s.*?([\d.]+) / [\d.]+\s.*?([\d.]+) / [\d.]+\s.*?([\d.]+) x", result.output)
+    assert [r[0] for r in rows] == ["eth_blockNumber", "eth_getBlockReceipts", "eth_getBlockByNumber"], result.output
+    for _, over_requests, kept_alive, ratio in rows:
+        assert float(over_requests) > 0 and float(kept_alive) > 0
+        assert abs(float(ratio) - float(over_requests) / float(kept_alive)) < 0.02 * float(ratio) + 0.01
+
+
 def test_bench_and_serve_refuse_impossible_settings() -> None:
     for args in (["bench", "--clients", "0"], ["bench", "--ops", "1"], ["serve", "--gas-price", "-1"]):
         result = runner.invoke(app, args)

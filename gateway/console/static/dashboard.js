@@ -3,7 +3,7 @@
 // whose old token it ended.
 import { all, api } from "./api.js";
 import { t } from "./messages.js";
-import { append, fen, h, money, table, yuan } from "./ui.js";
+import { append, fen, h, money, shanghaiTime, table, yuan } from "./ui.js";
 import { name } from "./words.js";
 
 /**
@@ -35,9 +35,9 @@ async function tokenEvents(me) {
   const last = events[events.length - 1];
   return [
     h("h2", { text: t("dashboard.tokens") }),
-    last && last.kind === "REISSUED" ? h("p", { class: "consequence", testid: "token-reissued", text: t("dashboard.tokenReissued", { at: last.at }) }) : null,
+    last && last.kind === "REISSUED" ? h("p", { class: "consequence", testid: "token-reissued", text: t("dashboard.tokenReissued", { at: shanghaiTime(last.at) }) }) : null,
     table([[t("col.time")], [t("col.event")], [t("dashboard.tokens.issuedBy")]],
-      events.map((e) => [e.at, name(`TOKEN_${e.kind}`), issuer(e.by, me)]),
+      events.map((e) => [shanghaiTime(e.at), name(`TOKEN_${e.kind}`), issuer(e.by, me)]),
       { testid: "token-events", caption: t("dashboard.tokens.caption") }),
   ];
 }

@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { t } from "./messages.js";
 import { directory } from "./parties.js";
-import { h, money, save, shortHash, table } from "./ui.js";
+import { h, money, save, shanghaiTime, shortHash, table } from "./ui.js";
 import { name } from "./words.js";
 
 /**
@@ -62,7 +62,7 @@ export async function reportTables() {
         daily.items.map((r) => [r.date, r.issued_count, money(r.issued_amount), r.discounted_count, money(r.discounted_amount)]), { testid: "report-daily" })),
     section(t("reports.doubleFinancing"), "/v1/reports/double-financing", "double-financing",
       table([[t("col.time")], [t("reports.col.caller")], [t("reports.col.request")], [t("reports.col.document")]],
-        refused.items.map((r) => [r.at, r.caller, r.request, h("code", { text: r.document_hash || "" })]), { testid: "report-double-financing" })),
+        refused.items.map((r) => [shanghaiTime(r.at), r.caller, r.request, h("code", { text: r.document_hash || "" })]), { testid: "report-double-financing" })),
     section(t("reports.frozen"), "/v1/reports/frozen", "frozen",
       table([[t("reports.col.kind")], [t("col.participant")], [t("col.bill")], [t("col.range")]],
         frozen.items.map((r) => [name(r.kind), r.participant || "", r.bill_id ?? "", r.range || ""]), { testid: "report-frozen" })),
