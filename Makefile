@@ -122,6 +122,7 @@ audit: setup $(LINT_VENV)/bin/slither
 # Gas per operation, then operations per second against the raw rate of the same node (BENCHMARKS.md).
 bench: setup
 	$(BIN)/billchain gas-bench
+	$(BIN)/billchain rpc-bench
 	$(BIN)/billchain bench --chain embedded --clients 1 --clients 16 --ops 2000 --json bench/embedded.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --clients 64 --clients 256 --ops 5120 --batch-size 50 \
 		--json bench/anvil-1s.json
@@ -129,6 +130,9 @@ bench: setup
 		--json bench/anvil-1s-bundled.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --gas-limit 1000000000 --clients 256 --no-gateway \
 		--ops 25600 --batch-size 256 --json bench/anvil-1s-1g-batches.json
+	$(BIN)/billchain bench --chain anvil --block-time 1 --gas-limit 300000000 --clients 1024 --ops 10240 \
+		--bundle-writes --json bench/anvil-1s-300m-1024-bundled.json
+	$(BIN)/billchain bench --chain network --clients 64 --ops 1280 --bundle-writes --json bench/network-1s-64-bundled.json
 
 # SIGKILL under load, deeper than the bounded test in `make test` (docs/RELIABILITY.md).
 faults: setup
