@@ -9,9 +9,12 @@ the nonce being the signer's relay nonce), and the gateway's relayer sends them 
 
 Invariants:
 
-- At most one item per signer in a bundle, and none while an earlier item of that signer is unmined: a
-  signer's next nonce is known only from its last item's outcome (a failed item keeps its nonce), so a
-  failure never shifts another item's nonce. A signer's second write waits for the next bundle.
+- A signer's items that are ready together go in one bundle under consecutive relay nonces, first come
+  first; none goes while an earlier bundle holding that signer is unmined (a signer's next nonce is known only
+  from its last item's outcome: a failed item keeps its nonce). So one busy signer (a drawer issuing many
+  bills, a bank accepting them) needs one bundle a block, not one a write. When an item fails, its signer's
+  later items in the bundle fail for their nonces: they are put back, first come first, without counting as a
+  try (the signer's first item in the next bundle has the right nonce, so each bundle settles at least one).
 - A bundle closes when its items' gas (each item's function's estimate, plus the relay's overhead) reaches
   a share of the block's gas limit, or it holds `MAX_BATCH` items, or its first item has waited
   `wait` seconds (at most one block time) for company. The bundle's gas limit is the sum of its items',
@@ -218,13 +221,8 @@ class Bundler:
         self._wake.set()
 
     def _ready(self) -> list[Item]:
-        """The waiting items that may go now, first come first: one per signer, none of a busy signer."""
-        ready, signers = [], set(self._busy)
-        for item in self._queue:
-            if item.signer.address not in signers:
-                signers.add(item.signer.address)
-                ready.append(item)
-        return ready
+        """The waiting items that may go now, first come first: none of a signer an unmined bundle holds."""
+        return [item for item in self._queue if item.signer.address not in self._busy]
 
     def _budget_gas(self) -> int:
         if self._budget is None:
@@ -279,29 +277,33 @@ class Bundler:
             outcomes = [error] * len(items)
             if not isinstance(error, ChainError):
                 log.exception("a bundle of %d items failed", len(items))
-        retried = False
+        again: list[Item] = []
+        failed_signers: set[str] = set()  # signers with an item failed earlier in this bundle
         for item, outcome in zip(items, outcomes, strict=True):
-            self._busy.discard(item.signer.address)
+            address = item.signer.address
+            self._busy.discard(address)
             if item.future.done():
                 continue
-            if isinstance(outcome, InvalidAccountNonce) and item.tries == 0:  # its nonce went elsewhere: once more
+            if isinstance(outcome, InvalidAccountNonce) and address in failed_signers:  # its mate's failure
+                again.append(item)
+            elif isinstance(outcome, InvalidAccountNonce) and item.tries == 0:  # its nonce went elsewhere
                 item.tries += 1
-                self._queue.insert(0, item)
-                retried = True
+                again.append(item)
             elif isinstance(outcome, OutOfGas) and item.tries == 0:  # once more, with its own estimate
                 item.tries += 1
                 try:
-                    item.gas = await asyncio.to_thread(self.estimate, item.signer.address, item.call)
+                    item.gas = await asyncio.to_thread(self.estimate, address, item.call)
+                    again.append(item)
                 except ChainError as error:  # alone, it reverts: that is its answer
                     item.future.set_exception(error)
-                    continue
-                self._queue.insert(0, item)
-                retried = True
             elif isinstance(outcome, BaseException):
                 item.future.set_exception(outcome)
             else:
                 item.future.set_result(outcome)
-        if retried or self._queue:
+            if isinstance(outcome, BaseException):
+                failed_signers.add(address)
+        self._queue[:0] = again  # first come first, ahead of what came since
+        if again or self._queue:
             assert self._loop is not None and self._wake is not None
             if self._collector is None or self._collector.done():
                 self._collector = self._loop.create_task(self._collect(), name="bundler")
@@ -355,14 +357,18 @@ class Bundler:
         return out
 
     def _sign(self, items: list[Item]) -> list[tuple[SignedBy, EncodedCall]]:
-        """Each item signed with its caller's hosted key as an ordinary relay operation, under its relay nonce."""
+        """Each item signed with its caller's hosted key as an ordinary relay operation, under its relay nonce (a
+        signer's items in the bundle under consecutive ones, in their order)."""
         deadline = self.backend.timestamp() + self.signature_ttl
         signed = []
+        following: dict[str, int] = {}  # each signer's next nonce in this bundle
         for item in items:
             address = item.signer.address
-            if address not in self._nonces:
-                self._nonces[address] = self.relay.nonce(address)
-            item.nonce = self._nonces[address]
+            if address not in following:
+                known = self._nonces.get(address)
+                following[address] = self.relay.nonce(address) if known is None else known
+            item.nonce = following[address]
+            following[address] += 1
             typed = self.relay.typed_data(item.call, address, item.nonce, deadline)
             signature = sign_typed(item.signer, typed)
             signed.append((SignedBy(address, item.nonce, deadline, signature, self.relayer), item.call))
