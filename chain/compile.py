@@ -23,6 +23,13 @@ from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, Artifact, Co
 ROOT = Path(__file__).resolve().parent.parent  # a source checkout: contracts/ and node_modules/ beside chain/
 NODE_MODULES = ROOT / "node_modules"
 BUILD_INFO_DIR = ROOT / "artifacts" / "build-info"  # where slither's hardhat reader looks (hardhat.config.js)
+#: each compiler output under the hash of what made it (the standard JSON input and the compiler's name and
+#: version), outside the clone: `billchain compile` in make lint and the artifacts' test in make test then run
+#: solcjs (about a minute of CPU) once between them. The compiler is deterministic on its input, so an output
+#: found here is the one a run would give; remove the folder to compile afresh.
+COMPILE_CACHE = Path.home() / ".cache" / "billchain" / "solc"
+#: how many outputs the cache keeps, the most recently used (each about 9 MB)
+COMPILE_CACHE_KEEPS = 8
 
 SOLC_VERSION = "0.8.28"
 EVM_VERSION = "paris"
@@ -136,16 +143,55 @@ def _native_solc() -> str | None:
     return solc if f"Version: {SOLC_VERSION}" in out else None
 
 
+def _compiler() -> tuple[str, str | None]:
+    """The compiler that will run, named with its version (the cache's key), and a native solc's path."""
+    native = _native_solc()
+    if native:
+        return f"solc {SOLC_VERSION} {native}", native
+    package = NODE_MODULES / "solc" / "package.json"
+    version = json.loads(package.read_text())["version"] if package.exists() else "missing"
+    return f"solcjs {version}", None
+
+
+def _compile(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The compiler's output for `data` and its version string: from COMPILE_CACHE when this input and
+    compiler made it before, else compiled (and kept there when it has no error)."""
+    name, native = _compiler()
+    key = hashlib.sha256(json.dumps({"compiler": name, "input": data}, sort_keys=True).encode()).hexdigest()
+    cached = COMPILE_CACHE / f"{key}.json"
+    try:
+        entry = json.loads(cached.read_text())
+        cached.touch()
+        return entry["output"], entry["version"]
+    except (OSError, ValueError, KeyError):
+        pass
+    output, version = _run_native(native, data) if native else _run_solcjs(data)
+    errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
+    if errors:
+        raise CompileError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    COMPILE_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=COMPILE_CACHE, suffix=".part", delete=False) as part:
+        json.dump({"output": output, "version": version}, part)
+    Path(part.name).replace(cached)  # whole or absent, whichever worker of a test run writes it first
+    kept = sorted(COMPILE_CACHE.glob("*.json"), key=_last_used, reverse=True)
+    for stale in kept[COMPILE_CACHE_KEEPS:]:
+        stale.unlink(missing_ok=True)
+    return output, version
+
+
+def _last_used(entry: Path) -> float:
+    try:
+        return entry.stat().st_mtime
+    except OSError:  # another process removed it meanwhile
+        return 0.0
+
+
 def compile_contracts(root: Path = ROOT) -> tuple[dict[str, Artifact], dict[str, Any]]:
     """Compile everything under `root`/contracts (another revision's, say, for a gas comparison);
     return artifacts of the deployable contracts and the build-info."""
     sources = collect_sources(root)
     data = standard_input(sources)
-    native = _native_solc()
-    output, version = _run_native(native, data) if native else _run_solcjs(data)
-    errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
-    if errors:
-        raise CompileError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    output, version = _compile(data)
     long_version = version.split("Version:")[-1].strip() if "Version:" in version else version
     long_version = long_version.removesuffix(".Emscripten.clang")
     artifacts: dict[str, Artifact] = {}

@@ -4,14 +4,17 @@ chain a consortium runs (Paris rules: no PUSH0, MCOPY, transient storage or blob
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, load_artifact
+import chain.compile as compile_module
+from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, CompileError, load_artifact
 from chain.compile import EVM_VERSION, compile_contracts, enums_of, error_codes_of
 
-# one xdist worker for the module: its tests share one compilation (about 60-85 s of solcjs), made once
+# one xdist worker for the module: its tests share one compilation (about 40-85 s of solcjs; found in
+# chain/compile.py COMPILE_CACHE when make lint compiled the same sources with the same compiler)
 pytestmark = pytest.mark.xdist_group("compile")
 
 #: opcodes of Shanghai (PUSH0) and Cancun (TLOAD, TSTORE, MCOPY, BLOBHASH, BLOBBASEFEE): geth's Clique,
@@ -98,3 +101,33 @@ def test_no_opcode_newer_than_paris(name: str) -> None:
 def test_the_opcode_scan_sees_push0() -> None:
     assert 0x5F in opcodes(bytes([0x60, 0x5F, 0x5F, 0x00])) and opcodes(bytes([0x60, 0x5F])) == [0x60]
     assert opcodes(bytes([0x60, 0xFE, 0x5F, 0xFE, 0x5F])) == [0x60, 0x5F]  # a PUSH's 0xFE is data
+
+
+def test_a_compiler_output_is_kept_under_its_input_and_compiler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make lint's `billchain compile` and this module's compilation run solcjs once between them: the second
+    finds the first's output under the hash of its input and compiler; another input, or a failed compilation's
+    retry, runs the compiler."""
+    monkeypatch.setattr(compile_module, "COMPILE_CACHE", tmp_path / "solc")
+    monkeypatch.setattr(compile_module, "_native_solc", lambda: None)
+    runs: list[dict[str, Any]] = []
+    failing = {"errors": [{"severity": "error", "message": "boom"}]}
+
+    def solcjs(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        runs.append(data)
+        return (failing if data.get("fail") else {"contracts": {}, "run": len(runs)}), "0.8.28+commit"
+
+    monkeypatch.setattr(compile_module, "_run_solcjs", solcjs)
+    first = compile_module._compile({"sources": 1})
+    assert compile_module._compile({"sources": 1}) == first and len(runs) == 1
+    assert compile_module._compile({"sources": 2})[0]["run"] == 2
+    for _ in range(2):
+        with pytest.raises(CompileError, match="boom"):
+            compile_module._compile({"fail": True})
+    assert len(runs) == 4  # a failure is not kept
+    monkeypatch.setattr(compile_module, "_compiler", lambda: ("solcjs 0.8.29", None))
+    assert compile_module._compile({"sources": 1})[0]["run"] == 5  # another compiler: compiled again
+    monkeypatch.setattr(compile_module, "COMPILE_CACHE_KEEPS", 2)
+    compile_module._compile({"sources": 3})
+    assert len(list((tmp_path / "solc").glob("*.json"))) == 2  # the most recently used kept
