@@ -75,9 +75,9 @@ def _contribution_hash(output: str) -> str:
     return "".join(found.group(1).split())
 
 
-def _entropy(personal: str | None) -> str:
-    """A member's entropy: 64 random bytes from the OS, and its own text when it gives one."""
-    return os.urandom(64).hex() + (personal or "") + "\n"
+def _entropy() -> str:
+    """A member's entropy, as snarkjs reads it from stdin: 64 random bytes from the OS, in hex."""
+    return os.urandom(64).hex() + "\n"
 
 
 def _now() -> str:
@@ -98,7 +98,7 @@ def phase1(work: Path, power: int, members: list[str], beacon: str, transcript: 
     snarkjs("powersoftau", "new", "bn128", str(power), current)
     for turn, member in enumerate(members, start=1):
         following = work / f"pot_{turn:04d}.ptau"
-        out = snarkjs("powersoftau", "contribute", current, following, f"--name={member}", stdin=_entropy(None))
+        out = snarkjs("powersoftau", "contribute", current, following, f"--name={member}", stdin=_entropy())
         transcript.phase1.append(Contribution("phase1", member, _now(), _contribution_hash(out.stdout)))
         current.unlink()
         current = following
@@ -125,7 +125,7 @@ def phase2(
     contributions = transcript.phase2.setdefault(name, [])
     for turn, member in enumerate(members, start=1):
         following = work / f"{name}_{turn:04d}.zkey"
-        out = snarkjs("zkey", "contribute", current, following, f"--name={member}", stdin=_entropy(None))
+        out = snarkjs("zkey", "contribute", current, following, f"--name={member}", stdin=_entropy())
         contributions.append(Contribution(name, member, _now(), _contribution_hash(out.stdout)))
         current.unlink()
         current = following
@@ -195,10 +195,10 @@ def contribute(current: Path, following: Path, member: str, transcript: Path | N
     when missing) gets the contribution appended, to travel with the file.
     """
     if current.suffix == ".ptau":
-        out = snarkjs("powersoftau", "contribute", current, following, f"--name={member}", stdin=_entropy(None))
+        out = snarkjs("powersoftau", "contribute", current, following, f"--name={member}", stdin=_entropy())
         step = "phase1"
     elif current.suffix == ".zkey":
-        out = snarkjs("zkey", "contribute", current, following, f"--name={member}", stdin=_entropy(None))
+        out = snarkjs("zkey", "contribute", current, following, f"--name={member}", stdin=_entropy())
         step = current.stem.split("_")[0]
     else:
         raise ValueError("a contribution is to a .ptau (phase 1) or a .zkey (phase 2) file")

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from chain.backends.anvil import AnvilBackend
+from chain.tx import Transactor
 from chain.zk.circuits import Keys, ensure_dev_keys
-from chain.zk.prover import Prover
+from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.prover import Point, Prover
 from tests.conftest import World, build_world
 
 
@@ -36,3 +38,17 @@ def zk_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def prover(dev_keys: Keys) -> Iterator[Prover]:
     with Prover(dev_keys) as serving:
         yield serving
+
+
+def confidential_ledger(world: World, prover: Prover, viewing_key: Point, bank_limit: int) -> ConfidentialLedger:
+    """ConfidentialBills on `world`'s chain, deployed by its operator with the dev keys, `viewing_key` pinned; the
+    world's regulator gives its bank a mint limit of `bank_limit`."""
+    ledger = deploy_confidential(
+        Transactor(world.backend, decoder()),
+        world.operator,
+        world.system.registry.contract.address,
+        prover.keys,
+        viewing_key,
+    )
+    ledger.set_mint_limit(world["reg"], world.addr("bank"), bank_limit)
+    return ledger

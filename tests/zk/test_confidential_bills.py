@@ -22,12 +22,12 @@ from chain.errors import (
     PaymentMismatch,
     WrongDay,
 )
-from chain.tx import Transactor
-from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.ledger import ConfidentialLedger
 from chain.zk.prover import NoteKey, Proven, Prover
 from chain.zk.regulator import CashHolding, RangeHolding, regulator_view
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
+from tests.zk.conftest import confidential_ledger
 
 #: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
 #: make test runs it, not test-fast
@@ -62,15 +62,8 @@ class Bills:
 def bills(zk_world: World, prover: Prover) -> Iterator[Bills]:
     world = zk_world
     regulator, t1, t2, bank2 = (prover.keypair() for _ in range(4))
-    ledger = deploy_confidential(
-        Transactor(world.backend, decoder()),
-        world.operator,
-        world.system.registry.contract.address,
-        prover.keys,
-        regulator.pk,
-    )
+    ledger = confidential_ledger(world, prover, regulator.pk, BANK_CASH)
     vk, today = ledger.viewing_key, ledger.today()
-    ledger.set_mint_limit(world["reg"], world.addr("bank"), BANK_CASH)
     cash = prover.mint(BANK_CASH, bank2.pk, vk)
     ledger.mint(world["bank"], cash)
     code = world.system.registry.member(world.addr("bank")).code  # the acceptor's member code

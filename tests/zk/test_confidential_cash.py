@@ -27,12 +27,12 @@ from chain.errors import (
     PublicInputOutOfField,
     UnknownRoot,
 )
-from chain.tx import Transactor
 from chain.zk.circuits import Keys
-from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
+from chain.zk.ledger import ConfidentialLedger
 from chain.zk.prover import NoteKey, Proof, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
+from tests.zk.conftest import confidential_ledger
 
 #: one worker runs the module: its story (deployment and proofs) is made once; proofs take seconds, so
 #: make test runs it, not test-fast
@@ -62,10 +62,8 @@ class Story:
 @pytest.fixture(scope="module")
 def story(zk_world: World, prover: Prover) -> Iterator[Story]:
     world = zk_world
-    tx = Transactor(world.backend, decoder())
     regulator, alice, bob = prover.keypair(), prover.keypair(), prover.keypair()
-    cash = deploy_confidential(tx, world.operator, world.system.registry.contract.address, prover.keys, regulator.pk)
-    cash.set_mint_limit(world["reg"], world.addr("bank"), LIMIT)
+    cash = confidential_ledger(world, prover, regulator.pk, LIMIT)
     minted = prover.mint(MINTED, alice.pk, cash.viewing_key)
     cash.mint(world["bank"], minted)
     leaves = cash.leaves()

@@ -17,10 +17,9 @@ import pytest
 
 from billchain_tools.spy import Secret, spy
 from chain.backends.anvil import AnvilBackend
-from chain.tx import Transactor
-from chain.zk.ledger import decoder, deploy_confidential
 from chain.zk.prover import Prover
 from tests.conftest import World, build_world, key_for
+from tests.zk.conftest import confidential_ledger
 
 pytestmark = [pytest.mark.anvil, pytest.mark.xdist_group("anvil")]
 
@@ -42,15 +41,8 @@ def test_a_member_s_node_learns_nothing_of_the_confidential_story(anvil_world: W
     regulator, t1, t2, bank2 = (prover.keypair() for _ in range(4))
     relayer = key_for("shared submitter")  # who sends the parties' proofs: not the parties
     world.backend.fund(relayer.address)
-    ledger = deploy_confidential(
-        Transactor(world.backend, decoder()),
-        world.operator,
-        world.system.registry.contract.address,
-        prover.keys,
-        regulator.pk,
-    )
+    ledger = confidential_ledger(world, prover, regulator.pk, MINTED)
     vk, today = ledger.viewing_key, ledger.today()
-    ledger.set_mint_limit(world["reg"], world.addr("bank"), MINTED)
     minted = prover.mint(MINTED, bank2.pk, vk)
     ledger.mint(world["bank"], minted)  # a mint's value is public (allowance notes are not built)
     first_block = world.backend.block_number() + 1
