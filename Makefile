@@ -132,7 +132,7 @@ bench: setup
 		--ops 25600 --batch-size 256 --json bench/anvil-1s-1g-batches.json
 	$(BIN)/billchain bench --chain anvil --block-time 1 --gas-limit 300000000 --clients 1024 --ops 10240 \
 		--bundle-writes --json bench/anvil-1s-300m-1024-bundled.json
-	$(BIN)/billchain bench --chain network --clients 64 --ops 1280 --bundle-writes --json bench/network-1s-64-bundled.json
+	$(BIN)/billchain bench --chain network --clients 64 --ops 1280 --bundle-writes --waiting --json bench/network-1s-64-bundled.json
 
 # SIGKILL under load, deeper than the bounded test in `make test` (docs/RELIABILITY.md).
 faults: setup

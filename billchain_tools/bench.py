@@ -15,6 +15,11 @@ this process for the raw figure and in the gateway's process for the gateway's.
 3. gas: the mean gas of the two operations, from the raw run's receipts.
 4. batch (`--batch-size N`): the raw run's operations again, as signed operations relayed N to a
    transaction (OperationRelay.executeBatch, one operation of N lanes' signers each), straight to the node.
+5. waiting (`--waiting`): max(clients) raw clients, each sending one transaction and waiting for its receipt
+   before the next (throughput.py `waiting_rate`): the bound of a gateway level of as many clients, whose
+   answers wait for the same receipts. On a chain whose block leaves room, the pipelined raw rate is far
+   above what clients that wait can reach; the gateway's level of that many clients is then also given as a
+   share of this rate.
 
 Each gateway level also measures the gateway process's CPU time (user + system, from /proc) per
 operation, `cpu_ms_per_op`; on the embedded chain that includes py-evm, which runs in that process.
@@ -43,7 +48,7 @@ from eth_account import Account
 
 from billchain_tools.clique import CliqueNetwork
 from billchain_tools.harness import Gateway
-from billchain_tools.throughput import BatchRate, RawResult, batch_rate, prepare_lanes, raw_rate
+from billchain_tools.throughput import BatchRate, RawResult, batch_rate, prepare_lanes, raw_rate, waiting_rate
 from chain.backends.anvil import AnvilBackend
 from chain.backends.base import ChainBackend
 from chain.backends.embedded import EmbeddedBackend
@@ -94,6 +99,15 @@ class BenchReport:
     gas_limit: int | None = None
     #: the gateway bundled its hosted callers' writes (`billchain serve --bundle-writes`)
     bundle_writes: bool = False
+    #: the raw rate of max(clients) clients each waiting for its receipt (`--waiting`), and how many
+    waiting: RawResult | None = None
+    waiting_clients: int = 0
+
+    def ratio_to_waiting(self, level: Level) -> float | None:
+        """The level's rate as a share of the waiting clients' rate, when it has as many clients."""
+        if self.waiting is None or level.clients != self.waiting_clients:
+            return None
+        return level.ops_per_s / self.waiting.ops_per_s
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -113,10 +127,19 @@ class BenchReport:
                     "error_kinds": level.error_kinds,
                     "cpu_ms_per_op": round(level.cpu_ms_per_op, 2),
                     **({"bundles": bundle_summary(level.bundles)} if level.bundles else {}),
+                    **({"ratio_to_waiting": round(r, 3)} if (r := self.ratio_to_waiting(level)) is not None else {}),
                 }
                 for level in self.levels
             ],
             "gas": self.raw.gas,
+            "waiting": None
+            if self.waiting is None
+            else {
+                "clients": self.waiting_clients,
+                "operations": self.waiting.operations,
+                "ops_per_s": round(self.waiting.ops_per_s, 2),
+                "ratio_to_raw": round(self.waiting.ops_per_s / self.raw.ops_per_s, 3),
+            },
             "batch": None
             if self.batch is None
             else {
@@ -194,6 +217,7 @@ def run_bench(
     gas_limit: int | None = None,
     gateway: bool = True,
     bundle_writes: bool = False,
+    waiting: bool = False,
 ) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="billchain-bench-") as tmp:
         work = Path(tmp)
@@ -229,6 +253,10 @@ def run_bench(
                 raw = raw_rate(system, lanes, ops)
                 report = BenchReport(chain, block_time, raw, gas_limit=gas_limit, bundle_writes=bundle_writes)
                 log(f"raw: {report.raw.ops_per_s:.1f} ops/s")
+                if waiting:
+                    log(f"waiting: {len(lanes)} clients, each waiting for its receipt, {ops} operations")
+                    report.waiting, report.waiting_clients = waiting_rate(system, lanes, ops), len(lanes)
+                    log(f"waiting: {report.waiting.ops_per_s:.1f} ops/s")
                 if batch_size:
                     log(f"batches: {ops} operations, {batch_size} signed operations per transaction")
                     report.batch = batch_rate(system, batch_lanes, ops, batch_size)

@@ -165,6 +165,13 @@ def bench(
         bool,
         typer.Option("--bundle-writes", help="The gateway bundles its hosted callers' writes (serve --bundle-writes)."),
     ] = False,
+    waiting: Annotated[
+        bool,
+        typer.Option(
+            "--waiting",
+            help="Also the raw rate of max(clients) clients each waiting for its receipt: a gateway level's bound.",
+        ),
+    ] = False,
 ) -> None:
     """Gateway throughput over HTTP against the raw eth_sendRawTransaction rate of the same node and run."""
     from billchain_tools.bench import bundle_summary, run_bench
@@ -184,6 +191,7 @@ def bench(
         gas_limit=gas_limit,
         gateway=gateway,
         bundle_writes=bundle_writes,
+        waiting=waiting,
     )
     every = f"a block every {block_time} s" if block_time else "a block per transaction"  # embedded
     bundled = ", writes bundled" if bundle_writes else ""
@@ -197,6 +205,10 @@ def bench(
         table.add_row(
             f"raw, batches of {b.size}, {b.operations} ops", f"{b.ops_per_s:.1f}", f"{b.ops_per_s / raw:.3f}", *[""] * 5
         )
+    if report.waiting is not None:
+        w = report.waiting
+        sender = f"raw, {report.waiting_clients} clients waiting, {w.operations} ops"
+        table.add_row(sender, f"{w.ops_per_s:.1f}", f"{w.ops_per_s / raw:.3f}", *[""] * 5)
     for level in report.levels:
         table.add_row(
             f"gateway, {level.clients} clients, {level.operations} ops",
@@ -212,6 +224,8 @@ def bench(
         inside = ", ".join(f"{k} {v:,}" for k, v in report.batch.gas_per_op.items())
         console.print(f"gas per operation in a batch of {report.batch.size}: {inside}")
     for level in report.levels:
+        if (share := report.ratio_to_waiting(level)) is not None:
+            console.print(f"gateway at {level.clients} clients ÷ as many raw clients waiting: {share:.3f}")
         if level.error_kinds:
             console.print(f"errors at {level.clients} clients: {level.error_kinds}")
         if level.bundles:

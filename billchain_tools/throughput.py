@@ -12,6 +12,7 @@ signing left out: what the node does, with no gateway in front.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ import httpx
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
-from web3.types import Nonce, TxReceipt
+from web3.types import Nonce, TxParams, TxReceipt
 
 from chain.backends.base import ChainBackend
 from chain.backends.rpc import RpcBackend
@@ -119,6 +120,98 @@ def raw_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
         "sign": sum(int(r["gasUsed"]) for r in signed) // len(signed),
     }
     return RawResult(len(endorsed) + len(signed), endorse_s + sign_s, gas)
+
+
+#: how often the watcher of `waiting_rate` asks the node for its head (seconds)
+HEAD_POLL = 0.02
+
+
+class ReceiptWatcher:
+    """One thread that watches the node's head for every waiting client and, on each new block, reads the
+    waiting transactions' receipts: what a client polling for its own receipt sees, without as many pollers
+    loading the node (which shares the machine's two cores)."""
+
+    def __init__(self, backend: ChainBackend) -> None:
+        self.backend = backend
+        self._waiting: dict[bytes, TxReceipt | None] = {}
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="receipts", daemon=True)
+
+    def __enter__(self) -> ReceiptWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def expect(self, tx_hash: bytes) -> None:
+        """Watch for the transaction's receipt: before it is sent (so the block that mines it is read for it)."""
+        with self._changed:
+            self._waiting[tx_hash] = None
+
+    def wait(self, tx_hash: bytes) -> TxReceipt:
+        """The expected transaction's receipt, once a new head has it; raises if it reverted."""
+        with self._changed:
+            while (receipt := self._waiting[tx_hash]) is None:
+                self._changed.wait()
+            del self._waiting[tx_hash]
+        return _succeeded([receipt])[0]
+
+    def _watch(self) -> None:
+        head = -1
+        while not self._stop.is_set():
+            number = self.backend.block_number()
+            if number != head:
+                head = number
+                with self._changed:
+                    waiting = [h for h, r in self._waiting.items() if r is None]
+                found = {h: self.backend.receipt(h) for h in waiting}
+                with self._changed:
+                    self._waiting.update({h: r for h, r in found.items() if r is not None})
+                    self._changed.notify_all()
+            time.sleep(HEAD_POLL)
+
+
+def waiting_rate(system: System, lanes: list[Lane], operations: int) -> RawResult:
+    """The chain's own limit for clients that wait for each answer, as a gateway's clients do: each lane a
+    client that sends one transaction and waits for its receipt before the next (an endorse request, then its
+    sign), every lane at once; `operations` over the time from the first send to the last receipt. A gateway
+    level of as many clients cannot beat it: its answers wait for the same receipts."""
+    per_lane = max(1, operations // (2 * len(lanes)))
+    backend, bills = system.backend, system.bills
+    gas: dict[str, list[int]] = {"endorse": [], "sign": []}
+
+    def client(lane: Lane, watcher: ReceiptWatcher) -> None:
+        nonces = {a.address: backend.pending_nonce(a.address) for a in (lane.holder, lane.receiver)}
+        params: dict[str, TxParams] = {}
+
+        def send(signer: LocalAccount, name: str, call: EncodedCall) -> TxReceipt:
+            if name not in params:  # the lane's calls of a kind differ only in data
+                params[name] = system.tx.prepare(signer, call)
+            tx = call.build_transaction({**params[name], "nonce": Nonce(nonces[signer.address])})
+            signed = signer.sign_transaction(tx)  # type: ignore[arg-type]
+            nonces[signer.address] += 1
+            watcher.expect(bytes(signed.hash))
+            backend.send_raw(bytes(signed.raw_transaction))
+            receipt = watcher.wait(bytes(signed.hash))
+            gas[name].append(int(receipt["gasUsed"]))
+            return receipt
+
+        for j in range(per_lane):
+            endorse = bills.encode("endorse", lane.bill_id, lane.start + j, 1, lane.receiver.address, ZERO_HASH, False)
+            requested = send(lane.holder, "endorse", endorse)
+            transfer_id = bills.events_in(requested, "TransferRequested")[0]["args"]["transferId"]
+            send(lane.receiver, "sign", bills.encode("sign", transfer_id))
+        lane.start += per_lane
+
+    with ReceiptWatcher(backend) as watcher, ThreadPoolExecutor(len(lanes)) as pool:
+        began = time.perf_counter()
+        list(pool.map(lambda lane: client(lane, watcher), lanes))
+        seconds = time.perf_counter() - began
+    done = len(gas["endorse"]) + len(gas["sign"])
+    return RawResult(done, seconds, {name: sum(used) // len(used) for name, used in gas.items()})
 
 
 def _send_all(

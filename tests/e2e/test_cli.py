@@ -79,13 +79,16 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
 
 
 @pytest.mark.slow  # a whole bench run: make test, not the inner loop
-def test_bench_without_the_gateway_measures_the_raw_and_batch_runs_only(tmp_path: Path) -> None:
+def test_bench_without_the_gateway_measures_the_raw_batch_and_waiting_runs_only(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     args = ["bench", "--chain", "embedded", "--clients", "2", "--ops", "16", "--batch-size", "4", "--no-gateway"]
-    result = runner.invoke(app, [*args, "--json", str(out)], env={"COLUMNS": "200"})
+    result = runner.invoke(app, [*args, "--waiting", "--json", str(out)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
     assert figures["gateway"] == [] and figures["raw_ops_per_s"] > 0 and figures["batch"]["ops_per_s"] > 0
+    waiting = figures["waiting"]  # 2 clients, each 4 endorse requests and their signs, one at a time
+    assert (waiting["clients"], waiting["operations"]) == (2, 16) and waiting["ops_per_s"] > 0
+    assert "raw, 2 clients waiting, 16 ops" in result.output
     assert "gateway," not in result.output
 
 
