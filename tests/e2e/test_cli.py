@@ -60,8 +60,10 @@ def test_bench_writes_the_issue_json_and_prints_ratios_to_raw(tmp_path: Path) ->
         "gas",
         "batch",
         "bundle_writes",
+        "waiting",
     }
     assert figures["chain"] == "embedded" and figures["raw_ops_per_s"] > 0 and figures["gas_limit"] is None
+    assert figures["waiting"] is None  # measured with --waiting only
     assert [level["clients"] for level in figures["gateway"]] == [1, 2]
     for level in figures["gateway"]:
         keys = {"clients", "ops_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "error_kinds", "cpu_ms_per_op"}
