@@ -12,11 +12,14 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from chain.zk.circuits import Keys
 
 app = typer.Typer(help="billchain's tools for testers, benchmarkers and operators.")
 console = Console()
@@ -476,6 +479,16 @@ def rpc_bench(
 def zk_bench(
     chain: Annotated[str, typer.Option(help="embedded, or anvil (its precompile prices are production's).")] = "anvil",
     runs: Annotated[int, typer.Option(help="Proofs of each circuit; the medians are shown.")] = 3,
+    throughput_clients: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--throughput-clients",
+            min=1,
+            max=256,
+            help="anvil: instead, that many cash transfers sent at once on 1 s blocks, confidential (proven "
+            "beforehand) and transparent; repeat for several levels.",
+        ),
+    ] = None,
 ) -> None:
     """Confidential cash's proving time and gas, against digital cash's transparent mint and transfer."""
     from billchain_tools.zk_bench import TRANSFER_PROVE_TARGET_S, VERIFY_GAS_TARGET, run_zk_bench
@@ -485,6 +498,11 @@ def zk_bench(
     from chain.zk.circuits import ensure_dev_keys
 
     keys = ensure_dev_keys()
+    if throughput_clients:
+        if chain != "anvil":
+            raise typer.BadParameter("the throughput levels run on anvil (a block a second)", param_hint="--chain")
+        _zk_throughput(keys, sorted(set(throughput_clients)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         backend: ChainBackend = AnvilBackend(Path(tmp) / "node") if chain == "anvil" else EmbeddedBackend()
         try:
@@ -512,3 +530,29 @@ def zk_bench(
     for circuit, used in result.verify_gas.items():
         met = "met" if used <= VERIFY_GAS_TARGET else "MISSED"
         console.print(f"verifying one {circuit} proof: {used:,} gas (target ≤ {VERIFY_GAS_TARGET:,}: {met})")
+
+
+def _zk_throughput(keys: Keys, levels: list[int]) -> None:
+    from billchain_tools.zk_bench import run_zk_throughput
+    from chain.backends.anvil import AnvilBackend
+
+    with tempfile.TemporaryDirectory() as tmp:
+        backend = AnvilBackend(Path(tmp) / "node")
+        try:
+            rows = run_zk_throughput(backend, keys, levels)
+        finally:
+            backend.close()
+    table = Table(title="Cash transfers sent at once, a block every second (anvil): confidential against transparent")
+    for column in ("clients", "confidential ops/s", "transparent ops/s", "ratio", "proof CPU", "proving bound"):
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(
+            str(row.clients),
+            f"{row.confidential_ops_per_s:.1f}",
+            f"{row.transparent_ops_per_s:.1f}",
+            f"{row.ratio:.3f}",
+            f"{row.prove_cpu_s:.2f} s",
+            f"{row.proving_bound:.2f} ops/s",
+        )
+    console.print(table)
+    console.print("proving bound: the transfers a second this machine's cores prove, when each client proves its own")

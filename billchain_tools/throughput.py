@@ -134,6 +134,7 @@ class ReceiptWatcher:
     def __init__(self, backend: ChainBackend) -> None:
         self.backend = backend
         self._waiting: dict[bytes, TxReceipt | None] = {}
+        self._failed: BaseException | None = None  # what stopped the watcher: raised in every waiting client
         self._changed = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="receipts", daemon=True)
@@ -155,11 +156,22 @@ class ReceiptWatcher:
         """The expected transaction's receipt, once a new head has it; raises if it reverted."""
         with self._changed:
             while (receipt := self._waiting[tx_hash]) is None:
+                if self._failed is not None:
+                    raise RuntimeError("the receipt watcher stopped") from self._failed
                 self._changed.wait()
             del self._waiting[tx_hash]
         return _succeeded([receipt])[0]
 
     def _watch(self) -> None:
+        try:
+            self._follow()
+        except BaseException as exc:  # the node went away: every client waiting hears of it
+            with self._changed:
+                self._failed = exc
+                self._changed.notify_all()
+            raise
+
+    def _follow(self) -> None:
         head = -1
         while not self._stop.is_set():
             number = self.backend.block_number()

@@ -8,10 +8,13 @@ precompile pricing is the one production nodes charge).
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from eth_account import Account
@@ -20,6 +23,7 @@ from eth_utils import keccak
 
 from chain.artifacts import load_artifact
 from chain.backends.base import ChainBackend
+from chain.backends.rpc import RpcBackend
 from chain.deploy import System, deploy
 from chain.model import BillKind, Role
 from chain.tx import Transactor
@@ -193,3 +197,79 @@ def _verify_gas(ledger: ConfidentialLedger, circuit: str, proven: Proven) -> int
             holds = False
         low, high = (low, middle) if holds else (middle, high)
     return high - TX_BASE_GAS
+
+
+@dataclass(frozen=True)
+class ThroughputRow:
+    """`clients` cash transfers sent at once, each by its own client, on a block every `block_time` seconds."""
+
+    clients: int
+    block_time: int
+    confidential_ops_per_s: float  # transfers proven in advance: the chain's share of the cost
+    transparent_ops_per_s: float  # digital cash's transfers, the same node and run
+    prove_cpu_s: float  # median CPU of one transfer's proof: what a client spends before it can send
+
+    @property
+    def ratio(self) -> float:
+        return self.confidential_ops_per_s / self.transparent_ops_per_s
+
+    @property
+    def proving_bound(self) -> float:
+        """Transfers a second this machine's cores can prove: the rate with proving in each client's loop."""
+        return (os.cpu_count() or 1) / self.prove_cpu_s
+
+
+def _all_at_once(send: Callable[[int], object], count: int) -> float:
+    """`count` sends at once, one thread each, each waiting for its receipt: transfers per second."""
+    with ThreadPoolExecutor(count) as pool:
+        began = time.monotonic()
+        list(pool.map(send, range(count)))
+        return count / (time.monotonic() - began)
+
+
+def _pay(system: System, holders: list[LocalAccount], to: str, i: int) -> object:
+    return system.cash.transfer(holders[i], to, 1_00)
+
+
+def _move(ledger: ConfidentialLedger, submitters: list[LocalAccount], moves: list[Proven], i: int) -> object:
+    return ledger.transfer(submitters[i], moves[i])
+
+
+def run_zk_throughput(backend: RpcBackend, keys: Keys, clients: list[int], block_time: int = 1) -> list[ThroughputRow]:
+    """For each level of `clients`: as many cash transfers, each from its own client, sent at once on a block
+    every `block_time` seconds, confidential (proven beforehand, every proof against the same tree) and
+    transparent (digital cash), on the same anvil. Everything is set up with a block per transaction first."""
+    system, a = _participants(backend)
+    with Prover(keys) as prover:
+        timed = _Timer(prover)
+        tx = Transactor(backend, decoder())
+        viewing, receiver = prover.keypair(), prover.keypair()
+        ledger = deploy_confidential(tx, a["operator"], system.registry.contract.address, keys, viewing.pk)
+        ledger.set_mint_limit(a["reg"], a["bank"].address, 10**15)
+        vk = ledger.viewing_key
+        levels = []
+        for count in clients:
+            owners = [prover.keypair() for _ in range(count)]
+            minted = [prover.mint(BANK_CASH, owner.pk, vk) for owner in owners]
+            for proven in minted:
+                ledger.mint(a["bank"], proven)
+            leaves = ledger.leaves()
+            moves = [
+                timed("cash_transfer", prover.transfer, o, [_at(m.notes[0], leaves)], leaves, 1_00, receiver.pk, vk)
+                for o, m in zip(owners, minted, strict=True)
+            ]
+            senders = [Account.create() for _ in range(2 * count)]  # confidential submitters, then cash holders
+            for sender in senders:
+                backend.fund(sender.address)
+            for holder in senders[count:]:
+                system.registry.register(a["operator"], holder.address, Role.ENTERPRISE)
+                system.cash.mint(a["bank"], holder.address, BANK_CASH)
+            levels.append((count, moves, senders[:count], senders[count:]))
+        backend.interval_mining(block_time)
+        rows = []
+        for count, moves, submitters, holders in levels:
+            transparent = _all_at_once(partial(_pay, system, holders, a["t1"].address), count)
+            confidential = _all_at_once(partial(_move, ledger, submitters, moves), count)
+            cpu = statistics.median(c for _, c in timed.samples["cash_transfer"])
+            rows.append(ThroughputRow(count, block_time, confidential, transparent, cpu))
+    return rows

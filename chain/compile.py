@@ -8,8 +8,10 @@ and a hardhat-format build-info so slither can analyse the contracts without a d
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import posixpath
 import re
 import shutil
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from chain.artifacts import ARTIFACTS_DIR, ENUMS_FILE, ERRORS_FILE, Artifact, CompileError
+
+log = logging.getLogger("billchain.compile")
 
 ROOT = Path(__file__).resolve().parent.parent  # a source checkout: contracts/ and node_modules/ beside chain/
 NODE_MODULES = ROOT / "node_modules"
@@ -135,19 +139,21 @@ def _run_solcjs(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return json.loads(body[start:]), version
 
 
-def _native_solc() -> str | None:
+def _native_solc() -> tuple[str, str] | None:
+    """A native solc of SOLC_VERSION on PATH: its path and its version line (commit and platform in it)."""
     solc = shutil.which("solc")
     if solc is None:
         return None
     out = subprocess.run([solc, "--version"], capture_output=True, text=True, check=False).stdout
-    return solc if f"Version: {SOLC_VERSION}" in out else None
+    line = next((line for line in out.splitlines() if line.startswith("Version:")), "")
+    return (solc, line) if f"Version: {SOLC_VERSION}" in line else None
 
 
 def _compiler() -> tuple[str, str | None]:
-    """The compiler that will run, named with its version (the cache's key), and a native solc's path."""
+    """The compiler that will run, named with its full version (the cache's key), and a native solc's path."""
     native = _native_solc()
     if native:
-        return f"solc {SOLC_VERSION} {native}", native
+        return f"solc {native[1]}", native[0]
     package = NODE_MODULES / "solc" / "package.json"
     version = json.loads(package.read_text())["version"] if package.exists() else "missing"
     return f"solcjs {version}", None
@@ -161,22 +167,38 @@ def _compile(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
     cached = COMPILE_CACHE / f"{key}.json"
     try:
         entry = json.loads(cached.read_text())
-        cached.touch()
-        return entry["output"], entry["version"]
+        output, version = entry["output"], entry["version"]
     except (OSError, ValueError, KeyError):
         pass
+    else:
+        with contextlib.suppress(OSError):  # pruned meanwhile by another process: it was read whole
+            cached.touch()
+        return output, version
     output, version = _run_native(native, data) if native else _run_solcjs(data)
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
     if errors:
         raise CompileError("\n".join(e.get("formattedMessage", e.get("message", "")) for e in errors))
+    try:
+        _keep(cached, {"output": output, "version": version})
+    except OSError as exc:  # a cache it cannot write (a read-only home): the compilation stands
+        log.warning("compiler output not kept in %s: %s", COMPILE_CACHE, exc)
+    return output, version
+
+
+def _keep(cached: Path, entry: dict[str, Any]) -> None:
+    """Write `entry` whole or not at all (whichever process of a test run writes it first), then keep only the
+    COMPILE_CACHE_KEEPS most recently used outputs."""
     COMPILE_CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=COMPILE_CACHE, suffix=".part", delete=False) as part:
-        json.dump({"output": output, "version": version}, part)
-    Path(part.name).replace(cached)  # whole or absent, whichever worker of a test run writes it first
+        try:
+            json.dump(entry, part)
+        except BaseException:
+            Path(part.name).unlink(missing_ok=True)
+            raise
+    Path(part.name).replace(cached)
     kept = sorted(COMPILE_CACHE.glob("*.json"), key=_last_used, reverse=True)
     for stale in kept[COMPILE_CACHE_KEEPS:]:
         stale.unlink(missing_ok=True)
-    return output, version
 
 
 def _last_used(entry: Path) -> float:

@@ -13,8 +13,10 @@ Invariants:
   first; none goes while an earlier bundle holding that signer is unmined (a signer's next nonce is known only
   from its last item's outcome: a failed item keeps its nonce). So one busy signer (a drawer issuing many
   bills, a bank accepting them) needs one bundle a block, not one a write. When an item fails, its signer's
-  later items in the bundle fail for their nonces: they are put back, first come first, without counting as a
-  try (the signer's first item in the next bundle has the right nonce, so each bundle settles at least one).
+  later items in the bundle fail for their nonces (or for the gas a failed one left them): they are put back,
+  first come first, without counting as a try (the signer's first item in the next bundle has the right nonce, so each bundle settles at least one).
+  The signers of a bundle are free again only once all of its items are answered or put back, so no later
+  bundle takes a signer whose nonce is still being settled.
 - A bundle closes when its items' gas (each item's function's estimate, plus the relay's overhead) reaches
   a share of the block's gas limit, or it holds `MAX_BATCH` items, or its first item has waited
   `wait` seconds (at most one block time) for company. The bundle's gas limit is the sum of its items',
@@ -30,7 +32,9 @@ Invariants:
 - The bundle is written down before it is sent, with one `bundle_items` row per request it carries
   (gateway/ledger/outbox.py `BUNDLE`), in one database transaction; recovery settles each item from the
   bundle's receipt events (gateway/ledger/recovery.py), so a crash between sending and the receipt
-  loses nothing and repeats nothing.
+  loses nothing and repeats nothing. An item that goes again in another bundle (`going_again`) has its row
+  in the first one ABANDONED when that bundle is settled, so recovery never answers it with the failure
+  that sent it again.
 - Each waiting write gets its own outcome: its part of the receipt (`RelayClient.item_results`: its own
   logs alone, so its answer is built exactly as alone), or its own typed error, raised in its write as an
   unbundled write's is. An item that failed for its nonce (another transaction of its signer's took it:
@@ -54,12 +58,22 @@ from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
 
 from chain.backends.base import ChainBackend
-from chain.errors import ChainError, InvalidAccountNonce, OutOfGas
+from chain.errors import ChainError, ChainUnavailable, InvalidAccountNonce, OutOfGas
 from chain.relay import RelayClient, SignedBy, sign_typed
 from chain.tx import GAS_HEADROOM_DEN, GAS_HEADROOM_NUM, EncodedCall, TxResult
 from gateway.core.metrics import record_bundle
 from gateway.ledger.follower import run_write
-from gateway.ledger.outbox import BUNDLE, BUNDLE_OPERATION, DONE, REQUEST, WRITE, Answer, ItemRef, Outbox, RequestRef
+from gateway.ledger.outbox import (
+    BUNDLE,
+    BUNDLE_OPERATION,
+    DONE,
+    REQUEST,
+    WRITE,
+    Answer,
+    ItemRef,
+    Outbox,
+    RequestRef,
+)
 
 log = logging.getLogger("billchain.bundler")
 
@@ -278,36 +292,38 @@ class Bundler:
             if not isinstance(error, ChainError):
                 log.exception("a bundle of %d items failed", len(items))
         again: list[Item] = []
-        failed_signers: set[str] = set()  # signers with an item failed earlier in this bundle
-        for item, outcome in zip(items, outcomes, strict=True):
-            address = item.signer.address
-            self._busy.discard(address)
-            if item.future.done():
-                continue
-            if isinstance(outcome, InvalidAccountNonce) and address in failed_signers:  # its mate's failure
-                again.append(item)
-            elif isinstance(outcome, InvalidAccountNonce) and item.tries == 0:  # its nonce went elsewhere
-                item.tries += 1
-                again.append(item)
-            elif isinstance(outcome, OutOfGas) and item.tries == 0:  # once more, with its own estimate
-                item.tries += 1
-                try:
-                    item.gas = await asyncio.to_thread(self.estimate, address, item.call)
+        try:
+            for item, outcome, why in zip(items, outcomes, going_again(items, outcomes), strict=True):
+                if item.future.done():
+                    continue
+                if why is None:
+                    if isinstance(outcome, BaseException):
+                        item.future.set_exception(outcome)
+                    else:
+                        item.future.set_result(outcome)
+                    continue
+                if why == RETRY:
+                    item.tries += 1
+                if why == MATE_FAILED or isinstance(outcome, InvalidAccountNonce):
                     again.append(item)
-                except ChainError as error:  # alone, it reverts: that is its answer
-                    item.future.set_exception(error)
-            elif isinstance(outcome, BaseException):
-                item.future.set_exception(outcome)
-            else:
-                item.future.set_result(outcome)
-            if isinstance(outcome, BaseException):
-                failed_signers.add(address)
-        self._queue[:0] = again  # first come first, ahead of what came since
-        if again or self._queue:
-            assert self._loop is not None and self._wake is not None
-            if self._collector is None or self._collector.done():
-                self._collector = self._loop.create_task(self._collect(), name="bundler")
-            self._wake.set()
+                else:  # out of gas, its one retry: with its own estimate
+                    try:
+                        item.gas = await asyncio.to_thread(self.estimate, item.signer.address, item.call)
+                        again.append(item)
+                    except ChainError as error:  # alone, it reverts: that is its answer
+                        item.future.set_exception(error)
+                    except Exception as error:  # the node did not answer the estimate
+                        log.exception("an item's estimate failed")
+                        item.future.set_exception(ChainUnavailable(f"the node did not answer: {error}"))
+        finally:  # whatever happened above: the signers are free only now (none had a bundle launched meanwhile)
+            for item in items:
+                self._busy.discard(item.signer.address)
+            self._queue[:0] = again  # first come first, ahead of what came since
+            if again or self._queue:
+                assert self._loop is not None and self._wake is not None
+                if self._collector is None or self._collector.done():
+                    self._collector = self._loop.create_task(self._collect(), name="bundler")
+                self._wake.set()
 
     # --- one bundle (a greenlet: its chain I/O in worker threads, its receipt awaited with the follower)
     def _flush(self, items: list[Item]) -> list[TxResult | BaseException]:
@@ -326,18 +342,10 @@ class Bundler:
             WRITE.reset(tokens[1])
             REQUEST.reset(tokens[0])
         results = self.relay.item_results(bundle.tx, len(items))
-        out: list[TxResult | BaseException] = []
-        for item, result, error in zip(items, results, bundle.outcomes, strict=True):
-            address = item.signer.address
-            if error is None:
-                self._nonces[address] = item.nonce + 1
-                out.append(result)
-            else:
-                if isinstance(error, InvalidAccountNonce):
-                    self._nonces.pop(address, None)
-                else:
-                    self._nonces[address] = item.nonce
-                out.append(error)
+        out: list[TxResult | BaseException] = [
+            result if error is None else error for result, error in zip(results, bundle.outcomes, strict=True)
+        ]
+        self._remember_nonces(items, bundle.outcomes)
         failed = sum(1 for error in bundle.outcomes if error is not None)
         self.stats.bundles += 1
         self.stats.items += len(items)
@@ -352,9 +360,30 @@ class Bundler:
             bundle.tx.block_number,
             bundle.tx.gas_used,
         )
-        # the bundle and its unkeyed items are settled; a keyed item, once its answer is recorded
-        tx.waiter.blocking(lambda: self.outbox.settle_bundle(bundle.tx.hash, DONE, unkeyed=True))
+        # the items that go again did not happen here: their rows are ABANDONED, so that recovery never answers
+        # one with this bundle's nonce or gas failure; the bundle and its unkeyed items are settled; a keyed
+        # item, once its answer is recorded
+        going = [i for i, why in enumerate(going_again(items, out)) if why is not None]
+        tx.waiter.blocking(lambda: self.outbox.settle_bundle(bundle.tx.hash, DONE, unkeyed=True, going_again=going))
         return out
+
+    def _remember_nonces(self, items: list[Item], errors: list[ChainError | None]) -> None:
+        """Each signer's next relay nonce after a mined bundle: past its last item when all of its items happened;
+        its first failed item's when one failed (a failed item keeps its nonce, so its later items failed for
+        theirs); unknown (read again) when that first failure was its nonce (another transaction took it)."""
+        failed: set[str] = set()
+        for item, error in zip(items, errors, strict=True):
+            address = item.signer.address
+            if address in failed:
+                continue
+            if error is None:
+                self._nonces[address] = item.nonce + 1
+                continue
+            failed.add(address)
+            if isinstance(error, InvalidAccountNonce):
+                self._nonces.pop(address, None)
+            else:
+                self._nonces[address] = item.nonce
 
     def _sign(self, items: list[Item]) -> list[tuple[SignedBy, EncodedCall]]:
         """Each item signed with its caller's hosted key as an ordinary relay operation, under its relay nonce (a
@@ -373,6 +402,31 @@ class Bundler:
             signature = sign_typed(item.signer, typed)
             signed.append((SignedBy(address, item.nonce, deadline, signature, self.relayer), item.call))
         return signed
+
+
+#: why an item goes in another bundle (`going_again`)
+RETRY, MATE_FAILED = "retry", "mate failed"
+
+
+def going_again(items: list[Item], outcomes: list[TxResult | BaseException]) -> list[str | None]:
+    """Which items of a bundle go in another, and why: one that failed for its nonce or for gas after an earlier
+    item of its signer failed in the bundle (MATE_FAILED: not its own failure, so not its try: a failed item
+    keeps its nonce, and one out of gas takes most of what the bundle had left), or that failed so and has its
+    one retry left (RETRY); None: answered with its outcome. The signer's first item in each bundle is never a
+    mate, so every bundle answers or spends the try of at least one item of each signer."""
+    why: list[str | None] = []
+    failed: set[str] = set()
+    for item, outcome in zip(items, outcomes, strict=True):
+        address = item.signer.address
+        if not isinstance(outcome, InvalidAccountNonce | OutOfGas):
+            why.append(None)
+        elif address in failed:
+            why.append(MATE_FAILED)
+        else:
+            why.append(RETRY if item.tries == 0 else None)
+        if isinstance(outcome, BaseException):
+            failed.add(address)
+    return why
 
 
 def bundle_wait(wait: float, block_time: float | None) -> float:

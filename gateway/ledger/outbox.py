@@ -20,6 +20,7 @@ PENDING until its own answer is given (and, keyed, recorded), as a single write'
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -181,12 +182,17 @@ class Outbox:
         with self.db.session() as s:
             return list(s.scalars(query))
 
-    def settle_bundle(self, tx_hash: str, state: str, unkeyed: bool) -> None:
+    def settle_bundle(self, tx_hash: str, state: str, unkeyed: bool, going_again: Sequence[int] = ()) -> None:
         """The bundle's entry is `state`; so are its PENDING items, all of them, or (`unkeyed`) those without an
-        Idempotency-Key, a keyed one being closed with its recorded answer (gateway/ledger/answer_store.py)."""
+        Idempotency-Key, a keyed one being closed with its recorded answer (gateway/ledger/answer_store.py).
+        The items at `going_again` did not happen and go in another bundle: ABANDONED here, in the same
+        database transaction, so that no recovery answers one from this bundle."""
 
         def change(s: Session) -> None:
             s.execute(update(OutboxRow).where(OutboxRow.tx_hash == tx_hash).values(state=state))
+            if going_again:
+                again = BundleItemRow.tx_hash == tx_hash, BundleItemRow.index.in_(going_again)
+                s.execute(update(BundleItemRow).where(*again).values(state=ABANDONED))
             items = update(BundleItemRow).where(BundleItemRow.tx_hash == tx_hash, BundleItemRow.state == PENDING)
             if unkeyed:
                 items = items.where(BundleItemRow.key.is_(None))

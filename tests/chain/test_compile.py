@@ -131,3 +131,6 @@ def test_a_compiler_output_is_kept_under_its_input_and_compiler(
     monkeypatch.setattr(compile_module, "COMPILE_CACHE_KEEPS", 2)
     compile_module._compile({"sources": 3})
     assert len(list((tmp_path / "solc").glob("*.json"))) == 2  # the most recently used kept
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(compile_module, "COMPILE_CACHE", tmp_path / "a file" / "solc")  # cannot be made
+    assert compile_module._compile({"sources": 4})[0]["run"] == 7  # compiled all the same, not kept
