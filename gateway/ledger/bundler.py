@@ -14,9 +14,9 @@ Invariants:
   from its last item's outcome: a failed item keeps its nonce). So one busy signer (a drawer issuing many
   bills, a bank accepting them) needs one bundle a block, not one a write. When an item fails, its signer's
   later items in the bundle fail for their nonces (or for the gas a failed one left them): they are put back,
-  first come first, without counting as a try (the signer's first item in the next bundle has the right nonce, so each bundle settles at least one).
-  The signers of a bundle are free again only once all of its items are answered or put back, so no later
-  bundle takes a signer whose nonce is still being settled.
+  first come first, without counting as a try (the signer's first item in the next bundle has the right
+  nonce, so each bundle settles at least one). The signers of a bundle are free again only once all of its
+  items are answered or put back, so no later bundle takes a signer whose nonce is still being settled.
 - A bundle closes when its items' gas (each item's function's estimate, plus the relay's overhead) reaches
   a share of the block's gas limit, or it holds `MAX_BATCH` items, or its first item has waited
   `wait` seconds (at most one block time) for company. The bundle's gas limit is the sum of its items',
