@@ -13,9 +13,9 @@ GETH := $(HOME)/.cache/billchain/geth-$(GETH_VERSION)/geth
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: setup test-deps zk-keys run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
+.PHONY: setup native-prover test-deps zk-keys run walkthrough demo test test-fast lint audit bench faults fuzz compile clean
 
-setup: $(BIN)/billchain node_modules/.package-lock.json $(GETH)
+setup: $(BIN)/billchain node_modules/.package-lock.json $(GETH) native-prover
 
 # geth v1.13.15, the last release that seals Clique blocks (billchain_tools/clique.py), for the network
 # tests: built once from the Go module proxy into a cache outside the clone (a fresh clone finds it),
@@ -23,6 +23,12 @@ setup: $(BIN)/billchain node_modules/.package-lock.json $(GETH)
 $(GETH):
 	CGO_ENABLED=1 GOBIN=$(dir $(GETH)) go install -ldflags=-checklinkname=0 github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
 	$(GETH) version | head -2
+
+# The native Groth16 prover (prover/, Rust, crates from crates.io at Cargo.lock's versions): built into a
+# cache outside the clone (chain/zk/toolchain.py NATIVE_PROVER finds it there); cargo makes it only when
+# its sources changed (about 40 s of CPU the first time), so this runs on every setup.
+native-prover:
+	CARGO_TARGET_DIR=$(HOME)/.cache/billchain/prover-target cargo build --quiet --release --locked --manifest-path prover/Cargo.toml
 
 # Re-installs only when pyproject.toml changed; offline-safe with a local wheel cache.
 $(BIN)/billchain: pyproject.toml
@@ -108,6 +114,8 @@ lint: setup $(LINT_VENV)/bin/slither
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/check_imports.py
 	node_modules/.bin/tsc -p gateway/console
+	cargo fmt --check --manifest-path prover/Cargo.toml
+	CARGO_TARGET_DIR=$(HOME)/.cache/billchain/prover-target cargo clippy --quiet --release --locked --manifest-path prover/Cargo.toml -- -D warnings
 	node_modules/.bin/solhint --max-warnings 0 --disc --noPoster 'contracts/**/*.sol'
 	node_modules/.bin/prettier --check 'contracts/**/*.sol'
 	$(BIN)/billchain compile --build-info

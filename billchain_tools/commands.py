@@ -496,8 +496,11 @@ def zk_bench(
     from chain.backends.base import ChainBackend
     from chain.backends.embedded import EmbeddedBackend
     from chain.zk.circuits import ensure_dev_keys
+    from chain.zk.prover import native_prover
 
     keys = ensure_dev_keys()
+    if native_prover() is None:
+        raise typer.BadParameter("the native prover is not built: run `make setup`", param_hint="zk-bench")
     if throughput_clients:
         if chain != "anvil":
             raise typer.BadParameter("the throughput levels run on anvil (a block a second)", param_hint="--chain")
@@ -509,15 +512,28 @@ def zk_bench(
             result = run_zk_bench(backend, keys, runs)
         finally:
             backend.close()
-    table = Table(title=f"Proving on this machine (median of {runs} or more; snarkjs in one Node process)")
-    for column in ("circuit", "wall", "CPU (all threads)"):
+    table = Table(
+        title=f"Proving on this machine (median of {runs} or more): the native prover, and snarkjs alone on the "
+        "same requests (the baseline)"
+    )
+    columns = ("circuit", "native wall", "native CPU", "snarkjs wall", "snarkjs CPU", "snarkjs CPU / native")
+    for column in columns:
         table.add_column(column, justify="left" if column == "circuit" else "right")
     for row in result.proving:
-        table.add_row(row.circuit, f"{row.wall_s:.2f} s", f"{row.cpu_s:.2f} s")
+        table.add_row(
+            row.circuit,
+            f"{row.wall_s:.2f} s",
+            f"{row.cpu_s:.2f} s",
+            f"{row.baseline_wall_s:.2f} s",
+            f"{row.baseline_cpu_s:.2f} s",
+            f"{row.speedup:.2f} ×",
+        )
     console.print(table)
     move = next(r for r in result.proving if r.circuit == "range_transfer")
     console.print(
-        f"a transfer with a split (range_transfer): {move.wall_s:.2f} s (target ≤ {TRANSFER_PROVE_TARGET_S} s)"
+        f"a transfer with a split (range_transfer): {move.wall_s:.2f} s native, {move.baseline_wall_s:.2f} s "
+        f"snarkjs (target ≤ {TRANSFER_PROVE_TARGET_S} s); CPU is all threads, so run under `taskset -c 0` for "
+        "one core"
     )
     table = Table(title=f"Gas on {chain}: the story confidential, against the transparent contracts in the same run")
     for column in ("operation", "confidential", "transparent", "ratio"):

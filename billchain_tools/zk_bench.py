@@ -1,9 +1,10 @@
 """What the confidential ledger costs (issue 26's figures, BENCHMARKS.md): proving time on this machine, and
 gas on chain against the transparent contracts' same story, measured in the same run.
 
-Proving runs in one Node process (snarkjs, circuits/js/cli.mjs --serve); a proof's CPU is that process's
-(all its threads) from /proc, whichever core it ran on. Gas comes from receipts, on the chain given (anvil's
-precompile pricing is the one production nodes charge).
+Proofs go on chain from the native prover (prover/, driven by circuits/js/cli.mjs --serve, which computes
+the witness); each is made a second time by snarkjs alone, the baseline, in the same run. A proof's CPU is
+its prover processes' (all their threads) from /proc, whichever core they ran on. Gas comes from receipts,
+on the chain given (anvil's precompile pricing is the one production nodes charge).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from chain.model import BillKind, Role
 from chain.tx import Transactor
 from chain.zk.circuits import Keys
 from chain.zk.ledger import KEYED_CIRCUITS, ConfidentialLedger, decoder, deploy_confidential
-from chain.zk.prover import Note, Proven, Prover, RangeNote
+from chain.zk.prover import Note, Proven, Prover, RangeNote, native_prover
 
 TRANSFER_PROVE_TARGET_S = 3.0
 AMOUNT, ENDORSED, RATE_MICROS, TENOR_DAYS = 1_234_567_89, 400_000_00, 18_734, 90
@@ -42,8 +43,15 @@ TX_BASE_GAS = 21_000
 @dataclass(frozen=True)
 class ProveRow:
     circuit: str
-    wall_s: float  # median
-    cpu_s: float  # median, the prover's own CPU (all its threads)
+    wall_s: float  # median, the native prover (its proofs go on chain)
+    cpu_s: float  # median, the prover's own CPU (Node's witness and the native prover, all threads)
+    baseline_wall_s: float  # median, snarkjs on the same requests, the same run
+    baseline_cpu_s: float
+
+    @property
+    def speedup(self) -> float:
+        """snarkjs's CPU over the native prover's, for the same proofs."""
+        return self.baseline_cpu_s / self.cpu_s
 
 
 @dataclass(frozen=True)
@@ -69,23 +77,32 @@ def _account(name: str) -> LocalAccount:
 
 
 class _Timer:
-    """Times proofs: wall clock, and the prover process's CPU (all its threads) from /proc."""
+    """Times proofs: wall clock, and each prover process's CPU (all its threads) from /proc. Each request is
+    made by `prover` (whose proof is answered) and, when `baseline` is given, made again by `baseline` with
+    the same arguments (a proof of the same statement, timed, then dropped)."""
 
-    def __init__(self, prover: Prover) -> None:
-        self.prover = prover
-        self.samples: dict[str, list[tuple[float, float]]] = {}
+    def __init__(self, prover: Prover, baseline: Prover | None = None) -> None:
+        self.provers = [prover] if baseline is None else [prover, baseline]
+        self.samples: dict[str, list[list[tuple[float, float]]]] = {}
 
-    def __call__(self, circuit: str, make: Callable[..., Proven], *args: Any, **kwargs: Any) -> Proven:
-        before, started = self.prover.cpu_seconds(), time.monotonic()
-        made = make(*args, **kwargs)
-        self.samples.setdefault(circuit, []).append((time.monotonic() - started, self.prover.cpu_seconds() - before))
-        return made
+    def __call__(self, circuit: str, request: str, *args: Any, **kwargs: Any) -> Proven:
+        made: list[Proven] = []
+        timings = []
+        for prover in self.provers:
+            before, started = prover.cpu_seconds(), time.monotonic()
+            made.append(getattr(prover, request)(*args, **kwargs))
+            timings.append((time.monotonic() - started, prover.cpu_seconds() - before))
+        self.samples.setdefault(circuit, []).append(timings)
+        return made[0]
+
+    def median(self, circuit: str, which: int = 0) -> tuple[float, float]:
+        """The median wall and CPU seconds of `circuit`'s proofs by the `which`th prover."""
+        got = [timings[which] for timings in self.samples[circuit]]
+        return statistics.median(w for w, _ in got), statistics.median(c for _, c in got)
 
     def rows(self) -> list[ProveRow]:
-        return [
-            ProveRow(name, statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
-            for name, got in self.samples.items()
-        ]
+        last = len(self.provers) - 1
+        return [ProveRow(name, *self.median(name), *self.median(name, last)) for name in self.samples]
 
 
 def _participants(backend: ChainBackend) -> tuple[System, dict[str, LocalAccount]]:
@@ -138,8 +155,8 @@ def run_zk_bench(backend: ChainBackend, keys: Keys, runs: int = 3) -> ZkBench:
     system, a = _participants(backend)
     baseline = _transparent(system, a)
     gas: dict[str, list[int]] = {name: [] for name in baseline}
-    with Prover(keys) as prover:
-        timed = _Timer(prover)
+    with Prover(keys, native_prover()) as prover, Prover(keys) as snarkjs_alone:
+        timed = _Timer(prover, snarkjs_alone)
         viewing, t1, t2, bank2 = (prover.keypair() for _ in range(4))
         tx = Transactor(backend, decoder())
         ledger = deploy_confidential(tx, a["operator"], system.registry.contract.address, keys, viewing.pk)
@@ -147,26 +164,24 @@ def run_zk_bench(backend: ChainBackend, keys: Keys, runs: int = 3) -> ZkBench:
         vk, today = ledger.viewing_key, ledger.today()
         code = system.registry.member(a["bank"].address).code
         for story in range(runs):
-            minted = timed("cash_mint", prover.mint, BANK_CASH, bank2.pk, vk)
+            minted = timed("cash_mint", "mint", BANK_CASH, bank2.pk, vk)
             gas["mint"].append(ledger.mint(a["bank"], minted).gas_used)
-            issued = timed("bill_issue", prover.issue, code, story + 1, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
+            issued = timed("bill_issue", "issue", code, story + 1, today + TENOR_DAYS, AMOUNT, t1.pk, today, vk)
             gas["issue (issue, accept, receive)"].append(ledger.issue(a["bank"], issued).gas_used)
             leaves = ledger.leaves()
             whole = _at(issued.ranges[0], leaves)
-            moved = timed("range_transfer", prover.endorse, t1, whole, leaves, ENDORSED, t2.pk, today, vk)
+            moved = timed("range_transfer", "endorse", t1, whole, leaves, ENDORSED, t2.pk, today, vk)
             gas["endorse with a split (request, sign)"].append(ledger.endorse(a["t1"], moved).gas_used)
             leaves = ledger.leaves()
             held = _at(moved.ranges[0], leaves)
-            asked = timed("discount", prover.discount, t2, held, leaves, ENDORSED, bank2.pk, today, RATE_MICROS, 0, vk)
+            asked = timed("discount", "discount", t2, held, leaves, ENDORSED, bank2.pk, today, RATE_MICROS, 0, vk)
             discount, requested = ledger.request_discount(a["t2"], asked)
             gas["discount request"].append(requested.gas_used)
             price, cash = asked.notes[0], _at(minted.notes[0], leaves)
-            paid = timed(
-                "cash_transfer", prover.transfer, bank2, [cash], leaves, price.value, t2.pk, vk, salt=price.salt
-            )
+            paid = timed("cash_transfer", "transfer", bank2, [cash], leaves, price.value, t2.pk, vk, salt=price.salt)
             gas["discount sign (DvP)"].append(ledger.sign_discount(a["bank2"], discount, paid).gas_used)
             leaves = ledger.leaves()
-            onward = timed("cash_transfer", prover.transfer, t2, [_at(paid.notes[0], leaves)], leaves, 1_00, t1.pk, vk)
+            onward = timed("cash_transfer", "transfer", t2, [_at(paid.notes[0], leaves)], leaves, 1_00, t1.pk, vk)
             gas["cash transfer"].append(ledger.transfer(a["t1"], onward).gas_used)
         proofs = {"cash_mint": minted, "cash_transfer": onward, "bill_issue": issued, "range_transfer": moved}
         verify = {name: _verify_gas(ledger, name, proven) for name, proven in (proofs | {"discount": asked}).items()}
@@ -240,7 +255,7 @@ def run_zk_throughput(backend: RpcBackend, keys: Keys, clients: list[int], block
     every `block_time` seconds, confidential (proven beforehand, every proof against the same tree) and
     transparent (digital cash), on the same anvil. Everything is set up with a block per transaction first."""
     system, a = _participants(backend)
-    with Prover(keys) as prover:
+    with Prover(keys, native_prover()) as prover:
         timed = _Timer(prover)
         tx = Transactor(backend, decoder())
         viewing, receiver = prover.keypair(), prover.keypair()
@@ -255,7 +270,7 @@ def run_zk_throughput(backend: RpcBackend, keys: Keys, clients: list[int], block
                 ledger.mint(a["bank"], proven)
             leaves = ledger.leaves()
             moves = [
-                timed("cash_transfer", prover.transfer, o, [_at(m.notes[0], leaves)], leaves, 1_00, receiver.pk, vk)
+                timed("cash_transfer", "transfer", o, [_at(m.notes[0], leaves)], leaves, 1_00, receiver.pk, vk)
                 for o, m in zip(owners, minted, strict=True)
             ]
             senders = [Account.create() for _ in range(2 * count)]  # confidential submitters, then cash holders
@@ -270,6 +285,6 @@ def run_zk_throughput(backend: RpcBackend, keys: Keys, clients: list[int], block
         for count, moves, submitters, holders in levels:
             transparent = _all_at_once(partial(_pay, system, holders, a["t1"].address), count)
             confidential = _all_at_once(partial(_move, ledger, submitters, moves), count)
-            cpu = statistics.median(c for _, c in timed.samples["cash_transfer"])
+            cpu = timed.median("cash_transfer")[1]
             rows.append(ThroughputRow(count, block_time, confidential, transparent, cpu))
     return rows

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from chain.zk.circuits import Keys
-from chain.zk.toolchain import CIRCUITS_DIR, ToolError, node
+from chain.zk.toolchain import CIRCUITS_DIR, NATIVE_PROVER, ToolError, node
 
 CLI = CIRCUITS_DIR / "js" / "cli.mjs"
 
@@ -129,13 +129,32 @@ def _proven(answer: dict[str, Any], notes: list[Note], ranges: tuple[RangeNote, 
     return Proven(proof, _ints(answer["publicSignals"]), notes, ranges)
 
 
+def native_prover() -> Path | None:
+    """The native prover (prover/) when `make setup` built it; None when it did not, and snarkjs proves."""
+    return NATIVE_PROVER if NATIVE_PROVER.is_file() else None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A live process's user and system time, all its threads (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Prover:
     """One Node process serving requests a line at a time (circuits/js/cli.mjs --serve), started on the
     first request: the curve, the hash tables and the prover's threads are made once, not per proof.
-    Thread-safe (one request at a time); `close` ends the process."""
+    Thread-safe (one request at a time); `close` ends the process.
 
-    def __init__(self, keys: Keys) -> None:
+    With `native` (the native prover's program, `native_prover()`), Node computes each witness with the
+    circuit's wasm and that program proves it, with the same keys and the same proofs' shape; without,
+    snarkjs proves. Either way the witness never leaves the two processes' pipes."""
+
+    def __init__(self, keys: Keys, native: Path | None = None) -> None:
         self.keys = keys
+        self.native = native
         self._process: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
 
@@ -157,21 +176,27 @@ class Prover:
 
     def _started(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
+            env = {k: v for k, v in os.environ.items() if k != "BILLCHAIN_NATIVE_PROVER"}
+            if self.native is not None:
+                env["BILLCHAIN_NATIVE_PROVER"] = str(self.native)
             self._process = subprocess.Popen(
                 [node(), str(CLI), "--serve"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 text=True,
+                env=env,
             )
         return self._process
 
     def cpu_seconds(self) -> float:
-        """The prover process's CPU time so far, all its threads (0 before it starts)."""
+        """The prover's CPU time so far, all threads of the Node process and of the native prover it runs
+        (0 before it starts)."""
         if self._process is None:
             return 0.0
-        fields = Path(f"/proc/{self._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pid = self._process.pid
+        children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return sum(_cpu_seconds(p) for p in [pid, *children])
 
     def close(self) -> None:
         process, self._process = self._process, None

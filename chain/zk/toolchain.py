@@ -22,6 +22,8 @@ SNARKJS = NODE_MODULES / "snarkjs" / "build" / "cli.cjs"
 CIRCOM = NODE_MODULES / "circom2" / "cli.js"
 #: where built circuits and ceremony results are cached, outside any clone (as geth is)
 CACHE_ROOT = Path.home() / ".cache" / "billchain"
+#: the native Groth16 prover (prover/), as `make setup` builds it
+NATIVE_PROVER = CACHE_ROOT / "prover-target" / "release" / "billchain-prover"
 
 
 class ToolError(RuntimeError):

@@ -5,6 +5,8 @@
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
 import { notes } from "./notes.mjs";
+import { spawn } from "node:child_process";
+import readline from "node:readline";
 
 const TWO128 = 2n ** 128n;
 const text = (o) => JSON.stringify(o, (_, v) => (typeof v === "bigint" ? v.toString() : v));
@@ -17,12 +19,44 @@ const forContract = (proof) => ({
   c: proof.pi_c.slice(0, 2),
 });
 
-async function prove(input, circuit) {
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, circuit.wasm, circuit.zkey);
-  return { proof: forContract(proof), publicSignals };
+// With BILLCHAIN_NATIVE_PROVER set (chain/zk/prover.py sets it when the native prover is built), the
+// witness is computed here by the circuit's wasm, as snarkjs's fullProve does, and proven by that program
+// (prover/, one line in and one out over its stdin and stdout, never a file); otherwise snarkjs proves.
+const NATIVE = process.env.BILLCHAIN_NATIVE_PROVER;
+let native = null; // started on the first proof
+
+function nativeProver(path) {
+  const child = spawn(path, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const waiting = [];
+  let ended = null;
+  readline.createInterface({ input: child.stdout }).on("line", (line) => waiting.shift().resolve(JSON.parse(line)));
+  const end = (why) => {
+    ended = new Error(`the native prover ${why}`);
+    while (waiting.length) waiting.shift().reject(ended);
+  };
+  child.on("error", (err) => end(`could not run: ${err.message}`));
+  child.on("exit", (code) => end(`ended (${code})`));
+  child.stdin.on("error", () => {}); // its end is reported by "exit"
+  return (request) =>
+    new Promise((resolve, reject) => {
+      if (ended) return reject(ended);
+      waiting.push({ resolve, reject });
+      child.stdin.write(JSON.stringify(request) + "\n");
+    });
 }
 
-import readline from "node:readline";
+async function prove(input, circuit) {
+  if (!NATIVE) {
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, circuit.wasm, circuit.zkey);
+    return { proof: forContract(proof), publicSignals };
+  }
+  const witness = { type: "mem" };
+  await snarkjs.wtns.calculate(input, circuit.wasm, witness);
+  native ??= nativeProver(NATIVE);
+  const answer = await native({ zkey: circuit.zkey, witness: Buffer.from(witness.data).toString("hex") });
+  if (answer.error) throw new Error(answer.error);
+  return { proof: forContract(answer.proof), publicSignals: answer.publicSignals };
+}
 
 async function handle(req, z) {
   switch (req.command) {

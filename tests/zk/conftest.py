@@ -14,7 +14,7 @@ from chain.backends.anvil import AnvilBackend
 from chain.tx import Transactor
 from chain.zk.circuits import Keys, ensure_dev_keys
 from chain.zk.ledger import ConfidentialLedger, decoder, deploy_confidential
-from chain.zk.prover import Point, Prover
+from chain.zk.prover import Point, Prover, native_prover
 from tests.conftest import World, build_world
 
 
@@ -36,7 +36,7 @@ def zk_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 @pytest.fixture(scope="session")
 def prover(dev_keys: Keys) -> Iterator[Prover]:
-    with Prover(dev_keys) as serving:
+    with Prover(dev_keys, native_prover()) as serving:
         yield serving
 
 
