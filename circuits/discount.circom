@@ -2,8 +2,10 @@ pragma circom 2.1.6;
 // A discount request (docs/PRIVACY.md §3.5, `discount`): range_transfer's split to a bank, plus the price
 // DOMAIN.md fixes: interest = round_half_up(k * rate * days / 360), days = maturity - today + adjust
 // (0..3), price = k - interest, bound into the commitment of the cash note the bank's payment must make
-// for the holder (cashCommitment). The bank learns the range, the terms and how to pay (cipherBank); the
-// viewing key everything. The contract locks the range until the bank's cash proof makes exactly that
+// for the holder (cashCommitment). The bank learns the range, the terms and how to pay (cipherBank: the
+// range and terms packed, a seed from which its range note's salt and the cash note's salt derive, the
+// holder's x, whose y is the one of the two that makes cashCommitment); the viewing key everything. The
+// bank's ciphertext is three elements so that the proof's 28 public signals verify under 400,000 gas. The contract locks the range until the bank's cash proof makes exactly that
 // note (delivery versus payment), or the request is revoked.
 include "circomlib/circuits/babyjub.circom";
 include "./lib/range.circom";
@@ -14,13 +16,13 @@ template Discount(depth, nBits) {
   signal input billId; signal input maturityDay; signal input inStart; signal input inEnd; signal input inSalt;
   signal input ownerSk; signal input leafIndex; signal input pathElements[depth];
   signal input k; signal input bankPk[2]; signal input outSalt[2]; signal input ecdhSk;
-  signal input rateMicro; signal input adjustDays; signal input cashSalt;
+  signal input rateMicro; signal input adjustDays; signal input cashSalt; signal input bankSeed;
   // public inputs
   signal input root; signal input nullifier; signal input outCommitments[2]; signal input today;
   signal input cashCommitment; signal input encryptionNonce; signal input regulatorPk[2];
   // public outputs
   signal output ecdhPk[2];
-  signal output cipherBank[7];         // [packed range, salt', terms, cashSalt, holder.x, holder.y] + tag
+  signal output cipherBank[4];         // [packed range + terms * 2^192, bankSeed, holder.x] + tag
   signal output cipherRegulator[13];   // [packed input, k, inSalt, holder, bank, salts, terms, cashSalt] + pad + tag
 
   component s = RangeSplit(depth, nBits);
@@ -40,8 +42,13 @@ template Discount(depth, nBits) {
   var sharedB[2] = Ecdh()(privKey <== ecdhSk, pubKey <== bankPk);
   var sharedG[2] = Ecdh()(privKey <== ecdhSk, pubKey <== regulatorPk);
   signal terms <== rateMicro * 4 + adjustDays;
-  cipherBank <== SymmetricEncrypt(6)(
-    plainText <== [packRange(billId, maturityDay, inStart, s.out1End), outSalt[0], terms, cashSalt, s.senderPk[0], s.senderPk[1]],
+  // the salts the bank reads derive from its seed (rateMicro < 2^20 and packRange < 2^192: one packing)
+  var bankSalt = Poseidon(2)([bankSeed, 0]);
+  outSalt[0] === bankSalt;
+  var priceSalt = Poseidon(2)([bankSeed, 1]);
+  cashSalt === priceSalt;
+  cipherBank <== SymmetricEncrypt(3)(
+    plainText <== [packRange(billId, maturityDay, inStart, s.out1End) + terms * 2 ** 192, bankSeed, s.senderPk[0]],
     key <== sharedB, nonce <== encryptionNonce);
   cipherRegulator <== SymmetricEncrypt(11)(
     plainText <== [packRange(billId, maturityDay, inStart, inEnd), k, inSalt, s.senderPk[0], s.senderPk[1],
@@ -49,5 +56,5 @@ template Discount(depth, nBits) {
     key <== sharedG, nonce <== encryptionNonce);
 }
 
-// 9 public inputs + 22 public outputs = 31 public signals
+// 9 public inputs + 19 public outputs = 28 public signals
 component main { public [ root, nullifier, outCommitments, today, cashCommitment, encryptionNonce, regulatorPk ] } = Discount(20, 48);

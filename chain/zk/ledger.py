@@ -125,8 +125,8 @@ class ConfidentialLedger:
     def request_discount(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> tuple[int, TxResult]:
         """Submit a discount request; returns its id."""
         s = proven.signals
-        fields = {"root": s[22], "nullifier": s[23], "commitments": s[24:26], "day": s[26], "cashCommitment": s[27]}
-        fields |= {"nonce": s[28], "ecdhPk": s[0:2], "cipherBank": s[2:9], "cipherRegulator": s[9:22]} | changes
+        fields = {"root": s[19], "nullifier": s[20], "commitments": s[21:23], "day": s[23], "cashCommitment": s[24]}
+        fields |= {"nonce": s[25], "ecdhPk": s[0:2], "cipherBank": s[2:6], "cipherRegulator": s[6:19]} | changes
         call = self.contract.functions.requestDiscount(tuple(fields.values()), proven.proof.for_contract())
         result = self.tx.send(submitter, call)
         (event,) = self.contract.events.ConfidentialDiscountRequested().process_receipt(result.receipt)

@@ -237,6 +237,10 @@ class Prover:
         """The BabyJubJub points whose x is `x` (a ciphertext may name a member by its key's x alone)."""
         return [(int(p[0]), int(p[1])) for p in self._call({"command": "points_at", "x": x})["points"]]
 
+    def hash(self, values: list[int]) -> int:
+        """circomlib's Poseidon of `values` (1 to 16 field elements), as the circuits compute it."""
+        return int(self._call({"command": "hash", "values": values})["hash"])
+
     def nullifier(self, note: Note, sk: int) -> int:
         return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])
 

@@ -1,7 +1,7 @@
 // billchain's prover side (chain/zk/prover.py): one JSON request on stdin, one JSON answer on stdout; or,
 // with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
 // stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
-//   keypair | commit | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
+//   keypair | commit | hash | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
 import { notes } from "./notes.mjs";
@@ -74,6 +74,9 @@ async function handle(req, z) {
       // the two BabyJubJub points with this x (a ciphertext that names a member by its key's x alone)
       return { points: z.pointsAt(BigInt(req.x)).map((y) => [BigInt(req.x), y]) };
     }
+    case "hash":
+      // circomlib's Poseidon of the values, as the circuits compute it (a discount's salts from their seed)
+      return { hash: z.hash(big(req.values)) };
     case "nullifier":
       return { nullifier: z.nullifier(BigInt(req.commitment), BigInt(req.sk)) };
     case "root":
@@ -148,7 +151,10 @@ async function handle(req, z) {
       const n = Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(req.note[f])]));
       const k = BigInt(req.k);
       const receiver = big(req.command === "discount" ? req.bankPk : req.receiverPk);
-      const moved = { ...n, end: n.start + k - 1n, salt: z.random(z.subOrder) };
+      // a discount's bank reads one seed, from which its range note's salt and the price's cash note's salt
+      // derive (circuits/discount.circom)
+      const bankSeed = req.command === "discount" ? z.random(z.subOrder) : null;
+      const moved = { ...n, end: n.start + k - 1n, salt: bankSeed === null ? z.random(z.subOrder) : z.hash([bankSeed, 0n]) };
       const kept = { ...n, start: n.start + k, salt: z.random(z.subOrder) };
       const out = [
         { ...moved, owner: receiver, commitment: z.rangeNote(moved, receiver) },
@@ -172,9 +178,11 @@ async function handle(req, z) {
       const D = 360n * 1000000n;
       const interest = (2n * k * rate * days + D) / (2n * D);
       const price = req.price === undefined ? k - interest : BigInt(req.price);
-      const cashSalt = z.random(z.subOrder);
+      const cashSalt = z.hash([bankSeed, 1n]);
       const cash = { value: price, owner: sender, salt: cashSalt, commitment: z.cashNote(price, sender, cashSalt) };
-      Object.assign(input, { bankPk: receiver, rateMicro: rate, adjustDays: adjust, cashSalt, cashCommitment: cash.commitment });
+      Object.assign(input, {
+        bankPk: receiver, rateMicro: rate, adjustDays: adjust, cashSalt, bankSeed, cashCommitment: cash.commitment,
+      });
       return { ...(await prove(input, req.circuit)), notes: out, cash };
     }
     default:

@@ -23,7 +23,7 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 contract ConfidentialBills is ConfidentialCash {
     uint256 private constant ISSUE_SIGNALS = 16;
     uint256 private constant MOVE_SIGNALS = 24;
-    uint256 private constant DISCOUNT_SIGNALS = 31;
+    uint256 private constant DISCOUNT_SIGNALS = 28;
     /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
     uint256 private constant SHANGHAI_OFFSET_S = 8 hours;
 
@@ -71,7 +71,7 @@ contract ConfidentialBills is ConfidentialCash {
         uint256 cashCommitment;
         uint256 nonce;
         uint256[2] ecdhPk;
-        uint256[7] cipherBank;
+        uint256[4] cipherBank;
         uint256[13] cipherRegulator;
     }
 
@@ -211,26 +211,21 @@ contract ConfidentialBills is ConfidentialCash {
     function _discountSignals(DiscountRequest calldata r) private view returns (uint256[] memory signals) {
         signals = new uint256[](DISCOUNT_SIGNALS);
         _put(signals, 0, r.ecdhPk);
-        for (uint256 i = 0; i < 7;) {
-            signals[2 + i] = r.cipherBank[i];
-            unchecked {
-                ++i;
-            }
-        }
+        _put(signals, 2, r.cipherBank);
         for (uint256 i = 0; i < 13;) {
-            signals[9 + i] = r.cipherRegulator[i];
+            signals[6 + i] = r.cipherRegulator[i];
             unchecked {
                 ++i;
             }
         }
-        signals[22] = r.root;
-        signals[23] = r.nullifier;
-        signals[24] = r.commitments[0];
-        signals[25] = r.commitments[1];
-        signals[26] = r.day;
-        signals[27] = r.cashCommitment;
-        signals[28] = r.nonce;
-        _putViewingKey(signals, 29);
+        signals[19] = r.root;
+        signals[20] = r.nullifier;
+        signals[21] = r.commitments[0];
+        signals[22] = r.commitments[1];
+        signals[23] = r.day;
+        signals[24] = r.cashCommitment;
+        signals[25] = r.nonce;
+        _putViewingKey(signals, 26);
     }
 
     function _requireNotAwaited(uint256 commitment) internal view override {

@@ -32,91 +32,85 @@ contract Groth16Verifier {
     /// @param proof the proof, G2 coordinates in the precompile's order
     /// @param inputs the public signals, in the circuit's order
     /// @return ok true when the pairing check holds
+    /// @dev In assembly, so that each public signal costs its ecMul and ecAdd and little more: the key is
+    ///      copied into memory this call claims, the inputs' point accumulated beside it, the pairing's 24
+    ///      words laid out after that.
     function verify(address key, Proof calldata proof, uint256[] calldata inputs) external view returns (bool ok) {
         uint256 n = inputs.length;
         uint256 words = HEADER_WORDS + 2 * (n + 1);
         if (key.code.length != 1 + 32 * words) revert VerifyingKeyShape(key, n);
-        uint256[] memory vk = new uint256[](words);
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            extcodecopy(key, add(vk, 32), 1, mul(words, 32))
-        }
-        return _pairingHolds(proof, vk, _inputsPoint(vk, inputs));
-    }
-
-    /// @dev IC[0] + sum of inputs[i] * IC[i + 1]: the public inputs' point.
-    function _inputsPoint(uint256[] memory vk, uint256[] calldata inputs) private view returns (uint256[2] memory acc) {
-        acc = [vk[HEADER_WORDS], vk[HEADER_WORDS + 1]];
-        uint256 n = inputs.length;
         for (uint256 i = 0; i < n;) {
             if (inputs[i] >= FIELD) revert PublicInputOutOfField(i);
-            uint256 base = HEADER_WORDS + 2 * (i + 1);
-            acc = _add(acc, _mul([vk[base], vk[base + 1]], inputs[i]));
             unchecked {
                 ++i;
             }
         }
-    }
-
-    /// @dev e(-A, B) * e(alpha, beta) * e(inputs, gamma) * e(C, delta) == 1
-    function _pairingHolds(
-        Proof calldata proof,
-        uint256[] memory vk,
-        uint256[2] memory acc
-    ) private view returns (bool) {
-        uint256 negAy = proof.a[1] == 0 ? 0 : BASE_FIELD - (proof.a[1] % BASE_FIELD);
-        uint256[24] memory pairs = [
-            proof.a[0],
-            negAy,
-            proof.b[0][0],
-            proof.b[0][1],
-            proof.b[1][0],
-            proof.b[1][1],
-            vk[0],
-            vk[1],
-            vk[2],
-            vk[3],
-            vk[4],
-            vk[5],
-            acc[0],
-            acc[1],
-            vk[6],
-            vk[7],
-            vk[8],
-            vk[9],
-            proof.c[0],
-            proof.c[1],
-            vk[10],
-            vk[11],
-            vk[12],
-            vk[13]
-        ];
-        uint256[1] memory result;
-        bool success;
+        if (proof.a[1] >= BASE_FIELD) return false; // a second encoding of A's y: no proof of ours
+        uint256 vk;
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            success := staticcall(gas(), 0x08, pairs, 768, result, 32)
+            vk := mload(0x40)
+            mstore(0x40, add(vk, add(mul(words, 32), 928))) // the key, acc and term (160), the pairing's (768)
+            extcodecopy(key, vk, 1, mul(words, 32))
         }
-        return success && result[0] == 1;
+        uint256 acc = vk + 32 * words;
+        if (!_accumulate(vk, acc, inputs)) revert NotOnCurve();
+        return _pairingHolds(proof, vk, acc);
     }
 
-    function _add(uint256[2] memory p, uint256[2] memory q) private view returns (uint256[2] memory r) {
-        uint256[4] memory args = [p[0], p[1], q[0], q[1]];
-        bool success;
+    /// @dev Writes IC[0] + sum of inputs[i] * IC[i + 1] at `acc` (2 words; 3 more after it are scratch);
+    ///      false when a precompile refuses a point of the key.
+    function _accumulate(uint256 vk, uint256 acc, uint256[] calldata inputs) private view returns (bool onCurve) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            success := staticcall(gas(), 0x06, args, 128, r, 64)
+            let term := add(acc, 64) // x, y, scalar; then the product's x, y
+            let ic := add(vk, mul(HEADER_WORDS, 32))
+            mstore(acc, mload(ic))
+            mstore(add(acc, 32), mload(add(ic, 32)))
+            onCurve := 1
+            for {
+                let i := 0
+            } lt(i, inputs.length) {
+                i := add(i, 1)
+            } {
+                ic := add(ic, 64)
+                mstore(term, mload(ic))
+                mstore(add(term, 32), mload(add(ic, 32)))
+                mstore(add(term, 64), calldataload(add(inputs.offset, mul(i, 32))))
+                onCurve := and(onCurve, staticcall(gas(), 0x07, term, 96, term, 64))
+                onCurve := and(onCurve, staticcall(gas(), 0x06, acc, 128, acc, 64))
+            }
         }
-        if (!success) revert NotOnCurve();
     }
 
-    function _mul(uint256[2] memory p, uint256 s) private view returns (uint256[2] memory r) {
-        uint256[3] memory args = [p[0], p[1], s];
-        bool success;
+    /// @dev e(-A, B) * e(alpha, beta) * e(inputs, gamma) * e(C, delta) == 1, laid out after `acc`'s scratch.
+    function _pairingHolds(Proof calldata proof, uint256 vk, uint256 acc) private view returns (bool holds) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            success := staticcall(gas(), 0x07, args, 96, r, 64)
+            let p := add(acc, 160)
+            mstore(p, calldataload(proof))
+            mstore(add(p, 32), mod(sub(BASE_FIELD, calldataload(add(proof, 32))), BASE_FIELD)) // -A
+            calldatacopy(add(p, 64), add(proof, 64), 128) // B
+            for {
+                let w := 0
+            } lt(w, 6) {
+                w := add(w, 1)
+            } {
+                mstore(add(p, add(192, mul(w, 32))), mload(add(vk, mul(w, 32)))) // alpha1, beta2
+            }
+            mstore(add(p, 384), mload(acc))
+            mstore(add(p, 416), mload(add(acc, 32)))
+            for {
+                let w := 0
+            } lt(w, 4) {
+                w := add(w, 1)
+            } {
+                mstore(add(p, add(448, mul(w, 32))), mload(add(vk, add(192, mul(w, 32))))) // gamma2
+                mstore(add(p, add(640, mul(w, 32))), mload(add(vk, add(320, mul(w, 32))))) // delta2
+            }
+            calldatacopy(add(p, 576), add(proof, 192), 64) // C
+            let paired := staticcall(gas(), 0x08, p, 768, p, 32)
+            holds := and(paired, eq(mload(p), 1))
         }
-        if (!success) revert NotOnCurve();
     }
 }

@@ -95,7 +95,7 @@ def test_the_price_is_the_rule_s_and_delivery_and_payment_are_one_transaction(fr
     price = b.discount.notes[0].value
     assert price == b.world.bills.discount_price(twin, ENDORSED, RATE_MICROS, 0) < ENDORSED
     discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
-    range_nullifier = b.discount.signals[23]
+    range_nullifier = b.discount.signals[20]
     assert b.ledger.is_locked(range_nullifier)
     b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
     assert b.ledger.is_spent(range_nullifier) and not b.ledger.is_locked(range_nullifier)
@@ -104,12 +104,13 @@ def test_the_price_is_the_rule_s_and_delivery_and_payment_are_one_transaction(fr
     assert b.discount.ranges[0].commitment in leaves and b.paid.notes[0].commitment in leaves
     # the bank reads what it bought and the terms; t2 reads the price it was paid
     event = b.ledger.contract.events.ConfidentialDiscountRequested().get_logs(from_block=0)[-1]["args"]["request"]
-    packed, salt, terms, cash_salt, hx, hy = prover.decrypt(
-        b.bank2.sk, tuple(event["ecdhPk"]), list(event["cipherBank"]), event["nonce"], 6
+    packed, seed, holder_x = prover.decrypt(
+        b.bank2.sk, tuple(event["ecdhPk"]), list(event["cipherBank"]), event["nonce"], 3
     )
-    assert packed % 2**48 == ENDORSED and (packed >> 48) % 2**48 == 1
-    assert (terms, cash_salt, (hx, hy)) == (RATE_MICROS * 4, b.discount.notes[0].salt, b.t2.pk)
-    assert salt == b.discount.ranges[0].salt
+    assert packed % 2**48 == ENDORSED and (packed >> 48) % 2**48 == 1 and packed >> 192 == RATE_MICROS * 4
+    assert holder_x == b.t2.pk[0] and b.t2.pk in prover.points_at(holder_x)
+    # both salts the bank needs derive from the seed: the range it bought, the cash note it must make
+    assert prover.hash([seed, 0]) == b.discount.ranges[0].salt and prover.hash([seed, 1]) == b.discount.notes[0].salt
     pay = b.ledger.contract.events.ConfidentialDiscountSigned().get_logs(from_block=0)[-1]["args"]["payment"]
     value, _, payer_x = prover.decrypt(b.t2.sk, tuple(pay["ecdhPk"]), list(pay["cipherReceiver"]), pay["nonce"], 3)
     assert (value, payer_x) == (price, b.bank2.pk[0])
@@ -134,7 +135,7 @@ def test_the_regulator_reads_every_move_from_the_chain(fresh: Bills, prover: Pro
     assert seen[1] == ENDORSED and seen[3:7] == [*b.t2.pk, *b.bank2.pk] and seen[9] == RATE_MICROS * 4
     for outsider in (b.t1, prover.keypair()):  # the endorser does not read its endorsee's discount
         with pytest.raises(ToolError, match="authentication tag"):
-            prover.decrypt(outsider.sk, tuple(request["ecdhPk"]), list(request["cipherBank"]), request["nonce"], 6)
+            prover.decrypt(outsider.sk, tuple(request["ecdhPk"]), list(request["cipherBank"]), request["nonce"], 3)
 
 
 def test_no_one_who_sees_the_bank_s_payment_pending_spends_it_without_delivering(fresh: Bills) -> None:
@@ -146,7 +147,7 @@ def test_no_one_who_sees_the_bank_s_payment_pending_spends_it_without_delivering
         b.ledger.transfer(b.world["t2"], b.paid)
     assert not b.ledger.is_spent(b.paid.signals[17])
     b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
-    assert b.ledger.is_spent(b.discount.signals[23])
+    assert b.ledger.is_spent(b.discount.signals[20])
 
 
 def test_no_split_creates_value(fresh: Bills, prover: Prover) -> None:
@@ -191,9 +192,9 @@ def test_no_discount_at_another_price(fresh: Bills, prover: Prover) -> None:
         b.ledger.viewing_key,
         salt=b.discount.notes[0].salt,
     )
-    with reverts(PaymentMismatch, expected=b.discount.signals[27]):  # the bank pays one fen less
+    with reverts(PaymentMismatch, expected=b.discount.signals[24]):  # the bank pays one fen less
         b.ledger.sign_discount(b.world["bank2"], discount, short)
-    assert b.ledger.is_locked(b.discount.signals[23]) and not b.ledger.is_spent(b.cash.signals[11])
+    assert b.ledger.is_locked(b.discount.signals[20]) and not b.ledger.is_spent(b.cash.signals[11])
 
 
 def test_a_range_note_has_one_nullifier_whatever_the_key_s_encoding(fresh: Bills, prover: Prover) -> None:
@@ -208,7 +209,7 @@ def test_a_range_note_moves_once(fresh: Bills) -> None:
     with reverts(NullifierSpent, nullifier=b.endorsed.signals[17]):
         b.ledger.endorse(b.world["t1"], b.endorsed)  # replayed: t1's note was spent by the story
     b.ledger.request_discount(b.world["t2"], b.discount)
-    with reverts(NoteLocked, nullifier=b.discount.signals[23]):
+    with reverts(NoteLocked, nullifier=b.discount.signals[20]):
         b.ledger.request_discount(b.world["t2"], b.discount)
 
 
