@@ -54,9 +54,11 @@ REASONS = {
         "the target's own error; no operation's answer is read, so none is copied), one hashes the common "
         "operation's EIP-712 struct straight from calldata (no copies: the signature's gas, BENCHMARKS.md). "
         "tests/contracts/test_relay.py checks every operation's digest against eth-account's. Groth16Verifier "
-        "calls the EIP-196/197 precompiles (0x06-0x08), which no Solidity call reaches, and copies a "
-        "verification key from its data contract with EXTCODECOPY (tests/zk verify real proofs and refuse "
-        "forged ones)."
+        "calls the EIP-196/197 precompiles (0x06-0x08), which no Solidity call reaches, copies a verification "
+        "key from its data contract with EXTCODECOPY into memory it claims, and runs its per-signal loop and the "
+        "pairing's layout in assembly so that a public signal costs about its precompiles' price (every proof "
+        "under 400,000 gas, BENCHMARKS.md); tests/zk verify real proofs and refuse forged ones and changed "
+        "signals."
     ),
     "low-level-calls": (
         "OperationRelay.execute calls the operation's contract with the signer's address appended (ERC-2771), "
