@@ -347,6 +347,11 @@ class DiscountNotPending(ContractError):
 
 
 @dataclass
+class NotDiscountParty(ContractError):
+    id: int
+
+
+@dataclass
 class PaymentMismatch(ContractError):
     expected: int
     paid: int

@@ -4,8 +4,11 @@ pragma circom 2.1.6;
 // (0..3), price = k - interest, bound into the commitment of the cash note the bank's payment must make
 // for the holder (cashCommitment). The bank learns the range, the terms and how to pay (cipherBank: the
 // range and terms packed, a seed from which its range note's salt and the cash note's salt derive, the
-// holder's x, whose y is the one of the two that makes cashCommitment); the viewing key everything. The
-// bank's ciphertext is three elements so that the proof's 28 public signals verify under 400,000 gas. The contract locks the range until the bank's cash proof makes exactly that
+// holder's x, whose y is the one of the two that makes cashCommitment); the viewing key everything, with
+// the same packing and seed. Either party may cancel the pending request (the holder's revoke, the bank's
+// reject) by revealing cancelKey = Poseidon(bankSeed, 2), which only the two of them can compute; the proof
+// publishes cancelTag = Poseidon(cancelKey, 0) for the contract to check it against. Both ciphertexts are
+// packed so that the proof's 26 public signals verify under 400,000 gas. The contract locks the range until the bank's cash proof makes exactly that
 // note (delivery versus payment), or the request is revoked.
 include "circomlib/circuits/babyjub.circom";
 include "./lib/range.circom";
@@ -23,7 +26,8 @@ template Discount(depth, nBits) {
   // public outputs
   signal output ecdhPk[2];
   signal output cipherBank[4];         // [packed range + terms * 2^192, bankSeed, holder.x] + tag
-  signal output cipherRegulator[13];   // [packed input, k, inSalt, holder, bank, salts, terms, cashSalt] + pad + tag
+  signal output cipherRegulator[10];   // [packed input + terms * 2^192, k, inSalt, holder, bank, bankSeed, salt''] + tag
+  signal output cancelTag;
 
   component s = RangeSplit(depth, nBits);
   s.billId <== billId; s.maturityDay <== maturityDay; s.inStart <== inStart; s.inEnd <== inEnd; s.inSalt <== inSalt;
@@ -50,11 +54,13 @@ template Discount(depth, nBits) {
   cipherBank <== SymmetricEncrypt(3)(
     plainText <== [packRange(billId, maturityDay, inStart, s.out1End) + terms * 2 ** 192, bankSeed, s.senderPk[0]],
     key <== sharedB, nonce <== encryptionNonce);
-  cipherRegulator <== SymmetricEncrypt(11)(
-    plainText <== [packRange(billId, maturityDay, inStart, inEnd), k, inSalt, s.senderPk[0], s.senderPk[1],
-                   bankPk[0], bankPk[1], outSalt[0], outSalt[1], terms, cashSalt],
+  cipherRegulator <== SymmetricEncrypt(9)(
+    plainText <== [packRange(billId, maturityDay, inStart, inEnd) + terms * 2 ** 192, k, inSalt, s.senderPk[0],
+                   s.senderPk[1], bankPk[0], bankPk[1], bankSeed, outSalt[1]],
     key <== sharedG, nonce <== encryptionNonce);
+  var cancelKey = Poseidon(2)([bankSeed, 2]);
+  cancelTag <== Poseidon(2)([cancelKey, 0]);
 }
 
-// 9 public inputs + 19 public outputs = 28 public signals
+// 9 public inputs + 17 public outputs = 26 public signals
 component main { public [ root, nullifier, outCommitments, today, cashCommitment, encryptionNonce, regulatorPk ] } = Discount(20, 48);

@@ -89,6 +89,11 @@ class Keys:
     def transcript(self) -> Path:
         return self.root / "transcript.json"
 
+    def zkey_sha256(self, name: str) -> str:
+        """The SHA-256 the ceremony's transcript records for `name`'s final zkey (the native prover refuses
+        a file that hashes otherwise)."""
+        return str(json.loads(self.transcript.read_text())["circuits"][name]["zkey_sha256"])
+
     @property
     def sources(self) -> Path:
         """Each circuit's source_hash when its keys were made."""

@@ -125,8 +125,9 @@ class ConfidentialLedger:
     def request_discount(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> tuple[int, TxResult]:
         """Submit a discount request; returns its id."""
         s = proven.signals
-        fields = {"root": s[19], "nullifier": s[20], "commitments": s[21:23], "day": s[23], "cashCommitment": s[24]}
-        fields |= {"nonce": s[25], "ecdhPk": s[0:2], "cipherBank": s[2:6], "cipherRegulator": s[6:19]} | changes
+        fields = {"root": s[17], "nullifier": s[18], "commitments": s[19:21], "day": s[21], "cashCommitment": s[22]}
+        fields |= {"nonce": s[23], "ecdhPk": s[0:2], "cipherBank": s[2:6], "cipherRegulator": s[6:16]}
+        fields |= {"cancelTag": s[16]} | changes
         call = self.contract.functions.requestDiscount(tuple(fields.values()), proven.proof.for_contract())
         result = self.tx.send(submitter, call)
         (event,) = self.contract.events.ConfidentialDiscountRequested().process_receipt(result.receipt)
@@ -137,6 +138,10 @@ class ConfidentialLedger:
             discount, _transfer_fields(payment, changes), payment.proof.for_contract()
         )
         return self.tx.send(submitter, call)
+
+    def cancel_discount(self, submitter: LocalAccount, discount: int, cancel_key: int) -> TxResult:
+        """End a pending discount unpaid (the holder's revoke or the bank's reject): its range note is free."""
+        return self.tx.send(submitter, self.contract.functions.cancelDiscount(discount, cancel_key))
 
     def leaves(self) -> list[int]:
         """Every leaf of the tree, in order, from the contract's events alone."""

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,7 @@ class Proven:
     signals: list[int]
     notes: list[Note]
     ranges: tuple[RangeNote, ...] = ()
+    cancel_key: int | None = None  # a discount's: what cancels its pending request (the holder's copy)
 
 
 #: integers from 2^53 on go to JavaScript as decimal strings: its JSON numbers are doubles, which would round
@@ -216,7 +217,11 @@ class Prover:
         self.close()
 
     def _circuit(self, name: str) -> dict[str, str]:
-        return {"wasm": str(self.keys.wasm(name)), "zkey": str(self.keys.zkey(name))}
+        return {
+            "wasm": str(self.keys.wasm(name)),
+            "zkey": str(self.keys.zkey(name)),
+            "zkeySha256": self.keys.zkey_sha256(name),
+        }
 
     def keypair(self) -> NoteKey:
         answer = self._call({"command": "keypair"})
@@ -376,7 +381,8 @@ class Prover:
         if price is not None:
             request["price"] = price
         answer = self._call(request)
-        return _proven(answer, [_note(answer["cash"])], tuple(_range(r) for r in answer["notes"]))
+        proven = _proven(answer, [_note(answer["cash"])], tuple(_range(r) for r in answer["notes"]))
+        return replace(proven, cancel_key=int(answer["cancelKey"]))
 
     def decrypt(self, sk: int, ecdh_pk: Point, cipher: list[int], nonce: int, length: int) -> list[int]:
         """A ciphertext's plain text, with the receiver's (or the viewing) key; ToolError if it is not

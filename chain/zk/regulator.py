@@ -17,6 +17,8 @@ from chain.zk.ledger import ConfidentialLedger
 from chain.zk.prover import NoteKey, Point, Prover
 
 _48 = 2**48
+#: a packed range's width (circuits/lib/range.circom packRange); a discount's terms ride above it
+_PACKED_BITS = 192
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class RegulatorView:
     notes: dict[int, Holding] = field(default_factory=dict)  # every note made, by commitment
     spent: set[int] = field(default_factory=set)
     discount_terms: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (rate in micros, adjust days)
+    cancelled: set[int] = field(default_factory=set)  # discounts revoked or rejected unpaid
     unreadable: list[str] = field(default_factory=list)  # what could not be recomputed (nothing, if proofs hold)
 
     def held(self) -> dict[int, Holding]:
@@ -91,10 +94,10 @@ class _Reader:
         self.cash((rx, ry), paid, salt0, body["commitments"][0])
         self.cash((sx, sy), change, salt1, body["commitments"][1])
 
-    def split(self, body: Any, cipher: str, length: int) -> tuple[int, Any]:
-        """A range move's input note and a function appending its two outputs."""
-        opened = self.open(body, cipher, length)
-        packed, k, in_salt, sx, sy, rx, ry, salt0, salt1 = opened[:9]
+    def split(self, body: Any, opened: list[int]) -> tuple[int, Any]:
+        """A range move's input note and a function appending its two outputs, from the regulator's plain text
+        [packed input, k, input's salt, sender (x, y), receiver (x, y), the outputs' salts]."""
+        packed, k, in_salt, sx, sy, rx, ry, salt0, salt1 = opened
         bill, maturity, start, end = _unpack(packed)
         spent = self.prover.range_commit(bill, maturity, start, end, (sx, sy), in_salt)
 
@@ -102,7 +105,7 @@ class _Reader:
             self.range((rx, ry), (bill, maturity, start, start + k - 1), salt0, commitments[0])
             self.range((sx, sy), (bill, maturity, start + k, end), salt1, commitments[1])
 
-        return spent, (outputs, opened[9:])
+        return spent, outputs
 
 
 def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey) -> RegulatorView:
@@ -124,12 +127,18 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
         elif name == "ConfidentialTransfer":
             reader.payment(args["transfer"])
         elif name == "ConfidentialRangeMove":
-            spent, (outputs, _) = reader.split(args["move"], "cipherRegulator", 9)
+            move = args["move"]
+            spent, outputs = reader.split(move, reader.open(move, "cipherRegulator", 9))
             view.spent.add(spent)
-            outputs(list(args["move"]["commitments"]))
+            outputs(list(move["commitments"]))
         elif name == "ConfidentialDiscountRequested":
             request = args["request"]
-            spent, (outputs, (terms, _cash_salt)) = reader.split(request, "cipherRegulator", 11)
+            # [packed input + terms * 2^192, k, input's salt, holder, bank, the bank's seed, the change's salt]
+            opened = reader.open(request, "cipherRegulator", 9)
+            terms, seed = opened[0] >> _PACKED_BITS, opened[7]
+            opened[0] %= 2**_PACKED_BITS
+            opened[7:8] = [prover.hash([seed, 0])]  # the bank's range note's salt; the price's is (seed, 1)
+            spent, outputs = reader.split(request, opened)
             view.discount_terms[int(args["id"])] = (terms // 4, terms % 4)
             pending[int(args["id"])] = (spent, lambda o=outputs, c=list(request["commitments"]): o(c))
         elif name == "ConfidentialDiscountSigned":
@@ -137,6 +146,9 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
             reader.payment(args["payment"])
             view.spent.add(spent)
             deliver()
+        elif name == "ConfidentialDiscountCancelled":
+            pending.pop(int(args["id"]))  # its range note stays its holder's, unspent
+            view.cancelled.add(int(args["id"]))
     return view
 
 
@@ -147,6 +159,7 @@ _KINDS = (
     "ConfidentialRangeMove",
     "ConfidentialDiscountRequested",
     "ConfidentialDiscountSigned",
+    "ConfidentialDiscountCancelled",
 )
 
 

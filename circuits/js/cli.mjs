@@ -53,7 +53,9 @@ async function prove(input, circuit) {
   const witness = { type: "mem" };
   await snarkjs.wtns.calculate(input, circuit.wasm, witness);
   native ??= nativeProver(NATIVE);
-  const answer = await native({ zkey: circuit.zkey, witness: Buffer.from(witness.data).toString("hex") });
+  const answer = await native({
+    zkey: circuit.zkey, zkey_sha256: circuit.zkeySha256, witness: Buffer.from(witness.data).toString("hex"),
+  });
   if (answer.error) throw new Error(answer.error);
   return { proof: forContract(answer.proof), publicSignals: answer.publicSignals };
 }
@@ -183,7 +185,8 @@ async function handle(req, z) {
       Object.assign(input, {
         bankPk: receiver, rateMicro: rate, adjustDays: adjust, cashSalt, bankSeed, cashCommitment: cash.commitment,
       });
-      return { ...(await prove(input, req.circuit)), notes: out, cash };
+      // the holder's copy of the key that cancels the pending request (the bank derives its own from the seed)
+      return { ...(await prove(input, req.circuit)), notes: out, cash, cancelKey: z.hash([bankSeed, 2n]) };
     }
     default:
       throw new Error(`unknown command ${req.command}`);

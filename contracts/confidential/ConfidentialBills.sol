@@ -17,13 +17,14 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 ///      discount moves only by that discount's payment; the price a pending discount awaits is paid only by
 ///      signing it (a copy of the bank's payment sent as a plain transfer is refused, so no one who sees it
 ///      pending can spend the bank's cash without delivering the range); a note is spent once.
-///      Not built yet (docs/PRIVACY.md §8): the holder's revoke and the bank's reject of a pending discount
-///      (each needs an `answer` proof), binding the payer to the bank named in the request, members'
+///      A pending discount ends by its payment or by a cancel (the holder's revoke or the bank's reject), which
+///      reveals the key only the two of them can compute (circuits/discount.circom) and frees the range note.
+///      Not built yet (docs/PRIVACY.md §8): binding the payer to the bank named in the request, members'
 ///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
 contract ConfidentialBills is ConfidentialCash {
     uint256 private constant ISSUE_SIGNALS = 16;
     uint256 private constant MOVE_SIGNALS = 24;
-    uint256 private constant DISCOUNT_SIGNALS = 28;
+    uint256 private constant DISCOUNT_SIGNALS = 26;
     /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
     uint256 private constant SHANGHAI_OFFSET_S = 8 hours;
 
@@ -72,19 +73,22 @@ contract ConfidentialBills is ConfidentialCash {
         uint256 nonce;
         uint256[2] ecdhPk;
         uint256[4] cipherBank;
-        uint256[13] cipherRegulator;
+        uint256[10] cipherRegulator;
+        uint256 cancelTag;
     }
 
     struct Pending {
         uint256 nullifier;
         uint256[2] commitments;
         uint256 cashCommitment;
+        uint256 cancelTag;
     }
 
     event ConfidentialIssue(address indexed acceptor, uint256 index, Issued note);
     event ConfidentialRangeMove(uint256 index, RangeMove move);
     event ConfidentialDiscountRequested(uint256 indexed id, DiscountRequest request);
     event ConfidentialDiscountSigned(uint256 indexed id, uint256 rangeIndex, uint256 cashIndex, Transfer payment);
+    event ConfidentialDiscountCancelled(uint256 indexed id);
 
     constructor(
         IParticipantRegistry registry,
@@ -183,7 +187,7 @@ contract ConfidentialBills is ConfidentialCash {
         if (!_verifier.verify(_discountKey, proof, _discountSignals(request))) revert InvalidProof();
         _locked[request.nullifier] = true;
         id = ++_discounts;
-        _pending[id] = Pending(request.nullifier, request.commitments, request.cashCommitment);
+        _pending[id] = Pending(request.nullifier, request.commitments, request.cashCommitment, request.cancelTag);
         _awaited[request.cashCommitment] = id;
         emit ConfidentialDiscountRequested(id, request);
     }
@@ -208,24 +212,35 @@ contract ConfidentialBills is ConfidentialCash {
         emit ConfidentialDiscountSigned(id, rangeIndex, cashIndex, payment);
     }
 
+    /// @notice Ends a pending discount unpaid: the holder's revoke or the bank's reject (the chain does not
+    ///         learn which). The range note is free again; the price is no longer awaited. Anyone may submit it.
+    /// @param id the pending discount
+    /// @param cancelKey Poseidon(bankSeed, 2): only the holder, who made the seed, and the bank, which reads it
+    ///        from its ciphertext, can compute it
+    function cancelDiscount(uint256 id, uint256 cancelKey) external {
+        Pending memory pending = _pending[id];
+        if (pending.nullifier == 0) revert DiscountNotPending(id);
+        if (_hash(cancelKey, 0) != pending.cancelTag) revert NotDiscountParty(id);
+        delete _pending[id];
+        delete _awaited[pending.cashCommitment];
+        _locked[pending.nullifier] = false;
+        emit ConfidentialDiscountCancelled(id);
+    }
+
     function _discountSignals(DiscountRequest calldata r) private view returns (uint256[] memory signals) {
         signals = new uint256[](DISCOUNT_SIGNALS);
         _put(signals, 0, r.ecdhPk);
         _put(signals, 2, r.cipherBank);
-        for (uint256 i = 0; i < 13;) {
-            signals[6 + i] = r.cipherRegulator[i];
-            unchecked {
-                ++i;
-            }
-        }
-        signals[19] = r.root;
-        signals[20] = r.nullifier;
-        signals[21] = r.commitments[0];
-        signals[22] = r.commitments[1];
-        signals[23] = r.day;
-        signals[24] = r.cashCommitment;
-        signals[25] = r.nonce;
-        _putViewingKey(signals, 26);
+        _put(signals, 6, r.cipherRegulator);
+        signals[16] = r.cancelTag;
+        signals[17] = r.root;
+        signals[18] = r.nullifier;
+        signals[19] = r.commitments[0];
+        signals[20] = r.commitments[1];
+        signals[21] = r.day;
+        signals[22] = r.cashCommitment;
+        signals[23] = r.nonce;
+        _putViewingKey(signals, 24);
     }
 
     function _requireNotAwaited(uint256 commitment) internal view override {

@@ -42,6 +42,11 @@ abstract contract PoseidonTree is ConfidentialCashErrors {
         _known[zero] = true;
     }
 
+    /// @dev circomlib's Poseidon(a, b), as the circuits compute it.
+    function _hash(uint256 a, uint256 b) internal view returns (uint256) {
+        return _hasher.poseidon([a, b]);
+    }
+
     /// @notice The tree's current root.
     /// @return the root
     function root() public view returns (uint256) {
@@ -83,14 +88,14 @@ abstract contract PoseidonTree is ConfidentialCashErrors {
         index = _size;
         if (index + 2 > 2 ** DEPTH) revert TreeFull();
         _size = index + 2;
-        uint256 node = _hasher.poseidon([left, right]);
+        uint256 node = _hash(left, right);
         uint256 position = index >> 1;
         for (uint256 level = 1; level < DEPTH;) {
             if (position & 1 == 0) {
                 _filled[level] = node;
-                node = _hasher.poseidon([node, _zeros[level]]);
+                node = _hash(node, _zeros[level]);
             } else {
-                node = _hasher.poseidon([_filled[level], node]);
+                node = _hash(_filled[level], node);
             }
             position >>= 1;
             unchecked {

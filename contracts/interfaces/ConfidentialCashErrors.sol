@@ -18,6 +18,9 @@ interface ConfidentialCashErrors {
     error NoteLocked(uint256 nullifier);
     /// @dev NOT_FOUND: no pending discount has this id.
     error DiscountNotPending(uint256 id);
+    /// @dev NOT_PARTY: the key does not cancel this pending discount: only its holder and its bank can compute
+    ///      the one that does.
+    error NotDiscountParty(uint256 id);
     /// @dev VALIDATION_ERROR: the payment does not make the cash note the discount's proof fixed (another
     ///      price, or another payee).
     error PaymentMismatch(uint256 expected, uint256 paid);

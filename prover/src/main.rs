@@ -1,11 +1,13 @@
 //! billchain's native Groth16 prover (docs/PRIVACY.md §7): the proofs snarkjs makes, from the same zkey
 //! and witness, in a fraction of its time.
 //!
-//! One request a line on stdin, `{"zkey": path, "witness": hex of a .wtns}`, one answer a line on stdout,
-//! `{"proof": {pi_a, pi_b, pi_c}, "publicSignals": [...]}` in snarkjs's JSON, or `{"error": text}`, for as long as stdin stays open.
+//! One request a line on stdin, `{"zkey": path, "zkey_sha256": hex, "witness": hex of a .wtns}`; one
+//! answer a line on stdout, `{"proof": {pi_a, pi_b, pi_c}, "publicSignals": [...]}` in snarkjs's JSON or
+//! `{"error": text}`; for as long as stdin stays open.
 //! Invariants: the witness (it holds the prover's secrets) travels on stdin only and is never written
-//! anywhere; each zkey is read once and kept; r and s are drawn from the operating system's generator for
-//! every proof, so no two proofs share them; the answer carries no part of the witness.
+//! anywhere; a zkey is used only when its SHA-256 is the one the request names (the ceremony transcript's),
+//! then kept; r and s are drawn from the operating system's generator for every proof, so no two proofs
+//! share them; the answer carries no part of the witness beyond its public signals.
 
 mod qap;
 mod wtns;
@@ -17,13 +19,15 @@ use ark_groth16::{Groth16, Proof};
 use rand::rngs::OsRng;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Cursor, Write};
+use std::io::{BufRead, Cursor, Write};
 
 #[derive(Deserialize)]
 struct Request {
     zkey: String,
+    /// the zkey's SHA-256 as the ceremony's transcript records it: a file that hashes otherwise is refused
+    zkey_sha256: String,
     witness: String,
 }
 
@@ -49,13 +53,21 @@ fn main() {
 /// The proof, and the public signals (the witness's values 1..=n_public) as decimal strings.
 fn prove(keys: &mut HashMap<String, zkey::Zkey>, line: &str) -> Result<(Value, Vec<String>), String> {
     let request: Request = serde_json::from_str(line).map_err(|e| format!("request: {e}"))?;
-    if !keys.contains_key(&request.zkey) {
-        let mut file = BufReader::new(File::open(&request.zkey).map_err(|e| format!("{}: {e}", request.zkey))?);
-        let read =
-            zkey::read_zkey(&mut file).map_err(|e| format!("{}: not a BN254 Groth16 zkey ({e})", request.zkey))?;
-        keys.insert(request.zkey.clone(), read);
+    let held = format!("{}\0{}", request.zkey, request.zkey_sha256.to_lowercase());
+    if !keys.contains_key(&held) {
+        let bytes = std::fs::read(&request.zkey).map_err(|e| format!("{}: {e}", request.zkey))?;
+        let found = hex::encode(Sha256::digest(&bytes));
+        if found != request.zkey_sha256.to_lowercase() {
+            return Err(format!(
+                "{}: its SHA-256 is {found}, not the transcript's",
+                request.zkey
+            ));
+        }
+        let read = zkey::read_zkey(&mut Cursor::new(bytes))
+            .map_err(|e| format!("{}: not a BN254 Groth16 zkey ({e})", request.zkey))?;
+        keys.insert(held.clone(), read);
     }
-    let key = &keys[&request.zkey];
+    let key = &keys[&held];
     let bytes = hex::decode(&request.witness).map_err(|e| format!("witness: {e}"))?;
     let witness = wtns::read_witness(&mut Cursor::new(bytes)).map_err(|e| format!("witness: {e}"))?;
     let m = &key.matrices;

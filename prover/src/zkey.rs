@@ -1,9 +1,10 @@
 //! A snarkjs Groth16 zkey read into arkworks's proving key and constraint matrices (adapted from
 //! ark-circom 0.5.0, `src/zkey.rs`, MIT OR Apache-2.0).
 //!
-//! Invariants: the file is the ceremony's own, checked by the caller against its transcript's hash
-//! before it is read (chain/zk/circuits.py), so its points are taken as they are, without the curve and
-//! subgroup checks that would cost seconds on the G2 query; field elements in a zkey are in Montgomery
+//! Invariants: the file is the ceremony's own: the ceremony verified it against its r1cs and phase 1
+//! (`snarkjs zkey verify`) and its transcript keeps its SHA-256, which main.rs checks before this reads
+//! it; so its points are taken as they are, without the curve and subgroup checks that would cost seconds
+//! on the G2 query; field elements in a zkey are in Montgomery
 //! form, and the matrices' coefficients in Montgomery form twice (times R squared).
 
 use ark_bn254::{Bn254, Fq, Fq2, Fr, G1Affine, G2Affine};

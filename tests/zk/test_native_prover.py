@@ -1,5 +1,6 @@
 """The native prover (prover/): its proofs are snarkjs's own kind, checked by snarkjs against the ceremony's
-verification key, and it answers every bad request with its reason and goes on serving.
+verification key; it proves only with a zkey whose hash is the ceremony transcript's, and it answers every bad
+request with its reason and goes on serving.
 
 Every confidential test on chain proves with it too (the `prover` fixture), so the contract's verifier takes
 its proofs for all five circuits there.
@@ -15,7 +16,7 @@ import pytest
 
 from chain.zk.circuits import Keys
 from chain.zk.prover import Proven, Prover, native_prover
-from chain.zk.toolchain import ToolError, snarkjs
+from chain.zk.toolchain import ToolError, sha256_file, snarkjs
 
 pytestmark = pytest.mark.slow  # proofs: make test, not the inner loop
 
@@ -61,13 +62,15 @@ def test_its_proofs_verify_with_snarkjs_and_not_with_a_changed_signal(
 
 
 def test_a_bad_request_is_answered_with_its_reason_and_the_next_one_still_served(dev_keys: Keys, native: Path) -> None:
-    zkey = str(dev_keys.zkey("cash_mint"))
+    zkey, sha = str(dev_keys.zkey("cash_mint")), dev_keys.zkey_sha256("cash_mint")
+    wasm = dev_keys.wasm("cash_mint")
     requests = [
         "not json",
-        json.dumps({"zkey": "/nonexistent.zkey", "witness": "00"}),
-        json.dumps({"zkey": str(dev_keys.wasm("cash_mint")), "witness": "00"}),  # not a zkey
-        json.dumps({"zkey": zkey, "witness": "zz"}),
-        json.dumps({"zkey": zkey, "witness": b"wtns".hex() + "00" * 40}),  # a witness's header, cut short
+        json.dumps({"zkey": "/nonexistent.zkey", "zkey_sha256": sha, "witness": "00"}),
+        json.dumps({"zkey": zkey, "zkey_sha256": dev_keys.zkey_sha256("discount"), "witness": "00"}),  # another key
+        json.dumps({"zkey": str(wasm), "zkey_sha256": sha256_file(wasm), "witness": "00"}),  # not a zkey
+        json.dumps({"zkey": zkey, "zkey_sha256": sha, "witness": "zz"}),
+        json.dumps({"zkey": zkey, "zkey_sha256": sha, "witness": b"wtns".hex() + "00" * 40}),  # a header, cut short
     ]
     done = subprocess.run(
         [str(native)], input="\n".join(requests) + "\n", capture_output=True, text=True, timeout=60, check=False
@@ -76,8 +79,9 @@ def test_a_bad_request_is_answered_with_its_reason_and_the_next_one_still_served
     assert done.returncode == 0 and len(answers) == len(requests)
     assert all(set(a) == {"error"} for a in answers)
     assert "request" in answers[0]["error"] and "/nonexistent.zkey" in answers[1]["error"]
-    assert "not a BN254 Groth16 zkey" in answers[2]["error"]
-    assert all(a["error"].startswith("witness") for a in answers[3:])
+    assert "not the transcript's" in answers[2]["error"]
+    assert "not a BN254 Groth16 zkey" in answers[3]["error"]
+    assert all(a["error"].startswith("witness") for a in answers[4:])
 
 
 def test_a_native_prover_that_cannot_run_fails_the_proof_with_its_reason(dev_keys: Keys) -> None:
