@@ -352,6 +352,11 @@ class NotDiscountParty(ContractError):
 
 
 @dataclass
+class DiscountCancelled(ContractError):
+    commitment: int
+
+
+@dataclass
 class PaymentMismatch(ContractError):
     expected: int
     paid: int

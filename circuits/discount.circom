@@ -6,8 +6,9 @@ pragma circom 2.1.6;
 // range and terms packed, a seed from which its range note's salt and the cash note's salt derive, the
 // holder's x, whose y is the one of the two that makes cashCommitment); the viewing key everything, with
 // the same packing and seed. Either party may cancel the pending request (the holder's revoke, the bank's
-// reject) by revealing cancelKey = Poseidon(bankSeed, 2), which only the two of them can compute; the proof
-// publishes cancelTag = Poseidon(cancelKey, 0) for the contract to check it against. Both ciphertexts are
+// reject) by revealing cancelKey = Poseidon(sharedB): the holder's and the bank's shared ECDH point, which
+// the two of them alone can compute (not the regulator, which reads everything but holds no power to cancel);
+// the proof publishes cancelTag = Poseidon(cancelKey, 0) for the contract to check it against. Both ciphertexts are
 // packed so that the proof's 26 public signals verify under 400,000 gas. The contract locks the range until the bank's cash proof makes exactly that
 // note (delivery versus payment), or the request is revoked.
 include "circomlib/circuits/babyjub.circom";
@@ -58,7 +59,7 @@ template Discount(depth, nBits) {
     plainText <== [packRange(billId, maturityDay, inStart, inEnd) + terms * 2 ** 192, k, inSalt, s.senderPk[0],
                    s.senderPk[1], bankPk[0], bankPk[1], bankSeed, outSalt[1]],
     key <== sharedG, nonce <== encryptionNonce);
-  var cancelKey = Poseidon(2)([bankSeed, 2]);
+  var cancelKey = Poseidon(2)(sharedB);
   cancelTag <== Poseidon(2)([cancelKey, 0]);
 }
 

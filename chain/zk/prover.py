@@ -242,6 +242,12 @@ class Prover:
         """The BabyJubJub points whose x is `x` (a ciphertext may name a member by its key's x alone)."""
         return [(int(p[0]), int(p[1])) for p in self._call({"command": "points_at", "x": x})["points"]]
 
+    def ecdh(self, sk: int, pk: Point) -> Point:
+        """The BabyJubJub point `sk` shares with `pk` (a discount's bank hashes the one it shares with the
+        request's ephemeral key into the key that cancels the request)."""
+        point = self._call({"command": "ecdh", "sk": sk, "pk": list(pk)})["point"]
+        return int(point[0]), int(point[1])
+
     def hash(self, values: list[int]) -> int:
         """circomlib's Poseidon of `values` (1 to 16 field elements), as the circuits compute it."""
         return int(self._call({"command": "hash", "values": values})["hash"])

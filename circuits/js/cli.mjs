@@ -1,7 +1,7 @@
 // billchain's prover side (chain/zk/prover.py): one JSON request on stdin, one JSON answer on stdout; or,
 // with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
 // stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
-//   keypair | commit | hash | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
+//   keypair | commit | ecdh | hash | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
 import { notes } from "./notes.mjs";
@@ -29,20 +29,31 @@ function nativeProver(path) {
   const child = spawn(path, [], { stdio: ["pipe", "pipe", "inherit"] });
   const waiting = [];
   let ended = null;
-  readline.createInterface({ input: child.stdout }).on("line", (line) => waiting.shift().resolve(JSON.parse(line)));
+  readline.createInterface({ input: child.stdout }).on("line", (line) => {
+    const next = waiting.shift();
+    if (!next) return; // nobody waits for it (the request was failed already): dropped
+    try {
+      next.resolve(JSON.parse(line));
+    } catch (err) {
+      next.reject(new Error(`the native prover answered no JSON: ${err.message}`));
+    }
+  });
   const end = (why) => {
+    if (ended) return;
     ended = new Error(`the native prover ${why}`);
+    if (native === call) native = null; // the next proof starts a new one
     while (waiting.length) waiting.shift().reject(ended);
   };
   child.on("error", (err) => end(`could not run: ${err.message}`));
-  child.on("exit", (code) => end(`ended (${code})`));
-  child.stdin.on("error", () => {}); // its end is reported by "exit"
-  return (request) =>
+  child.on("close", (code) => end(`ended (${code})`)); // after its stdout is read to the end
+  child.stdin.on("error", () => {}); // its end is reported by "close"
+  const call = (request) =>
     new Promise((resolve, reject) => {
       if (ended) return reject(ended);
       waiting.push({ resolve, reject });
       child.stdin.write(JSON.stringify(request) + "\n");
     });
+  return call;
 }
 
 async function prove(input, circuit) {
@@ -76,6 +87,9 @@ async function handle(req, z) {
       // the two BabyJubJub points with this x (a ciphertext that names a member by its key's x alone)
       return { points: z.pointsAt(BigInt(req.x)).map((y) => [BigInt(req.x), y]) };
     }
+    case "ecdh":
+      // the point a member's key shares with an operation's ephemeral key (a bank's cancel key is its Poseidon)
+      return { point: z.ecdh(BigInt(req.sk), big(req.pk)) };
     case "hash":
       // circomlib's Poseidon of the values, as the circuits compute it (a discount's salts from their seed)
       return { hash: z.hash(big(req.values)) };
@@ -185,8 +199,10 @@ async function handle(req, z) {
       Object.assign(input, {
         bankPk: receiver, rateMicro: rate, adjustDays: adjust, cashSalt, bankSeed, cashCommitment: cash.commitment,
       });
-      // the holder's copy of the key that cancels the pending request (the bank derives its own from the seed)
-      return { ...(await prove(input, req.circuit)), notes: out, cash, cancelKey: z.hash([bankSeed, 2n]) };
+      // the holder's copy of the key that cancels the pending request: Poseidon of the ECDH point it shares with
+      // the bank (the bank computes its own from the request's ecdhPk)
+      const cancelKey = z.hash(z.ecdh(input.ecdhSk, receiver));
+      return { ...(await prove(input, req.circuit)), notes: out, cash, cancelKey };
     }
     default:
       throw new Error(`unknown command ${req.command}`);

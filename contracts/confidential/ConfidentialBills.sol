@@ -18,7 +18,8 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 ///      signing it (a copy of the bank's payment sent as a plain transfer is refused, so no one who sees it
 ///      pending can spend the bank's cash without delivering the range); a note is spent once.
 ///      A pending discount ends by its payment or by a cancel (the holder's revoke or the bank's reject), which
-///      reveals the key only the two of them can compute (circuits/discount.circom) and frees the range note.
+///      reveals the key only the two of them can compute (circuits/discount.circom), frees the range note and
+///      retires the request for good.
 ///      Not built yet (docs/PRIVACY.md §8): binding the payer to the bank named in the request, members'
 ///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
 contract ConfidentialBills is ConfidentialCash {
@@ -27,6 +28,8 @@ contract ConfidentialBills is ConfidentialCash {
     uint256 private constant DISCOUNT_SIGNALS = 26;
     /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
     uint256 private constant SHANGHAI_OFFSET_S = 8 hours;
+    /// @dev `_awaited`'s mark for a cancelled discount's price: that request and its payment never go again
+    uint256 private constant CANCELLED = type(uint256).max;
 
     address private immutable _issueKey;
     address private immutable _moveKey;
@@ -213,16 +216,18 @@ contract ConfidentialBills is ConfidentialCash {
     }
 
     /// @notice Ends a pending discount unpaid: the holder's revoke or the bank's reject (the chain does not
-    ///         learn which). The range note is free again; the price is no longer awaited. Anyone may submit it.
+    ///         learn which, unless the sender's account tells). The range note is free again; neither the request
+    ///         nor its payment can be sent again. Anyone may submit it.
     /// @param id the pending discount
-    /// @param cancelKey Poseidon(bankSeed, 2): only the holder, who made the seed, and the bank, which reads it
-    ///        from its ciphertext, can compute it
+    /// @param cancelKey Poseidon of the ECDH point the request's ephemeral key shares with the bank: only the
+    ///        holder, who made that key, and the bank can compute it (the regulator reads the request but
+    ///        cannot cancel it)
     function cancelDiscount(uint256 id, uint256 cancelKey) external {
         Pending memory pending = _pending[id];
         if (pending.nullifier == 0) revert DiscountNotPending(id);
         if (_hash(cancelKey, 0) != pending.cancelTag) revert NotDiscountParty(id);
         delete _pending[id];
-        delete _awaited[pending.cashCommitment];
+        _awaited[pending.cashCommitment] = CANCELLED; // final: the request cannot be sent again, nor its payment
         _locked[pending.nullifier] = false;
         emit ConfidentialDiscountCancelled(id);
     }
@@ -245,6 +250,7 @@ contract ConfidentialBills is ConfidentialCash {
 
     function _requireNotAwaited(uint256 commitment) internal view override {
         uint256 id = _awaited[commitment];
+        if (id == CANCELLED) revert DiscountCancelled(commitment);
         if (id != 0) revert PaymentAwaited(id);
     }
 

@@ -30,6 +30,9 @@ interface ConfidentialCashErrors {
     /// @dev INVALID_STATE: this payment makes the price a pending discount awaits: it is paid only by signing
     ///      that discount (delivery versus payment), never as a plain transfer.
     error PaymentAwaited(uint256 id);
+    /// @dev INVALID_STATE: this cash note is a cancelled discount's price: neither that request nor its payment
+    ///      can be sent again (a revoke or a reject is final).
+    error DiscountCancelled(uint256 commitment);
     /// @dev INVALID_STATE: the note tree is full (2^20 leaves).
     error TreeFull();
 }

@@ -118,6 +118,9 @@ fn header<R: Read>(reader: &mut R) -> Result<Header> {
     let n_vars = u32_le(reader)? as usize;
     let n_public = u32_le(reader)? as usize;
     let domain_size = u32_le(reader)? as usize;
+    if n_public >= n_vars || !domain_size.is_power_of_two() || domain_size > 1 << 28 {
+        return Err(SerializationError::InvalidData); // sizes no ceremony of ours makes
+    }
     Ok(Header {
         n_vars,
         n_public,
@@ -148,7 +151,7 @@ fn matrices<R: Read>(reader: &mut R, h: &Header) -> Result<ConstraintMatrices<Fr
         ab[matrix][constraint].push((value, signal));
     }
     // the last n_public + 1 rows are snarkjs's input constraints, which the witness map adds itself
-    let num_constraints = last - h.n_public;
+    let num_constraints = last.checked_sub(h.n_public).ok_or(SerializationError::InvalidData)?;
     let [mut a, mut b]: [Vec<_>; 2] = ab.try_into().map_err(|_| SerializationError::InvalidData)?;
     a.truncate(num_constraints);
     b.truncate(num_constraints);

@@ -15,6 +15,7 @@ import pytest
 
 from chain.errors import (
     CashRoleForbidden,
+    DiscountCancelled,
     DiscountNotPending,
     InvalidProof,
     NotDiscountParty,
@@ -156,19 +157,23 @@ def test_the_holder_revokes_or_the_bank_rejects_a_pending_discount_and_no_one_el
     fresh: Bills, prover: Prover
 ) -> None:
     """A pending discount locks the holder's range note until it is paid or cancelled. Either party cancels it
-    with the key only the two of them compute (the holder made the seed; the bank reads it from its
-    ciphertext); a guessed key, the tag on chain itself or a near miss are refused and change nothing."""
+    with the key only the two of them compute (Poseidon of the ECDH point the request's ephemeral key shares
+    with the bank); the regulator, which reads the whole request, cannot; nor a guess, the tag on chain or a
+    near miss. A cancel is final: the request cannot be sent again, nor the bank's payment as a plain transfer
+    (which would pay the holder from the bank's cash while the holder kept the range)."""
     b = fresh
     discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
     nullifier, tag, holder_key = b.discount.signals[18], b.discount.signals[16], b.discount.cancel_key
     assert holder_key is not None
-    for wrong in (tag, prover.hash([prover.keypair().sk, 2]), holder_key + 1):
+    request = b.ledger.contract.events.ConfidentialDiscountRequested().get_logs(from_block=0)[-1]["args"]["request"]
+    ephemeral = tuple(request["ecdhPk"])
+    seed = prover.decrypt(b.regulator.sk, ephemeral, list(request["cipherRegulator"]), request["nonce"], 9)[7]
+    regulator_guesses = [prover.hash([seed, 2]), prover.hash(list(prover.ecdh(b.regulator.sk, ephemeral)))]
+    for wrong in (tag, prover.hash([prover.keypair().sk, 2]), holder_key + 1, *regulator_guesses):
         with reverts(NotDiscountParty, id=discount):
             b.ledger.cancel_discount(b.world["t1"], discount, wrong)
     assert b.ledger.is_locked(nullifier)
-    request = b.ledger.contract.events.ConfidentialDiscountRequested().get_logs(from_block=0)[-1]["args"]["request"]
-    _, seed, _ = prover.decrypt(b.bank2.sk, tuple(request["ecdhPk"]), list(request["cipherBank"]), request["nonce"], 3)
-    bank_key = prover.hash([seed, 2])
+    bank_key = prover.hash(list(prover.ecdh(b.bank2.sk, ephemeral)))
     assert bank_key == holder_key
 
     before = b.world.backend.snapshot()
@@ -178,6 +183,12 @@ def test_the_holder_revokes_or_the_bank_rejects_a_pending_discount_and_no_one_el
         b.ledger.sign_discount(b.world["bank2"], discount, b.paid)
     with reverts(DiscountNotPending, id=discount):
         b.ledger.cancel_discount(b.world["t2"], discount, bank_key)
+    price = b.discount.signals[22]
+    with reverts(DiscountCancelled, commitment=price):  # the revoked request, sent again by anyone
+        b.ledger.request_discount(b.world["bank2"], b.discount)
+    with reverts(DiscountCancelled, commitment=price):  # the bank's payment, seen pending, sent as a transfer
+        b.ledger.transfer(b.world["t2"], b.paid)
+    assert not b.ledger.is_spent(b.paid.signals[17]) and not b.ledger.is_locked(nullifier)
     b.world.backend.revert(before)
 
     b.ledger.cancel_discount(b.world["t1"], discount, holder_key)  # the holder revokes (any account submits)

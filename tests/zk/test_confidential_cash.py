@@ -13,10 +13,14 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from eth_typing import HexStr
+from web3 import Web3
+from web3.exceptions import ContractCustomError
 
+from chain.artifacts import load_artifact
 from chain.errors import (
     CashMintLimitExceeded,
     CashRoleForbidden,
@@ -28,7 +32,7 @@ from chain.errors import (
     UnknownRoot,
 )
 from chain.zk.circuits import Keys
-from chain.zk.ledger import ConfidentialLedger
+from chain.zk.ledger import KEYED_CIRCUITS, ConfidentialLedger
 from chain.zk.prover import NoteKey, Proof, Proven, Prover
 from chain.zk.toolchain import ToolError
 from tests.conftest import World, reverts
@@ -227,6 +231,34 @@ def test_a_forged_proof_and_an_unknown_root_are_refused(fresh: Story) -> None:
         s.cash.transfer(s.world["t2"], s.pay, proof=junk)
     with reverts(UnknownRoot, root=12345):
         s.cash.transfer(s.world["t2"], s.pay, root=12345)
+
+
+#: BN254's base field: a G1 point's coordinates are elements of it
+BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583
+
+
+def test_the_verifier_takes_a_proof_in_its_one_encoding_and_refuses_every_other(fresh: Story) -> None:
+    """The verifier (assembly since the gas work) read straight, as a bank's security team would: the genuine
+    proof holds; A's y plus the base field's order (a second encoding of the same point), A negated, A off the
+    curve, A at infinity, B's coordinates in the other order, and another circuit's key do not."""
+    s = fresh
+    w3 = s.cash.tx.backend.w3
+    address, keys = s.cash.contract.functions.verifyingKeys().call()
+    verifier = w3.eth.contract(address=address, abi=load_artifact("Groth16Verifier").abi)
+    transfer_key = keys[KEYED_CIRCUITS.index("cash_transfer")]
+    (ax, ay), b, c = s.pay.proof.a, s.pay.proof.b, s.pay.proof.c
+
+    def holds(a: tuple[int, int], b: Any = b, key: str = transfer_key) -> bool:
+        return bool(verifier.functions.verify(key, (list(a), [list(b[0]), list(b[1])], list(c)), s.pay.signals).call())
+
+    assert holds((ax, ay))
+    for a in ((ax, ay + BASE_FIELD), (ax, BASE_FIELD - ay), (ax, (ay + 1) % BASE_FIELD), (0, 0)):
+        assert not holds(a)
+    assert not holds((ax, ay), b=((b[0][1], b[0][0]), (b[1][1], b[1][0])))
+    mint_key = keys[KEYED_CIRCUITS.index("cash_mint")]  # 15 signals' key for the transfer's 24
+    with pytest.raises(ContractCustomError) as refused:
+        holds((ax, ay), key=mint_key)
+    assert str(refused.value.data).startswith(Web3.to_hex(Web3.keccak(text="VerifyingKeyShape(address,uint256)")[:4]))
 
 
 def test_only_an_active_bank_mints_within_its_limit(fresh: Story, prover: Prover) -> None:

@@ -89,3 +89,18 @@ def test_a_native_prover_that_cannot_run_fails_the_proof_with_its_reason(dev_key
         owner = prover.keypair()  # no proof: the native prover is not started
         with pytest.raises(ToolError, match="native prover ended"):
             prover.mint(5_00, owner.pk, owner.pk)
+
+
+def test_a_native_prover_that_dies_is_started_again_for_the_next_proof(
+    dev_keys: Keys, native: Path, tmp_path: Path
+) -> None:
+    """One crash (an OOM kill, a panic) fails the proof it was making, not every proof after it."""
+    crashed_once = tmp_path / "crashed"
+    flaky = tmp_path / "flaky-prover"
+    flaky.write_text(f"#!/bin/sh\n[ -e {crashed_once} ] && exec {native}\ntouch {crashed_once}\nread line\nexit 3\n")
+    flaky.chmod(0o755)
+    with Prover(dev_keys, flaky) as prover:
+        owner = prover.keypair()
+        with pytest.raises(ToolError, match=r"native prover ended \(3\)"):
+            prover.mint(5_00, owner.pk, owner.pk)
+        assert prover.mint(5_00, owner.pk, owner.pk).notes[0].value == 5_00
