@@ -9,8 +9,9 @@ pragma circom 2.1.6;
 // reject) by revealing cancelKey = Poseidon(sharedB): the holder's and the bank's shared ECDH point, which
 // the two of them alone can compute (not the regulator, which reads everything but holds no power to cancel);
 // the proof publishes cancelTag = Poseidon(cancelKey, 0) for the contract to check it against. Both ciphertexts are
-// packed so that the proof's 26 public signals verify under 400,000 gas. The contract locks the range until the bank's cash proof makes exactly that
-// note (delivery versus payment), or the request is revoked.
+// packed so that the proof's 26 public signals verify under 400,000 gas. The contract locks the range until
+// the bank's cash proof makes exactly that note (delivery versus payment), or the request is cancelled
+// (revoked or rejected).
 include "circomlib/circuits/babyjub.circom";
 include "./lib/range.circom";
 include "./lib/ecdh.circom";

@@ -98,6 +98,11 @@ def _for_js(value: Any) -> Any:
     return value
 
 
+def _given(**optional: int | None) -> dict[str, int]:
+    """The optional fields of a request that were given (a JavaScript default stands for the others)."""
+    return {name: value for name, value in optional.items() if value is not None}
+
+
 def _ints(values: list[Any]) -> list[int]:
     return [int(v) for v in values]
 
@@ -258,16 +263,16 @@ class Prover:
     def root(self, leaves: list[int]) -> int:
         return int(self._call({"command": "root", "leaves": leaves})["root"])
 
-    def mint(self, value: int, owner: Point, viewing_key: Point) -> Proven:
-        answer = self._call(
-            {
-                "command": "mint",
-                "value": value,
-                "ownerPk": list(owner),
-                "regulatorPk": list(viewing_key),
-                "circuit": self._circuit("cash_mint"),
-            }
-        )
+    def mint(self, value: int, owner: Point, viewing_key: Point, salt: int | None = None) -> Proven:
+        """A mint of `value` to `owner`; `salt`: a given one (a test's copy of another note), else a fresh one."""
+        request = {
+            "command": "mint",
+            "value": value,
+            "ownerPk": list(owner),
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("cash_mint"),
+        }
+        answer = self._call(request | _given(salt=salt))
         return _proven(answer, [_note(answer["note"])])
 
     def transfer(
@@ -294,11 +299,7 @@ class Prover:
             "regulatorPk": list(viewing_key),
             "circuit": self._circuit("cash_transfer"),
         }
-        if change is not None:
-            request["change"] = change
-        if salt is not None:
-            request["salt"] = salt
-        answer = self._call(request)
+        answer = self._call(request | _given(change=change, salt=salt))
         return _proven(answer, [_note(n) for n in answer["notes"]])
 
     def issue(
@@ -384,9 +385,7 @@ class Prover:
             "regulatorPk": list(viewing_key),
             "circuit": self._circuit("discount"),
         }
-        if price is not None:
-            request["price"] = price
-        answer = self._call(request)
+        answer = self._call(request | _given(price=price))
         proven = _proven(answer, [_note(answer["cash"])], tuple(_range(r) for r in answer["notes"]))
         return replace(proven, cancel_key=int(answer["cancelKey"]))
 

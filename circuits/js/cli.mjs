@@ -29,14 +29,22 @@ function nativeProver(path) {
   const child = spawn(path, [], { stdio: ["pipe", "pipe", "inherit"] });
   const waiting = [];
   let ended = null;
+  // an answer that is no JSON, or that nobody waits for, means answers and requests no longer pair up: the
+  // child is ended (and started again for the next proof) rather than trusted to pair the next ones
   readline.createInterface({ input: child.stdout }).on("line", (line) => {
-    const next = waiting.shift();
-    if (!next) return; // nobody waits for it (the request was failed already): dropped
+    let answer;
     try {
-      next.resolve(JSON.parse(line));
+      answer = JSON.parse(line);
     } catch (err) {
-      next.reject(new Error(`the native prover answered no JSON: ${err.message}`));
+      child.kill();
+      return end(`answered no JSON: ${err.message}`);
     }
+    const next = waiting.shift();
+    if (!next) {
+      child.kill();
+      return end("answered what no one asked");
+    }
+    next.resolve(answer);
   });
   const end = (why) => {
     if (ended) return;
@@ -101,7 +109,7 @@ async function handle(req, z) {
       return { plain: z.decrypt(req.cipher, z.ecdh(BigInt(req.sk), big(req.ecdhPk)), BigInt(req.nonce), req.length) };
     case "mint": {
       const owner = big(req.ownerPk);
-      const salt = z.random(z.subOrder);
+      const salt = req.salt === undefined ? z.random(z.subOrder) : BigInt(req.salt); // a given salt: tests' attacks
       const commitment = z.cashNote(BigInt(req.value), owner, salt);
       const input = {
         ownerPk: owner, salt, ecdhSk: z.secretKey(),

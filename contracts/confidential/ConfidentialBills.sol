@@ -160,11 +160,7 @@ contract ConfidentialBills is ConfidentialCash {
         _put(signals, 0, move.ecdhPk);
         _put(signals, 2, move.cipherReceiver);
         _put(signals, 6, move.cipherRegulator);
-        signals[16] = move.root;
-        signals[17] = move.nullifier;
-        signals[18] = move.commitments[0];
-        signals[19] = move.commitments[1];
-        signals[20] = move.day;
+        _putSplit(signals, 16, move.root, move.nullifier, move.commitments, move.day);
         signals[21] = move.nonce;
         _putViewingKey(signals, 22);
         if (!_verifier.verify(_moveKey, proof, signals)) revert InvalidProof();
@@ -206,6 +202,7 @@ contract ConfidentialBills is ConfidentialCash {
         if (payment.commitments[0] != pending.cashCommitment) {
             revert PaymentMismatch(pending.cashCommitment, payment.commitments[0]);
         }
+        _requireNotAwaited(payment.commitments[1]); // the change: no other discount's price, nor a retired one
         uint256 cashIndex = _applyTransfer(payment, proof);
         delete _pending[id];
         delete _awaited[pending.cashCommitment];
@@ -238,11 +235,7 @@ contract ConfidentialBills is ConfidentialCash {
         _put(signals, 2, r.cipherBank);
         _put(signals, 6, r.cipherRegulator);
         signals[16] = r.cancelTag;
-        signals[17] = r.root;
-        signals[18] = r.nullifier;
-        signals[19] = r.commitments[0];
-        signals[20] = r.commitments[1];
-        signals[21] = r.day;
+        _putSplit(signals, 17, r.root, r.nullifier, r.commitments, r.day);
         signals[22] = r.cashCommitment;
         signals[23] = r.nonce;
         _putViewingKey(signals, 24);
@@ -263,6 +256,22 @@ contract ConfidentialBills is ConfidentialCash {
     function _requireToday(uint256 day) private view {
         uint256 current = today();
         if (day != current) revert WrongDay(day, current);
+    }
+
+    /// @dev A split's public inputs, in the circuits' order from `at`: root, nullifier, the two outputs, day.
+    function _putSplit(
+        uint256[] memory signals,
+        uint256 at,
+        uint256 root_,
+        uint256 nullifier,
+        uint256[2] calldata commitments,
+        uint256 day
+    ) private pure {
+        signals[at] = root_;
+        signals[at + 1] = nullifier;
+        signals[at + 2] = commitments[0];
+        signals[at + 3] = commitments[1];
+        signals[at + 4] = day;
     }
 
     function _putViewingKey(uint256[] memory signals, uint256 at) private view {

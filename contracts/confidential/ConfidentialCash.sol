@@ -123,6 +123,7 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
         uint256 limit = _mintLimits[msg.sender];
         uint256 minted = _minted[msg.sender];
         if (minted + note.value > limit) revert CashMintLimitExceeded(msg.sender, limit, minted, note.value);
+        _requireNotAwaited(note.commitment); // no note a pending discount awaits (or a cancelled one retired)
         uint256[] memory signals = new uint256[](MINT_SIGNALS);
         signals[0] = note.ecdhPk[0];
         signals[1] = note.ecdhPk[1];

@@ -118,7 +118,7 @@ fn header<R: Read>(reader: &mut R) -> Result<Header> {
     let n_vars = u32_le(reader)? as usize;
     let n_public = u32_le(reader)? as usize;
     let domain_size = u32_le(reader)? as usize;
-    if n_public >= n_vars || !domain_size.is_power_of_two() || domain_size > 1 << 28 {
+    if n_public >= n_vars || !domain_size.is_power_of_two() || domain_size > 1 << 20 {
         return Err(SerializationError::InvalidData); // sizes no ceremony of ours makes
     }
     Ok(Header {

@@ -184,7 +184,7 @@ def test_the_holder_revokes_or_the_bank_rejects_a_pending_discount_and_no_one_el
     with reverts(DiscountNotPending, id=discount):
         b.ledger.cancel_discount(b.world["t2"], discount, bank_key)
     price = b.discount.signals[22]
-    with reverts(DiscountCancelled, commitment=price):  # the revoked request, sent again by anyone
+    with reverts(DiscountCancelled, commitment=price):  # the rejected request, sent again by anyone
         b.ledger.request_discount(b.world["bank2"], b.discount)
     with reverts(DiscountCancelled, commitment=price):  # the bank's payment, seen pending, sent as a transfer
         b.ledger.transfer(b.world["t2"], b.paid)
@@ -200,6 +200,20 @@ def test_the_holder_revokes_or_the_bank_rejects_a_pending_discount_and_no_one_el
     view = regulator_view(b.ledger, prover, b.regulator)
     assert view.cancelled == {discount} and view.unreadable == []
     assert b.discount.ranges[0].commitment not in view.notes  # the bank's note was never made
+
+
+def test_no_one_makes_an_awaited_price_note_but_the_payment_that_settles_it(fresh: Bills, prover: Prover) -> None:
+    """A bank that knows a pending discount's price note (its own request, or another's it was told of) cannot
+    mint that very note: the discount could then never be signed, its note being in the tree already."""
+    b = fresh
+    discount, _ = b.ledger.request_discount(b.world["t2"], b.discount)
+    price = b.discount.notes[0]
+    b.ledger.set_mint_limit(b.world["reg"], b.world.addr("bank"), 2 * BANK_CASH)
+    copy = prover.mint(price.value, b.t2.pk, b.ledger.viewing_key, salt=price.salt)
+    assert copy.notes[0].commitment == price.commitment
+    with reverts(PaymentAwaited, id=discount):
+        b.ledger.mint(b.world["bank"], copy)
+    b.ledger.sign_discount(b.world["bank2"], discount, b.paid)  # the payment still settles it
 
 
 def test_no_split_creates_value(fresh: Bills, prover: Prover) -> None:
