@@ -7,8 +7,11 @@ pins; a note's owner keeps the note's opening (value, salt): the chain holds onl
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
+import signal
 import subprocess
 import threading
 from dataclasses import dataclass, replace
@@ -135,6 +138,10 @@ def _proven(answer: dict[str, Any], notes: list[Note], ranges: tuple[RangeNote, 
     return Proven(proof, _ints(answer["publicSignals"]), notes, ranges)
 
 
+#: how long a request may go unanswered: a proof takes seconds (BENCHMARKS.md); minutes mean a hung prover
+ANSWER_TIMEOUT_S = 120.0
+
+
 def native_prover() -> Path | None:
     """The native prover (prover/) when `make setup` built it; None when it did not, and snarkjs proves."""
     return NATIVE_PROVER if NATIVE_PROVER.is_file() else None
@@ -152,15 +159,17 @@ def _cpu_seconds(pid: int) -> float:
 class Prover:
     """One Node process serving requests a line at a time (circuits/js/cli.mjs --serve), started on the
     first request: the curve, the hash tables and the prover's threads are made once, not per proof.
-    Thread-safe (one request at a time); `close` ends the process.
+    Thread-safe (one request at a time); `close` ends the process. A request unanswered after `timeout_s`
+    (a hung prover) ends the process and its children, and the next request starts them again.
 
     With `native` (the native prover's program, `native_prover()`), Node computes each witness with the
     circuit's wasm and that program proves it, with the same keys and the same proofs' shape; without,
     snarkjs proves. Either way the witness never leaves the two processes' pipes."""
 
-    def __init__(self, keys: Keys, native: Path | None = None) -> None:
+    def __init__(self, keys: Keys, native: Path | None = None, timeout_s: float = ANSWER_TIMEOUT_S) -> None:
         self.keys = keys
         self.native = native
+        self.timeout_s = timeout_s
         self._process: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
 
@@ -170,6 +179,10 @@ class Prover:
             assert process.stdin is not None and process.stdout is not None
             process.stdin.write(json.dumps(_for_js(request)) + "\n")
             process.stdin.flush()
+            answered, _, _ = select.select([process.stdout], [], [], self.timeout_s)
+            if not answered:
+                self._end_all()
+                raise ToolError(f"{request['command']}: no answer in {self.timeout_s:g} s (the prover was ended)")
             line = process.stdout.readline()
         if not line:
             self.close()
@@ -192,6 +205,7 @@ class Prover:
                 stderr=subprocess.DEVNULL,
                 text=True,
                 env=env,
+                start_new_session=True,  # its own process group: a hung native prover ends with it
             )
         return self._process
 
@@ -203,6 +217,14 @@ class Prover:
         pid = self._process.pid
         children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         return sum(_cpu_seconds(p) for p in [pid, *children])
+
+    def _end_all(self) -> None:
+        """Kill the Node process and every child of it (the native prover), now."""
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     def close(self) -> None:
         process, self._process = self._process, None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,24 @@ def test_a_native_prover_that_dies_is_started_again_for_the_next_proof(
         with pytest.raises(ToolError, match=r"native prover ended \(3\)"):
             prover.mint(5_00, owner.pk, owner.pk)
         assert prover.mint(5_00, owner.pk, owner.pk).notes[0].value == 5_00
+
+
+def test_a_hung_native_prover_fails_its_proof_in_time_and_is_ended(dev_keys: Keys, tmp_path: Path) -> None:
+    """A prover that never answers holds no caller forever: the request fails after the timeout, and the Node
+    process and the hung program are both ended (neither left running)."""
+    pid_file = tmp_path / "pid"
+    hung = tmp_path / "hung-prover"
+    hung.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 600\n")
+    hung.chmod(0o755)
+    with Prover(dev_keys, hung, timeout_s=3) as prover:
+        owner = prover.keypair()
+        began = time.monotonic()
+        with pytest.raises(ToolError, match="no answer in 3 s"):
+            prover.mint(5_00, owner.pk, owner.pk)
+        assert time.monotonic() - began < 15
+        sleeper = int(pid_file.read_text())
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{sleeper}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{sleeper}").exists(), "the hung prover was left running"
+        assert prover.keypair().sk > 0  # the next request starts the prover again
