@@ -7,12 +7,17 @@ and cash the chain no longer has. So, at start before anything is served and
 whenever the block follower sees the chain go back (`Indexer.divergence`):
 
 1. what the outbox holds and the chain lacks is sent again, the same signed bytes,
-   in nonce order, when the signer's nonce on chain proves the slot free (the chain
-   lost the transaction; nothing else took its place);
+   when the signer's nonce on chain proves the slot free (the chain lost the
+   transaction; nothing else took its place), in the order they were written down
+   (each signer's in nonce order), one signer's only once the other signer's before
+   it are mined: a transaction that needed another signer's (a mint to a participant
+   the operator registered) finds it on the chain again, as it did the first time;
 2. the index is rebuilt from the chain (reads answer as the chain says);
 3. every transaction the gateway had acknowledged (the outbox's answered entries,
-   every transaction in the old index's history) is looked up: if the chain has them
-   all, serving goes on; if any is missing, an incident is recorded with the list,
+   every transaction in the old index's bill history and cash movements) is looked
+   up: if the chain has them all, and those the old index saw take effect took
+   effect again (a resent one that reverts is lost), serving goes on; if any is
+   missing, an incident is recorded with the list,
    `/v1/health` says "degraded" with the reason and every write answers 503
    `CHAIN_UNAVAILABLE`, until a person has looked and run `billchain reindex`.
 
@@ -33,12 +38,11 @@ import json
 import logging
 import time
 from datetime import UTC, datetime
-from itertools import groupby
 
 from sqlalchemy import select
 
 from chain.backends.base import ChainBackend, SendRefused
-from gateway.core.db import ChainIncidentRow, Database, HistoryRow, OutboxRow
+from gateway.core.db import CashMovementRow, ChainIncidentRow, Database, HistoryRow, OutboxRow
 from gateway.ledger.indexer import Indexer
 from gateway.ledger.outbox import ABANDONED
 
@@ -77,6 +81,7 @@ class ChainGuard:
         try:
             with self.db.session() as s:
                 indexed = set(s.scalars(select(HistoryRow.tx_hash).distinct()))
+                indexed |= set(s.scalars(select(CashMovementRow.tx_hash).distinct()))
             resent = self._send_again_what_was_lost()
             self.indexer.rebuild()
             lost = self._missing(indexed)
@@ -134,57 +139,65 @@ class ChainGuard:
 
     # --- the steps
     def _send_again_what_was_lost(self) -> list[str]:
-        """The outbox's transactions the node neither mined nor holds, sent again in nonce order while
-        the signer's next nonce on chain is theirs (else something else holds the slot: not sent)."""
+        """The outbox's transactions the node neither mined nor holds, sent again in the order they were
+        written down while the signer's next nonce on chain is theirs (else something else holds the slot:
+        not sent). Before one signer's, the other signer's sent before it are waited for: a node orders its
+        pool by fee and nonce, not by arrival, and a transaction may need another signer's to have run."""
         backend = self.backend
         with self.db.session() as s:
-            rows = list(
-                s.scalars(
-                    select(OutboxRow).where(OutboxRow.state != ABANDONED).order_by(OutboxRow.signer, OutboxRow.nonce)
-                )
-            )
+            rows = _in_signing_order(list(s.scalars(select(OutboxRow).where(OutboxRow.state != ABANDONED))))
         resent: list[str] = []
-        for signer, entries in groupby(rows, key=lambda r: r.signer):
-            for row in entries:
-                tx_hash = bytes.fromhex(row.tx_hash[2:])
-                if backend.receipt(tx_hash) is not None or backend.transaction_known(tx_hash):
-                    continue
-                if backend.pending_nonce(signer) != row.nonce:
-                    continue
-                refusals: tuple[type[Exception], ...] = (SendRefused, *backend.revert_errors)
-                try:
-                    backend.send_raw(row.raw)
-                except refusals as exc:
-                    log.error("outbox: %s could not be sent again: %s", row.tx_hash, exc)
-                    continue
-                resent.append(row.tx_hash)
-            backend.nonces.resync(signer)
+        unmined: list[OutboxRow] = []  # sent again, not yet seen mined
+        refusals: tuple[type[Exception], ...] = (SendRefused, *backend.revert_errors)
         deadline = time.monotonic() + RESENT_WAIT_S
-        for sent in resent:
-            while backend.receipt(bytes.fromhex(sent[2:])) is None and time.monotonic() < deadline:
-                time.sleep(0.1)
+        for row in rows:
+            tx_hash = bytes.fromhex(row.tx_hash[2:])
+            if backend.receipt(tx_hash) is not None or backend.transaction_known(tx_hash):
+                continue
+            if unmined and unmined[-1].signer != row.signer:
+                self._mined([r.tx_hash for r in unmined], deadline)
+                unmined.clear()
+            if backend.pending_nonce(row.signer) != row.nonce:
+                continue
+            try:
+                backend.send_raw(row.raw)
+            except refusals as exc:
+                log.error("outbox: %s could not be sent again: %s", row.tx_hash, exc)
+                continue
+            resent.append(row.tx_hash)
+            unmined.append(row)
+        for signer in {row.signer for row in rows}:
+            backend.nonces.resync(signer)
+        self._mined(resent, deadline)
         if resent:
             log.warning("outbox: %d transactions the chain had lost were sent again", len(resent))
         return resent
 
+    def _mined(self, hashes: list[str], deadline: float) -> None:
+        """Wait, until `deadline`, for each of `hashes` to be mined."""
+        for sent in hashes:
+            while self.backend.receipt(bytes.fromhex(sent[2:])) is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+
     def _missing(self, indexed: set[str]) -> list[str]:
-        """Acknowledged transactions (answered from the outbox, or in the old index) the chain lacks. One
-        the node holds again, unmined (a reorganisation dropped its block: a Clique fork; the node puts
-        its transactions back in its pool), is waited for, up to RESENT_WAIT_S, before it counts."""
+        """Acknowledged transactions the chain lacks: an answered outbox entry not mined, or a transaction
+        the old index saw take effect (`indexed`) not mined or, sent again, reverted (it ran on another
+        state: its effect is lost as surely). One the node holds again, unmined (a reorganisation dropped
+        its block: a Clique fork; the node puts its transactions back in its pool), is waited for, up to
+        RESENT_WAIT_S, before it counts."""
         with self.db.session() as s:
             answered = set(s.scalars(select(OutboxRow.tx_hash).where(OutboxRow.state == "DONE")))
         backend = self.backend
-
-        def unmined(hashes: set[str]) -> set[str]:
-            return {h for h in hashes if backend.receipt(bytes.fromhex(h[2:])) is None}
-
-        missing = unmined(answered | indexed)
-        pending = {h for h in missing if backend.transaction_known(bytes.fromhex(h[2:]))}
+        receipts = {h: backend.receipt(bytes.fromhex(h[2:])) for h in answered | indexed}
+        pending = {h for h, r in receipts.items() if r is None and backend.transaction_known(bytes.fromhex(h[2:]))}
         deadline = time.monotonic() + RESENT_WAIT_S
         while pending and time.monotonic() < deadline:
             time.sleep(0.2)
-            pending = unmined(pending)
-        return sorted(unmined(missing))
+            for h in pending:
+                receipts[h] = backend.receipt(bytes.fromhex(h[2:]))
+            pending = {h for h in pending if receipts[h] is None}
+        lost = {h for h, r in receipts.items() if r is None or (h in indexed and r["status"] != 1)}
+        return sorted(lost)
 
     def _record(self, reason: str, lost: list[str]) -> None:
         with self.db.session() as s:
@@ -197,3 +210,14 @@ class ChainGuard:
                 select(ChainIncidentRow).where(ChainIncidentRow.resolved_at.is_(None)).order_by(ChainIncidentRow.id)
             )
         return None if row is None else row.reason
+
+
+def _in_signing_order(rows: list[OutboxRow]) -> list[OutboxRow]:
+    """`rows` in the order they were written down, except that each signer's go in nonce order (two of
+    one signer's written down at once may be written in either order; their nonces say which ran first):
+    each signer's rows fill, in nonce order, the places its rows hold in the written-down order."""
+    written = sorted(rows, key=lambda r: (r.created_at, r.signer, r.nonce))
+    by_nonce: dict[str, list[OutboxRow]] = {}
+    for row in sorted(rows, key=lambda r: r.nonce, reverse=True):
+        by_nonce.setdefault(row.signer, []).append(row)
+    return [by_nonce[row.signer].pop() for row in written]

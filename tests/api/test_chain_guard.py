@@ -84,6 +84,62 @@ def test_what_the_chain_lost_for_good_holds_writes_until_a_person_reindexes(tmp_
         node.close()
 
 
+def _cash_cycle(api: Api, bank: str) -> str:
+    """A participant registered by the operator, minted to by the bank, paying the bank, paid by the bank
+    with that cash: four writes by three signers, each needing the one before (bank, payee, bank: no order
+    of signers runs them all)."""
+    payee = api.onboard("ENTERPRISE", "cycle")
+    api.mint(bank, payee, "100.00")
+    api.ok(api.write("/v1/cash/transfer", payee, {"to": bank, "amount": "60.00"}))
+    api.ok(api.write("/v1/cash/transfer", bank, {"to": payee, "amount": "50.00"}))
+    return payee
+
+
+def test_what_the_chain_lost_is_sent_again_in_the_order_it_first_ran_across_signers(tmp_path: Path) -> None:
+    """Seen in CI: a node killed outright came back from a state file a second old, and the outbox sent
+    its transactions again signer by signer (by address): a bank's mint to a participant went before the
+    operator's registration of it, reverted, and counted as on the chain; the payee's cash read 0."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, _):
+            bank = api.onboard("BANK", "bank")
+            before = node.snapshot()
+            payee = _cash_cycle(api, bank)
+        node.revert(before)  # all four gone from the chain, not from the index or the outbox
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            assert api.get("/v1/health", None).json()["status"] == "ok"
+            assert api.balance(payee) == "90.00"
+            assert api.balance(bank) == "10.00"
+            address = api.get(f"/v1/participants/{payee}").json()["address"]
+            assert runtime.system.cash.balance_of(address) == 9000  # on the chain, not only in the index
+    finally:
+        node.close()
+
+
+def test_an_acknowledged_write_sent_again_that_reverts_is_lost(tmp_path: Path) -> None:
+    """The payee's payment is sent again without the mint that funded it (its entry pruned): it reverts
+    on the chain. A receipt is not enough: the cash movement the index had acknowledged did not happen."""
+    node = AnvilBackend(tmp_path / "node", gas_price=0)
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            bank = api.onboard("BANK", "bank")
+            payee = api.onboard("ENTERPRISE", "payee")
+            before = node.snapshot()
+            api.mint(bank, payee, "100.00")
+            paid = api.ok(api.write("/v1/cash/transfer", payee, {"to": bank, "amount": "60.00"}))
+            with runtime.db.session() as s:  # the mint's entry is gone: the payment alone can be sent again
+                s.execute(delete(OutboxRow).where(OutboxRow.operation == "mint"))
+        node.revert(before)
+        with gateway_on(tmp_path / "gw", chain=node.url, gas_price=0) as (api, runtime):
+            health = api.get("/v1/health", None).json()
+            assert health["status"] == "degraded", health
+            assert "acknowledged transactions not on the chain: 2" in health["reason"], health  # before: 1
+            payment = bytes.fromhex(paid["tx"]["hash"][2:])
+            assert runtime.backend.receipt(payment)["status"] == 0  # sent again, and it reverted
+    finally:
+        node.close()
+
+
 def test_a_chain_that_goes_back_under_a_running_gateway_is_repaired_before_it_is_followed(tmp_path: Path) -> None:
     node = AnvilBackend(tmp_path / "node", gas_price=0)
     try:
