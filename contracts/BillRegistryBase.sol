@@ -5,6 +5,7 @@ import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol"
 import {DocumentAnchors} from "./DocumentAnchors.sol";
 import {IDigitalCash} from "./interfaces/IDigitalCash.sol";
 import {IParticipantRegistry} from "./interfaces/IParticipantRegistry.sol";
+import {DiscountPricing} from "./libraries/DiscountPricing.sol";
 import {EndorsementChain} from "./libraries/EndorsementChain.sol";
 import {RangeBook} from "./libraries/RangeBook.sol";
 import {Bill, OverdueRecord, Range, Transfer} from "./types/BillRecords.sol";
@@ -33,7 +34,7 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
     /// @dev The parties of a bill a guarantor of the whole bill guarantees: bits of `_billGuarantors`.
     uint8 internal constant GUARANTEES_DRAWER = 1;
     uint8 internal constant GUARANTEES_ACCEPTOR = 2;
-    uint256 internal constant RATE_ONE = 1_000_000;
+    uint256 internal constant RATE_ONE = DiscountPricing.RATE_ONE;
     uint256 private constant SHANGHAI_OFFSET = 8 hours;
 
     IParticipantRegistry internal immutable _registry;
@@ -318,9 +319,7 @@ abstract contract BillRegistryBase is DocumentAnchors, ERC2771Context {
 
     /// @dev DOMAIN.md's discount price: amount - round_half_up(amount * rate * days / 360), rate in millionths.
     function _discountPrice(uint256 amount, uint256 rateMicros, uint256 days_) internal pure returns (uint256) {
-        uint256 numerator = amount * rateMicros * days_;
-        uint256 denominator = 360 * RATE_ONE;
-        return amount - (2 * numerator + denominator) / (2 * denominator);
+        return DiscountPricing.price(amount, rateMicros, days_);
     }
 
     function _dayOf(uint256 timestamp) internal pure returns (uint256) {

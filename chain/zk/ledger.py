@@ -29,6 +29,16 @@ from chain.zk.toolchain import CIRCUITS_DIR, node
 from chain.zk.vkey import creation_code, key_hash, read_vkey
 
 CONFIDENTIAL_CONTRACTS = ("ConfidentialBills", "Groth16Verifier")
+#: the events that make, spend, lock and free notes, which a reader of the ledger walks in chain order
+LEDGER_EVENTS = (
+    "ConfidentialMint",
+    "ConfidentialIssue",
+    "ConfidentialTransfer",
+    "ConfidentialRangeMove",
+    "ConfidentialDiscountRequested",
+    "ConfidentialDiscountSigned",
+    "ConfidentialDiscountCancelled",
+)
 #: each circuit's verification key, in the order the contract's Keys struct takes them
 KEYED_CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount")
 
@@ -106,6 +116,10 @@ class ConfidentialLedger:
     def today(self) -> int:
         return int(self.contract.functions.today().call())
 
+    def discount_price(self, amount: int, rate_micros: int, days: int) -> int:
+        """DOMAIN.md's price, from the contract (the rule's one copy; the discount circuit proves the same)."""
+        return int(self.contract.functions.discountPrice(amount, rate_micros, days).call())
+
     def issue(self, acceptor: LocalAccount, proven: Proven, **changes: Any) -> TxResult:
         s = proven.signals
         fields = {"commitment": s[10], "day": s[11], "nonce": s[13]}  # s[12], the acceptor: the contract's own
@@ -142,6 +156,15 @@ class ConfidentialLedger:
     def cancel_discount(self, submitter: LocalAccount, discount: int, cancel_key: int) -> TxResult:
         """End a pending discount unpaid (the holder's revoke or the bank's reject): its range note is free."""
         return self.tx.send(submitter, self.contract.functions.cancelDiscount(discount, cancel_key))
+
+    def events(self, from_block: int = 0, to_block: int | None = None) -> list[tuple[str, Any]]:
+        """LEDGER_EVENTS from `from_block` to `to_block` (the head), as (name, args) in chain order."""
+        found = []
+        for name in LEDGER_EVENTS:
+            event = getattr(self.contract.events, name)()
+            for log in event.get_logs(from_block=from_block, to_block=to_block):
+                found.append(((int(log["blockNumber"]), int(log["logIndex"])), name, log["args"]))
+        return [(name, args) for _, name, args in sorted(found, key=lambda item: item[0])]
 
     def leaves(self) -> list[int]:
         """Every leaf of the tree, in order, from the contract's events alone."""

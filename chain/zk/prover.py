@@ -25,6 +25,21 @@ CLI = CIRCUITS_DIR / "js" / "cli.mjs"
 
 Point = tuple[int, int]
 
+#: a packed range's width (circuits/lib/range.circom packRange); a discount's terms ride above it
+PACKED_RANGE_BITS = 192
+
+
+def unpack_range(packed: int) -> tuple[int, int, int, int]:
+    """(billId, maturityDay, start, end) from the circuits' packRange (terms above PACKED_RANGE_BITS dropped)."""
+    packed %= 2**PACKED_RANGE_BITS
+    return packed >> 128, (packed >> 96) % 2**32, (packed >> 48) % 2**48, packed % 2**48
+
+
+def unpack_terms(packed: int) -> tuple[int, int]:
+    """A discount's (rate in millionths, adjust days), packed above its range as rate * 4 + adjust days."""
+    terms = packed >> PACKED_RANGE_BITS
+    return terms // 4, terms % 4
+
 
 @dataclass(frozen=True)
 class NoteKey:
@@ -281,6 +296,12 @@ class Prover:
 
     def nullifier(self, note: Note, sk: int) -> int:
         return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])
+
+    def recall_key(self, sk: int, nullifier: int) -> int:
+        """The ephemeral key of `sk`'s spend whose (first) nullifier is `nullifier`: with it, and the pinned
+        viewing key's public half, the spender reads its own operation back from the chain (the regulator's
+        ciphertext), its change and the range it kept included, with nothing kept but `sk`."""
+        return int(self._call({"command": "recall_key", "sk": sk, "nullifier": nullifier})["key"])
 
     def root(self, leaves: list[int]) -> int:
         return int(self._call({"command": "root", "leaves": leaves})["root"])

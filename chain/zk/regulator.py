@@ -9,16 +9,11 @@ notes the chain holds, each with its owner (a BabyJubJub key), its value or rang
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from chain.zk.ledger import ConfidentialLedger
-from chain.zk.prover import NoteKey, Point, Prover
-
-_48 = 2**48
-#: a packed range's width (circuits/lib/range.circom packRange); a discount's terms ride above it
-_PACKED_BITS = 192
+from chain.zk.prover import NoteKey, Point, Prover, unpack_range, unpack_terms
 
 
 @dataclass(frozen=True)
@@ -60,11 +55,6 @@ class RegulatorView:
         return out
 
 
-def _unpack(packed: int) -> tuple[int, int, int, int]:
-    """(billId, maturityDay, start, end) from the circuits' packRange."""
-    return packed >> 128, (packed >> 96) % 2**32, (packed >> 48) % _48, packed % _48
-
-
 class _Reader:
     def __init__(self, prover: Prover, viewing: NoteKey, view: RegulatorView) -> None:
         self.prover, self.viewing, self.view = prover, viewing, view
@@ -98,7 +88,7 @@ class _Reader:
         """A range move's input note and a function appending its two outputs, from the regulator's plain text
         [packed input, k, input's salt, sender (x, y), receiver (x, y), the outputs' salts]."""
         packed, k, in_salt, sx, sy, rx, ry, salt0, salt1 = opened
-        bill, maturity, start, end = _unpack(packed)
+        bill, maturity, start, end = unpack_range(packed)
         spent = self.prover.range_commit(bill, maturity, start, end, (sx, sy), in_salt)
 
         def outputs(commitments: list[int]) -> None:
@@ -113,7 +103,7 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
     view = RegulatorView()
     reader = _Reader(prover, viewing, view)
     pending: dict[int, tuple[int, Any]] = {}
-    for name, args in _events(ledger):
+    for name, args in ledger.events():
         if name == "ConfidentialMint":
             note = args["note"]
             x, y, salt = reader.open(note, "cipherRegulator", 3)
@@ -122,8 +112,8 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
             note = args["note"]
             packed, x, salt = reader.open(note, "cipherRegulator", 3)
             owners = prover.points_at(x)
-            made = [o for o in owners if prover.range_commit(*_unpack(packed), o, salt) == note["commitment"]]
-            reader.range(made[0] if made else owners[0], _unpack(packed), salt, note["commitment"])
+            made = [o for o in owners if prover.range_commit(*unpack_range(packed), o, salt) == note["commitment"]]
+            reader.range(made[0] if made else owners[0], unpack_range(packed), salt, note["commitment"])
         elif name == "ConfidentialTransfer":
             reader.payment(args["transfer"])
         elif name == "ConfidentialRangeMove":
@@ -135,11 +125,10 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
             request = args["request"]
             # [packed input + terms * 2^192, k, input's salt, holder, bank, the bank's seed, the change's salt]
             opened = reader.open(request, "cipherRegulator", 9)
-            terms, seed = opened[0] >> _PACKED_BITS, opened[7]
-            opened[0] %= 2**_PACKED_BITS
+            terms, seed = unpack_terms(opened[0]), opened[7]
             opened[7:8] = [prover.hash([seed, 0])]  # the bank's range note's salt; the price's is (seed, 1)
             spent, outputs = reader.split(request, opened)
-            view.discount_terms[int(args["id"])] = (terms // 4, terms % 4)
+            view.discount_terms[int(args["id"])] = terms
             pending[int(args["id"])] = (spent, lambda o=outputs, c=list(request["commitments"]): o(c))
         elif name == "ConfidentialDiscountSigned":
             spent, deliver = pending.pop(int(args["id"]))
@@ -150,23 +139,3 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
             pending.pop(int(args["id"]))  # its range note stays its holder's, unspent
             view.cancelled.add(int(args["id"]))
     return view
-
-
-_KINDS = (
-    "ConfidentialMint",
-    "ConfidentialIssue",
-    "ConfidentialTransfer",
-    "ConfidentialRangeMove",
-    "ConfidentialDiscountRequested",
-    "ConfidentialDiscountSigned",
-    "ConfidentialDiscountCancelled",
-)
-
-
-def _events(ledger: ConfidentialLedger) -> Iterable[tuple[str, Any]]:
-    found = []
-    for kind in _KINDS:
-        for log in getattr(ledger.contract.events, kind)().get_logs(from_block=0):
-            found.append(((int(log["blockNumber"]), int(log["logIndex"])), kind, log["args"]))
-    for _, kind, args in sorted(found, key=lambda item: item[0]):
-        yield kind, args

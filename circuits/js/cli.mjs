@@ -1,7 +1,9 @@
 // billchain's prover side (chain/zk/prover.py): one JSON request on stdin, one JSON answer on stdout; or,
 // with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
 // stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
-//   keypair | commit | ecdh | hash | nullifier | root | mint | transfer | decrypt | issue | range_transfer | discount
+//   keypair | commit | ecdh | hash | nullifier | recall_key | root | mint | transfer | decrypt | issue | range_transfer
+//   | discount
+// A spend's ephemeral key is its recall key (notes.mjs): its spender reads it back from the chain alone.
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
 import { notes } from "./notes.mjs";
@@ -103,6 +105,8 @@ async function handle(req, z) {
       return { hash: z.hash(big(req.values)) };
     case "nullifier":
       return { nullifier: z.nullifier(BigInt(req.commitment), BigInt(req.sk)) };
+    case "recall_key":
+      return { key: z.recallKey(BigInt(req.sk), BigInt(req.nullifier)) };
     case "root":
       return { root: new z.Tree(req.leaves).root() };
     case "decrypt":
@@ -134,15 +138,15 @@ async function handle(req, z) {
         { value: pay, owner: receiver, salt: outSalts[0], commitment: z.cashNote(pay, receiver, outSalts[0]) },
         { value: change, owner: sender, salt: outSalts[1], commitment: z.cashNote(change, sender, outSalts[1]) },
       ];
+      const nullifiers = spent.map((n) => (n ? z.nullifier(z.cashNote(n.value, sender, n.salt), sk) : 0n));
       const input = {
         inValues: spent.map((n) => (n ? n.value : 0n)),
         inSalts: spent.map((n) => (n ? n.salt : 0n)),
         ownerSk: sk,
         leafIndex: spent.map((n) => (n ? n.index : 0)),
         pathElements: spent.map((n) => (n ? tree.path(n.index) : Array(20).fill(0n))),
-        outValues: [pay, change], receiverPk: receiver, outSalts, ecdhSk: z.secretKey(),
-        root: tree.root(),
-        nullifiers: spent.map((n) => (n ? z.nullifier(z.cashNote(n.value, sender, n.salt), sk) : 0n)),
+        outValues: [pay, change], receiverPk: receiver, outSalts, ecdhSk: z.recallKey(sk, nullifiers[0]),
+        root: tree.root(), nullifiers,
         outCommitments: out.map((n) => n.commitment),
         encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
       };
@@ -184,11 +188,12 @@ async function handle(req, z) {
         { ...moved, owner: receiver, commitment: z.rangeNote(moved, receiver) },
         { ...kept, owner: sender, commitment: z.rangeNote(kept, sender) },
       ];
+      const nullifier = z.nullifier(z.rangeNote(n, sender), sk);
       const input = {
         billId: n.billId, maturityDay: n.maturityDay, inStart: n.start, inEnd: n.end, inSalt: n.salt,
         ownerSk: sk, leafIndex: req.note.index, pathElements: tree.path(req.note.index),
-        k, outSalt: [moved.salt, kept.salt], ecdhSk: z.secretKey(),
-        root: tree.root(), nullifier: z.nullifier(z.rangeNote(n, sender), sk),
+        k, outSalt: [moved.salt, kept.salt], ecdhSk: z.recallKey(sk, nullifier),
+        root: tree.root(), nullifier,
         outCommitments: out.map((o) => o.commitment), today: BigInt(req.today),
         encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
       };

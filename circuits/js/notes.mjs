@@ -7,6 +7,7 @@ export const FIELD = 21888242871839275222246405745257275088548364400416034343698
 export const TAG_CASH = 3n;
 export const TAG_RANGE = 5n;
 export const TAG_NULLIFIER = 16n;
+export const TAG_RECALL = 17n;
 export const TREE_DEPTH = 20;
 const TWO128 = 2n ** 128n;
 
@@ -39,6 +40,11 @@ export async function notes() {
   const rangeNote = (n, owner) =>
     hash([TAG_RANGE, n.billId, n.maturityDay, n.start, n.end, owner[0], owner[1], n.salt]);
   const nullifier = (commitment, sk) => hash([TAG_NULLIFIER, commitment, sk]);
+  // a spend's ephemeral key, from the spender's key and the spend's (first) nullifier: new for every spend
+  // (a nullifier is spent once), unknown without sk, and known again to the spender alone, who reads its own
+  // operation back from the chain (the regulator's ciphertext: ECDH of this key with the pinned viewing key)
+  const recallKey = (sk, nullifierOfSpend) =>
+    (hash([TAG_RECALL, nullifierOfSpend, sk]) % (babyJub.subOrder - 1n)) + 1n;
   // Zeto's (Dusk's) Poseidon duplex cipher: `length` is the plaintext's length before padding
   const decrypt = (cipher, key, nonce, length) => {
     let state = hashEx([0n, key[0], key[1], BigInt(nonce) + BigInt(length) * TWO128], 4);
@@ -78,5 +84,8 @@ export async function notes() {
       return out;
     }
   }
-  return { hash, random, publicKey, secretKey, ecdh, pointsAt, cashNote, rangeNote, nullifier, decrypt, Tree, subOrder: babyJub.subOrder };
+  return {
+    hash, random, publicKey, secretKey, ecdh, pointsAt, cashNote, rangeNote, nullifier, recallKey, decrypt, Tree,
+    subOrder: babyJub.subOrder,
+  };
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
+import {DiscountPricing} from "../libraries/DiscountPricing.sol";
 import {MemberStatus, Role} from "../types/BillTypes.sol";
 import {ConfidentialCash} from "./ConfidentialCash.sol";
 import {Groth16Verifier} from "./Groth16Verifier.sol";
@@ -109,6 +110,16 @@ contract ConfidentialBills is ConfidentialCash {
     /// @return days since 1970-01-01
     function today() public view returns (uint256) {
         return (block.timestamp + SHANGHAI_OFFSET_S) / 1 days;
+    }
+
+    /// @notice DOMAIN.md's price of `amount` discounted at `rateMicros` for `days_`, as a discount proof fixes it:
+    ///         the bank reads a request's terms from its ciphertext and pays this (the wallet's one copy of the rule).
+    /// @param amount the discounted amount in fen
+    /// @param rateMicros the annual rate in millionths
+    /// @param days_ maturity day - the request's day + adjust days
+    /// @return the price in fen
+    function discountPrice(uint256 amount, uint256 rateMicros, uint256 days_) external pure returns (uint256) {
+        return DiscountPricing.price(amount, rateMicros, days_);
     }
 
     /// @notice The verifier and the data contracts holding each circuit's verification key, for a client to

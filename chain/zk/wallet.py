@@ -1,0 +1,272 @@
+"""A member's own notes on the confidential ledger, read from the chain with its note key alone (docs/PRIVACY.md
+§3.12, "Indexing": what a hosted member's gateway and a self-custody client hold and prove from).
+
+What the member receives it finds by trial decryption: each operation's copy for its receiver (a mint's owner
+copy, an issue's payee copy, a transfer's or a move's receiver copy, a discount request's bank copy) is tried
+with its key. What it spends it reads back: a spend's ephemeral key is derived from the spender's key and the
+spend's nullifier (`Prover.recall_key`), so the spender opens the operation's regulator copy (ECDH of that key
+with the pinned viewing key's public half) and finds its change, the range it kept, and its discount request's
+bank and cancel key. So a wallet keeps nothing but the key: a gateway that lost its data dir, or a client on
+another machine, rebuilds the same notes from the chain.
+
+Invariants: a note is held only when its commitment recomputes from the opening read (a ciphertext that opens
+to another note is ignored, never trusted); a note is gone once its nullifier is on chain; a range note under a
+pending discount request is locked (neither moved nor requested again) until the request is signed (spent) or
+cancelled (free again); the price a bank pays for an offer is the contract's (`discountPrice`), and an offer
+whose awaited cash note that price does not make is not taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chain.zk.ledger import ConfidentialLedger
+from chain.zk.prover import Note, NoteKey, Point, Proven, Prover, RangeNote, unpack_range, unpack_terms
+from chain.zk.toolchain import ToolError
+
+
+class NotEnoughCash(Exception):
+    """No one or two of the wallet's notes cover the amount (a proof spends at most two)."""
+
+    def __init__(self, amount: int, balance: int, coverable: int) -> None:
+        self.amount, self.balance, self.coverable = amount, balance, coverable
+        merge = " (merge notes first)" if balance >= amount else ""
+        super().__init__(f"{amount} fen asked, {balance} held, at most {coverable} in two notes{merge}")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A pending discount request to this wallet's bank key, as its copy reads: the range it buys
+    (`bill_id`, `maturity_day`, `start`..`end`), the terms, the holder to pay and the price to pay."""
+
+    id: int
+    bill_id: int
+    maturity_day: int
+    start: int
+    end: int
+    rate_micros: int
+    adjust_days: int
+    day: int
+    holder: Point
+    price: int
+    price_salt: int
+    range_salt: int
+    range_commitment: int  # the note it buys: the request's first output
+    cancel_key: int
+
+
+@dataclass(frozen=True)
+class Request:
+    """This wallet's own pending discount request: the note it locks, what stays its own once it is signed."""
+
+    id: int
+    note: RangeNote
+    k: int
+    bank: Point
+    kept_salt: int
+    kept_commitment: int  # the request's second output: the rest of the note, ours again once it is signed
+    cancel_key: int
+
+
+class Wallet:
+    def __init__(self, ledger: ConfidentialLedger, prover: Prover, key: NoteKey) -> None:
+        self.ledger, self.prover, self.key = ledger, prover, key
+        self.viewing_key = ledger.viewing_key
+        self.cash: dict[int, Note] = {}  # by commitment: held and unspent
+        self.ranges: dict[int, RangeNote] = {}
+        self.requests: dict[int, Request] = {}  # by discount id: pending
+        self.offers: dict[int, Offer] = {}
+        self._held: dict[int, int] = {}  # nullifier -> commitment, of every note held
+        self._next_block = 0
+
+    # --- reading the chain
+    def sync(self) -> Wallet:
+        """Read the ledger's events since the last sync (all of them, the first time)."""
+        head = self.ledger.tx.backend.block_number()
+        for name, args in self.ledger.events(self._next_block, head):
+            getattr(self, "_on_" + name.removeprefix("Confidential").lower())(args)
+        self._next_block = head + 1
+        return self
+
+    def _on_mint(self, args: Any) -> None:
+        note = args["note"]
+        opened = self._open(note, "cipherOwner", 2)
+        if opened is not None and opened[1] == self.key.pk[0]:
+            self._take_cash(note["value"], opened[0], note["commitment"], args["index"])
+
+    def _on_issue(self, args: Any) -> None:
+        note = args["note"]
+        opened = self._open(note, "cipherPayee", 2)
+        if opened is not None:
+            self._take_range(unpack_range(opened[0]), opened[1], note["commitment"], args["index"])
+
+    def _on_transfer(self, args: Any) -> None:
+        self._payment(args["transfer"], args["index"])
+
+    def _payment(self, body: Any, index: int) -> None:
+        commitments = body["commitments"]
+        if body["nullifiers"][0] in self._held:  # our spend: read back from the regulator's copy
+            _, _, paid, _, _, rx, ry, salt0, salt1 = self._recall(body, body["nullifiers"][0], 9)
+            spent = sum(n.value for n in self._spend(list(body["nullifiers"])) if isinstance(n, Note))
+            self._take_cash(spent - paid, salt1, commitments[1], index + 1)
+            if (rx, ry) == self.key.pk:  # paid to ourselves: a merge
+                self._take_cash(paid, salt0, commitments[0], index)
+            return
+        opened = self._open(body, "cipherReceiver", 3)
+        if opened is not None:
+            self._take_cash(opened[0], opened[1], commitments[0], index)
+
+    def _on_rangemove(self, args: Any) -> None:
+        move, index = args["move"], args["index"]
+        commitments = move["commitments"]
+        if move["nullifier"] in self._held:
+            packed, k, _, _, _, rx, ry, salt0, salt1 = self._recall(move, move["nullifier"], 9)
+            bill, maturity, start, end = unpack_range(packed)
+            self._spend([move["nullifier"]])
+            self._take_range((bill, maturity, start + k, end), salt1, commitments[1], index + 1)
+            if (rx, ry) == self.key.pk:
+                self._take_range((bill, maturity, start, start + k - 1), salt0, commitments[0], index)
+            return
+        opened = self._open(move, "cipherReceiver", 3)
+        if opened is not None:
+            self._take_range(unpack_range(opened[0]), opened[1], commitments[0], index)
+
+    def _on_discountrequested(self, args: Any) -> None:
+        request, discount = args["request"], int(args["id"])
+        nullifier = request["nullifier"]
+        if nullifier in self._held:
+            # [packed input + terms, k, input's salt, holder (x, y), bank (x, y), the bank's seed, the change's salt]
+            mine = self._recall(request, nullifier, 9)
+            bank = (mine[5], mine[6])
+            note = self.ranges.pop(self._held[nullifier])
+            cancel_key = self.prover.hash(list(self.prover.ecdh(self.prover.recall_key(self.key.sk, nullifier), bank)))
+            kept = int(request["commitments"][1])
+            self.requests[discount] = Request(discount, note, mine[1], bank, mine[8], kept, cancel_key)
+            return
+        to_us = self._open(request, "cipherBank", 3)  # [packed bought range + terms, seed, holder's x]
+        if to_us is not None:
+            offer = self._offer(discount, request, *to_us)
+            if offer is not None:
+                self.offers[discount] = offer
+
+    def _offer(self, discount: int, request: Any, packed: int, seed: int, holder_x: int) -> Offer | None:
+        bill, maturity, start, end = unpack_range(packed)
+        rate, adjust = unpack_terms(packed)
+        day = int(request["day"])
+        price = self.ledger.discount_price(end - start + 1, rate, maturity - day + adjust)
+        price_salt, range_salt = self.prover.hash([seed, 1]), self.prover.hash([seed, 0])
+        holders = [
+            p
+            for p in self.prover.points_at(holder_x)
+            if self.prover.commit(price, p, price_salt) == request["cashCommitment"]
+        ]
+        bought = int(request["commitments"][0])
+        if not holders or self._range_commit((bill, maturity, start, end), self.key.pk, range_salt) != bought:
+            return None
+        cancel_key = self.prover.hash(list(self.prover.ecdh(self.key.sk, tuple(request["ecdhPk"]))))
+        terms = (rate, adjust, day, holders[0], price, price_salt, range_salt, bought, cancel_key)
+        return Offer(discount, bill, maturity, start, end, *terms)
+
+    def _on_discountsigned(self, args: Any) -> None:
+        discount, range_index = int(args["id"]), int(args["rangeIndex"])
+        self._payment(args["payment"], int(args["cashIndex"]))
+        if (request := self.requests.pop(discount, None)) is not None:
+            n = request.note
+            kept = (n.bill_id, n.maturity_day, n.start + request.k, n.end)
+            self._forget(n.commitment)
+            self._take_range(kept, request.kept_salt, request.kept_commitment, range_index + 1)
+        if (offer := self.offers.pop(discount, None)) is not None:
+            bought = (offer.bill_id, offer.maturity_day, offer.start, offer.end)
+            self._take_range(bought, offer.range_salt, offer.range_commitment, range_index)
+
+    def _on_discountcancelled(self, args: Any) -> None:
+        discount = int(args["id"])
+        self.offers.pop(discount, None)
+        if (request := self.requests.pop(discount, None)) is not None:
+            self.ranges[request.note.commitment] = request.note  # free again
+
+    # --- notes
+    def _open(self, body: Any, cipher: str, length: int) -> list[int] | None:
+        """A copy's plain text under our key, or None when it is for someone else."""
+        try:
+            return self.prover.decrypt(self.key.sk, tuple(body["ecdhPk"]), list(body[cipher]), body["nonce"], length)
+        except ToolError:
+            return None
+
+    def _recall(self, body: Any, nullifier: int, length: int) -> list[int]:
+        """Our own spend's regulator copy, opened with its recall key."""
+        recall = self.prover.recall_key(self.key.sk, nullifier)
+        return self.prover.decrypt(recall, self.viewing_key, list(body["cipherRegulator"]), body["nonce"], length)
+
+    def _take_cash(self, value: int, salt: int, commitment: int, index: int) -> None:
+        if value > 0 and self.prover.commit(value, self.key.pk, salt) == commitment:
+            self._hold(Note(value, self.key.pk, salt, commitment, index), self.cash)
+
+    def _range_commit(self, opening: tuple[int, int, int, int], owner: Point, salt: int) -> int:
+        return self.prover.range_commit(*opening, owner, salt)
+
+    def _take_range(self, opening: tuple[int, int, int, int], salt: int, commitment: int, index: int) -> None:
+        bill, maturity, start, end = opening
+        if end >= start and self._range_commit(opening, self.key.pk, salt) == commitment:
+            self._hold(RangeNote(bill, maturity, start, end, self.key.pk, salt, commitment, index), self.ranges)
+
+    def _hold(self, note: Note | RangeNote, into: dict[int, Any]) -> None:
+        into[note.commitment] = note
+        self._held[self.prover.nullifier(note, self.key.sk)] = note.commitment  # type: ignore[arg-type]
+
+    def _spend(self, nullifiers: list[int]) -> list[Note | RangeNote]:
+        return [n for nullifier in nullifiers if (n := self._forget(self._held.get(nullifier, -1))) is not None]
+
+    def _forget(self, commitment: int) -> Note | RangeNote | None:
+        return self.cash.pop(commitment, None) or self.ranges.pop(commitment, None)
+
+    # --- what it holds, and the proofs it makes
+    def balance(self) -> int:
+        return sum(n.value for n in self.cash.values())
+
+    def pay(self, amount: int, to: Point, salt: int | None = None) -> Proven:
+        """A proof paying `amount` to `to` from one or two of our notes (the smallest one that covers it, else
+        the two largest), the rest back to us. `salt`: the payment note's (an offer's price note)."""
+        return self.prover.transfer(
+            self.key, self._covering(amount), self.ledger.leaves(), amount, to, self.viewing_key, salt=salt
+        )
+
+    def pay_offer(self, offer: Offer) -> Proven:
+        """The bank's side of a discount's delivery versus payment: exactly the cash note the request awaits."""
+        return self.pay(offer.price, offer.holder, salt=offer.price_salt)
+
+    def _covering(self, amount: int) -> list[Note]:
+        notes = sorted(self.cash.values(), key=lambda n: n.value)
+        for note in notes:
+            if note.value >= amount:
+                return [note]
+        largest = notes[-2:]
+        if sum(n.value for n in largest) < amount:
+            raise NotEnoughCash(amount, self.balance(), sum(n.value for n in largest))
+        return largest
+
+    def endorse(self, note: RangeNote, k: int, to: Point) -> Proven:
+        """A proof moving the first `k` of `note` to `to`, dated the chain's today."""
+        return self.prover.endorse(self.key, note, self.ledger.leaves(), k, to, self.ledger.today(), self.viewing_key)
+
+    def request_discount(self, note: RangeNote, k: int, bank: Point, rate_micros: int, adjust_days: int) -> Proven:
+        """A proof asking `bank` to discount the first `k` of `note` today, at the rule's price."""
+        return self.prover.discount(
+            self.key,
+            note,
+            self.ledger.leaves(),
+            k,
+            bank,
+            self.ledger.today(),
+            rate_micros,
+            adjust_days,
+            self.viewing_key,
+        )
+
+    def cancel_key(self, discount: int) -> int:
+        """What revokes our pending request, or rejects an offer to us."""
+        pending = self.requests.get(discount) or self.offers.get(discount)
+        if pending is None:
+            raise KeyError(f"no pending discount {discount} of ours")
+        return pending.cancel_key
