@@ -15,8 +15,9 @@ whenever the block follower sees the chain go back (`Indexer.divergence`):
 2. the index is rebuilt from the chain (reads answer as the chain says);
 3. every transaction the gateway had acknowledged (the outbox's answered entries,
    every transaction in the old index's bill history and cash movements) is looked
-   up: if the chain has them all, and those the old index saw take effect took
-   effect again (a resent one that reverts is lost), serving goes on; if any is
+   up: if the chain has them all, and each does again all the old index saw it do
+   (as many history entries and cash movements: a resent one that reverts, or a
+   resent bundle whose item now fails, did less), serving goes on; if any is
    missing, an incident is recorded with the list,
    `/v1/health` says "degraded" with the reason and every write answers 503
    `CHAIN_UNAVAILABLE`, until a person has looked and run `billchain reindex`.
@@ -37,6 +38,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -79,12 +81,11 @@ class ChainGuard:
         log.error("the chain is not the chain indexed: %s; sending again what it lost, then re-indexing", reason)
         self._repairing = reason
         try:
-            with self.db.session() as s:
-                indexed = set(s.scalars(select(HistoryRow.tx_hash).distinct()))
-                indexed |= set(s.scalars(select(CashMovementRow.tx_hash).distinct()))
+            effects = self._effects()
             resent = self._send_again_what_was_lost()
             self.indexer.rebuild()
-            lost = self._missing(indexed)
+            undone = self._effects()  # what each transaction did, read again from the chain
+            lost = sorted(set(self._missing(set(effects))) | {h for h, n in effects.items() if undone[h] < n})
             figures = {"resent": len(resent), "lost": len(lost)}
             if lost:
                 detail = f"{reason}; acknowledged transactions not on the chain: {len(lost)}"
@@ -152,11 +153,14 @@ class ChainGuard:
         deadline = time.monotonic() + RESENT_WAIT_S
         for row in rows:
             tx_hash = bytes.fromhex(row.tx_hash[2:])
-            if backend.receipt(tx_hash) is not None or backend.transaction_known(tx_hash):
+            if backend.receipt(tx_hash) is not None:
                 continue
             if unmined and unmined[-1].signer != row.signer:
                 self._mined([r.tx_hash for r in unmined], deadline)
                 unmined.clear()
+            if backend.transaction_known(tx_hash):  # in the node's pool: not sent, but waited for like a resent one
+                unmined.append(row)
+                continue
             if backend.pending_nonce(row.signer) != row.nonce:
                 continue
             try:
@@ -174,30 +178,39 @@ class ChainGuard:
         return resent
 
     def _mined(self, hashes: list[str], deadline: float) -> None:
-        """Wait, until `deadline`, for each of `hashes` to be mined."""
+        """Wait, until `deadline`, for each of `hashes` to be mined (said in the log when it is not: what is sent
+        after may then run before it)."""
         for sent in hashes:
-            while self.backend.receipt(bytes.fromhex(sent[2:])) is None and time.monotonic() < deadline:
+            while self.backend.receipt(bytes.fromhex(sent[2:])) is None:
+                if time.monotonic() >= deadline:
+                    log.warning("outbox: %s sent again but not mined in %.0f s; sending on", sent, RESENT_WAIT_S)
+                    break
                 time.sleep(0.05)
 
+    def _effects(self) -> Counter[str]:
+        """How many bill history entries and cash movements the index holds of each transaction."""
+        with self.db.session() as s:
+            hashes = list(s.scalars(select(HistoryRow.tx_hash))) + list(s.scalars(select(CashMovementRow.tx_hash)))
+        return Counter(hashes)
+
     def _missing(self, indexed: set[str]) -> list[str]:
-        """Acknowledged transactions the chain lacks: an answered outbox entry not mined, or a transaction
-        the old index saw take effect (`indexed`) not mined or, sent again, reverted (it ran on another
-        state: its effect is lost as surely). One the node holds again, unmined (a reorganisation dropped
-        its block: a Clique fork; the node puts its transactions back in its pool), is waited for, up to
-        RESENT_WAIT_S, before it counts."""
+        """Acknowledged transactions (answered from the outbox, or in the old index) the chain lacks. One
+        the node holds again, unmined (a reorganisation dropped its block: a Clique fork; the node puts
+        its transactions back in its pool), is waited for, up to RESENT_WAIT_S, before it counts."""
         with self.db.session() as s:
             answered = set(s.scalars(select(OutboxRow.tx_hash).where(OutboxRow.state == "DONE")))
         backend = self.backend
-        receipts = {h: backend.receipt(bytes.fromhex(h[2:])) for h in answered | indexed}
-        pending = {h for h, r in receipts.items() if r is None and backend.transaction_known(bytes.fromhex(h[2:]))}
+
+        def unmined(hashes: set[str]) -> set[str]:
+            return {h for h in hashes if backend.receipt(bytes.fromhex(h[2:])) is None}
+
+        missing = unmined(answered | indexed)
+        pending = {h for h in missing if backend.transaction_known(bytes.fromhex(h[2:]))}
         deadline = time.monotonic() + RESENT_WAIT_S
         while pending and time.monotonic() < deadline:
             time.sleep(0.2)
-            for h in pending:
-                receipts[h] = backend.receipt(bytes.fromhex(h[2:]))
-            pending = {h for h in pending if receipts[h] is None}
-        lost = {h for h, r in receipts.items() if r is None or (h in indexed and r["status"] != 1)}
-        return sorted(lost)
+            pending = unmined(pending)
+        return sorted(unmined(missing))
 
     def _record(self, reason: str, lost: list[str]) -> None:
         with self.db.session() as s:
@@ -215,7 +228,13 @@ class ChainGuard:
 def _in_signing_order(rows: list[OutboxRow]) -> list[OutboxRow]:
     """`rows` in the order they were written down, except that each signer's go in nonce order (two of
     one signer's written down at once may be written in either order; their nonces say which ran first):
-    each signer's rows fill, in nonce order, the places its rows hold in the written-down order."""
+    each signer's rows fill, in nonce order, the places its rows hold in the written-down order. Of two
+    rows with one signer and nonce (a write that reused the nonce of one lost for good, after `billchain
+    reindex`) only the later counts."""
+    latest: dict[tuple[str, int], OutboxRow] = {}
+    for row in sorted(rows, key=lambda r: (r.created_at, r.tx_hash)):
+        latest[(row.signer, row.nonce)] = row
+    rows = list(latest.values())
     written = sorted(rows, key=lambda r: (r.created_at, r.signer, r.nonce))
     by_nonce: dict[str, list[OutboxRow]] = {}
     for row in sorted(rows, key=lambda r: r.nonce, reverse=True):
