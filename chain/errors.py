@@ -347,6 +347,11 @@ class DiscountNotPending(ContractError):
 
 
 @dataclass
+class PresentmentNotPending(ContractError):
+    id: int
+
+
+@dataclass
 class NotDiscountParty(ContractError):
     id: int
 

@@ -18,7 +18,7 @@ from chain.zk.ceremony import run_ceremony
 from chain.zk.toolchain import CACHE_ROOT, CIRCOM, CIRCUITS_DIR, NODE_MODULES, package_version, run
 
 #: every circuit, by name; the tiny one is the ceremony's own test
-CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount")
+CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount", "range_present")
 #: the phase-1 file's size: 2^15 constraints, the largest circuit's domain
 POWER = 15
 #: the dev chains' ceremony: each local member contributes, as the consortium's members would

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
@@ -38,9 +38,18 @@ LEDGER_EVENTS = (
     "ConfidentialDiscountRequested",
     "ConfidentialDiscountSigned",
     "ConfidentialDiscountCancelled",
+    "ConfidentialPresented",
+    "ConfidentialPaid",
 )
 #: each circuit's verification key, in the order the contract's Keys struct takes them
-KEYED_CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount")
+KEYED_CIRCUITS = ("cash_mint", "cash_transfer", "bill_issue", "range_transfer", "discount", "range_present")
+
+
+class LedgerEvent(NamedTuple):
+    block: int
+    log_index: int
+    name: str
+    args: Any
 
 
 @dataclass(frozen=True)
@@ -157,14 +166,31 @@ class ConfidentialLedger:
         """End a pending discount unpaid (the holder's revoke or the bank's reject): its range note is free."""
         return self.tx.send(submitter, self.contract.functions.cancelDiscount(discount, cancel_key))
 
-    def events(self, from_block: int = 0, to_block: int | None = None) -> list[tuple[str, Any]]:
-        """LEDGER_EVENTS from `from_block` to `to_block` (the head), as (name, args) in chain order."""
+    def events(self, from_block: int = 0, to_block: int | None = None) -> list[LedgerEvent]:
+        """LEDGER_EVENTS from `from_block` to `to_block` (the head), in chain order."""
         found = []
         for name in LEDGER_EVENTS:
             event = getattr(self.contract.events, name)()
             for log in event.get_logs(from_block=from_block, to_block=to_block):
-                found.append(((int(log["blockNumber"]), int(log["logIndex"])), name, log["args"]))
-        return [(name, args) for _, name, args in sorted(found, key=lambda item: item[0])]
+                found.append(LedgerEvent(int(log["blockNumber"]), int(log["logIndex"]), name, log["args"]))
+        return sorted(found, key=lambda e: (e.block, e.log_index))
+
+    def present(self, submitter: LocalAccount, proven: Proven, **changes: Any) -> tuple[int, TxResult]:
+        """Submit a presentment; returns its id."""
+        s = proven.signals
+        fields = {"root": s[13], "nullifier": s[14], "day": s[15], "cashCommitment": s[16], "nonce": s[17]}
+        fields |= {"ecdhPk": s[0:2], "cipherAcceptor": s[2:6], "cipherRegulator": s[6:13]} | changes
+        call = self.contract.functions.present(tuple(fields.values()), proven.proof.for_contract())
+        result = self.tx.send(submitter, call)
+        (event,) = self.contract.events.ConfidentialPresented().process_receipt(result.receipt)
+        return int(event["args"]["id"]), result
+
+    def pay(self, submitter: LocalAccount, presentment: int, payment: Proven, **changes: Any) -> TxResult:
+        """Pay a presented range: `payment` must make exactly the cash note the presentment awaits."""
+        call = self.contract.functions.pay(
+            presentment, _transfer_fields(payment, changes), payment.proof.for_contract()
+        )
+        return self.tx.send(submitter, call)
 
     def leaves(self) -> list[int]:
         """Every leaf of the tree, in order, from the contract's events alone."""
@@ -186,6 +212,9 @@ class ConfidentialLedger:
             args = log["args"]
             found.append((int(args["cashIndex"]), [int(c) for c in args["payment"]["commitments"]]))
             found.append((int(args["rangeIndex"]), requested[int(args["id"])]))
+        for log in events.ConfidentialPaid().get_logs(from_block=0):
+            args = log["args"]
+            found.append((int(args["cashIndex"]), [int(c) for c in args["payment"]["commitments"]]))
         leaves: list[int] = []
         for index, pair in sorted(found):
             assert index == len(leaves), "the tree's events are not contiguous"

@@ -297,11 +297,13 @@ class Prover:
     def nullifier(self, note: Note, sk: int) -> int:
         return int(self._call({"command": "nullifier", "commitment": note.commitment, "sk": sk})["nullifier"])
 
-    def recall_key(self, sk: int, nullifier: int) -> int:
-        """The ephemeral key of `sk`'s spend whose (first) nullifier is `nullifier`: with it, and the pinned
-        viewing key's public half, the spender reads its own operation back from the chain (the regulator's
-        ciphertext), its change and the range it kept included, with nothing kept but `sk`."""
-        return int(self._call({"command": "recall_key", "sk": sk, "nullifier": nullifier})["key"])
+    def recall_key(self, sk: int, nullifier: int, nonce: int) -> int:
+        """The ephemeral key of `sk`'s proof that spends (first) `nullifier` under encryption `nonce` (both
+        public): with it, and the pinned viewing key's public half, the spender reads its own operation back
+        from the chain (the regulator's ciphertext), its change and the range it kept included, with nothing
+        kept but `sk`."""
+        request = {"command": "recall_key", "sk": sk, "nullifier": nullifier, "nonce": nonce}
+        return int(self._call(request)["key"])
 
     def root(self, leaves: list[int]) -> int:
         return int(self._call({"command": "root", "leaves": leaves})["root"])
@@ -374,7 +376,7 @@ class Prover:
         answer = self._call(request)
         return _proven(answer, [], tuple(_range(r) for r in answer["notes"]))
 
-    def _range_request(self, key: NoteKey, note: RangeNote, leaves: list[int], k: int, today: int) -> dict[str, Any]:
+    def _range_request(self, key: NoteKey, note: RangeNote, leaves: list[int], today: int) -> dict[str, Any]:
         return {
             "sk": key.sk,
             "note": {
@@ -386,7 +388,6 @@ class Prover:
                 "index": note.index,
             },
             "leaves": leaves,
-            "k": k,
             "today": today,
         }
 
@@ -394,9 +395,10 @@ class Prover:
         self, key: NoteKey, note: RangeNote, leaves: list[int], k: int, receiver: Point, today: int, viewing_key: Point
     ) -> Proven:
         """Move k of `note` (its first k) to `receiver`; the rest stays `key`'s."""
-        request = self._range_request(key, note, leaves, k, today)
+        request = self._range_request(key, note, leaves, today)
         request |= {
             "command": "range_transfer",
+            "k": k,
             "receiverPk": list(receiver),
             "regulatorPk": list(viewing_key),
             "circuit": self._circuit("range_transfer"),
@@ -419,9 +421,10 @@ class Prover:
     ) -> Proven:
         """Ask `bank` to discount k of `note`; the proof fixes the price and the cash note the bank must pay
         (`notes[0]`). `price`: another price than the rule's, which no proof can be made for."""
-        request = self._range_request(key, note, leaves, k, today)
+        request = self._range_request(key, note, leaves, today)
         request |= {
             "command": "discount",
+            "k": k,
             "bankPk": list(bank),
             "rateMicro": rate_micros,
             "adjustDays": adjust_days,
@@ -431,6 +434,21 @@ class Prover:
         answer = self._call(request | _given(price=price))
         proven = _proven(answer, [_note(answer["cash"])], tuple(_range(r) for r in answer["notes"]))
         return replace(proven, cancel_key=int(answer["cancelKey"]))
+
+    def present(
+        self, key: NoteKey, note: RangeNote, leaves: list[int], acceptor: Point, today: int, viewing_key: Point
+    ) -> Proven:
+        """Present `note` (matured) for payment; the proof fixes the cash note of its amount the holder awaits
+        (`notes[0]`) and tells `acceptor` how to pay it."""
+        request = self._range_request(key, note, leaves, today)
+        request |= {
+            "command": "present",
+            "acceptorPk": list(acceptor),
+            "regulatorPk": list(viewing_key),
+            "circuit": self._circuit("range_present"),
+        }
+        answer = self._call(request)
+        return _proven(answer, [_note(answer["cash"])])
 
     def decrypt(self, sk: int, ecdh_pk: Point, cipher: list[int], nonce: int, length: int) -> list[int]:
         """A ciphertext's plain text, with the receiver's (or the viewing) key; ToolError if it is not

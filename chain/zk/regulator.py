@@ -42,6 +42,7 @@ class RegulatorView:
     spent: set[int] = field(default_factory=set)
     discount_terms: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (rate in micros, adjust days)
     cancelled: set[int] = field(default_factory=set)  # discounts revoked or rejected unpaid
+    presented: dict[int, int] = field(default_factory=dict)  # presentment id -> its range note, awaiting payment
     unreadable: list[str] = field(default_factory=list)  # what could not be recomputed (nothing, if proofs hold)
 
     def held(self) -> dict[int, Holding]:
@@ -103,7 +104,7 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
     view = RegulatorView()
     reader = _Reader(prover, viewing, view)
     pending: dict[int, tuple[int, Any]] = {}
-    for name, args in ledger.events():
+    for _, _, name, args in ledger.events():
         if name == "ConfidentialMint":
             note = args["note"]
             x, y, salt = reader.open(note, "cipherRegulator", 3)
@@ -135,6 +136,17 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
             reader.payment(args["payment"])
             view.spent.add(spent)
             deliver()
+        elif name == "ConfidentialPresented":
+            presentment = args["presentment"]
+            # [packed range, its salt, holder (x, y), the payment's salt, the acceptor's x]
+            packed, in_salt, hx, hy, _, _ = reader.open(presentment, "cipherRegulator", 6)
+            note = prover.range_commit(*unpack_range(packed), (hx, hy), in_salt)
+            if note not in view.notes:
+                view.unreadable.append(f"presented range note {note:#x}")
+            view.presented[int(args["id"])] = note
+        elif name == "ConfidentialPaid":
+            reader.payment(args["payment"])
+            view.spent.add(view.presented.pop(int(args["id"])))
         elif name == "ConfidentialDiscountCancelled":
             pending.pop(int(args["id"]))  # its range note stays its holder's, unspent
             view.cancelled.add(int(args["id"]))

@@ -2,18 +2,22 @@
 §3.12, "Indexing": what a hosted member's gateway and a self-custody client hold and prove from).
 
 What the member receives it finds by trial decryption: each operation's copy for its receiver (a mint's owner
-copy, an issue's payee copy, a transfer's or a move's receiver copy, a discount request's bank copy) is tried
-with its key. What it spends it reads back: a spend's ephemeral key is derived from the spender's key and the
-spend's nullifier (`Prover.recall_key`), so the spender opens the operation's regulator copy (ECDH of that key
-with the pinned viewing key's public half) and finds its change, the range it kept, and its discount request's
-bank and cancel key. So a wallet keeps nothing but the key: a gateway that lost its data dir, or a client on
-another machine, rebuilds the same notes from the chain.
+copy, an issue's payee copy, a transfer's or a move's receiver copy, a discount request's bank copy, a
+presentment's acceptor copy) is tried with its key. What it spends it reads back: a proof's ephemeral key is
+derived from the spender's key, the spend's nullifier and the proof's encryption nonce (`Prover.recall_key`),
+so the spender opens the operation's regulator copy (ECDH of that key with the pinned viewing key's public
+half) and finds its change, the range it kept, and its discount request's bank and cancel key. So a wallet
+keeps nothing but the key: a gateway that lost its data dir, or a client on another machine, rebuilds the same
+notes from the chain (every spend proven by this prover; see `unreadable`).
 
-Invariants: a note is held only when its commitment recomputes from the opening read (a ciphertext that opens
-to another note is ignored, never trusted); a note is gone once its nullifier is on chain; a range note under a
-pending discount request is locked (neither moved nor requested again) until the request is signed (spent) or
-cancelled (free again); the price a bank pays for an offer is the contract's (`discountPrice`), and an offer
-whose awaited cash note that price does not make is not taken.
+Invariants: a note is held only when its commitment recomputes from the opening read (a ciphertext that opens to
+another note is ignored, never trusted); a note is gone once its nullifier is on chain; a range note under a pending
+discount request or a presentment is locked (neither moved nor requested again) until the request is signed or the
+presentment paid (spent), or the request cancelled (free again); the price a bank pays for an offer is the
+contract's (`discountPrice`), and an offer whose awaited cash note that price does not make is not taken; a spend of
+ours the wallet cannot read back (made without the recall key, by another client) still spends its notes, and its
+change is listed in `unreadable`; a prover that fails (not a ciphertext for another key) ends the sync before the
+event it was reading, which the next sync applies again, never skips it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from typing import Any
 from chain.zk.ledger import ConfidentialLedger
 from chain.zk.prover import Note, NoteKey, Point, Proven, Prover, RangeNote, unpack_range, unpack_terms
 from chain.zk.toolchain import ToolError
+
+#: what the prover says of a ciphertext that is not for the key tried (circuits/js/notes.mjs)
+AUTHENTICATION_FAILED = "authentication tag does not match"
 
 
 class NotEnoughCash(Exception):
@@ -69,6 +76,28 @@ class Request:
     cancel_key: int
 
 
+@dataclass(frozen=True)
+class Due:
+    """A presentment to this wallet's key (the acceptor's): the range presented, the holder to pay, and the
+    cash note of the range's amount the holder awaits (its salt)."""
+
+    id: int
+    bill_id: int
+    maturity_day: int
+    start: int
+    end: int
+    holder: Point
+    pay_salt: int
+
+    @property
+    def amount(self) -> int:
+        return self.end - self.start + 1
+
+
+class OfferExpired(Exception):
+    """The bill of an offer matured: a discount is paid before maturity (the contract cannot tell, the bank can)."""
+
+
 class Wallet:
     def __init__(self, ledger: ConfidentialLedger, prover: Prover, key: NoteKey) -> None:
         self.ledger, self.prover, self.key = ledger, prover, key
@@ -77,16 +106,20 @@ class Wallet:
         self.ranges: dict[int, RangeNote] = {}
         self.requests: dict[int, Request] = {}  # by discount id: pending
         self.offers: dict[int, Offer] = {}
+        self.presented: dict[int, RangeNote] = {}  # by presentment id: ours, awaiting payment
+        self.dues: dict[int, Due] = {}  # presentments to us, awaiting our payment
+        self.unreadable: list[str] = []  # our spends we could not read back (their change is not held)
         self._held: dict[int, int] = {}  # nullifier -> commitment, of every note held
-        self._next_block = 0
+        self._applied = (-1, -1)  # the last event applied: (block, log index)
 
     # --- reading the chain
     def sync(self) -> Wallet:
-        """Read the ledger's events since the last sync (all of them, the first time)."""
-        head = self.ledger.tx.backend.block_number()
-        for name, args in self.ledger.events(self._next_block, head):
-            getattr(self, "_on_" + name.removeprefix("Confidential").lower())(args)
-        self._next_block = head + 1
+        """Apply the ledger's events since the last one applied (all of them, the first time), each once."""
+        for event in self.ledger.events(max(self._applied[0], 0)):
+            if (event.block, event.log_index) <= self._applied:
+                continue
+            getattr(self, "_on_" + event.name.removeprefix("Confidential").lower())(event.args)
+            self._applied = (event.block, event.log_index)
         return self
 
     def _on_mint(self, args: Any) -> None:
@@ -105,10 +138,13 @@ class Wallet:
         self._payment(args["transfer"], args["index"])
 
     def _payment(self, body: Any, index: int) -> None:
-        commitments = body["commitments"]
-        if body["nullifiers"][0] in self._held:  # our spend: read back from the regulator's copy
-            _, _, paid, _, _, rx, ry, salt0, salt1 = self._recall(body, body["nullifiers"][0], 9)
-            spent = sum(n.value for n in self._spend(list(body["nullifiers"])) if isinstance(n, Note))
+        commitments, nullifiers = body["commitments"], list(body["nullifiers"])
+        if nullifiers[0] in self._held or nullifiers[1] in self._held:  # our spend: read back from its regulator copy
+            mine = self._recall(body, nullifiers[0], 9)  # first: a prover failure raises before anything changes
+            spent = sum(n.value for n in self._spend(nullifiers) if isinstance(n, Note))
+            if mine is None:
+                return
+            _, _, paid, _, _, rx, ry, salt0, salt1 = mine
             self._take_cash(spent - paid, salt1, commitments[1], index + 1)
             if (rx, ry) == self.key.pk:  # paid to ourselves: a merge
                 self._take_cash(paid, salt0, commitments[0], index)
@@ -121,9 +157,12 @@ class Wallet:
         move, index = args["move"], args["index"]
         commitments = move["commitments"]
         if move["nullifier"] in self._held:
-            packed, k, _, _, _, rx, ry, salt0, salt1 = self._recall(move, move["nullifier"], 9)
-            bill, maturity, start, end = unpack_range(packed)
+            mine = self._recall(move, move["nullifier"], 9)
             self._spend([move["nullifier"]])
+            if mine is None:
+                return
+            packed, k, _, _, _, rx, ry, salt0, salt1 = mine
+            bill, maturity, start, end = unpack_range(packed)
             self._take_range((bill, maturity, start + k, end), salt1, commitments[1], index + 1)
             if (rx, ry) == self.key.pk:
                 self._take_range((bill, maturity, start, start + k - 1), salt0, commitments[0], index)
@@ -138,9 +177,12 @@ class Wallet:
         if nullifier in self._held:
             # [packed input + terms, k, input's salt, holder (x, y), bank (x, y), the bank's seed, the change's salt]
             mine = self._recall(request, nullifier, 9)
-            bank = (mine[5], mine[6])
             note = self.ranges.pop(self._held[nullifier])
-            cancel_key = self.prover.hash(list(self.prover.ecdh(self.prover.recall_key(self.key.sk, nullifier), bank)))
+            if mine is None:  # locked all the same (a cancel would free it; we could not tell which request it was)
+                return
+            bank = (mine[5], mine[6])
+            recall = self.prover.recall_key(self.key.sk, nullifier, request["nonce"])
+            cancel_key = self.prover.hash(list(self.prover.ecdh(recall, bank)))
             kept = int(request["commitments"][1])
             self.requests[discount] = Request(discount, note, mine[1], bank, mine[8], kept, cancel_key)
             return
@@ -186,18 +228,50 @@ class Wallet:
         if (request := self.requests.pop(discount, None)) is not None:
             self.ranges[request.note.commitment] = request.note  # free again
 
+    def _on_presented(self, args: Any) -> None:
+        presentment, presented = args["presentment"], int(args["id"])
+        nullifier = presentment["nullifier"]
+        if nullifier in self._held:
+            self.presented[presented] = self.ranges.pop(self._held[nullifier])  # locked until paid
+            return
+        to_us = self._open(presentment, "cipherAcceptor", 3)  # [packed range, the payment's salt, holder's x]
+        if to_us is None:
+            return
+        packed, pay_salt, holder_x = to_us
+        bill, maturity, start, end = unpack_range(packed)
+        cash = presentment["cashCommitment"]
+        for holder in self.prover.points_at(holder_x):
+            if self.prover.commit(end - start + 1, holder, pay_salt) == cash:
+                self.dues[presented] = Due(presented, bill, maturity, start, end, holder, pay_salt)
+
+    def _on_paid(self, args: Any) -> None:
+        presented = int(args["id"])
+        self._payment(args["payment"], int(args["cashIndex"]))
+        self.presented.pop(presented, None)  # retired: its nullifier is spent
+        self.dues.pop(presented, None)
+
     # --- notes
     def _open(self, body: Any, cipher: str, length: int) -> list[int] | None:
-        """A copy's plain text under our key, or None when it is for someone else."""
+        """A copy's plain text under our key, or None when it is for someone else (its tag does not match);
+        a prover that fails otherwise raises (the sync stops before this block, and reads it again next time)."""
         try:
             return self.prover.decrypt(self.key.sk, tuple(body["ecdhPk"]), list(body[cipher]), body["nonce"], length)
-        except ToolError:
-            return None
+        except ToolError as exc:
+            if AUTHENTICATION_FAILED in str(exc):
+                return None
+            raise
 
-    def _recall(self, body: Any, nullifier: int, length: int) -> list[int]:
-        """Our own spend's regulator copy, opened with its recall key."""
-        recall = self.prover.recall_key(self.key.sk, nullifier)
-        return self.prover.decrypt(recall, self.viewing_key, list(body["cipherRegulator"]), body["nonce"], length)
+    def _recall(self, body: Any, nullifier: int, length: int) -> list[int] | None:
+        """Our own spend's regulator copy, opened with its recall key; None (and noted) when the spend was
+        not proven with it (another client's)."""
+        recall = self.prover.recall_key(self.key.sk, nullifier, body["nonce"])
+        try:
+            return self.prover.decrypt(recall, self.viewing_key, list(body["cipherRegulator"]), body["nonce"], length)
+        except ToolError as exc:
+            if AUTHENTICATION_FAILED not in str(exc):
+                raise
+            self.unreadable.append(f"spend of nullifier {nullifier:#x}")
+            return None
 
     def _take_cash(self, value: int, salt: int, commitment: int, index: int) -> None:
         if value > 0 and self.prover.commit(value, self.key.pk, salt) == commitment:
@@ -233,8 +307,21 @@ class Wallet:
         )
 
     def pay_offer(self, offer: Offer) -> Proven:
-        """The bank's side of a discount's delivery versus payment: exactly the cash note the request awaits."""
+        """The bank's side of a discount's delivery versus payment: exactly the cash note the request awaits.
+        OfferExpired once the bill matured (the price was the request day's; the contract cannot tell)."""
+        if self.ledger.today() >= offer.maturity_day:
+            raise OfferExpired(f"discount {offer.id}: the bill matured on day {offer.maturity_day}")
         return self.pay(offer.price, offer.holder, salt=offer.price_salt)
+
+    def present(self, note: RangeNote, acceptor: Point) -> Proven:
+        """A proof presenting our matured `note` for payment, telling `acceptor` how to pay it."""
+        return self.prover.present(
+            self.key, note, self.ledger.leaves(), acceptor, self.ledger.today(), self.viewing_key
+        )
+
+    def pay_due(self, due: Due) -> Proven:
+        """The acceptor's payment of a presentment: exactly the cash note of the range's amount the holder awaits."""
+        return self.pay(due.amount, due.holder, salt=due.pay_salt)
 
     def _covering(self, amount: int) -> list[Note]:
         notes = sorted(self.cash.values(), key=lambda n: n.value)

@@ -2,7 +2,7 @@
 // with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
 // stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
 //   keypair | commit | ecdh | hash | nullifier | recall_key | root | mint | transfer | decrypt | issue | range_transfer
-//   | discount
+//   | discount | present
 // A spend's ephemeral key is its recall key (notes.mjs): its spender reads it back from the chain alone.
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
 import * as snarkjs from "snarkjs";
@@ -13,6 +13,8 @@ import readline from "node:readline";
 const TWO128 = 2n ** 128n;
 const text = (o) => JSON.stringify(o, (_, v) => (typeof v === "bigint" ? v.toString() : v));
 const big = (xs) => xs.map(BigInt);
+// a range note's opening {billId, maturityDay, start, end, salt} as BigInts
+const rangeOf = (raw) => Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(raw[f])]));
 
 // snarkjs's proof in the order the EIP-197 precompile reads G2 points: (x.im, x.re, y.im, y.re)
 const forContract = (proof) => ({
@@ -89,10 +91,8 @@ async function handle(req, z) {
     }
     case "commit":
       return { commitment: z.cashNote(BigInt(req.value), big(req.owner), BigInt(req.salt)) };
-    case "range_commit": {
-      const n = Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(req[f])]));
-      return { commitment: z.rangeNote(n, big(req.owner)) };
-    }
+    case "range_commit":
+      return { commitment: z.rangeNote(rangeOf(req), big(req.owner)) };
     case "points_at": {
       // the two BabyJubJub points with this x (a ciphertext that names a member by its key's x alone)
       return { points: z.pointsAt(BigInt(req.x)).map((y) => [BigInt(req.x), y]) };
@@ -106,7 +106,7 @@ async function handle(req, z) {
     case "nullifier":
       return { nullifier: z.nullifier(BigInt(req.commitment), BigInt(req.sk)) };
     case "recall_key":
-      return { key: z.recallKey(BigInt(req.sk), BigInt(req.nullifier)) };
+      return { key: z.recallKey(BigInt(req.sk), BigInt(req.nullifier), BigInt(req.nonce)) };
     case "root":
       return { root: new z.Tree(req.leaves).root() };
     case "decrypt":
@@ -139,16 +139,17 @@ async function handle(req, z) {
         { value: change, owner: sender, salt: outSalts[1], commitment: z.cashNote(change, sender, outSalts[1]) },
       ];
       const nullifiers = spent.map((n) => (n ? z.nullifier(z.cashNote(n.value, sender, n.salt), sk) : 0n));
+      const encryptionNonce = z.random(TWO128);
       const input = {
         inValues: spent.map((n) => (n ? n.value : 0n)),
         inSalts: spent.map((n) => (n ? n.salt : 0n)),
         ownerSk: sk,
         leafIndex: spent.map((n) => (n ? n.index : 0)),
         pathElements: spent.map((n) => (n ? tree.path(n.index) : Array(20).fill(0n))),
-        outValues: [pay, change], receiverPk: receiver, outSalts, ecdhSk: z.recallKey(sk, nullifiers[0]),
+        outValues: [pay, change], receiverPk: receiver, outSalts, ecdhSk: z.recallKey(sk, nullifiers[0], encryptionNonce),
         root: tree.root(), nullifiers,
         outCommitments: out.map((n) => n.commitment),
-        encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
+        encryptionNonce, regulatorPk: big(req.regulatorPk),
       };
       return { ...(await prove(input, req.circuit)), notes: out };
     }
@@ -176,7 +177,7 @@ async function handle(req, z) {
       const sk = BigInt(req.sk);
       const sender = z.publicKey(sk);
       const tree = new z.Tree(req.leaves);
-      const n = Object.fromEntries(["billId", "maturityDay", "start", "end", "salt"].map((f) => [f, BigInt(req.note[f])]));
+      const n = rangeOf(req.note);
       const k = BigInt(req.k);
       const receiver = big(req.command === "discount" ? req.bankPk : req.receiverPk);
       // a discount's bank reads one seed, from which its range note's salt and the price's cash note's salt
@@ -189,13 +190,14 @@ async function handle(req, z) {
         { ...kept, owner: sender, commitment: z.rangeNote(kept, sender) },
       ];
       const nullifier = z.nullifier(z.rangeNote(n, sender), sk);
+      const encryptionNonce = z.random(TWO128);
       const input = {
         billId: n.billId, maturityDay: n.maturityDay, inStart: n.start, inEnd: n.end, inSalt: n.salt,
         ownerSk: sk, leafIndex: req.note.index, pathElements: tree.path(req.note.index),
-        k, outSalt: [moved.salt, kept.salt], ecdhSk: z.recallKey(sk, nullifier),
+        k, outSalt: [moved.salt, kept.salt], ecdhSk: z.recallKey(sk, nullifier, encryptionNonce),
         root: tree.root(), nullifier,
         outCommitments: out.map((o) => o.commitment), today: BigInt(req.today),
-        encryptionNonce: z.random(TWO128), regulatorPk: big(req.regulatorPk),
+        encryptionNonce, regulatorPk: big(req.regulatorPk),
       };
       if (req.command === "range_transfer") {
         input.receiverPk = receiver;
@@ -216,6 +218,27 @@ async function handle(req, z) {
       // the bank (the bank computes its own from the request's ecdhPk)
       const cancelKey = z.hash(z.ecdh(input.ecdhSk, receiver));
       return { ...(await prove(input, req.circuit)), notes: out, cash, cancelKey };
+    }
+    case "present": {
+      // req.note: the holder's matured range note {billId, maturityDay, start, end, salt, index}; the proof fixes
+      // the cash note of its amount the holder awaits, and tells the acceptor (req.acceptorPk) how to pay it
+      const sk = BigInt(req.sk);
+      const holder = z.publicKey(sk);
+      const tree = new z.Tree(req.leaves);
+      const n = rangeOf(req.note);
+      const nullifier = z.nullifier(z.rangeNote(n, holder), sk);
+      const encryptionNonce = z.random(TWO128);
+      const amount = n.end - n.start + 1n;
+      const paySalt = z.random(z.subOrder);
+      const cash = { value: amount, owner: holder, salt: paySalt, commitment: z.cashNote(amount, holder, paySalt) };
+      const input = {
+        billId: n.billId, maturityDay: n.maturityDay, inStart: n.start, inEnd: n.end, inSalt: n.salt,
+        ownerSk: sk, leafIndex: req.note.index, pathElements: tree.path(req.note.index),
+        acceptorPk: big(req.acceptorPk), paySalt, ecdhSk: z.recallKey(sk, nullifier, encryptionNonce),
+        root: tree.root(), nullifier, today: BigInt(req.today), cashCommitment: cash.commitment,
+        encryptionNonce, regulatorPk: big(req.regulatorPk),
+      };
+      return { ...(await prove(input, req.circuit)), cash };
     }
     default:
       throw new Error(`unknown command ${req.command}`);

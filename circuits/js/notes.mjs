@@ -40,11 +40,13 @@ export async function notes() {
   const rangeNote = (n, owner) =>
     hash([TAG_RANGE, n.billId, n.maturityDay, n.start, n.end, owner[0], owner[1], n.salt]);
   const nullifier = (commitment, sk) => hash([TAG_NULLIFIER, commitment, sk]);
-  // a spend's ephemeral key, from the spender's key and the spend's (first) nullifier: new for every spend
-  // (a nullifier is spent once), unknown without sk, and known again to the spender alone, who reads its own
-  // operation back from the chain (the regulator's ciphertext: ECDH of this key with the pinned viewing key)
-  const recallKey = (sk, nullifierOfSpend) =>
-    (hash([TAG_RECALL, nullifierOfSpend, sk]) % (babyJub.subOrder - 1n)) + 1n;
+  // a spend's ephemeral key, from the spender's key, the spend's (first) nullifier and the proof's encryption
+  // nonce: new for every proof (the nonce is drawn afresh; a note freed by a cancelled discount is requested
+  // again under another key, so the first request's revealed cancel key cancels nothing after it), unknown
+  // without sk, and known again to the spender alone, who reads its own operation back from the chain (the
+  // regulator's ciphertext: ECDH of this key with the pinned viewing key; nullifier and nonce are public)
+  const recallKey = (sk, nullifierOfSpend, nonce) =>
+    (hash([TAG_RECALL, nullifierOfSpend, sk, nonce]) % (babyJub.subOrder - 1n)) + 1n;
   // Zeto's (Dusk's) Poseidon duplex cipher: `length` is the plaintext's length before padding
   const decrypt = (cipher, key, nonce, length) => {
     let state = hashEx([0n, key[0], key[1], BigInt(nonce) + BigInt(length) * TWO128], 4);

@@ -21,12 +21,18 @@ import {IPoseidon2} from "./PoseidonTree.sol";
 ///      A pending discount ends by its payment or by a cancel (the holder's revoke or the bank's reject), which
 ///      reveals the key only the two of them can compute (circuits/discount.circom), frees the range note and
 ///      retires the request for good.
+///      At maturity the holder presents its range note (circuits/range_present.circom): the proof fixes a cash
+///      note of the range's amount to the holder, and the note stays locked until a payment that makes exactly
+///      that cash note (`pay`), which spends it: the acceptor's payment and the range's retirement are one
+///      transaction. Dishonour, and recourse after it, are slice 2 (not built): a presented range unpaid stays
+///      locked.
 ///      Not built yet (docs/PRIVACY.md §8): binding the payer to the bank named in the request, members'
 ///      statuses and roles inside the proofs, the issuer (acceptor) kept off the chain.
 contract ConfidentialBills is ConfidentialCash {
     uint256 private constant ISSUE_SIGNALS = 16;
     uint256 private constant MOVE_SIGNALS = 24;
     uint256 private constant DISCOUNT_SIGNALS = 26;
+    uint256 private constant PRESENT_SIGNALS = 20;
     /// @dev the Asia/Shanghai calendar day: UTC+8, no daylight saving
     uint256 private constant SHANGHAI_OFFSET_S = 8 hours;
     /// @dev `_awaited`'s mark for a cancelled discount's price: that request and its payment never go again
@@ -35,10 +41,13 @@ contract ConfidentialBills is ConfidentialCash {
     address private immutable _issueKey;
     address private immutable _moveKey;
     address private immutable _discountKey;
+    address private immutable _presentKey;
     mapping(uint256 nullifier => bool) private _locked;
     mapping(uint256 id => Pending) private _pending;
     mapping(uint256 cashCommitment => uint256 id) private _awaited;
-    uint256 private _discounts;
+    /// @dev the last id given to a pending discount or presentment (one sequence: an id names one record)
+    uint256 private _lastPendingId;
+    mapping(uint256 id => Presented) private _presented;
 
     struct Keys {
         address mint;
@@ -46,6 +55,7 @@ contract ConfidentialBills is ConfidentialCash {
         address issue;
         address move;
         address discount;
+        address present;
     }
 
     struct Issued {
@@ -81,6 +91,22 @@ contract ConfidentialBills is ConfidentialCash {
         uint256 cancelTag;
     }
 
+    struct Presentment {
+        uint256 root;
+        uint256 nullifier;
+        uint256 day;
+        uint256 cashCommitment;
+        uint256 nonce;
+        uint256[2] ecdhPk;
+        uint256[4] cipherAcceptor;
+        uint256[7] cipherRegulator;
+    }
+
+    struct Presented {
+        uint256 nullifier;
+        uint256 cashCommitment;
+    }
+
     struct Pending {
         uint256 nullifier;
         uint256[2] commitments;
@@ -93,6 +119,8 @@ contract ConfidentialBills is ConfidentialCash {
     event ConfidentialDiscountRequested(uint256 indexed id, DiscountRequest request);
     event ConfidentialDiscountSigned(uint256 indexed id, uint256 rangeIndex, uint256 cashIndex, Transfer payment);
     event ConfidentialDiscountCancelled(uint256 indexed id);
+    event ConfidentialPresented(uint256 indexed id, Presentment presentment);
+    event ConfidentialPaid(uint256 indexed id, uint256 cashIndex, Transfer payment);
 
     constructor(
         IParticipantRegistry registry,
@@ -104,6 +132,7 @@ contract ConfidentialBills is ConfidentialCash {
         _issueKey = keys.issue;
         _moveKey = keys.move;
         _discountKey = keys.discount;
+        _presentKey = keys.present;
     }
 
     /// @notice The Asia/Shanghai calendar day of the latest block, as proofs must name it.
@@ -127,7 +156,7 @@ contract ConfidentialBills is ConfidentialCash {
     /// @return verifier the Groth16 verifier
     /// @return keys each circuit's verification key
     function verifyingKeys() external view returns (address verifier, Keys memory keys) {
-        return (address(_verifier), Keys(_mintKey, _transferKey, _issueKey, _moveKey, _discountKey));
+        return (address(_verifier), Keys(_mintKey, _transferKey, _issueKey, _moveKey, _discountKey, _presentKey));
     }
 
     /// @notice Whether a pending discount locks the range note of `nullifier`.
@@ -195,10 +224,8 @@ contract ConfidentialBills is ConfidentialCash {
         _requireNew(request.cashCommitment);
         _requireNotAwaited(request.cashCommitment);
         if (!_verifier.verify(_discountKey, proof, _discountSignals(request))) revert InvalidProof();
-        _locked[request.nullifier] = true;
-        id = ++_discounts;
+        id = _await(request.nullifier, request.cashCommitment);
         _pending[id] = Pending(request.nullifier, request.commitments, request.cashCommitment, request.cancelTag);
-        _awaited[request.cashCommitment] = id;
         emit ConfidentialDiscountRequested(id, request);
     }
 
@@ -210,15 +237,8 @@ contract ConfidentialBills is ConfidentialCash {
     function signDiscount(uint256 id, Transfer calldata payment, Groth16Verifier.Proof calldata proof) external {
         Pending memory pending = _pending[id];
         if (pending.nullifier == 0) revert DiscountNotPending(id);
-        if (payment.commitments[0] != pending.cashCommitment) {
-            revert PaymentMismatch(pending.cashCommitment, payment.commitments[0]);
-        }
-        _requireNotAwaited(payment.commitments[1]); // the change: no other discount's price, nor a retired one
-        uint256 cashIndex = _applyTransfer(payment, proof);
+        uint256 cashIndex = _settle(pending.nullifier, pending.cashCommitment, payment, proof);
         delete _pending[id];
-        delete _awaited[pending.cashCommitment];
-        _locked[pending.nullifier] = false;
-        _spent[pending.nullifier] = true;
         uint256 rangeIndex = _insertPair(pending.commitments[0], pending.commitments[1]);
         emit ConfidentialDiscountSigned(id, rangeIndex, cashIndex, payment);
     }
@@ -238,6 +258,72 @@ contract ConfidentialBills is ConfidentialCash {
         _awaited[pending.cashCommitment] = CANCELLED; // final: the request cannot be sent again, nor its payment
         _locked[pending.nullifier] = false;
         emit ConfidentialDiscountCancelled(id);
+    }
+
+    /// @notice The holder presents a matured range note for payment: the proof fixes the cash note of the range's
+    ///         amount the holder awaits; the note is locked until the payment that makes it. Anyone may submit it.
+    /// @param presentment the public signals of the range_present proof
+    /// @param proof the range_present proof
+    /// @return id the pending presentment's id
+    function present(
+        Presentment calldata presentment,
+        Groth16Verifier.Proof calldata proof
+    ) external returns (uint256 id) {
+        _requireSpendable(presentment.root, presentment.nullifier);
+        _requireToday(presentment.day);
+        _requireNew(presentment.cashCommitment);
+        _requireNotAwaited(presentment.cashCommitment);
+        uint256[] memory signals = new uint256[](PRESENT_SIGNALS);
+        _put(signals, 0, presentment.ecdhPk);
+        _put(signals, 2, presentment.cipherAcceptor);
+        _put(signals, 6, presentment.cipherRegulator);
+        signals[13] = presentment.root;
+        signals[14] = presentment.nullifier;
+        signals[15] = presentment.day;
+        signals[16] = presentment.cashCommitment;
+        signals[17] = presentment.nonce;
+        _putViewingKey(signals, 18);
+        if (!_verifier.verify(_presentKey, proof, signals)) revert InvalidProof();
+        id = _await(presentment.nullifier, presentment.cashCommitment);
+        _presented[id] = Presented(presentment.nullifier, presentment.cashCommitment);
+        emit ConfidentialPresented(id, presentment);
+    }
+
+    /// @notice A presented range is paid: the payer's cash proof must make exactly the cash note the
+    ///         presentment fixed; the holder is paid and the range retired in this one transaction.
+    /// @param id the pending presentment
+    /// @param payment the public signals of the payer's cash_transfer proof
+    /// @param proof the cash_transfer proof
+    function pay(uint256 id, Transfer calldata payment, Groth16Verifier.Proof calldata proof) external {
+        Presented memory presented = _presented[id];
+        if (presented.nullifier == 0) revert PresentmentNotPending(id);
+        uint256 cashIndex = _settle(presented.nullifier, presented.cashCommitment, payment, proof);
+        delete _presented[id];
+        emit ConfidentialPaid(id, cashIndex, payment);
+    }
+
+    /// @dev A pending record's start: the range note of `nullifier` locked, `cashCommitment` awaited under a new id.
+    function _await(uint256 nullifier, uint256 cashCommitment) private returns (uint256 id) {
+        _locked[nullifier] = true;
+        id = ++_lastPendingId;
+        _awaited[cashCommitment] = id;
+    }
+
+    /// @dev A pending record's payment: `payment` must make exactly the awaited `cashCommitment` (its change no
+    ///      other record's awaited or retired note); the cash moves and the range note of `nullifier` is spent, in
+    ///      one transaction. Returns the payment's first leaf index.
+    function _settle(
+        uint256 nullifier,
+        uint256 cashCommitment,
+        Transfer calldata payment,
+        Groth16Verifier.Proof calldata proof
+    ) private returns (uint256 cashIndex) {
+        if (payment.commitments[0] != cashCommitment) revert PaymentMismatch(cashCommitment, payment.commitments[0]);
+        _requireNotAwaited(payment.commitments[1]);
+        cashIndex = _applyTransfer(payment, proof);
+        delete _awaited[cashCommitment];
+        _locked[nullifier] = false;
+        _spent[nullifier] = true;
     }
 
     function _discountSignals(DiscountRequest calldata r) private view returns (uint256[] memory signals) {
@@ -297,6 +383,15 @@ contract ConfidentialBills is ConfidentialCash {
 
     function _put(uint256[] memory signals, uint256 at, uint256[4] calldata values) private pure {
         for (uint256 i = 0; i < 4;) {
+            signals[at + i] = values[i];
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    function _put(uint256[] memory signals, uint256 at, uint256[7] calldata values) private pure {
+        for (uint256 i = 0; i < 7;) {
             signals[at + i] = values[i];
             unchecked {
                 ++i;

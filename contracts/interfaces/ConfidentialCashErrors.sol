@@ -18,6 +18,8 @@ interface ConfidentialCashErrors {
     error NoteLocked(uint256 nullifier);
     /// @dev NOT_FOUND: no pending discount has this id.
     error DiscountNotPending(uint256 id);
+    /// @dev NOT_FOUND: no pending presentment has this id.
+    error PresentmentNotPending(uint256 id);
     /// @dev NOT_PARTY: the key does not cancel this pending discount: only its holder and its bank can compute
     ///      the one that does.
     error NotDiscountParty(uint256 id);

@@ -11,7 +11,14 @@ from chain.zk.toolchain import snarkjs
 from chain.zk.vkey import key_words, read_vkey
 
 #: the signals each contract function hands the verifier (contracts/confidential/)
-SIGNALS = {"cash_mint": 15, "cash_transfer": 24, "bill_issue": 16, "range_transfer": 24, "discount": 26}
+SIGNALS = {
+    "cash_mint": 15,
+    "cash_transfer": 24,
+    "bill_issue": 16,
+    "range_transfer": 24,
+    "discount": 26,
+    "range_present": 20,
+}
 #: Groth16 verification costs about 184,800 + 6,610 gas a public signal (docs/PRIVACY.md §7): 32 is the most
 #: that stays within 400,000 gas a proof
 MAX_SIGNALS = 32

@@ -1,8 +1,8 @@
-"""The spy (billchain_tools/spy.py) on the confidential ledger: a member's node, read with nothing but JSON-RPC
-(every transaction's sender and input, every log, anvil's whole storage), learns none of the story's amounts,
-price, rate or parties: a bill issued, endorsed with a split, discounted with delivery versus payment, and a
-cash transfer. The same spy finds a transparent transfer's, beside it (tests/e2e/test_spy.py keeps it known to
-see on the whole transparent story).
+"""The spy (billchain_tools/spy.py) on the confidential ledger: a member's node, read with nothing but JSON-RPC (every
+transaction's sender and input, every log, anvil's whole storage), learns none of the story's amounts, price, rate or
+parties: a bill issued, endorsed with a split, discounted with delivery versus payment, a cash transfer, and at
+maturity the rest of the bill presented and paid. The same spy finds a transparent transfer's, beside it
+(tests/e2e/test_spy.py keeps it known to see on the whole transparent story).
 
 What it may find, and the test leaves out as known (docs/PRIVACY.md §8): a mint's value and bank, and the
 issuing acceptor (the issue's sender), which allowance notes and a shared submitter are to hide.
@@ -65,6 +65,15 @@ def test_a_member_s_node_learns_nothing_of_the_confidential_story(anvil_world: W
     leaves = ledger.leaves()
     onward = prover.transfer(t2, [paid.notes[0].at(leaves.index(price.commitment))], leaves, PAID, t1.pk, vk)
     ledger.transfer(relayer, onward)
+    world.advance_days(90)  # at maturity t1 presents the range it kept; bank2 pays it (any payer may)
+    leaves = ledger.leaves()
+    kept = moved.ranges[1].at(leaves.index(moved.ranges[1].commitment))
+    presented = prover.present(t1, kept, leaves, bank2.pk, ledger.today(), vk)
+    presentment, _ = ledger.present(relayer, presented)
+    change = paid.notes[1].at(leaves.index(paid.notes[1].commitment))
+    due = presented.notes[0]
+    settled = prover.transfer(bank2, [change], leaves, due.value, t1.pk, vk, salt=due.salt)
+    ledger.pay(relayer, presentment, settled)
     world.mint("t1", TRANSPARENT)  # a transparent payment beside it: the spy must find this one
     world.cash.transfer(world["t1"], world.addr("t3"), TRANSPARENT)
 
@@ -76,6 +85,8 @@ def test_a_member_s_node_learns_nothing_of_the_confidential_story(anvil_world: W
         Secret.word("rate", RATE_MICROS),
         Secret.word("paid", PAID),
         Secret.word("bank's change", MINTED - price.value),
+        Secret.word("bank's change after the presentment", MINTED - price.value - (AMOUNT - ENDORSED)),
+        Secret.word("the presented payment's salt", due.salt),
         *(
             Secret.word(f"{who}'s key {i}", v)
             for who, key in (("t1", t1), ("t2", t2), ("bank2", bank2))

@@ -1,8 +1,9 @@
 """A member's wallet on the confidential ledger (chain/zk/wallet.py): what it holds, read from the chain with its
 note key alone, and the proofs it makes from that (hosted proving's engine, docs/PRIVACY.md §3.12).
 
-The story: a bank holds two cash notes, a bill's range is issued to t1, t1 endorses part of it to t2, t2 asks
-bank2 to discount it, bank2 pays from both of its notes; each step proven and sent by the parties' wallets.
+The story: bank2 holds two cash notes and the acceptor one, a bill's range is issued to t1, t1 endorses part of
+it to t2, t2 asks bank2 to discount it, bank2 pays from both of its notes; each step proven and sent by the
+parties' wallets.
 """
 
 from __future__ import annotations
@@ -12,11 +13,21 @@ from dataclasses import dataclass
 
 import pytest
 
-from chain.errors import DiscountNotPending
+from chain.errors import (
+    DiscountNotPending,
+    NotDiscountParty,
+    NoteLocked,
+    NullifierSpent,
+    PaymentAwaited,
+    PaymentMismatch,
+    PresentmentNotPending,
+    WrongDay,
+)
 from chain.zk.ledger import ConfidentialLedger
 from chain.zk.prover import NoteKey, Prover
 from chain.zk.regulator import CashHolding, RangeHolding, regulator_view
-from chain.zk.wallet import NotEnoughCash, Wallet
+from chain.zk.toolchain import ToolError
+from chain.zk.wallet import NotEnoughCash, Offer, OfferExpired, Wallet
 from tests.conftest import World, reverts
 from tests.zk.conftest import confidential_ledger
 
@@ -27,6 +38,7 @@ ENDORSED = 400_000_00
 RATE_MICROS = 18_734  # 1.8734 %
 TENOR_DAYS = 90
 NOTES = (300_000_00, 200_000_00)  # bank2's cash: the price needs both
+ACCEPTOR_CASH = 1_000_000_00  # the acceptor's, to pay at maturity
 
 
 @dataclass
@@ -48,11 +60,12 @@ class Story:
 def story(zk_world: World, prover: Prover) -> Iterator[Story]:
     world = zk_world
     regulator = prover.keypair()
-    keys = {name: prover.keypair() for name in ("t1", "t2", "bank2")}
-    ledger = confidential_ledger(world, prover, regulator.pk, sum(NOTES))
+    keys = {name: prover.keypair() for name in ("t1", "t2", "bank2", "bank")}
+    ledger = confidential_ledger(world, prover, regulator.pk, sum(NOTES) + ACCEPTOR_CASH)
     vk, today = ledger.viewing_key, ledger.today()
     for value in NOTES:
         ledger.mint(world["bank"], prover.mint(value, keys["bank2"].pk, vk))
+    ledger.mint(world["bank"], prover.mint(ACCEPTOR_CASH, keys["bank"].pk, vk))
     code = world.system.registry.member(world.addr("bank")).code
     ledger.issue(world["bank"], prover.issue(code, 9, today + TENOR_DAYS, AMOUNT, keys["t1"].pk, today, vk))
     wallets = {name: Wallet(ledger, prover, key).sync() for name, key in keys.items()}
@@ -159,3 +172,60 @@ def test_a_pending_request_locks_the_note_until_the_bank_rejects_it_with_the_key
     assert list(t1.ranges.values()) == [kept] and t1.requests == {} and bank2.offers == {}
     with reverts(DiscountNotPending, id=discount):
         s.ledger.sign_discount(s.world["bank2"], discount, bank2.pay(offer.price, offer.holder, salt=offer.price_salt))
+    # asked again, of the same bank: the first request's cancel key, public since its cancel, cancels nothing now
+    again, _ = s.ledger.request_discount(
+        s.world["t1"], t1.request_discount(kept, 1_000_00, s.keys["bank2"].pk, RATE_MICROS, 1)
+    )
+    with reverts(NotDiscountParty, id=again):
+        s.ledger.cancel_discount(s.world["t2"], again, asked.cancel_key)
+    s.sync()
+    assert t1.cancel_key(again) == bank2.cancel_key(again) != asked.cancel_key
+    s.ledger.cancel_discount(s.world["t1"], again, t1.cancel_key(again))  # the holder revokes
+    s.sync()
+    assert list(t1.ranges.values()) == [kept] and bank2.offers == {}
+
+
+def test_at_maturity_the_holder_presents_and_the_acceptor_s_payment_retires_the_range(
+    fresh: Story, prover: Prover
+) -> None:
+    s = fresh
+    t1, bank = s.wallets["t1"], s.wallets["bank"]
+    acceptor = s.keys["bank"].pk
+    (kept,) = t1.ranges.values()
+    with pytest.raises(ToolError, match="Assert Failed"):  # before maturity, no proof can be made
+        t1.present(kept, acceptor)
+    s.world.advance_days(TENOR_DAYS)
+    matured = Offer(
+        0, kept.bill_id, kept.maturity_day, kept.start, kept.start, RATE_MICROS, 0, 0, (0, 1), 1, 0, 0, 0, 0
+    )
+    with pytest.raises(OfferExpired):  # nor is an offer of the bill paid after it
+        s.wallets["bank2"].pay_offer(matured)
+    yesterday = t1.present(kept, acceptor)
+    s.world.advance_days(1)
+    with reverts(WrongDay):
+        s.ledger.present(s.world["t1"], yesterday)
+    asked = t1.present(kept, acceptor)
+    presented, _ = s.ledger.present(s.world["t1"], asked)
+    s.sync()
+    assert t1.ranges == {} and t1.presented == {presented: kept}
+    due = bank.dues[presented]
+    assert (due.start, due.end, due.holder, due.amount) == (ENDORSED + 1, AMOUNT, s.keys["t1"].pk, AMOUNT - ENDORSED)
+    with reverts(NoteLocked):  # presented once
+        s.ledger.present(s.world["t1"], t1.present(kept, acceptor))
+    paid = bank.pay_due(due)
+    with reverts(PaymentAwaited, id=presented):  # the payment, seen pending, sent as a plain transfer
+        s.ledger.transfer(s.world["t2"], paid)
+    with reverts(PaymentMismatch):  # another amount
+        s.ledger.pay(s.world["bank"], presented, bank.pay(due.amount - 1, due.holder))
+    s.ledger.pay(s.world["t2"], presented, paid)  # anyone submits; the proof is the acceptor's
+    s.sync()
+    assert t1.balance() == AMOUNT - ENDORSED and bank.balance() == ACCEPTOR_CASH - (AMOUNT - ENDORSED)
+    assert t1.presented == {} and bank.dues == {}
+    with reverts(PresentmentNotPending, id=presented):
+        s.ledger.pay(s.world["bank"], presented, paid)
+    with reverts(NullifierSpent):
+        s.ledger.present(s.world["t1"], asked)
+    view = regulator_view(s.ledger, prover, s.regulator)
+    assert view.unreadable == [] and view.presented == {} and kept.commitment in view.spent
+    for name, key in s.keys.items():
+        assert _held(Wallet(s.ledger, prover, key).sync()) == _held(s.wallets[name])
