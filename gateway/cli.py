@@ -84,6 +84,14 @@ def serve(
             "--bundle-writes", help="Hosted callers' writes ready at once go to the chain in one bundle transaction."
         ),
     ] = False,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            "--confidential",
+            help="Deploy (or attach to) the confidential ledger and serve cash on it: amounts and parties off the "
+            "chain (docs/PRIVACY.md; what it serves so far: its §8).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API of API.md on the chosen chain."""
     import uvicorn
@@ -98,6 +106,7 @@ def serve(
     settings.eip1559 = settings.eip1559 or eip1559  # the flag, or BILLCHAIN_EIP1559
     settings.contracts = contracts or settings.contracts  # the flag, or BILLCHAIN_CONTRACTS
     settings.bundle_writes = settings.bundle_writes or bundle_writes  # the flag, or BILLCHAIN_BUNDLE_WRITES
+    settings.confidential = settings.confidential or confidential  # the flag, or BILLCHAIN_CONFIDENTIAL
     runtime = _open_or_exit(settings, "billchain serve")
     try:
         console.print(

@@ -4,7 +4,7 @@ uses (no part is changed after it is built).
     data dir lock -> chain backend -> keys -> contracts (deployed the first time, or another gateway's joined)
       -> database (migrated) -> index, checked against the chain (gateway/ledger/chainguard.py)
       -> block follower -> outbox -> transactor (waits with the follower, writes to the outbox)
-      -> typed contract clients -> Runtime
+      -> typed contract clients -> the confidential ledger (--confidential: deployed or attached) -> Runtime
     Runtime -> answers and services -> recovery (renders with the services' answers) -> the app
 """
 
@@ -17,6 +17,7 @@ from chain.backends.factory import open_backend
 from chain.deploy import attach, contracts_at, deployed_addresses, error_decoder, joined_addresses
 from chain.keys import Keystore
 from chain.tx import Transactor
+from chain.zk.ledger import decoder as confidential_decoder
 from gateway.core.datadir import DataDirLock
 from gateway.core.db import Database
 from gateway.core.security import DocumentCipher, hash_token, operator_token
@@ -24,6 +25,7 @@ from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.ledger.bundler import Bundler, bundle_wait
 from gateway.ledger.chainguard import ChainGuard
+from gateway.ledger.confidential import open_confidential
 from gateway.ledger.follower import BlockFollower
 from gateway.ledger.indexer import Indexer
 from gateway.ledger.outbox import Outbox
@@ -87,8 +89,21 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     )
     outbox = Outbox(db)
     # Every transaction waits with the follower and is written to the outbox before it is sent.
-    tx = Transactor(backend, error_decoder(), waiter=follower, journal=outbox)
+    decoder = confidential_decoder() if settings.confidential else error_decoder()
+    tx = Transactor(backend, decoder, waiter=follower, journal=outbox)
     system = attach(backend, addresses, tx)
+    confidential = None
+    if settings.confidential:
+        if settings.bundle_writes or settings.contracts is not None:  # refused before the backend is closed below
+            raise ValueError(
+                "a confidential platform is served by the gateway that deployed it, each write proven on its own: "
+                "--bundle-writes and --contracts are not served with --confidential (docs/PRIVACY.md §8)"
+            )
+        try:
+            confidential = open_confidential(tx, operator, system.registry.contract.address, data_dir, keystore)
+        except BaseException:
+            backend.close()
+            raise
     bundler = None
     if settings.bundle_writes:  # hosted callers' writes share transactions (gateway/ledger/bundler.py)
         wait = bundle_wait(settings.bundle_wait, settings.block_time)
@@ -111,6 +126,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
         lock=lock,
         rules=system.bills.rules(),
         bundler=bundler,
+        confidential=confidential,
     )
 
 

@@ -106,6 +106,11 @@ class ConfidentialLedger:
         x, y = self.contract.functions.viewingKey().call()
         return (int(x), int(y))
 
+    def mint_limit_of(self, bank: str) -> tuple[int, int]:
+        """The bank's confidential mint limit and what it minted, in fen."""
+        limit, minted = self.contract.functions.mintLimitOf(Web3.to_checksum_address(bank)).call()
+        return int(limit), int(minted)
+
     def set_mint_limit(self, regulator: LocalAccount, bank: str, limit: int) -> TxResult:
         return self.tx.send(regulator, self.contract.functions.setMintLimit(bank, limit))
 
@@ -242,6 +247,12 @@ class ConfidentialLedger:
         return int(self.contract.functions.root().call())
 
 
+def attach_confidential(tx: Transactor, address: str) -> ConfidentialLedger:
+    """The ledger deployed at `address`, sending through `tx`."""
+    abi = load_artifact("ConfidentialBills").abi
+    return ConfidentialLedger(tx.backend.w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi), tx)
+
+
 def deploy_confidential(
     tx: Transactor, deployer: LocalAccount, registry: str, keys: Keys, viewing_key: Point
 ) -> ConfidentialLedger:
@@ -259,7 +270,4 @@ def deploy_confidential(
     address, _ = deploy_contract(
         tx, deployer, "ConfidentialBills", registry, hasher, verifier, tuple(key_addresses), list(viewing_key)
     )
-    contract = tx.backend.w3.eth.contract(
-        address=Web3.to_checksum_address(address), abi=load_artifact("ConfidentialBills").abi
-    )
-    return ConfidentialLedger(contract, tx)
+    return attach_confidential(tx, address)

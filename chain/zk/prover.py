@@ -25,6 +25,9 @@ CLI = CIRCUITS_DIR / "js" / "cli.mjs"
 
 Point = tuple[int, int]
 
+#: the order of BabyJubJub's prime subgroup (circomlib's babyjub.circom): a note key is below it
+SUBGROUP_ORDER = 2736030358979909402780800718157159386076813972158567259200215660948447373041
+
 #: a packed range's width (circuits/lib/range.circom packRange); a discount's terms ride above it
 PACKED_RANGE_BITS = 192
 
@@ -268,6 +271,11 @@ class Prover:
     def keypair(self) -> NoteKey:
         answer = self._call({"command": "keypair"})
         return NoteKey(int(answer["sk"]), (int(answer["pk"][0]), int(answer["pk"][1])))
+
+    def note_key(self, sk: int) -> NoteKey:
+        """The note key of secret `sk` (1 <= sk < SUBGROUP_ORDER), its public half computed."""
+        pk = self._call({"command": "public_key", "sk": sk})["pk"]
+        return NoteKey(sk, (int(pk[0]), int(pk[1])))
 
     def commit(self, value: int, owner: Point, salt: int) -> int:
         """A cash note's commitment (no proof: what anyone who knows an opening can compute)."""

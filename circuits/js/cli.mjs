@@ -1,7 +1,7 @@
 // billchain's prover side (chain/zk/prover.py): one JSON request on stdin, one JSON answer on stdout; or,
 // with --serve, one request a line and one answer a line ({"ok": ...} or {"error": ...}) for as long as
 // stdin stays open, the curve, the hash tables and snarkjs's worker threads made once.
-//   keypair | commit | ecdh | hash | nullifier | recall_key | root | mint | transfer | decrypt | issue | range_transfer
+//   keypair | public_key | commit | ecdh | hash | nullifier | recall_key | root | mint | transfer | decrypt | issue | range_transfer
 //   | discount | present
 // A spend's ephemeral key is its recall key (notes.mjs): its spender reads it back from the chain alone.
 // Secrets (keys, openings) arrive on stdin only. Large numbers travel as decimal strings.
@@ -85,6 +85,8 @@ async function prove(input, circuit) {
 
 async function handle(req, z) {
   switch (req.command) {
+    case "public_key":
+      return { pk: z.publicKey(BigInt(req.sk)) };
     case "keypair": {
       const sk = z.secretKey();
       return { sk, pk: z.publicKey(sk) };

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     #: seconds a change of who runs the platform waits (the admin timelock), set at deployment
     admin_delay: int = Field(default=2 * 86_400, ge=0)
 
+    #: deploy (or attach to) the confidential ledger and serve cash on it (docs/PRIVACY.md §3.12; what it serves,
+    #: and what it refuses, in docs/PRIVACY.md §8)
+    confidential: bool = False
     #: hosted callers' writes ready at the same moment go to the chain as one bundle transaction (issue 28,
     #: gateway/ledger/bundler.py); off until proven
     bundle_writes: bool = False

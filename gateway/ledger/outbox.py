@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from hexbytes import HexBytes
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -139,7 +140,7 @@ class Outbox:
                     signer=tx.signer.address,
                     nonce=tx.nonce,
                     to=str(params["to"]),
-                    data=bytes(params["data"]),  # type: ignore[arg-type]
+                    data=bytes(HexBytes(params["data"])),  # an EncodedCall's bytes, or web3.py's hex
                     gas=int(params["gas"]),
                     gas_price=int(params.get("gasPrice", params.get("maxFeePerGas", 0))),
                     raw=tx.raw,

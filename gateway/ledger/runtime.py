@@ -20,6 +20,7 @@ from gateway.core.security import DocumentCipher
 from gateway.core.settings import Settings
 from gateway.ledger.bundler import Bundler
 from gateway.ledger.chainguard import ChainGuard
+from gateway.ledger.confidential import ConfidentialPlatform
 from gateway.ledger.follower import BlockFollower
 from gateway.ledger.indexer import Indexer
 from gateway.ledger.outbox import Outbox
@@ -47,9 +48,13 @@ class Runtime:
     rules: Rules
     #: hosted callers' writes in bundles (Settings.bundle_writes), or none: each write its own transaction
     bundler: Bundler | None = None
+    #: the confidential ledger's cash (Settings.confidential), or none: a transparent platform
+    confidential: ConfidentialPlatform | None = None
 
     def close(self) -> None:
         try:
+            if self.confidential is not None:
+                self.confidential.close()
             self.backend.close()
             self.db.engine.dispose()
         finally:

@@ -52,8 +52,13 @@ class Admin(Service):
             status="ok" if degraded is None else "degraded",
             reason=degraded,
             chain=HealthChain(**info.model_dump(exclude={"timestamp"})),
-            contracts=self.rt.system.addresses,
+            contracts=self._contracts(),
         )
+
+    def _contracts(self) -> dict[str, str]:
+        """The platform's address book, with the confidential ledger's on a confidential platform."""
+        zk = self.rt.confidential
+        return self.rt.system.addresses | ({} if zk is None else {"ConfidentialBills": zk.ledger.contract.address})
 
     def advance(self, caller: Caller, body: Advance) -> ChainOut:
         self.require_role(caller, "OPERATOR")

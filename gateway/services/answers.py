@@ -28,6 +28,7 @@ from gateway.core.schemas import (
     ParticipantOut,
     TransferTx,
 )
+from gateway.ledger.confidential import ConfidentialPlatform
 from gateway.ledger.outbox import Answer
 from gateway.services import standing, tokens, views
 
@@ -35,11 +36,19 @@ WriteOut = BillTx | TransferTx | CashOut | ParticipantOut | OnboardedOut | MintL
 
 
 class Answers:
-    def __init__(self, db: Database, system: System, rules: Rules, token_ttl_days: int | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        system: System,
+        rules: Rules,
+        token_ttl_days: int | None = None,
+        confidential: ConfidentialPlatform | None = None,
+    ) -> None:
         self.db = db
         self.system = system
         self.rules = rules
         self.token_ttl_days = token_ttl_days
+        self.confidential = confidential
 
     def participant(self, s: Session, row: ParticipantRow) -> ParticipantOut:
         """The participant as API.md shows it, its overdue standing as of the chain's today."""
@@ -51,6 +60,7 @@ class Answers:
         builders = {
             "bill": self._bill,
             "cash": self._cash,
+            "confidential_cash": self._confidential_cash,
             "participant": self._participant,
             "onboard": self._onboard,
             "mint_limit": self._mint_limit,
@@ -97,6 +107,14 @@ class Answers:
             to=args["to"], amount=format_amount(args["amount"]), balance=format_amount(balance), tx=views.tx(result)
         )
 
+    def _confidential_cash(self, args: dict[str, Any], result: TxResult) -> CashOut:
+        """As `_cash`, the balance read from the notes of `balance_of` (its wallet, from the chain)."""
+        assert self.confidential is not None, "a confidential write answered by a transparent gateway"
+        balance = self.confidential.balance(args["balance_of"])
+        return CashOut(
+            to=args["to"], amount=format_amount(args["amount"]), balance=format_amount(balance), tx=views.tx(result)
+        )
+
     def _participant(self, args: dict[str, Any], _: TxResult) -> ParticipantOut:
         with self.db.session() as s:
             row = s.get(ParticipantRow, args["id"])
@@ -105,7 +123,8 @@ class Answers:
 
     def _mint_limit(self, args: dict[str, Any], _: TxResult) -> MintLimitOut:
         """What the chain says of the bank's limit once the regulator's transaction is mined."""
-        limit, minted = self.system.cash.mint_limit_of(args["address"])
+        cash = self.system.cash if self.confidential is None else self.confidential.ledger
+        limit, minted = cash.mint_limit_of(args["address"])
         return MintLimitOut(participant=args["id"], mint_limit=format_amount(limit), minted=format_amount(minted))
 
     def _onboard(self, args: dict[str, Any], result: TxResult) -> OnboardedOut:

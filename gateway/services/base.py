@@ -7,21 +7,28 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from eth_account.signers.local import LocalAccount
+
 from chain.errors import BatchItemFailed, ChainError, DocumentAlreadyUsed
 from chain.model import Operation
 from chain.problem_codes import ProblemCode
 from chain.relay import Prepared, Unsigned
 from chain.tx import TxResult
+from chain.zk.wallet import NotEnoughCash
 from gateway.core.db import ParticipantRow, RefusalRow
 from gateway.core.log_context import TX_HASH
 from gateway.core.metrics import record_tx
 from gateway.core.problems import Problem
+from gateway.ledger.confidential import ConfidentialRefused
 from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
 from gateway.ledger.runtime import Runtime
 from gateway.services.answers import Answers, WriteOut
 from gateway.services.caller import OPERATION_SIGNATURE, Batching, Caller, Signer, self_custody_account
 
 log = logging.getLogger("billchain.writes")
+#: the answers of writes a confidential platform does not serve yet: bills and transfers, batches, and the
+#: transparent cash's (its own is "confidential_cash"); docs/PRIVACY.md §8
+NOT_CONFIDENTIAL = frozenset({"bill", "batch", "cash"})
 T = TypeVar("T")
 Out = TypeVar("Out", bound=WriteOut)
 
@@ -85,6 +92,18 @@ class Service:
             return Signer(caller, Unsigned(self.rt.bundler.hold(account)))
         return Signer(caller, account)
 
+    @staticmethod
+    def hosted_account(signer: Signer) -> LocalAccount:
+        """The key a confidential write is sent with: the caller's hosted one (or the operator's). A self-custody
+        caller would send its own from its client, which is not built for a confidential platform."""
+        if not isinstance(signer.account, LocalAccount):
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR,
+                f"{signer.caller.id} holds its own key: on a confidential platform it would send from its own "
+                "client, which is not built (docs/PRIVACY.md §8)",
+            )
+        return signer.account
+
     def _bundling(self) -> bool:
         """Whether a hosted caller's write goes in a bundle: bundles are on, and it is a plain write (not a
         preparation, a batch's operation or a self-custody signature) from a write route."""
@@ -120,6 +139,12 @@ class Service:
         held = self.rt.guard.blocked
         if held is not None:
             raise Problem(ProblemCode.CHAIN_UNAVAILABLE, f"writes are held: {held} (see /v1/health)")
+        if self.rt.confidential is not None and answer.kind in NOT_CONFIDENTIAL:
+            raise Problem(
+                ProblemCode.INVALID_STATE,
+                f"{operation} is not served on a confidential platform yet: participants, mint limits, minting, "
+                "cash transfers and balances are (docs/PRIVACY.md §8)",
+            )
         token = WRITE.set((operation, answer))  # what the outbox writes down with the transaction
         try:
             try:
@@ -128,6 +153,10 @@ class Service:
                 if not self._refused_behind_a_fork(error, operation):
                     raise
                 sent, bundled = self._send(send, operation, answer)
+        except ConfidentialRefused as refused:
+            raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
+        except NotEnoughCash as short:
+            raise Problem(ProblemCode.INSUFFICIENT_CASH, f"the payer's notes cannot cover it: {short}") from None
         except ChainError as error:
             own = error.error if isinstance(error, BatchItemFailed) else error  # a batch: the operation's own
             if isinstance(own, DocumentAlreadyUsed):

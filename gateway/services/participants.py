@@ -329,7 +329,11 @@ class Participants(Service):
         self.require_role(caller, "REGULATOR")
         self._must_be_bank(row)
         limit, signer = parse_amount(body.limit), self.signer(caller)
-        send = lambda: self.rt.system.cash.set_mint_limit(signer.account, row.address, limit)  # noqa: E731
+        if self.rt.confidential is None:
+            send = lambda: self.rt.system.cash.set_mint_limit(signer.account, row.address, limit)  # noqa: E731
+        else:
+            regulator, ledger = self.hosted_account(signer), self.rt.confidential.ledger
+            send = lambda: ledger.set_mint_limit(regulator, row.address, limit)  # noqa: E731
         answer = Answer("mint_limit", {"id": row.id, "address": row.address})
         return self.write("set_mint_limit", send, answer, MintLimitOut)
 
@@ -338,5 +342,6 @@ class Participants(Service):
         if caller.id != row.id and caller.role not in ("REGULATOR", "OPERATOR"):
             raise Problem(ProblemCode.FORBIDDEN, "only the bank itself, a regulator and the operator read a mint limit")
         self._must_be_bank(row)
-        limit, minted = self.rt.system.cash.mint_limit_of(row.address)
+        cash = self.rt.system.cash if self.rt.confidential is None else self.rt.confidential.ledger
+        limit, minted = cash.mint_limit_of(row.address)
         return MintLimitOut(participant=row.id, mint_limit=format_amount(limit), minted=format_amount(minted))

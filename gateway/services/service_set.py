@@ -35,7 +35,9 @@ class ServiceSet:
     @classmethod
     def build(cls, runtime: Runtime) -> ServiceSet:
         # one builder, for live writes and settled ones
-        answers = Answers(runtime.db, runtime.system, runtime.rules, runtime.settings.token_ttl_days)
+        answers = Answers(
+            runtime.db, runtime.system, runtime.rules, runtime.settings.token_ttl_days, runtime.confidential
+        )
         return cls(
             answers,
             Participants(runtime, answers),

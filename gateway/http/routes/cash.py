@@ -29,7 +29,7 @@ def balance(participant_id: str, caller: CurrentCaller, svc: Services) -> Balanc
     return svc.cash.read(caller, participant_id)
 
 
-@router.get("/movements/{participant_id}", responses=problems(403, 404), response_model=CashMovementPage)
+@router.get("/movements/{participant_id}", responses=problems(403, 404, 409), response_model=CashMovementPage)
 def movements(
     participant_id: str, caller: CurrentCaller, svc: Services, limit: Limit = 100, cursor: Cursor = None
 ) -> CashMovementPage:
