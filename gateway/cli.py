@@ -143,10 +143,12 @@ def _open_or_exit(settings: Settings, command: str) -> Runtime:
     from gateway.compose import open_runtime
     from gateway.core.datadir import DataDirBusy
     from gateway.core.security import WeakOperatorToken
+    from gateway.ledger.confidential import PlatformModeRefused
 
     try:
         return open_runtime(settings, command)
     except (
+        PlatformModeRefused,
         DataDirBusy,
         JournalBroken,
         AnvilStateUnreadable,

@@ -25,7 +25,7 @@ from gateway.core.settings import Settings
 from gateway.http.app import create_app
 from gateway.ledger.bundler import Bundler, bundle_wait
 from gateway.ledger.chainguard import ChainGuard
-from gateway.ledger.confidential import open_confidential
+from gateway.ledger.confidential import PlatformModeRefused, check_mode, open_confidential
 from gateway.ledger.follower import BlockFollower
 from gateway.ledger.indexer import Indexer
 from gateway.ledger.outbox import Outbox
@@ -50,6 +50,7 @@ def open_runtime(settings: Settings, command: str = "billchain serve") -> Runtim
 
 def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     data_dir = settings.data_dir
+    check_mode(settings)  # before anything is opened
     data_dir.chmod(0o700)  # keys, token hashes and documents live here: owner only
     token, token_path = operator_token(data_dir, settings.operator_token)  # a weak one: refused first
     backend: ChainBackend = open_backend(
@@ -67,6 +68,11 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
             if backend.balance(account.address) == 0:  # dev chains: their gas money, once
                 backend.fund(account.address)
             backend.allow_account(account.address)
+        if settings.confidential and not backend.is_dev:
+            raise PlatformModeRefused(
+                "--confidential runs on dev chains only: its ceremony's keys and its viewing key are this machine's "
+                "(a production network's ceremony and regulators' key cannot be configured yet: docs/PRIVACY.md §8)"
+            )
         addresses = (
             joined_addresses(backend, settings.contracts, data_dir)  # another gateway's platform
             if settings.contracts is not None
@@ -94,11 +100,6 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     system = attach(backend, addresses, tx)
     confidential = None
     if settings.confidential:
-        if settings.bundle_writes or settings.contracts is not None:  # refused before the backend is closed below
-            raise ValueError(
-                "a confidential platform is served by the gateway that deployed it, each write proven on its own: "
-                "--bundle-writes and --contracts are not served with --confidential (docs/PRIVACY.md §8)"
-            )
         try:
             confidential = open_confidential(tx, operator, system.registry.contract.address, data_dir, keystore)
         except BaseException:

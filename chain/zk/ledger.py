@@ -172,7 +172,10 @@ class ConfidentialLedger:
         return self.tx.send(submitter, self.contract.functions.cancelDiscount(discount, cancel_key))
 
     def events(self, from_block: int = 0, to_block: int | None = None) -> list[LedgerEvent]:
-        """LEDGER_EVENTS from `from_block` to `to_block` (the head), in chain order."""
+        """LEDGER_EVENTS from `from_block` to `to_block` (the head when the call starts: one block range for every
+        kind, so no event of a block mined between two kinds' queries is half read), in chain order."""
+        if to_block is None:
+            to_block = self.tx.backend.block_number()
         found = []
         for name in LEDGER_EVENTS:
             event = getattr(self.contract.events, name)()

@@ -111,11 +111,14 @@ class Wallet:
         self.unreadable: list[str] = []  # our spends we could not read back (their change is not held)
         self._held: dict[int, int] = {}  # nullifier -> commitment, of every note held
         self._applied = (-1, -1)  # the last event applied: (block, log index)
+        #: notes a proof spends that the chain has not spent yet: no second proof picks them (`release` frees them)
+        self.reserved: set[int] = set()
 
     # --- reading the chain
     def sync(self) -> Wallet:
         """Apply the ledger's events since the last one applied (all of them, the first time), each once."""
-        for event in self.ledger.events(max(self._applied[0], 0)):
+        head = self.ledger.tx.backend.block_number()  # one head for every event kind: none skipped between them
+        for event in self.ledger.events(max(self._applied[0], 0), head):
             if (event.block, event.log_index) <= self._applied:
                 continue
             getattr(self, "_on_" + event.name.removeprefix("Confidential").lower())(event.args)
@@ -293,6 +296,7 @@ class Wallet:
         return [n for nullifier in nullifiers if (n := self._forget(self._held.get(nullifier, -1))) is not None]
 
     def _forget(self, commitment: int) -> Note | RangeNote | None:
+        self.reserved.discard(commitment)
         return self.cash.pop(commitment, None) or self.ranges.pop(commitment, None)
 
     # --- what it holds, and the proofs it makes
@@ -300,11 +304,18 @@ class Wallet:
         return sum(n.value for n in self.cash.values())
 
     def pay(self, amount: int, to: Point, salt: int | None = None) -> Proven:
-        """A proof paying `amount` to `to` from one or two of our notes (the smallest one that covers it, else
-        the two largest), the rest back to us. `salt`: the payment note's (an offer's price note)."""
-        return self.prover.transfer(
-            self.key, self._covering(amount), self.ledger.leaves(), amount, to, self.viewing_key, salt=salt
-        )
+        """A proof paying `amount` to `to` from one or two of our notes not reserved by another proof (the
+        smallest one that covers it, else the two largest), the rest back to us; its notes are reserved until
+        the chain spends them or `release` frees them. `salt`: the payment note's (an offer's price note)."""
+        spend = self._covering(amount)
+        proven = self.prover.transfer(self.key, spend, self.ledger.leaves(), amount, to, self.viewing_key, salt=salt)
+        self.reserved |= {n.commitment for n in spend}
+        return proven
+
+    def release(self, proven: Proven) -> None:
+        """Free the notes the payment `proven` would have spent: it was never sent, or the chain refused it."""
+        nullifiers = proven.signals[17:19]  # cash_transfer's public nullifiers (chain/zk/ledger.py)
+        self.reserved -= {self._held[n] for n in nullifiers if n in self._held}
 
     def pay_offer(self, offer: Offer) -> Proven:
         """The bank's side of a discount's delivery versus payment: exactly the cash note the request awaits.
@@ -324,7 +335,7 @@ class Wallet:
         return self.pay(due.amount, due.holder, salt=due.pay_salt)
 
     def _covering(self, amount: int) -> list[Note]:
-        notes = sorted(self.cash.values(), key=lambda n: n.value)
+        notes = sorted((n for n in self.cash.values() if n.commitment not in self.reserved), key=lambda n: n.value)
         for note in notes:
             if note.value >= amount:
                 return [note]

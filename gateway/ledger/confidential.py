@@ -8,10 +8,13 @@ so a restart, or a data dir restored without any note, gives the same balances.
 
 Invariants: a hosted participant's note key is derived from its hosted signing key (HKDF-SHA256), so it lives
 where that key lives, encrypted in the keystore, and nowhere else; the viewing key likewise from the keystore's
-`viewing` key (a dev platform's: a production network pins its regulators' key); a self-custody participant has
-no note key here (it would prove in its own client: not built) and is refused; each proof is made inside the
-write's `send` (off the event loop), and one participant's wallet serves one write at a time; proven
-transfers are sent by the gateway's relayer, not by the payer's account, so a transfer's sender names no party.
+`viewing` key (a dev platform's: served on dev chains only, until a production network's ceremony and its
+regulators' key can be configured); a participant whose key this gateway does not hold has no note key here
+(self-custody would prove in its own client: not built) and is refused; a wallet's lock is held while it is read
+and while a proof picks its notes, never while a transaction waits for its block (writes run as greenlets on
+the event loop: a thread lock held across that wait would stop the loop), and the notes a proof picked stay
+reserved so a second payment of the same payer picks others; proven transfers are sent by the gateway's relayer,
+not by the payer's account, so a transfer's sender names no party.
 """
 
 from __future__ import annotations
@@ -30,25 +33,54 @@ from chain.keys import Keystore, write_private
 from chain.tx import Transactor, TxResult
 from chain.zk.circuits import Keys, ensure_dev_keys
 from chain.zk.ledger import ConfidentialLedger, attach_confidential, decoder, deploy_confidential
-from chain.zk.prover import SUBGROUP_ORDER, NoteKey, Prover, native_prover
+from chain.zk.prover import SUBGROUP_ORDER, NoteKey, Proven, Prover, native_prover
 from chain.zk.regulator import regulator_view
 from chain.zk.wallet import Wallet
+from gateway.core.settings import Settings
 
 #: the keystore's key the dev platform's viewing key is derived from
 VIEWING_KEY = "viewing"
 #: HKDF's `info` for a note key derived from a signing key: a key of one use is never another's
 NOTE_KEY_INFO = b"billchain note key v1"
+VIEWING_KEY_INFO = b"billchain viewing key v1"
 #: the address book of the confidential ledger, beside the data dir's others
 BOOK = "confidential.json"
+
+
+class PlatformModeRefused(ValueError):
+    """The data dir, the chain or the flags do not fit the platform asked for: the gateway does not start."""
+
+
+def check_mode(settings: Settings) -> None:
+    """A data dir serves one kind of platform for good: a transparent one is never converted (its cash would
+    be left behind), nor a confidential one served as transparent; and the flags a confidential platform does
+    not serve are refused."""
+    book = settings.data_dir / BOOK
+    if settings.confidential:
+        if settings.bundle_writes or settings.contracts is not None:
+            raise PlatformModeRefused(
+                "a confidential platform is served by the gateway that deployed it, each write proven on its own: "
+                "--bundle-writes and --contracts are not served with --confidential (docs/PRIVACY.md §8)"
+            )
+        if not book.exists() and any((settings.data_dir / "chains").glob("*.json")):
+            raise PlatformModeRefused(
+                f"{settings.data_dir} holds a transparent platform: it is never converted; serve --confidential on "
+                "a new data dir"
+            )
+        if not book.exists():  # a new data dir: confidential from its first transaction, even one cut short
+            write_private(book, "{}\n")
+    elif book.exists():
+        raise PlatformModeRefused(f"{settings.data_dir} holds a confidential platform: serve it with --confidential")
 
 
 class ConfidentialRefused(Exception):
     """What a confidential platform does not serve (yet): the reason is the client's answer."""
 
 
-def note_secret(account: LocalAccount) -> int:
-    """The note key's secret derived from `account`'s signing key: below BabyJubJub's subgroup order, never 0."""
-    derived = HKDF(algorithm=hashes.SHA256(), length=48, salt=None, info=NOTE_KEY_INFO).derive(bytes(account.key))
+def note_secret(account: LocalAccount, info: bytes = NOTE_KEY_INFO) -> int:
+    """A BabyJubJub secret derived from `account`'s signing key for the use `info` names: below the subgroup's
+    order, never 0 (384 bits reduced: a bias below 2^-130)."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=48, salt=None, info=info).derive(bytes(account.key))
     return int.from_bytes(derived, "big") % (SUBGROUP_ORDER - 1) + 1
 
 
@@ -60,16 +92,18 @@ class ConfidentialPlatform:
         self._guard = threading.Lock()
 
     def note_key(self, participant_id: str, self_custody: bool) -> NoteKey:
-        if self_custody:
+        if self_custody or not self.keystore.exists(participant_id):
             raise ConfidentialRefused(
-                f"{participant_id} holds its own key: on a confidential platform it would prove in its own client, "
-                "which is not built (docs/PRIVACY.md §8); only participants whose key this gateway holds are served"
+                f"this gateway does not hold {participant_id}'s key: on a confidential platform it would prove in its "
+                "own client, which is not built (docs/PRIVACY.md §8); only participants whose key this gateway holds "
+                "are served"
             )
         return self.prover.note_key(note_secret(self.keystore.load(participant_id)))
 
     @contextmanager
     def wallet(self, participant_id: str, self_custody: bool = False) -> Iterator[Wallet]:
-        """The participant's wallet, read up to the chain's head, for one use at a time."""
+        """The participant's wallet, read up to the chain's head, for one use at a time (never held across a
+        transaction's wait for its block)."""
         with self._guard:
             lock = self._locks.setdefault(participant_id, threading.Lock())
         with lock:
@@ -78,6 +112,11 @@ class ConfidentialPlatform:
                 wallet = Wallet(self.ledger, self.prover, self.note_key(participant_id, self_custody))
                 self._wallets[participant_id] = wallet
             yield wallet.sync()
+
+    def forget_wallets(self) -> None:
+        """Drop every wallet read so far (the chain reorganised: each is read again from block 0 when used)."""
+        with self._guard:
+            self._wallets.clear()
 
     def balance(self, participant_id: str) -> int:
         with self.wallet(participant_id) as wallet:
@@ -88,15 +127,24 @@ class ConfidentialPlatform:
         owner = self.note_key(participant_id, self_custody).pk
         return regulator_view(self.ledger, self.prover, self.viewing).balances().get(owner, 0)
 
-    def mint(self, bank: LocalAccount, to: NoteKey, amount: int) -> TxResult:
-        """The bank's mint of `amount` to `to` (the value and the bank are public: allowance notes are not built)."""
-        return self.ledger.mint(bank, self.prover.mint(amount, to.pk, self.ledger.viewing_key))
+    def prove_mint(self, to: NoteKey, amount: int) -> Proven:
+        """A mint of `amount` to `to` (the value and the bank are public: allowance notes are not built)."""
+        return self.prover.mint(amount, to.pk, self.ledger.viewing_key)
 
-    def transfer(self, submitter: LocalAccount, payer: str, to: NoteKey, amount: int) -> TxResult:
-        """`payer`'s payment of `amount` to `to`, proven from its notes (NotEnoughCash when they cannot cover)."""
+    def prove_transfer(self, payer: str, to: NoteKey, amount: int) -> Proven:
+        """`payer`'s payment of `amount` to `to`, proven from notes no other pending payment of its holds
+        (NotEnoughCash when they cannot cover it); `send_transfer` sends it."""
         with self.wallet(payer) as wallet:
-            proven = wallet.pay(amount, to.pk)
+            return wallet.pay(amount, to.pk)
+
+    def send_transfer(self, submitter: LocalAccount, payer: str, proven: Proven) -> TxResult:
+        """Send `payer`'s proven payment; its notes are freed again if the chain refuses it."""
+        try:
             return self.ledger.transfer(submitter, proven)
+        except BaseException:
+            with self.wallet(payer) as wallet:
+                wallet.release(proven)
+            raise
 
     def close(self) -> None:
         self.prover.close()
@@ -111,14 +159,14 @@ def open_confidential(
     keys = keys or ensure_dev_keys()
     prover = Prover(keys, native_prover())
     try:
-        viewing = prover.note_key(note_secret(keystore.get_or_create(VIEWING_KEY)))
-        book = data_dir / BOOK
-        if book.exists():
-            ledger = attach_confidential(tx, json.loads(book.read_text(encoding="utf-8"))["ConfidentialBills"])
+        viewing = prover.note_key(note_secret(keystore.get_or_create(VIEWING_KEY), VIEWING_KEY_INFO))
+        deployed = json.loads((data_dir / BOOK).read_text(encoding="utf-8"))  # check_mode wrote it at least
+        if "ConfidentialBills" in deployed:
+            ledger = attach_confidential(tx, deployed["ConfidentialBills"])
         else:
-            deployed = deploy_confidential(Transactor(tx.backend, decoder()), operator, registry, keys, viewing.pk)
-            ledger = attach_confidential(tx, deployed.contract.address)
-            write_private(book, json.dumps({"ConfidentialBills": ledger.contract.address}) + "\n")
+            new = deploy_confidential(Transactor(tx.backend, decoder()), operator, registry, keys, viewing.pk)
+            ledger = attach_confidential(tx, new.contract.address)
+            write_private(data_dir / BOOK, json.dumps({"ConfidentialBills": ledger.contract.address}) + "\n")
         unlike = ledger.keys_unlike(keys)
         if unlike:
             raise RuntimeError(f"the confidential ledger pinned other verification keys for {', '.join(unlike)}")

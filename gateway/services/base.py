@@ -14,6 +14,7 @@ from chain.model import Operation
 from chain.problem_codes import ProblemCode
 from chain.relay import Prepared, Unsigned
 from chain.tx import TxResult
+from chain.zk.toolchain import ToolError
 from chain.zk.wallet import NotEnoughCash
 from gateway.core.db import ParticipantRow, RefusalRow
 from gateway.core.log_context import TX_HASH
@@ -157,6 +158,9 @@ class Service:
             raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
         except NotEnoughCash as short:
             raise Problem(ProblemCode.INSUFFICIENT_CASH, f"the payer's notes cannot cover it: {short}") from None
+        except ToolError as failed:  # the prover's own failure: nothing was sent
+            log.error("%s: the prover failed: %s", operation, failed)
+            raise Problem(ProblemCode.CHAIN_UNAVAILABLE, "the prover failed; nothing was sent: try again") from None
         except ChainError as error:
             own = error.error if isinstance(error, BatchItemFailed) else error  # a batch: the operation's own
             if isinstance(own, DocumentAlreadyUsed):

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 
 from chain.model import Operation
 from chain.problem_codes import ProblemCode
+from chain.tx import TxResult
 from chain.zk.prover import NoteKey
 from gateway.core.db import BalanceRow, CashMovementRow, ParticipantRow
 from gateway.core.money import format_amount, parse_amount
@@ -15,7 +16,7 @@ from gateway.ledger.confidential import ConfidentialPlatform, ConfidentialRefuse
 from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
-from gateway.services.caller import Caller, Signer
+from gateway.services.caller import OPERATION_SIGNATURE, Caller, Signer
 
 
 class Cash(Service):
@@ -32,8 +33,9 @@ class Cash(Service):
             raise Problem(ProblemCode.VALIDATION_ERROR, "amount: must be greater than 0")
         signer = self.signer(caller)
         args = {"to": to.id, "amount": amount, "balance_of": to.id if mint else caller.id}
-        if (zk := self.rt.confidential) is not None:
-            return self._confidential_move(zk, caller, signer, to, Answer("confidential_cash", args), mint)
+        if (zk := self.rt.confidential) is not None:  # the caller's own balance: the bank's too, for a mint
+            answer = Answer("confidential_cash", args | {"balance_of": caller.id})
+            return self._confidential_move(zk, caller, signer, to, answer, mint)
         cash = self.rt.system.cash
         answer = Answer("cash", args)
         if mint:
@@ -45,15 +47,48 @@ class Cash(Service):
         self, zk: ConfidentialPlatform, caller: Caller, signer: Signer, to: ParticipantRow, answer: Answer, mint: bool
     ) -> CashOut:
         """Confidential cash (docs/PRIVACY.md §3.12): the mint's proof made for the bank, which sends it (its
-        value and the bank are public); a transfer proven from the payer's notes and sent by the relayer."""
+        value and the bank are public); a transfer proven from the payer's notes and sent by the relayer. Each
+        proof is made off the event loop. What the contract cannot check of parties it does not see (the
+        payer's and the receiver's standing and roles), the gateway checks before proving."""
+        if OPERATION_SIGNATURE.get() is not None:  # a batch's item: it would be sent at once, not batched
+            raise Problem(
+                ProblemCode.VALIDATION_ERROR,
+                "a confidential write is proven and sent by this gateway on its own: it is not prepared, signed "
+                "or batched (docs/PRIVACY.md §8)",
+            )
+        self._may_hold_cash(to, "to")
         receiver, amount = self._note_key(zk, to), int(answer.args["amount"])
         if mint:
             bank = self.hosted_account(signer)
-            return self.write("mint", lambda: zk.mint(bank, receiver, amount), answer, CashOut)
+            limit, minted = zk.ledger.mint_limit_of(bank.address)  # before any proof: a refusal costs no CPU
+            if minted + amount > limit:
+                raise Problem(
+                    ProblemCode.MINT_LIMIT_EXCEEDED,
+                    f"{caller.id} may mint {format_amount(limit - minted)} more (limit {format_amount(limit)})",
+                )
+            mint_it = lambda: zk.ledger.mint(bank, self.blocking(lambda: zk.prove_mint(receiver, amount)))  # noqa: E731
+            return self.write("mint", mint_it, answer, CashOut)
         assert caller.participant is not None  # require_may: a BANK or an ENTERPRISE
+        self._may_hold_cash(caller.participant, "the payer")
         self._note_key(zk, caller.participant)
-        send = lambda: zk.transfer(self.rt.relayer, caller.id, receiver, amount)  # noqa: E731
+
+        def send() -> TxResult:
+            proven = self.blocking(lambda: zk.prove_transfer(caller.id, receiver, amount))
+            return zk.send_transfer(self.rt.relayer, caller.id, proven)
+
         return self.write("transfer_cash", send, answer, CashOut)
+
+    def _may_hold_cash(self, row: ParticipantRow, who: str) -> None:
+        """An ACTIVE participant of a role that holds cash (the cash rules' own roles, read from the chain):
+        what the confidential contract cannot check of a party it does not see."""
+        if row.status == "FROZEN":
+            raise Problem(ProblemCode.PARTICIPANT_FROZEN, f"{who}: {row.id} is frozen")
+        holders = {role.name for role in self.rt.rules.roles_for(Operation.TRANSFER_CASH)}
+        if row.role not in holders or row.status != "ACTIVE":
+            raise Problem(
+                ProblemCode.INVALID_COUNTERPARTY,
+                f"{who}: {row.id} is a {row.status} {row.role}; cash is held by ACTIVE {' and '.join(sorted(holders))}",
+            )
 
     @staticmethod
     def _note_key(zk: ConfidentialPlatform, row: ParticipantRow) -> NoteKey:

@@ -33,7 +33,7 @@ from gateway.services.caller import Caller
 from gateway.services.standing import GOOD, chain_today, standings
 
 #: not a participant's id: the operator's, and the relayer's key (it sends what self-custody participants sign)
-RESERVED = {"operator", "relayer"}
+RESERVED = {"operator", "relayer", "viewing"}  # the gateway's own keys' names (chain.keys)
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 

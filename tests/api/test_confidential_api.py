@@ -6,15 +6,22 @@ What a confidential platform serves so far is listed in docs/PRIVACY.md §8; the
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from billchain_tools.spy import Secret, spy
 from chain.backends.anvil import AnvilBackend
-from tests.api.conftest import gateway_on, problem
+from gateway.ledger.confidential import PlatformModeRefused
+from tests.api.conftest import Api, gateway_on, problem
 
 pytestmark = [pytest.mark.anvil, pytest.mark.slow, pytest.mark.xdist_group("zk-api")]
+
+
+def _balance(api: Api, who: str, reader: str | None = None) -> str:
+    return str(api.ok(api.get(f"/v1/cash/balances/{who}", reader or who))["balance"])
 
 
 def test_hosted_cash_moves_through_the_api_and_a_member_s_node_sees_no_amount_or_party(tmp_path: Path) -> None:
@@ -27,45 +34,74 @@ def test_hosted_cash_moves_through_the_api_and_a_member_s_node_sees_no_amount_or
             first_block = node.block_number() + 1
 
             minted = api.ok(api.post("/v1/cash/mint", bank, {"to": t1, "amount": "1000.00"}))
-            assert (minted["to"], minted["amount"], minted["balance"]) == (t1, "1000.00", "1000.00")
-            paid = api.ok(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "345.67"}))
-            assert (paid["to"], paid["amount"], paid["balance"]) == (t2, "345.67", "654.33")
-            assert api.ok(api.get(f"/v1/cash/balances/{t2}", t2))["balance"] == "345.67"
+            # the caller's own balance, as a transfer's: the bank learns nothing of t1's notes
+            assert (minted["to"], minted["amount"], minted["balance"]) == (t1, "1000.00", "0.00")
+            api.ok(api.post("/v1/cash/mint", bank, {"to": t1, "amount": "500.00"}))
+
+            def pay(amount: str) -> Any:
+                return api.post("/v1/cash/transfer", t1, {"to": t2, "amount": amount})
+
+            with ThreadPoolExecutor(2) as pool:  # one payer, two payments at once: each proves from its own note
+                answers = list(pool.map(pay, ["300.00", "45.67"]))
+            assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+            assert (_balance(api, t1), _balance(api, t2)) == ("1154.33", "345.67")
             regulator = api._limits_by
             assert regulator is not None
-            assert api.ok(api.get(f"/v1/cash/balances/{t1}", regulator))["balance"] == "654.33"  # the viewing key
-            limit = api.ok(api.get(f"/v1/participants/{bank}/mint-limit", bank))
-            assert limit["minted"] == "1000.00"
+            assert _balance(api, t1, regulator) == "1154.33"  # with the viewing key
+            assert api.ok(api.get(f"/v1/participants/{bank}/mint-limit", bank))["minted"] == "1500.00"
 
-            # no key of theirs opens the notes: a bank and the operator cannot read another's balance
+            # no one else reads a balance; what the contract cannot check of hidden parties, the gateway does
             problem(api.get(f"/v1/cash/balances/{t2}", bank), 403, "FORBIDDEN")
             problem(api.get(f"/v1/cash/balances/{t2}"), 403, "FORBIDDEN")
             problem(api.post("/v1/cash/transfer", t2, {"to": t1, "amount": "400.00"}), 409, "INSUFFICIENT_CASH")
+            problem(api.post("/v1/cash/transfer", t2, {"to": regulator, "amount": "1.00"}), 422, "INVALID_COUNTERPARTY")
+            batch = [{"path": "/v1/cash/transfer", "body": {"to": t2, "amount": "1.00"}}]
+            problem(api.post("/v1/batch", t1, {"operations": batch}), 422, "VALIDATION_ERROR")
             bill = {"kind": "BANK_ACCEPTANCE", "acceptor": bank, "payee": t2, "amount": "10.00"}
             problem(api.post("/v1/bills", t1, {**bill, "maturity_date": api.maturity(30)}), 409, "INVALID_STATE")
-            assert api.ok(api.get(f"/v1/cash/balances/{t2}", t2))["balance"] == "345.67"  # nothing changed
             own_key = api.onboard("ENTERPRISE", "own-key", self_custody=True)  # would prove in its own client
             problem(api.post("/v1/cash/mint", bank, {"to": own_key, "amount": "1.00"}), 422, "VALIDATION_ERROR")
             problem(api.get(f"/v1/cash/movements/{t1}", t1), 409, "INVALID_STATE")
-            assert api.ok(api.get(f"/v1/participants/{bank}/mint-limit", bank))["minted"] == "1000.00"
+            assert (_balance(api, t1), _balance(api, t2)) == ("1154.33", "345.67")  # none of it moved anything
 
             secrets = [
                 Secret.word("minted", 1000_00),  # public until allowance notes: the spy must see it
-                Secret.word("paid", 345_67),
-                Secret.word("t1's rest", 654_33),
+                Secret.word("paid", 300_00),
+                Secret.word("paid too", 45_67),
+                Secret.word("t1's rest", 1154_33),
                 Secret.address("t1", addresses[t1]),
                 Secret.address("t2", addresses[t2]),
             ]
             directory = {api.runtime.system.registry.contract.address.lower()}
             found = {s.secret for s in spy(node.url, first_block, secrets, set(), directory)}
             assert found == {"minted"}, found
+            # a freeze is a public act of the registry (its party named), so after the spy's blocks
+            api.ok(api.post(f"/v1/participants/{t2}/freeze", regulator))
+            problem(api.post("/v1/cash/transfer", t2, {"to": t1, "amount": "1.00"}), 409, "PARTICIPANT_FROZEN")
+            problem(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "1.00"}), 409, "PARTICIPANT_FROZEN")
+            api.ok(api.post(f"/v1/participants/{t2}/unfreeze", regulator))
             tokens = api.tokens
 
+        refused = pytest.raises(PlatformModeRefused, match="--confidential")  # never served as a transparent one
+        with refused, gateway_on(tmp_path / "gw", chain=node.url):
+            pass
         with gateway_on(tmp_path / "gw", chain=node.url, confidential=True) as (api, _):  # a restart
             api.tokens = tokens
-            assert api.ok(api.get(f"/v1/cash/balances/{t1}", t1))["balance"] == "654.33"  # read from the chain
+            assert _balance(api, t1) == "1154.33"  # read from the chain
             again = api.ok(api.post("/v1/cash/transfer", t2, {"to": t1, "amount": "45.67"}))
             assert again["balance"] == "300.00"
-            assert api.ok(api.get(f"/v1/cash/balances/{t1}", t1))["balance"] == "700.00"
+            assert _balance(api, t1) == "1200.00"
+    finally:
+        node.close()
+
+
+def test_a_transparent_data_dir_is_never_served_as_confidential(tmp_path: Path) -> None:
+    node = AnvilBackend(tmp_path / "node")
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url):
+            pass
+        refused = pytest.raises(PlatformModeRefused, match="never converted")
+        with refused, gateway_on(tmp_path / "gw", chain=node.url, confidential=True):
+            pass
     finally:
         node.close()

@@ -146,6 +146,12 @@ def test_the_wallet_pays_from_its_notes_and_says_when_they_cannot_cover(fresh: S
         t2.pay(s.price, s.keys["t1"].pk)
     assert (refused.value.balance, refused.value.coverable) == (s.price - 100_00, s.price - 100_00)
     assert t2.balance() == s.price - 100_00  # nothing changed
+    first = t2.pay(1_00, s.keys["t1"].pk)  # not sent yet: its note is reserved, no second proof takes it
+    with pytest.raises(NotEnoughCash):
+        t2.pay(1_00, s.keys["t1"].pk)
+    t2.release(first)  # never sent: free again
+    s.ledger.transfer(s.world["t2"], t2.pay(1_00, s.keys["t1"].pk))
+    assert t1.sync().balance() == 101_00
 
 
 def test_a_pending_request_locks_the_note_until_the_bank_rejects_it_with_the_key_both_compute(
@@ -215,6 +221,7 @@ def test_at_maturity_the_holder_presents_and_the_acceptor_s_payment_retires_the_
     paid = bank.pay_due(due)
     with reverts(PaymentAwaited, id=presented):  # the payment, seen pending, sent as a plain transfer
         s.ledger.transfer(s.world["t2"], paid)
+    bank.release(paid)  # reserved for `paid`; the attack below proves from the same note again
     with reverts(PaymentMismatch):  # another amount
         s.ledger.pay(s.world["bank"], presented, bank.pay(due.amount - 1, due.holder))
     s.ledger.pay(s.world["t2"], presented, paid)  # anyone submits; the proof is the acceptor's
