@@ -102,6 +102,7 @@ def _open(settings: Settings, lock: DataDirLock) -> Runtime:
     if settings.confidential:
         try:
             confidential = open_confidential(tx, operator, system.registry.contract.address, data_dir, keystore)
+            guard.rewound.append(confidential.forget_wallets)  # a wallet read from dropped blocks is read again
         except BaseException:
             backend.close()
             raise

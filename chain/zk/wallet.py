@@ -102,6 +102,10 @@ class Wallet:
     def __init__(self, ledger: ConfidentialLedger, prover: Prover, key: NoteKey) -> None:
         self.ledger, self.prover, self.key = ledger, prover, key
         self.viewing_key = ledger.viewing_key
+        self._forget_all()
+
+    def _forget_all(self) -> None:
+        """As new: nothing read."""
         self.cash: dict[int, Note] = {}  # by commitment: held and unspent
         self.ranges: dict[int, RangeNote] = {}
         self.requests: dict[int, Request] = {}  # by discount id: pending
@@ -118,6 +122,8 @@ class Wallet:
     def sync(self) -> Wallet:
         """Apply the ledger's events since the last one applied (all of them, the first time), each once."""
         head = self.ledger.tx.backend.block_number()  # one head for every event kind: none skipped between them
+        if head < self._applied[0]:  # the chain went back under what was read: read it again from block 0
+            self._forget_all()
         for event in self.ledger.events(max(self._applied[0], 0), head):
             if (event.block, event.log_index) <= self._applied:
                 continue

@@ -39,6 +39,7 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -66,6 +67,9 @@ class ChainGuard:
         self.indexer = indexer
         self._repairing: str | None = None
         self._incident: str | None = self._open_incident()
+        #: what else read the chain and must read it again once the index followed it back or to another
+        #: branch (the confidential platform's wallets)
+        self.rewound: list[Callable[[], None]] = []
 
     @property
     def blocked(self) -> str | None:
@@ -84,6 +88,7 @@ class ChainGuard:
             effects = self._effects()
             resent = self._send_again_what_was_lost()
             self.indexer.rebuild()
+            self._tell_rewound()
             undone = self._effects()  # what each transaction did, read again from the chain
             lost = sorted(set(self._missing(set(effects))) | {h for h, n in effects.items() if undone[h] < n})
             figures = {"resent": len(resent), "lost": len(lost)}
@@ -107,6 +112,7 @@ class ChainGuard:
         rewound = self.indexer.rewind(ancestor)
         if not rewound:  # it took events from the dropped blocks: their order and times may differ now
             self.indexer.rebuild()
+        self._tell_rewound()
         log.warning(
             "shallow fork: %s; %d transactions of the dropped blocks all on the new branch; the index %s",
             reason,
@@ -128,6 +134,10 @@ class ChainGuard:
             time.sleep(0.2)
             missing = {h for h in missing if backend.receipt(bytes.fromhex(h[2:])) is None}
         return sorted(missing)
+
+    def _tell_rewound(self) -> None:
+        for read_again in self.rewound:
+            read_again()
 
     def resolve(self) -> list[ChainIncidentRow]:
         """A person has looked: open incidents are closed (`billchain reindex`)."""

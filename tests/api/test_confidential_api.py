@@ -6,14 +6,18 @@ What a confidential platform serves so far is listed in docs/PRIVACY.md §8; the
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
+from web3.types import RPCEndpoint
 
 from billchain_tools.spy import Secret, spy
 from chain.backends.anvil import AnvilBackend
+from gateway.core.db import OutboxRow
 from gateway.ledger.confidential import PlatformModeRefused
 from tests.api.conftest import Api, gateway_on, problem
 
@@ -103,5 +107,52 @@ def test_a_transparent_data_dir_is_never_served_as_confidential(tmp_path: Path) 
         refused = pytest.raises(PlatformModeRefused, match="never converted")
         with refused, gateway_on(tmp_path / "gw", chain=node.url, confidential=True):
             pass
+    finally:
+        node.close()
+
+
+def test_a_wallet_read_from_blocks_the_chain_lost_is_read_again(tmp_path: Path) -> None:
+    """A transfer's block is replaced (a shallow fork, as a Clique network's signers make) and the transfer is
+    lost for good (its outbox entry gone, so nothing sends it again): the wallets read before are dropped with
+    the index, and balances are the chain's. (The guard records no incident for it: the transparent index it
+    checks holds no confidential transfer.) A chain that went back below a wallet's last block is caught by the
+    wallet itself (chain/zk/wallet.py)."""
+    node = AnvilBackend(tmp_path / "node")
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, confidential=True) as (api, runtime):
+            bank, t1, t2 = api.onboard("BANK", "bank"), api.onboard("ENTERPRISE", "t1"), api.onboard("ENTERPRISE", "t2")
+            api.ok(api.post("/v1/cash/mint", bank, {"to": t1, "amount": "100.00"}))
+            api.ok(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "30.00"}))
+            assert (_balance(api, t1), _balance(api, t2)) == ("70.00", "30.00")  # both wallets read
+            with runtime.db.session() as s:
+                s.execute(delete(OutboxRow))
+            accounts = list(node.w3.eth.accounts)
+            other = {"from": accounts[8], "to": accounts[9], "value": hex(1)}
+            for method, params in (("anvil_reorg", [1, [[other, 0]]]), ("evm_mine", [])):  # the transfer's block
+                assert "error" not in node.w3.provider.make_request(RPCEndpoint(method), params)
+            deadline = time.monotonic() + 30
+            while (seen := (_balance(api, t1), _balance(api, t2))) != ("100.00", "0.00"):
+                # the follower sees the fork; the guard follows it and drops the wallets read
+                assert time.monotonic() < deadline, f"the wallets still read the lost transfer: {seen}"
+                time.sleep(0.2)
+    finally:
+        node.close()
+
+
+def test_a_wallet_on_a_chain_gone_back_below_its_last_block_reads_it_again(tmp_path: Path) -> None:
+    """A node restored from an older state, the transfer lost for good: the next read is the chain's at once
+    (before: a 500, the wallet asking the node for blocks it no longer has)."""
+    node = AnvilBackend(tmp_path / "node")
+    try:
+        with gateway_on(tmp_path / "gw", chain=node.url, confidential=True) as (api, runtime):
+            bank, t1, t2 = api.onboard("BANK", "bank"), api.onboard("ENTERPRISE", "t1"), api.onboard("ENTERPRISE", "t2")
+            api.ok(api.post("/v1/cash/mint", bank, {"to": t1, "amount": "100.00"}))
+            before = node.snapshot()
+            api.ok(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "30.00"}))
+            assert (_balance(api, t1), _balance(api, t2)) == ("70.00", "30.00")
+            with runtime.db.session() as s:
+                s.execute(delete(OutboxRow))
+            node.revert(before)
+            assert (_balance(api, t1), _balance(api, t2)) == ("100.00", "0.00")
     finally:
         node.close()
