@@ -41,8 +41,14 @@ RUN_MARK = "BILLCHAIN_TEST_RUN"
 NODE_PROGRAMS = ("anvil", "geth", "gateway.cli")
 
 
+#: the native prover's threads in tests: one. make test runs three workers on two cores, some of them timing a
+#: network's answers (tests/e2e/test_clique_network.py); a proof on every core at once starves them for its second
+PROVER_THREADS = "RAYON_NUM_THREADS"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault(RUN_MARK, uuid.uuid4().hex)
+    os.environ.setdefault(PROVER_THREADS, "1")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
