@@ -321,6 +321,12 @@ class TreeFull(ContractError):
 
 
 @dataclass
+class NoteKeyInvalid(ContractError):
+    x: int
+    y: int
+
+
+@dataclass
 class DuplicateNote(ContractError):
     commitment: int
 

@@ -127,6 +127,15 @@ class ConfidentialLedger:
         )
         return self.tx.send(submitter, call)
 
+    def register_note_key(self, member: LocalAccount, key: Point) -> TxResult:
+        """Register `member`'s note key in the directory (sent by the member itself: no one else can)."""
+        return self.tx.send(member, self.contract.functions.registerNoteKey(list(key)))
+
+    def note_key_of(self, member: str) -> Point | None:
+        """The note key `member` registered, or None."""
+        x, y = self.contract.functions.noteKeyOf(Web3.to_checksum_address(member)).call()
+        return (int(x), int(y)) if (x, y) != (0, 0) else None
+
     def today(self) -> int:
         return int(self.contract.functions.today().call())
 

@@ -36,10 +36,15 @@ AUTHENTICATION_FAILED = "authentication tag does not match"
 class NotEnoughCash(Exception):
     """No one or two of the wallet's notes cover the amount (a proof spends at most two)."""
 
-    def __init__(self, amount: int, balance: int, coverable: int) -> None:
-        self.amount, self.balance, self.coverable = amount, balance, coverable
-        merge = " (merge notes first)" if balance >= amount else ""
+    def __init__(self, amount: int, balance: int, coverable: int, free: int) -> None:
+        self.amount, self.balance, self.coverable, self.free = amount, balance, coverable, free
+        merge = " (merge notes first)" if free >= amount else ""
         super().__init__(f"{amount} fen asked, {balance} held, at most {coverable} in two notes{merge}")
+
+    @property
+    def mergeable(self) -> bool:
+        """Whether the notes no other proof holds cover it together (three or more of them: `Wallet.merge`)."""
+        return self.free >= self.amount
 
 
 @dataclass(frozen=True)
@@ -347,8 +352,17 @@ class Wallet:
                 return [note]
         largest = notes[-2:]
         if sum(n.value for n in largest) < amount:
-            raise NotEnoughCash(amount, self.balance(), sum(n.value for n in largest))
+            free = sum(n.value for n in notes)
+            raise NotEnoughCash(amount, self.balance(), sum(n.value for n in largest), free)
         return largest
+
+    def merge(self) -> Proven:
+        """A proof paying our two largest notes no other proof holds to ourselves, as one note (a payment
+        spends at most two: cash spread over more is merged first). Reserved as `pay` reserves."""
+        free = sorted((n for n in self.cash.values() if n.commitment not in self.reserved), key=lambda n: n.value)
+        if len(free) < 2:
+            raise NotEnoughCash(0, self.balance(), sum(n.value for n in free), 0)
+        return self.pay(free[-1].value + free[-2].value, self.key.pk)
 
     def endorse(self, note: RangeNote, k: int, to: Point) -> Proven:
         """A proof moving the first `k` of `note` to `to`, dated the chain's today."""

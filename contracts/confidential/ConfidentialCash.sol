@@ -5,6 +5,7 @@ import {DigitalCashErrors} from "../interfaces/DigitalCashErrors.sol";
 import {IParticipantRegistry} from "../interfaces/IParticipantRegistry.sol";
 import {MemberStatus, Operation, Role, rolesFor} from "../types/BillTypes.sol";
 import {Groth16Verifier} from "./Groth16Verifier.sol";
+import {NoteKeyDirectory} from "./NoteKeyDirectory.sol";
 import {IPoseidon2, PoseidonTree} from "./PoseidonTree.sol";
 
 /// @title Confidential digital cash: notes and nullifiers (docs/PRIVACY.md §3.3, slice 1a's cash).
@@ -21,7 +22,7 @@ import {IPoseidon2, PoseidonTree} from "./PoseidonTree.sol";
 ///      Who submits a transfer is not who pays: the proof authorizes, so a shared submitter can carry it.
 ///      Not built yet (docs/PRIVACY.md §8): members' statuses and roles inside the proofs (a FROZEN
 ///      participant's notes still move), hidden mint amounts (allowance notes), the member tree.
-abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
+abstract contract ConfidentialCash is PoseidonTree, NoteKeyDirectory, DigitalCashErrors {
     uint256 private constant TRANSFER_SIGNALS = 24;
     uint256 private constant MINT_SIGNALS = 15;
     /// @dev 48-bit values, as the circuits range-check them
@@ -156,6 +157,11 @@ abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
         _requireNotAwaited(payment.commitments[1]);
         uint256 index = _applyTransfer(payment, proof);
         emit ConfidentialTransfer(index, payment);
+    }
+
+    /// @dev A note key is registered by an ACTIVE member of the platform's registry only (NoteKeyDirectory).
+    function _requireActiveMember(address account) internal view override {
+        if (_registry.membershipOf(account).status != uint8(MemberStatus.ACTIVE)) revert CashRoleForbidden(account);
     }
 
     /// @dev Reverts when `commitment` is a pending payment's (ConfidentialBills: a discount's price).

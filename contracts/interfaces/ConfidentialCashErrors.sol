@@ -35,6 +35,8 @@ interface ConfidentialCashErrors {
     /// @dev INVALID_STATE: this cash note is a cancelled discount's price: neither that request nor its payment
     ///      can be sent again (a revoke or a reject is final).
     error DiscountCancelled(uint256 commitment);
+    /// @dev VALIDATION_ERROR: not a note key: off the curve, or of its small subgroup (anyone could open notes to it).
+    error NoteKeyInvalid(uint256 x, uint256 y);
     /// @dev INVALID_STATE: the note tree is full (2^20 leaves).
     error TreeFull();
 }

@@ -14,7 +14,10 @@ regulators' key can be configured); a participant whose key this gateway does no
 and while a proof picks its notes, never while a transaction waits for its block (writes run as greenlets on
 the event loop: a thread lock held across that wait would stop the loop), and the notes a proof picked stay
 reserved so a second payment of the same payer picks others; proven transfers are sent by the gateway's relayer,
-not by the payer's account, so a transfer's sender names no party.
+not by the payer's account, so a transfer's sender names no party; notes are made only for the key the chain's
+directory names for their receiver (contracts/confidential/NoteKeyDirectory.sol), which only the receiver
+itself registers, so a self-custody participant receives to the key its own client holds, and this gateway
+reads it only as a regulator would.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from chain.keys import Keystore, write_private
 from chain.tx import Transactor, TxResult
 from chain.zk.circuits import Keys, ensure_dev_keys
 from chain.zk.ledger import ConfidentialLedger, attach_confidential, decoder, deploy_confidential
-from chain.zk.prover import SUBGROUP_ORDER, NoteKey, Proven, Prover, native_prover
+from chain.zk.prover import SUBGROUP_ORDER, NoteKey, Point, Proven, Prover, native_prover
 from chain.zk.regulator import regulator_view
 from chain.zk.wallet import Wallet
 from gateway.core.settings import Settings
@@ -92,13 +95,40 @@ class ConfidentialPlatform:
         self._guard = threading.Lock()
 
     def note_key(self, participant_id: str, self_custody: bool) -> NoteKey:
-        if self_custody or not self.keystore.exists(participant_id):
+        """A hosted participant's note key (secret and public halves), derived from its signing key."""
+        if not self.hosts(participant_id, self_custody):
             raise ConfidentialRefused(
                 f"this gateway does not hold {participant_id}'s key: on a confidential platform it would prove in its "
                 "own client, which is not built (docs/PRIVACY.md §8); only participants whose key this gateway holds "
                 "are served"
             )
         return self.prover.note_key(note_secret(self.keystore.load(participant_id)))
+
+    def hosts(self, participant_id: str, self_custody: bool) -> bool:
+        """Whether this gateway holds `participant_id`'s key, so proves and reads its notes."""
+        return not self_custody and self.keystore.exists(participant_id)
+
+    def receiver_key(self, participant_id: str, address: str, self_custody: bool) -> Point:
+        """The key notes to `participant_id` are made for: the one the chain's directory names for `address`.
+        A hosted participant that registered none yet is registered now, sent with its own key (the directory
+        takes a key from its member only); anyone else must register its own first (ConfidentialRefused)."""
+        registered = self.ledger.note_key_of(address)
+        if registered is not None:
+            return registered
+        if not self.hosts(participant_id, self_custody):
+            raise ConfidentialRefused(
+                f"{participant_id} has registered no note key on the confidential ledger: it receives no notes until "
+                "it registers one from its own client (registerNoteKey, sent with its own key)"
+            )
+        key = self.note_key(participant_id, self_custody).pk
+        self.ledger.register_note_key(self.keystore.load(participant_id), key)
+        return key
+
+    def owner_key(self, participant_id: str, address: str, self_custody: bool) -> Point | None:
+        """The key `participant_id`'s notes are owned by: its own (hosted here), else the directory's."""
+        if self.hosts(participant_id, self_custody):
+            return self.note_key(participant_id, self_custody).pk
+        return self.ledger.note_key_of(address)
 
     @contextmanager
     def wallet(self, participant_id: str, self_custody: bool = False) -> Iterator[Wallet]:
@@ -122,20 +152,27 @@ class ConfidentialPlatform:
         with self.wallet(participant_id) as wallet:
             return wallet.balance()
 
-    def regulator_balance(self, participant_id: str, self_custody: bool) -> int:
-        """What the viewing key reads of the participant's cash, from the chain alone."""
-        owner = self.note_key(participant_id, self_custody).pk
+    def regulator_balance(self, participant_id: str, address: str, self_custody: bool) -> int:
+        """What the viewing key reads of the participant's cash, from the chain alone (0 without a key)."""
+        owner = self.owner_key(participant_id, address, self_custody)
+        if owner is None:
+            return 0
         return regulator_view(self.ledger, self.prover, self.viewing).balances().get(owner, 0)
 
-    def prove_mint(self, to: NoteKey, amount: int) -> Proven:
-        """A mint of `amount` to `to` (the value and the bank are public: allowance notes are not built)."""
-        return self.prover.mint(amount, to.pk, self.ledger.viewing_key)
+    def prove_mint(self, to: Point, amount: int) -> Proven:
+        """A mint of `amount` to the key `to` (the value and the bank are public: allowance notes are not built)."""
+        return self.prover.mint(amount, to, self.ledger.viewing_key)
 
-    def prove_transfer(self, payer: str, to: NoteKey, amount: int) -> Proven:
-        """`payer`'s payment of `amount` to `to`, proven from notes no other pending payment of its holds
-        (NotEnoughCash when they cannot cover it); `send_transfer` sends it."""
+    def prove_transfer(self, payer: str, to: Point, amount: int) -> Proven:
+        """`payer`'s payment of `amount` to the key `to`, proven from notes no other pending payment of its
+        holds (NotEnoughCash when they cannot cover it); `send_transfer` sends it."""
         with self.wallet(payer) as wallet:
-            return wallet.pay(amount, to.pk)
+            return wallet.pay(amount, to)
+
+    def prove_merge(self, payer: str) -> Proven:
+        """`payer`'s two largest free notes paid to itself as one (`Wallet.merge`); `send_transfer` sends it."""
+        with self.wallet(payer) as wallet:
+            return wallet.merge()
 
     def send_transfer(self, submitter: LocalAccount, payer: str, proven: Proven) -> TxResult:
         """Send `payer`'s proven payment; its notes are freed again if the chain refuses it."""

@@ -20,7 +20,8 @@ PENDING until its own answer is given (and, keyed, recorded), as a single write'
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -92,6 +93,19 @@ REQUEST: ContextVar[RequestRef | None] = ContextVar("billchain_request", default
 WRITE: ContextVar[tuple[str, Answer] | None] = ContextVar("billchain_write", default=None)
 #: the items of the bundle being sent (set by gateway/ledger/bundler.py)
 BUNDLE: ContextVar[list[ItemRef] | None] = ContextVar("billchain_bundle", default=None)
+
+
+@contextmanager
+def own_write(operation: str) -> Iterator[None]:
+    """What is sent inside is the gateway's own transaction, written down as `operation` with no request
+    and no answer: a step a write takes before its own (a confidential payment's merge of notes, a note key's
+    registration), never answered as the request that caused it, nor settled as it after a crash."""
+    tokens = REQUEST.set(None), WRITE.set((operation, Answer("none")))
+    try:
+        yield
+    finally:
+        WRITE.reset(tokens[1])
+        REQUEST.reset(tokens[0])
 
 
 def _hex(tx_hash: bytes) -> str:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import or_, select
 
 from chain.model import Operation
 from chain.problem_codes import ProblemCode
 from chain.tx import TxResult
-from chain.zk.prover import NoteKey
+from chain.zk.prover import NoteKey, Point, Proven
+from chain.zk.wallet import NotEnoughCash
 from gateway.core.db import BalanceRow, CashMovementRow, ParticipantRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
 from gateway.core.schemas import BalanceOut, CashMove, CashMovementOut, CashMovementPage, CashOut
 from gateway.ledger.confidential import ConfidentialPlatform, ConfidentialRefused
-from gateway.ledger.outbox import Answer
+from gateway.ledger.outbox import Answer, own_write
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import OPERATION_SIGNATURE, Caller, Signer
+
+log = logging.getLogger(__name__)
 
 
 class Cash(Service):
@@ -31,9 +36,11 @@ class Cash(Service):
         amount = parse_amount(body.amount)
         if amount == 0:
             raise Problem(ProblemCode.VALIDATION_ERROR, "amount: must be greater than 0")
+        if (zk := self.rt.confidential) is not None and caller.participant is not None:
+            self._note_key(zk, caller.participant)  # a self-custody caller would prove and send from its own client
         signer = self.signer(caller)
         args = {"to": to.id, "amount": amount, "balance_of": to.id if mint else caller.id}
-        if (zk := self.rt.confidential) is not None:  # the caller's own balance: the bank's too, for a mint
+        if zk is not None:  # the caller's own balance: the bank's too, for a mint
             answer = Answer("confidential_cash", args | {"balance_of": caller.id})
             return self._confidential_move(zk, caller, signer, to, answer, mint)
         cash = self.rt.system.cash
@@ -57,7 +64,7 @@ class Cash(Service):
                 "or batched (docs/PRIVACY.md §8)",
             )
         self._may_hold_cash(to, "to")
-        receiver, amount = self._note_key(zk, to), int(answer.args["amount"])
+        amount = int(answer.args["amount"])
         if mint:
             bank = self.hosted_account(signer)
             limit, minted = zk.ledger.mint_limit_of(bank.address)  # before any proof: a refusal costs no CPU
@@ -66,17 +73,43 @@ class Cash(Service):
                     ProblemCode.MINT_LIMIT_EXCEEDED,
                     f"{caller.id} may mint {format_amount(limit - minted)} more (limit {format_amount(limit)})",
                 )
-            mint_it = lambda: zk.ledger.mint(bank, self.blocking(lambda: zk.prove_mint(receiver, amount)))  # noqa: E731
+
+            def mint_it() -> TxResult:
+                receiver = self._receiver_key(zk, to)
+                return zk.ledger.mint(bank, self.blocking(lambda: zk.prove_mint(receiver, amount)))
+
             return self.write("mint", mint_it, answer, CashOut)
         assert caller.participant is not None  # require_may: a BANK or an ENTERPRISE
         self._may_hold_cash(caller.participant, "the payer")
-        self._note_key(zk, caller.participant)
 
         def send() -> TxResult:
-            proven = self.blocking(lambda: zk.prove_transfer(caller.id, receiver, amount))
+            proven = self._proven_payment(zk, caller.id, self._receiver_key(zk, to), amount)
             return zk.send_transfer(self.rt.relayer, caller.id, proven)
 
         return self.write("transfer_cash", send, answer, CashOut)
+
+    @staticmethod
+    def _receiver_key(zk: ConfidentialPlatform, to: ParticipantRow) -> Point:
+        """The directory's key of `to`, registered first for a hosted participant that has none; that
+        registration is the gateway's own write (no request's answer is built from it)."""
+        with own_write("register_note_key"):
+            return zk.receiver_key(to.id, to.address, to.self_custody)
+
+    def _proven_payment(self, zk: ConfidentialPlatform, payer: str, receiver: Point, amount: int) -> Proven:
+        """`payer`'s payment of `amount`, proven; when its free notes cover it only three or more together, they
+        are merged first, two at a time (a proof spends at most two), each merge its own transaction to itself.
+        A merge moves nothing between parties, so a payment that fails after it leaves every balance as it was;
+        the merges are written down in the outbox as the gateway's own (no request's answer is built from them)."""
+        while True:
+            try:
+                return self.blocking(lambda: zk.prove_transfer(payer, receiver, amount))
+            except NotEnoughCash as short:
+                if not short.mergeable:
+                    raise
+            merge = self.blocking(lambda: zk.prove_merge(payer))
+            with own_write("merge_cash"):
+                result = zk.send_transfer(self.rt.relayer, payer, merge)
+            log.info("merged two of %s's notes to pay %d fen (block %d)", payer, amount, result.block_number)
 
     def _may_hold_cash(self, row: ParticipantRow, who: str) -> None:
         """An ACTIVE participant of a role that holds cash (the cash rules' own roles, read from the chain):
@@ -120,11 +153,11 @@ class Cash(Service):
     def _confidential_balance(self, zk: ConfidentialPlatform, caller: Caller, row: ParticipantRow) -> int:
         """The participant reads its notes; a REGULATOR reads them with the viewing key. No one else can: a bank
         or the operator holds no key that opens them (docs/PRIVACY.md §3.12)."""
-        self._note_key(zk, row)
         if caller.id == row.id:
+            self._note_key(zk, row)  # a self-custody participant reads its notes in its own client
             return self.blocking(lambda: zk.balance(row.id))
         if caller.role == "REGULATOR":
-            return self.blocking(lambda: zk.regulator_balance(row.id, row.self_custody))
+            return self.blocking(lambda: zk.regulator_balance(row.id, row.address, row.self_custody))
         raise Problem(
             ProblemCode.FORBIDDEN,
             "on a confidential platform only the participant and regulators read a balance: no one else holds a key "

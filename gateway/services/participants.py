@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from eth_utils import to_checksum_address
 from sqlalchemy import select
 
+from chain.errors import ChainError
+from chain.model import Operation, Role
 from chain.problem_codes import ProblemCode
+from chain.tx import TxResult
 from gateway.core.db import ParticipantRow, TokenEventRow
 from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
@@ -24,7 +29,7 @@ from gateway.core.schemas import (
     TokenEventPage,
     TokenOut,
 )
-from gateway.ledger.outbox import Answer
+from gateway.ledger.outbox import Answer, own_write
 from gateway.ledger.runtime import Runtime
 from gateway.services import tokens, views
 from gateway.services.answers import Answers
@@ -33,6 +38,8 @@ from gateway.services.caller import Caller
 from gateway.services.standing import GOOD, chain_today, standings
 
 #: not a participant's id: the operator's, and the relayer's key (it sends what self-custody participants sign)
+log = logging.getLogger(__name__)
+
 RESERVED = {"operator", "relayer", "viewing"}  # the gateway's own keys' names (chain.keys)
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -100,10 +107,29 @@ class Participants(Service):
         answer = Answer("onboard", {"id": participant_id, "custody": custody})
         registry, operator = self.rt.system.registry, self.rt.operator
         gateway = operator.address if body.serve else None  # on chain: this gateway serves it (GATEWAYS.md)
-        register = lambda: registry.register(  # noqa: E731
-            operator, address, body.role, participant_id, body.name, body.credit_code, gateway
-        )
+
+        def register() -> tuple[int, TxResult]:
+            result = registry.register(
+                operator, address, body.role, participant_id, body.name, body.credit_code, gateway
+            )
+            if custody == "hosted":
+                self._register_note_key(participant_id, address, body.role)
+            return result
+
         return self.write("register", register, answer, OnboardedOut)
+
+    def _register_note_key(self, participant_id: str, address: str, role: Role) -> None:
+        """On a confidential platform, a hosted participant that holds cash joins the note-key directory when it
+        joins the platform (sent with its own key), so its first receipt is not told by a registration made just
+        before it. Should that fail, the key is registered when it first receives (gateway/ledger/confidential.py)."""
+        zk = self.rt.confidential
+        if zk is None or role.name not in {r.name for r in self.rt.rules.roles_for(Operation.TRANSFER_CASH)}:
+            return
+        try:
+            with own_write("register_note_key"):
+                zk.receiver_key(participant_id, address, self_custody=False)
+        except ChainError as failed:
+            log.warning("%s's note key not registered (it will be when it first receives): %s", participant_id, failed)
 
     def approve(self, caller: Caller, participant_id: str) -> ParticipantOut:
         """An ACTIVE REGULATOR approves a PENDING one (DOMAIN.md): only then may it act, on chain."""

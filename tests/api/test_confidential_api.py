@@ -17,6 +17,9 @@ from web3.types import RPCEndpoint
 
 from billchain_tools.spy import Secret, spy
 from chain.backends.anvil import AnvilBackend
+from chain.tx import Transactor
+from chain.zk.ledger import attach_confidential, decoder
+from chain.zk.wallet import Wallet
 from gateway.core.db import OutboxRow
 from gateway.ledger.confidential import PlatformModeRefused
 from tests.api.conftest import Api, gateway_on, problem
@@ -65,6 +68,7 @@ def test_hosted_cash_moves_through_the_api_and_a_member_s_node_sees_no_amount_or
             problem(api.post("/v1/bills", t1, {**bill, "maturity_date": api.maturity(30)}), 409, "INVALID_STATE")
             own_key = api.onboard("ENTERPRISE", "own-key", self_custody=True)  # would prove in its own client
             problem(api.post("/v1/cash/mint", bank, {"to": own_key, "amount": "1.00"}), 422, "VALIDATION_ERROR")
+            problem(api.post("/v1/cash/transfer", own_key, {"to": t1, "amount": "1.00"}), 422, "VALIDATION_ERROR")
             problem(api.get(f"/v1/cash/movements/{t1}", t1), 409, "INVALID_STATE")
             assert (_balance(api, t1), _balance(api, t2)) == ("1154.33", "345.67")  # none of it moved anything
 
@@ -84,19 +88,51 @@ def test_hosted_cash_moves_through_the_api_and_a_member_s_node_sees_no_amount_or
             problem(api.post("/v1/cash/transfer", t2, {"to": t1, "amount": "1.00"}), 409, "PARTICIPANT_FROZEN")
             problem(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "1.00"}), 409, "PARTICIPANT_FROZEN")
             api.ok(api.post(f"/v1/participants/{t2}/unfreeze", regulator))
-            tokens = api.tokens
+            tokens, keys = api.tokens, api.keys
 
         refused = pytest.raises(PlatformModeRefused, match="--confidential")  # never served as a transparent one
         with refused, gateway_on(tmp_path / "gw", chain=node.url):
             pass
         with gateway_on(tmp_path / "gw", chain=node.url, confidential=True) as (api, _):  # a restart
-            api.tokens = tokens
+            api.tokens, api.keys = tokens, keys
             assert _balance(api, t1) == "1154.33"  # read from the chain
             again = api.ok(api.post("/v1/cash/transfer", t2, {"to": t1, "amount": "45.67"}))
             assert again["balance"] == "300.00"
             assert _balance(api, t1) == "1200.00"
+            # t1's 1,200.00 is three notes now (200.00, 954.33, 45.67): no two cover 1,190.00, so two are merged first
+            paid = api.ok(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "1190.00"}))
+            assert (paid["balance"], _balance(api, t2)) == ("10.00", "1490.00")
+            assert _balance(api, t1, regulator) == "10.00"
+
+            # a self-custody participant receives once its own client registered its note key (sent with its own
+            # signing key: the directory takes no one else's word); the gateway reads it only as a regulator would
+            zk = api.runtime.confidential
+            assert zk is not None
+            client = attach_confidential(Transactor(node, decoder()), zk.ledger.contract.address)
+            own = zk.prover.keypair()  # made and kept in the client
+            node.fund(api.keys[own_key].address)
+            client.register_note_key(api.keys[own_key], own.pk)
+            api.ok(api.post("/v1/cash/mint", bank, {"to": own_key, "amount": "7.00"}))
+            api.ok(api.post("/v1/cash/transfer", t2, {"to": own_key, "amount": "3.00"}))
+            assert Wallet(client, zk.prover, own).sync().balance() == 10_00  # the client reads its notes itself
+            assert _balance(api, own_key, regulator) == "10.00"
+            problem(api.get(f"/v1/cash/balances/{own_key}", own_key), 422, "VALIDATION_ERROR")  # the client reads it
+            problem(api.get(f"/v1/cash/balances/{own_key}", bank), 403, "FORBIDDEN")
     finally:
         node.close()
+
+
+def test_hosted_cash_moves_on_the_embedded_chain_too(tmp_path: Path) -> None:
+    """`make run`'s chain (py-evm in process): the same proofs verified by the same contract, slower pairings."""
+    with gateway_on(tmp_path / "gw", confidential=True) as (api, runtime):
+        assert runtime.settings.chain == "embedded"
+        bank, t1, t2 = api.onboard("BANK", "bank"), api.onboard("ENTERPRISE", "t1"), api.onboard("ENTERPRISE", "t2")
+        api.ok(api.post("/v1/cash/mint", bank, {"to": t1, "amount": "100.00"}))
+        paid = api.ok(api.post("/v1/cash/transfer", t1, {"to": t2, "amount": "40.00"}))
+        assert (paid["balance"], _balance(api, t2)) == ("60.00", "40.00")
+        regulator = api._limits_by
+        assert regulator is not None
+        assert (_balance(api, t1, regulator), _balance(api, t2, regulator)) == ("60.00", "40.00")
 
 
 def test_a_transparent_data_dir_is_never_served_as_confidential(tmp_path: Path) -> None:

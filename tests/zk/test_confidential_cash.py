@@ -27,6 +27,7 @@ from chain.errors import (
     DuplicateNote,
     DuplicateNullifier,
     InvalidProof,
+    NoteKeyInvalid,
     NullifierSpent,
     PublicInputOutOfField,
     UnknownRoot,
@@ -273,6 +274,27 @@ def test_only_an_active_bank_mints_within_its_limit(fresh: Story, prover: Prover
     s.cash.set_mint_limit(s.world["reg"], s.world.addr("bank"), MINTED + 4)
     with reverts(CashMintLimitExceeded, minted=MINTED, amount=5):
         s.cash.mint(s.world["bank"], proven)
+
+
+def test_a_member_registers_its_own_note_key_and_only_a_usable_one(fresh: Story, prover: Prover) -> None:
+    """The directory a payer reads a receiver's key from: each member writes its own entry, and only a key no
+    one else can open notes to (contracts/confidential/NoteKeyDirectory.sol)."""
+    s, t1 = fresh, fresh.world.addr("t1")
+    assert s.cash.note_key_of(t1) is None
+    s.cash.register_note_key(s.world["t1"], s.alice.pk)
+    assert s.cash.note_key_of(t1) == s.alice.pk
+    s.cash.register_note_key(s.world["t1"], s.bob.pk)  # a new key: new notes go to it
+    assert (s.cash.note_key_of(t1), s.cash.note_key_of(s.world.addr("t2"))) == (s.bob.pk, None)
+    x, y = s.alice.pk
+    order_two = (0, FIELD - 1)  # on the curve, of its small subgroup: its ECDH takes two values
+    for bad in [(x, y + 1), (0, 1), order_two, (x + FIELD, y)]:
+        with reverts(NoteKeyInvalid):
+            s.cash.register_note_key(s.world["t2"], bad)
+    outsider = s.world.backend.w3.eth.account.create()
+    s.world.backend.fund(outsider.address)
+    with reverts(CashRoleForbidden, account=outsider.address):  # no member: no entry
+        s.cash.register_note_key(outsider, s.alice.pk)
+    assert s.cash.note_key_of(s.world.addr("t2")) is None
 
 
 def test_the_raw_chain_shows_no_amount_and_no_party_of_a_transfer(fresh: Story) -> None:
