@@ -72,7 +72,7 @@ zk-keys: $(BIN)/billchain node_modules/.package-lock.json
 	$(BIN)/billchain ceremony dev
 
 test: setup test-deps zk-keys $(CODEGEN_VENV)/bin/openapi-python-client
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder -q --durations=40
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=40
 
 # openapi-python-client pins typer<0.28, which the project outgrew: it gets a virtualenv of its own, where
 # the client it generates from /openapi.json also runs (tests/e2e/test_generated_client.py).

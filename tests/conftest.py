@@ -89,23 +89,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         grouped = getattr(item, "_nodeid", None)
         if isinstance(grouped, str) and "@" in grouped and grouped != item.nodeid:
             item._id = type(item.id).parse(grouped)  # type: ignore[attr-defined]
-    items.sort(key=_longest_first)
-
-
-#: the xdist groups that run longest on their one worker, longest first (seconds of one clean-clone run, with the
-#: other two workers busy: clique ~370, anvil ~250, network ~170). A worker takes the next group when it is
-#: nearly idle, so a long group queued behind short ones ends the run late: these start first, one per worker,
-#: and everything else fills the workers around them. The Makefile's `--no-loadscope-reorder` keeps this order
-#: (xdist would otherwise put the groups with the most tests first, whatever they last).
-LONGEST_GROUPS = ("clique", "anvil", "network")
-
-
-def _longest_first(item: pytest.Item) -> int:
-    """A stable sort key: the longest groups' tests first (in LONGEST_GROUPS' order), then all others as
-    collected."""
-    nodeid = item.nodeid
-    group = nodeid.rpartition("@")[2] if nodeid.rfind("@") > nodeid.rfind("]") else ""  # as xdist's loadgroup reads it
-    return LONGEST_GROUPS.index(group) if group in LONGEST_GROUPS else len(LONGEST_GROUPS)
 
 
 @pytest.hookimpl(trylast=True)
