@@ -48,6 +48,7 @@ DEPLOYED = (
     "BaselineERC721",
     "Groth16Verifier",
     "ConfidentialBills",
+    "NoteKeyDirectory",
 )
 
 # A deployed contract that delegates what it lacks to an extension it creates, sharing its storage

@@ -327,6 +327,11 @@ class NoteKeyInvalid(ContractError):
 
 
 @dataclass
+class NoteKeyTaken(ContractError):
+    member: str
+
+
+@dataclass
 class DuplicateNote(ContractError):
     commitment: int
 

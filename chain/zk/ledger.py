@@ -10,7 +10,8 @@ alone, so any node's copy of the chain rebuilds the same tree.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from eth_account.signers.local import LocalAccount
@@ -28,7 +29,7 @@ from chain.zk.prover import Point, Proof, Proven
 from chain.zk.toolchain import CIRCUITS_DIR, node
 from chain.zk.vkey import creation_code, key_hash, read_vkey
 
-CONFIDENTIAL_CONTRACTS = ("ConfidentialBills", "Groth16Verifier")
+CONFIDENTIAL_CONTRACTS = ("ConfidentialBills", "Groth16Verifier", "NoteKeyDirectory")
 #: the events that make, spend, lock and free notes, which a reader of the ledger walks in chain order
 LEDGER_EVENTS = (
     "ConfidentialMint",
@@ -96,10 +97,26 @@ def _transfer_fields(proven: Proven, changes: dict[str, Any]) -> tuple[Any, ...]
     return tuple((fields | changes).values())
 
 
+@dataclass
+class _Tree:
+    """The note tree's leaves as read so far, up to `block` (whose hash was `hash`)."""
+
+    block: int = -1
+    hash: str | None = None
+    leaves: list[int] = field(default_factory=list)
+    requested: dict[int, list[int]] = field(default_factory=dict)  # discount id -> its two range outputs
+
+
 class ConfidentialLedger:
     def __init__(self, contract: Contract, tx: Transactor) -> None:
         self.contract = contract
         self.tx = tx
+        self._tree = _Tree()
+        self._tree_lock = threading.Lock()  # wallets prove on several threads at once
+        #: the members' note keys: a contract of its own, which the ledger created (public, as the registry)
+        self.directory = tx.backend.w3.eth.contract(
+            address=contract.functions.noteKeyDirectory().call(), abi=load_artifact("NoteKeyDirectory").abi
+        )
 
     @property
     def viewing_key(self) -> Point:
@@ -129,12 +146,24 @@ class ConfidentialLedger:
 
     def register_note_key(self, member: LocalAccount, key: Point) -> TxResult:
         """Register `member`'s note key in the directory (sent by the member itself: no one else can)."""
-        return self.tx.send(member, self.contract.functions.registerNoteKey(list(key)))
+        return self.tx.send(member, self.directory.functions.registerNoteKey(list(key)))
 
     def note_key_of(self, member: str) -> Point | None:
-        """The note key `member` registered, or None."""
-        x, y = self.contract.functions.noteKeyOf(Web3.to_checksum_address(member)).call()
+        """The note key `member` registered last, or None."""
+        x, y = self.directory.functions.noteKeyOf(Web3.to_checksum_address(member)).call()
         return (int(x), int(y)) if (x, y) != (0, 0) else None
+
+    def note_keys_of(self, member: str) -> list[Point]:
+        """Every note key `member` registered, oldest first (its notes may be owned by any of them)."""
+        logs = self.directory.events.NoteKeyRegistered().get_logs(
+            from_block=0, argument_filters={"member": Web3.to_checksum_address(member)}
+        )
+        keys: list[Point] = []
+        for log in logs:
+            key = (int(log["args"]["key"][0]), int(log["args"]["key"][1]))
+            if key not in keys:
+                keys.append(key)
+        return keys
 
     def today(self) -> int:
         return int(self.contract.functions.today().call())
@@ -210,33 +239,50 @@ class ConfidentialLedger:
         return self.tx.send(submitter, call)
 
     def leaves(self) -> list[int]:
-        """Every leaf of the tree, in order, from the contract's events alone."""
+        """Every leaf of the tree, in order, from the contract's events alone: read from block 0 once, then from
+        the block after the last one read (again from block 0 when that block is no longer the chain's: the
+        chain went back, or onto another branch)."""
+        backend = self.tx.backend
+        with self._tree_lock:
+            while True:
+                tree = self._tree
+                head = backend.block_number()
+                head_hash = backend.block_hash(head)
+                if tree.block >= 0 and (head < tree.block or backend.block_hash(tree.block) != tree.hash):
+                    tree = self._tree = _Tree()
+                if head == tree.block:
+                    return list(tree.leaves)
+                self._grow(tree, tree.block + 1, head)
+                if backend.block_hash(head) == head_hash:  # the logs read are that block's chain's
+                    tree.block, tree.hash = head, head_hash
+                    return list(tree.leaves)
+                self._tree = _Tree()  # the chain moved to another branch while its logs were read: again
+
+    def _grow(self, tree: _Tree, first: int, last: int) -> None:
+        """Append the leaves the events of blocks `first`..`last` made."""
         found: list[tuple[int, list[int]]] = []
         events = self.contract.events
-        for log in events.ConfidentialMint().get_logs(from_block=0):
+        window = {"from_block": first, "to_block": last}
+        for log in events.ConfidentialMint().get_logs(**window):
             found.append((int(log["args"]["index"]), [int(log["args"]["note"]["commitment"]), 0]))
-        for log in events.ConfidentialIssue().get_logs(from_block=0):
+        for log in events.ConfidentialIssue().get_logs(**window):
             found.append((int(log["args"]["index"]), [int(log["args"]["note"]["commitment"]), 0]))
-        for log in events.ConfidentialTransfer().get_logs(from_block=0):
+        for log in events.ConfidentialTransfer().get_logs(**window):
             found.append((int(log["args"]["index"]), [int(c) for c in log["args"]["transfer"]["commitments"]]))
-        for log in events.ConfidentialRangeMove().get_logs(from_block=0):
+        for log in events.ConfidentialRangeMove().get_logs(**window):
             found.append((int(log["args"]["index"]), [int(c) for c in log["args"]["move"]["commitments"]]))
-        requested = {
-            int(log["args"]["id"]): [int(c) for c in log["args"]["request"]["commitments"]]
-            for log in events.ConfidentialDiscountRequested().get_logs(from_block=0)
-        }
-        for log in events.ConfidentialDiscountSigned().get_logs(from_block=0):
+        for log in events.ConfidentialDiscountRequested().get_logs(**window):
+            tree.requested[int(log["args"]["id"])] = [int(c) for c in log["args"]["request"]["commitments"]]
+        for log in events.ConfidentialDiscountSigned().get_logs(**window):
             args = log["args"]
             found.append((int(args["cashIndex"]), [int(c) for c in args["payment"]["commitments"]]))
-            found.append((int(args["rangeIndex"]), requested[int(args["id"])]))
-        for log in events.ConfidentialPaid().get_logs(from_block=0):
+            found.append((int(args["rangeIndex"]), tree.requested[int(args["id"])]))
+        for log in events.ConfidentialPaid().get_logs(**window):
             args = log["args"]
             found.append((int(args["cashIndex"]), [int(c) for c in args["payment"]["commitments"]]))
-        leaves: list[int] = []
         for index, pair in sorted(found):
-            assert index == len(leaves), "the tree's events are not contiguous"
-            leaves += pair
-        return leaves
+            assert index == len(tree.leaves), "the tree's events are not contiguous"
+            tree.leaves += pair
 
     def keys_unlike(self, keys: Keys) -> list[str]:
         """The circuits whose verification key on chain is not the one in `keys` (a client checks the keys

@@ -99,12 +99,35 @@ class _Reader:
         return spent, outputs
 
 
-def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey) -> RegulatorView:
-    """The whole ledger as the viewing key reads it, from the contract's events alone."""
-    view = RegulatorView()
-    reader = _Reader(prover, viewing, view)
-    pending: dict[int, tuple[int, Any]] = {}
-    for _, _, name, args in ledger.events():
+class RegulatorIndex:
+    """The view kept up to date: each `sync` applies only the events since the last one applied (all of them the
+    first time, and again from block 0 when the chain went back below the last block read). Whoever follows the
+    chain onto another branch at one height calls `forget` (gateway/ledger/chainguard.py's `rewound`)."""
+
+    def __init__(self, ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey) -> None:
+        self.ledger, self.prover, self.viewing = ledger, prover, viewing
+        self.forget()
+
+    def forget(self) -> None:
+        """As new: nothing read."""
+        self.view = RegulatorView()
+        self._reader = _Reader(self.prover, self.viewing, self.view)
+        self._pending: dict[int, tuple[int, Any]] = {}  # discount id -> (its range note, delivering its outputs)
+        self._applied = (-1, -1)  # the last event applied: (block, log index)
+
+    def sync(self) -> RegulatorView:
+        head = self.ledger.tx.backend.block_number()  # one head for every event kind: none skipped between them
+        if head < self._applied[0]:
+            self.forget()
+        for event in self.ledger.events(max(self._applied[0], 0), head):
+            if (event.block, event.log_index) <= self._applied:
+                continue
+            self._apply(event.name, event.args)
+            self._applied = (event.block, event.log_index)
+        return self.view
+
+    def _apply(self, name: str, args: Any) -> None:
+        view, reader, prover, pending = self.view, self._reader, self.prover, self._pending
         if name == "ConfidentialMint":
             note = args["note"]
             x, y, salt = reader.open(note, "cipherRegulator", 3)
@@ -150,4 +173,8 @@ def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey)
         elif name == "ConfidentialDiscountCancelled":
             pending.pop(int(args["id"]))  # its range note stays its holder's, unspent
             view.cancelled.add(int(args["id"]))
-    return view
+
+
+def regulator_view(ledger: ConfidentialLedger, prover: Prover, viewing: NoteKey) -> RegulatorView:
+    """The whole ledger as the viewing key reads it, from the contract's events alone."""
+    return RegulatorIndex(ledger, prover, viewing).sync()

@@ -36,8 +36,9 @@ AUTHENTICATION_FAILED = "authentication tag does not match"
 class NotEnoughCash(Exception):
     """No one or two of the wallet's notes cover the amount (a proof spends at most two)."""
 
-    def __init__(self, amount: int, balance: int, coverable: int, free: int) -> None:
+    def __init__(self, amount: int, balance: int, coverable: int, free: int, notes_needed: int = 0) -> None:
         self.amount, self.balance, self.coverable, self.free = amount, balance, coverable, free
+        self.notes_needed = notes_needed  # the fewest free notes that cover it together (0: none do)
         merge = " (merge notes first)" if free >= amount else ""
         super().__init__(f"{amount} fen asked, {balance} held, at most {coverable} in two notes{merge}")
 
@@ -352,8 +353,12 @@ class Wallet:
                 return [note]
         largest = notes[-2:]
         if sum(n.value for n in largest) < amount:
-            free = sum(n.value for n in notes)
-            raise NotEnoughCash(amount, self.balance(), sum(n.value for n in largest), free)
+            free, needed, total = sum(n.value for n in notes), 0, 0
+            for note in reversed(notes):  # the largest first: the fewest notes
+                if total < amount:
+                    total, needed = total + note.value, needed + 1
+            needed = needed if total >= amount else 0
+            raise NotEnoughCash(amount, self.balance(), sum(n.value for n in largest), free, needed)
         return largest
 
     def merge(self) -> Proven:

@@ -22,13 +22,15 @@ import {IPoseidon2, PoseidonTree} from "./PoseidonTree.sol";
 ///      Who submits a transfer is not who pays: the proof authorizes, so a shared submitter can carry it.
 ///      Not built yet (docs/PRIVACY.md §8): members' statuses and roles inside the proofs (a FROZEN
 ///      participant's notes still move), hidden mint amounts (allowance notes), the member tree.
-abstract contract ConfidentialCash is PoseidonTree, NoteKeyDirectory, DigitalCashErrors {
+abstract contract ConfidentialCash is PoseidonTree, DigitalCashErrors {
     uint256 private constant TRANSFER_SIGNALS = 24;
     uint256 private constant MINT_SIGNALS = 15;
     /// @dev 48-bit values, as the circuits range-check them
     uint256 private constant MAX_VALUE = 2 ** 48 - 1;
 
     IParticipantRegistry internal immutable _registry;
+    /// @dev the members' note keys: public, so in a contract of its own (its storage holds members' addresses)
+    NoteKeyDirectory public immutable noteKeyDirectory;
     Groth16Verifier internal immutable _verifier;
     address internal immutable _mintKey;
     address internal immutable _transferKey;
@@ -70,6 +72,7 @@ abstract contract ConfidentialCash is PoseidonTree, NoteKeyDirectory, DigitalCas
         uint256[2] memory pinnedViewingKey
     ) PoseidonTree(hasher) {
         _registry = registry;
+        noteKeyDirectory = new NoteKeyDirectory(registry);
         _verifier = verifier;
         _mintKey = mintKey;
         _transferKey = transferKey;
@@ -157,11 +160,6 @@ abstract contract ConfidentialCash is PoseidonTree, NoteKeyDirectory, DigitalCas
         _requireNotAwaited(payment.commitments[1]);
         uint256 index = _applyTransfer(payment, proof);
         emit ConfidentialTransfer(index, payment);
-    }
-
-    /// @dev A note key is registered by an ACTIVE member of the platform's registry only (NoteKeyDirectory).
-    function _requireActiveMember(address account) internal view override {
-        if (_registry.membershipOf(account).status != uint8(MemberStatus.ACTIVE)) revert CashRoleForbidden(account);
     }
 
     /// @dev Reverts when `commitment` is a pending payment's (ConfidentialBills: a discount's price).

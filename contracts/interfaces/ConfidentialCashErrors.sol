@@ -37,6 +37,8 @@ interface ConfidentialCashErrors {
     error DiscountCancelled(uint256 commitment);
     /// @dev VALIDATION_ERROR: not a note key: off the curve, or of its small subgroup (anyone could open notes to it).
     error NoteKeyInvalid(uint256 x, uint256 y);
+    /// @dev INVALID_STATE: another member registered this note key: a key is one member's for good.
+    error NoteKeyTaken(address member);
     /// @dev INVALID_STATE: the note tree is full (2^20 leaves).
     error TreeFull();
 }

@@ -66,6 +66,7 @@ def create_app(runtime: Runtime, services: ServiceSet, recovery: Recovery) -> Fa
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         await anyio.to_thread.run_sync(recovery.reconcile)  # the outbox, before serving anything
         runtime.follower.start()  # answers writes as their blocks come (gateway/ledger/follower.py)
+        await anyio.to_thread.run_sync(services.participants.register_note_keys)  # a confidential platform's
         recoveries = asyncio.create_task(_complete_recoveries_every(RECOVERIES_EVERY_S, services))
         try:
             yield

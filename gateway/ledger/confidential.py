@@ -37,7 +37,7 @@ from chain.tx import Transactor, TxResult
 from chain.zk.circuits import Keys, ensure_dev_keys
 from chain.zk.ledger import ConfidentialLedger, attach_confidential, decoder, deploy_confidential
 from chain.zk.prover import SUBGROUP_ORDER, NoteKey, Point, Proven, Prover, native_prover
-from chain.zk.regulator import regulator_view
+from chain.zk.regulator import RegulatorIndex
 from chain.zk.wallet import Wallet
 from gateway.core.settings import Settings
 
@@ -93,6 +93,8 @@ class ConfidentialPlatform:
         self._wallets: dict[str, Wallet] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._regulator = RegulatorIndex(ledger, prover, viewing)  # read on a regulator's first balance read
+        self._regulator_lock = threading.Lock()
 
     def note_key(self, participant_id: str, self_custody: bool) -> NoteKey:
         """A hosted participant's note key (secret and public halves), derived from its signing key."""
@@ -108,27 +110,27 @@ class ConfidentialPlatform:
         """Whether this gateway holds `participant_id`'s key, so proves and reads its notes."""
         return not self_custody and self.keystore.exists(participant_id)
 
-    def receiver_key(self, participant_id: str, address: str, self_custody: bool) -> Point:
-        """The key notes to `participant_id` are made for: the one the chain's directory names for `address`.
-        A hosted participant that registered none yet is registered now, sent with its own key (the directory
-        takes a key from its member only); anyone else must register its own first (ConfidentialRefused)."""
+    def receiver_key(self, participant_id: str, address: str) -> Point:
+        """The key notes to `participant_id` are made for: the one the chain's directory names for `address`
+        (ConfidentialRefused when none: it registers its own first; a hosted participant's gateway registers it
+        when it joins, or at the gateway's start, never while a payment waits, which would tell a node who is
+        about to receive)."""
         registered = self.ledger.note_key_of(address)
-        if registered is not None:
-            return registered
-        if not self.hosts(participant_id, self_custody):
+        if registered is None:
             raise ConfidentialRefused(
                 f"{participant_id} has registered no note key on the confidential ledger: it receives no notes until "
-                "it registers one from its own client (registerNoteKey, sent with its own key)"
+                "it registers one (a self-custody participant from its own client: registerNoteKey, sent with its "
+                "own key; a hosted one's gateway registers it when it joins or starts)"
             )
-        key = self.note_key(participant_id, self_custody).pk
-        self.ledger.register_note_key(self.keystore.load(participant_id), key)
-        return key
+        return registered
 
-    def owner_key(self, participant_id: str, address: str, self_custody: bool) -> Point | None:
-        """The key `participant_id`'s notes are owned by: its own (hosted here), else the directory's."""
+    def owner_keys(self, participant_id: str, address: str, self_custody: bool) -> set[Point]:
+        """The keys `participant_id`'s notes may be owned by: every one it registered (a key is one member's for
+        good), and its own when hosted here."""
+        keys = set(self.ledger.note_keys_of(address))
         if self.hosts(participant_id, self_custody):
-            return self.note_key(participant_id, self_custody).pk
-        return self.ledger.note_key_of(address)
+            keys.add(self.note_key(participant_id, self_custody).pk)
+        return keys
 
     @contextmanager
     def wallet(self, participant_id: str, self_custody: bool = False) -> Iterator[Wallet]:
@@ -144,9 +146,12 @@ class ConfidentialPlatform:
             yield wallet.sync()
 
     def forget_wallets(self) -> None:
-        """Drop every wallet read so far (the chain reorganised: each is read again from block 0 when used)."""
+        """Drop every wallet read so far, and the regulator's view (the chain reorganised: each is read again
+        from block 0 when used)."""
         with self._guard:
             self._wallets.clear()
+            # a new index, not the old one forgotten: a regulator's read may hold the old one's lock for long
+            self._regulator = RegulatorIndex(self.ledger, self.prover, self.viewing)
 
     def balance(self, participant_id: str) -> int:
         with self.wallet(participant_id) as wallet:
@@ -154,10 +159,12 @@ class ConfidentialPlatform:
 
     def regulator_balance(self, participant_id: str, address: str, self_custody: bool) -> int:
         """What the viewing key reads of the participant's cash, from the chain alone (0 without a key)."""
-        owner = self.owner_key(participant_id, address, self_custody)
-        if owner is None:
-            return 0
-        return regulator_view(self.ledger, self.prover, self.viewing).balances().get(owner, 0)
+        owners = self.owner_keys(participant_id, address, self_custody)
+        with self._guard:
+            index = self._regulator
+        with self._regulator_lock:  # its events since the last read only
+            balances = index.sync().balances()
+        return sum(balances.get(owner, 0) for owner in owners)
 
     def prove_mint(self, to: Point, amount: int) -> Proven:
         """A mint of `amount` to the key `to` (the value and the bank are public: allowance notes are not built)."""
@@ -199,7 +206,13 @@ def open_confidential(
         viewing = prover.note_key(note_secret(keystore.get_or_create(VIEWING_KEY), VIEWING_KEY_INFO))
         deployed = json.loads((data_dir / BOOK).read_text(encoding="utf-8"))  # check_mode wrote it at least
         if "ConfidentialBills" in deployed:
-            ledger = attach_confidential(tx, deployed["ConfidentialBills"])
+            try:
+                ledger = attach_confidential(tx, deployed["ConfidentialBills"])
+            except Exception as older:  # a dev platform deployed before the note-key directory
+                raise PlatformModeRefused(
+                    f"the confidential ledger of {data_dir} predates the note-key directory (a dev platform): "
+                    "serve --confidential on a new data dir"
+                ) from older
         else:
             new = deploy_confidential(Transactor(tx.backend, decoder()), operator, registry, keys, viewing.pk)
             ledger = attach_confidential(tx, new.contract.address)

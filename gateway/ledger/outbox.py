@@ -91,19 +91,27 @@ class ItemRef:
 
 REQUEST: ContextVar[RequestRef | None] = ContextVar("billchain_request", default=None)
 WRITE: ContextVar[tuple[str, Answer] | None] = ContextVar("billchain_write", default=None)
+#: the hashes sent inside `own_write`
+OWN_SENT: ContextVar[list[str] | None] = ContextVar("billchain_own_sent", default=None)
 #: the items of the bundle being sent (set by gateway/ledger/bundler.py)
 BUNDLE: ContextVar[list[ItemRef] | None] = ContextVar("billchain_bundle", default=None)
 
 
 @contextmanager
-def own_write(operation: str) -> Iterator[None]:
-    """What is sent inside is the gateway's own transaction, written down as `operation` with no request
-    and no answer: a step a write takes before its own (a confidential payment's merge of notes, a note key's
-    registration), never answered as the request that caused it, nor settled as it after a crash."""
-    tokens = REQUEST.set(None), WRITE.set((operation, Answer("none")))
+def own_write(operation: str, signer: str | None = None) -> Iterator[list[str]]:
+    """What is sent inside is the gateway's own transaction, written down as `operation` with no answer: a step
+    a write takes before its own (a confidential payment's merge of notes), or a chore (a note key's
+    registration), never answered as a request, nor settled as one after a crash. `signer`: the participant
+    whose hosted key signs, so recovery finds that key after a crash (the operator's and the relayer's it
+    finds by address). Yields the hashes sent inside: when the block is left without an error they are mined,
+    and the caller marks them DONE (`Outbox.mark`, off the event loop); else recovery settles them."""
+    sent: list[str] = []
+    request = RequestRef(signer, "") if signer is not None else None
+    tokens = REQUEST.set(request), WRITE.set((operation, Answer("none"))), OWN_SENT.set(sent)
     try:
-        yield
+        yield sent
     finally:
+        OWN_SENT.reset(tokens[2])
         WRITE.reset(tokens[1])
         REQUEST.reset(tokens[0])
 
@@ -125,6 +133,8 @@ class Outbox:
         A plain statement rather than the ORM's unit of work: it runs once per write."""
         request, write, items = REQUEST.get(), WRITE.get(), BUNDLE.get()
         operation, answer = write if write is not None else ("unknown", Answer("none"))
+        if (own := OWN_SENT.get()) is not None:
+            own.append(tx.hex)
         now = datetime.now(UTC).replace(tzinfo=None)
 
         def write_down(s: Session) -> None:

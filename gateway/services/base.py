@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -21,7 +22,7 @@ from gateway.core.log_context import TX_HASH
 from gateway.core.metrics import record_tx
 from gateway.core.problems import Problem
 from gateway.ledger.confidential import ConfidentialRefused
-from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer
+from gateway.ledger.outbox import DONE, REQUEST, WRITE, Answer, own_write
 from gateway.ledger.runtime import Runtime
 from gateway.services.answers import Answers, WriteOut
 from gateway.services.caller import OPERATION_SIGNATURE, Batching, Caller, Signer, self_custody_account
@@ -110,6 +111,19 @@ class Service:
         preparation, a batch's operation or a self-custody signature) from a write route."""
         bundler = self.rt.bundler
         return bundler is not None and OPERATION_SIGNATURE.get() is None and bundler.available()
+
+    @contextmanager
+    def own_step(self, operation: str, signer: str | None = None) -> Iterator[None]:
+        """Send the gateway's own transactions inside (gateway/ledger/outbox.py `own_write`), settled in the
+        outbox once the block is left without an error (else recovery settles them after a crash)."""
+        with own_write(operation, signer) as sent:
+            yield
+
+        def settle() -> None:
+            for tx_hash in sent:
+                self.rt.outbox.mark(tx_hash, DONE)
+
+        self.blocking(settle)  # may wait for a group commit: off the loop
 
     def blocking(self, fn: Callable[[], T]) -> T:
         """Run slow blocking work off the event loop when called from a write route."""

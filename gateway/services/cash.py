@@ -16,12 +16,15 @@ from gateway.core.money import format_amount, parse_amount
 from gateway.core.problems import Problem
 from gateway.core.schemas import BalanceOut, CashMove, CashMovementOut, CashMovementPage, CashOut
 from gateway.ledger.confidential import ConfidentialPlatform, ConfidentialRefused
-from gateway.ledger.outbox import Answer, own_write
+from gateway.ledger.outbox import Answer
 from gateway.services import views
 from gateway.services.base import Service
 from gateway.services.caller import OPERATION_SIGNATURE, Caller, Signer
 
 log = logging.getLogger(__name__)
+
+#: merges one payment may wait for (each a proof and a block): a payer's cash is spread by whoever pays it
+MAX_MERGES = 4
 
 
 class Cash(Service):
@@ -64,7 +67,7 @@ class Cash(Service):
                 "or batched (docs/PRIVACY.md §8)",
             )
         self._may_hold_cash(to, "to")
-        amount = int(answer.args["amount"])
+        receiver, amount = self._receiver_key(zk, to), int(answer.args["amount"])
         if mint:
             bank = self.hosted_account(signer)
             limit, minted = zk.ledger.mint_limit_of(bank.address)  # before any proof: a refusal costs no CPU
@@ -74,26 +77,24 @@ class Cash(Service):
                     f"{caller.id} may mint {format_amount(limit - minted)} more (limit {format_amount(limit)})",
                 )
 
-            def mint_it() -> TxResult:
-                receiver = self._receiver_key(zk, to)
-                return zk.ledger.mint(bank, self.blocking(lambda: zk.prove_mint(receiver, amount)))
-
+            mint_it = lambda: zk.ledger.mint(bank, self.blocking(lambda: zk.prove_mint(receiver, amount)))  # noqa: E731
             return self.write("mint", mint_it, answer, CashOut)
         assert caller.participant is not None  # require_may: a BANK or an ENTERPRISE
         self._may_hold_cash(caller.participant, "the payer")
 
         def send() -> TxResult:
-            proven = self._proven_payment(zk, caller.id, self._receiver_key(zk, to), amount)
+            proven = self._proven_payment(zk, caller.id, receiver, amount)
             return zk.send_transfer(self.rt.relayer, caller.id, proven)
 
         return self.write("transfer_cash", send, answer, CashOut)
 
     @staticmethod
     def _receiver_key(zk: ConfidentialPlatform, to: ParticipantRow) -> Point:
-        """The directory's key of `to`, registered first for a hosted participant that has none; that
-        registration is the gateway's own write (no request's answer is built from it)."""
-        with own_write("register_note_key"):
-            return zk.receiver_key(to.id, to.address, to.self_custody)
+        """The key the directory names for `to` (422 when none: it registers its own first)."""
+        try:
+            return zk.receiver_key(to.id, to.address)
+        except ConfidentialRefused as refused:
+            raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
 
     def _proven_payment(self, zk: ConfidentialPlatform, payer: str, receiver: Point, amount: int) -> Proven:
         """`payer`'s payment of `amount`, proven; when its free notes cover it only three or more together, they
@@ -106,8 +107,14 @@ class Cash(Service):
             except NotEnoughCash as short:
                 if not short.mergeable:
                     raise
+                if short.notes_needed > MAX_MERGES + 2:
+                    raise Problem(
+                        ProblemCode.INSUFFICIENT_CASH,
+                        f"the payer's cash is spread over too many notes for one payment ({short.notes_needed} "
+                        f"needed, at most {MAX_MERGES + 2} taken at once): pay less, or in parts",
+                    ) from None
             merge = self.blocking(lambda: zk.prove_merge(payer))
-            with own_write("merge_cash"):
+            with self.own_step("merge_cash"):
                 result = zk.send_transfer(self.rt.relayer, payer, merge)
             log.info("merged two of %s's notes to pay %d fen (block %d)", payer, amount, result.block_number)
 

@@ -7,7 +7,6 @@ import logging
 from eth_utils import to_checksum_address
 from sqlalchemy import select
 
-from chain.errors import ChainError
 from chain.model import Operation, Role
 from chain.problem_codes import ProblemCode
 from chain.tx import TxResult
@@ -29,7 +28,7 @@ from gateway.core.schemas import (
     TokenEventPage,
     TokenOut,
 )
-from gateway.ledger.outbox import Answer, own_write
+from gateway.ledger.outbox import Answer
 from gateway.ledger.runtime import Runtime
 from gateway.services import tokens, views
 from gateway.services.answers import Answers
@@ -118,18 +117,38 @@ class Participants(Service):
 
         return self.write("register", register, answer, OnboardedOut)
 
-    def _register_note_key(self, participant_id: str, address: str, role: Role) -> None:
-        """On a confidential platform, a hosted participant that holds cash joins the note-key directory when it
-        joins the platform (sent with its own key), so its first receipt is not told by a registration made just
-        before it. Should that fail, the key is registered when it first receives (gateway/ledger/confidential.py)."""
+    def _register_note_key(self, participant_id: str, address: str, role: Role) -> bool:
+        """On a confidential platform, a hosted participant that holds cash joins the note-key directory (sent
+        with its own key) when it joins the platform, not when it first receives, which would tell a node who is
+        about to. Whether it was registered now; a failure is logged, never the onboarding's (the gateway's
+        next start registers it: `register_note_keys`)."""
         zk = self.rt.confidential
         if zk is None or role.name not in {r.name for r in self.rt.rules.roles_for(Operation.TRANSFER_CASH)}:
-            return
+            return False
         try:
-            with own_write("register_note_key"):
-                zk.receiver_key(participant_id, address, self_custody=False)
-        except ChainError as failed:
-            log.warning("%s's note key not registered (it will be when it first receives): %s", participant_id, failed)
+            if zk.ledger.note_key_of(address) is not None:
+                return False
+            account = self.blocking(lambda: self.rt.keystore.load(participant_id))  # scrypt, and the prover
+            key = self.blocking(lambda: zk.note_key(participant_id, self_custody=False).pk)
+            with self.own_step("register_note_key", signer=participant_id):
+                zk.ledger.register_note_key(account, key)
+            return True
+        except Exception as failed:  # the participant is on chain all the same: its onboarding is answered
+            log.warning("%s's note key not registered (it will be at the next start): %s", participant_id, failed)
+            return False
+
+    def register_note_keys(self) -> int:
+        """At the gateway's start on a confidential platform: the hosted ACTIVE participants that hold cash and
+        have no note key in the directory register theirs (an earlier version's, or one whose onboarding's
+        registration failed), all at once and apart from any payment. How many were registered."""
+        if self.rt.confidential is None:
+            return 0
+        with self.rt.db.session() as s:
+            hosted = s.scalars(
+                select(ParticipantRow).where(ParticipantRow.custody == "hosted", ParticipantRow.status == "ACTIVE")
+            )
+            rows = [(row.id, row.address, Role[row.role]) for row in hosted]
+        return sum(self._register_note_key(pid, address, role) for pid, address, role in rows)
 
     def approve(self, caller: Caller, participant_id: str) -> ParticipantOut:
         """An ACTIVE REGULATOR approves a PENDING one (DOMAIN.md): only then may it act, on chain."""

@@ -28,6 +28,7 @@ from chain.errors import (
     DuplicateNullifier,
     InvalidProof,
     NoteKeyInvalid,
+    NoteKeyTaken,
     NullifierSpent,
     PublicInputOutOfField,
     UnknownRoot,
@@ -276,6 +277,48 @@ def test_only_an_active_bank_mints_within_its_limit(fresh: Story, prover: Prover
         s.cash.mint(s.world["bank"], proven)
 
 
+def _sqrt(n: int) -> int:
+    """A square root modulo FIELD (Tonelli-Shanks: FIELD - 1 = q 2^s, q odd)."""
+    q, e = FIELD - 1, 0
+    while q % 2 == 0:
+        q, e = q // 2, e + 1
+    z = next(z for z in range(2, 100) if pow(z, (FIELD - 1) // 2, FIELD) == FIELD - 1)
+    m, c, t, r = e, pow(z, q, FIELD), pow(n, q, FIELD), pow(n, (q + 1) // 2, FIELD)
+    while t != 1:
+        i, t2 = 0, t
+        while t2 != 1:
+            t2, i = t2 * t2 % FIELD, i + 1
+        b = pow(c, 1 << (m - i - 1), FIELD)
+        m, c, t, r = i, b * b % FIELD, t * b * b % FIELD, r * b % FIELD
+    assert r * r % FIELD == n % FIELD
+    return r
+
+
+def _small_order_points() -> list[tuple[int, int]]:
+    """BabyJubJub's points of order 1, 2, 4 and 8 (a x^2 + y^2 = 1 + d x^2 y^2): anyone could open a note
+    encrypted to one. Order 4: y = 0; order 8: x^2 = y^2 solved for y^2 (a + 1) = 1 + d y^4, picked so the
+    point doubles to an order-4 one."""
+    a, d = 168700, 168696
+    inv = lambda v: pow(v, FIELD - 2, FIELD)  # noqa: E731
+    four = [(x, 0) for x in (_sqrt(inv(a)), FIELD - _sqrt(inv(a)))]
+    # order 8: 2P has y = 0, i.e. y^2 = a x^2 for P = (x, y); with the curve: a x^2 (a + 1)... solved for u = x^2:
+    # a u + a u = 1 + d a u^2  ->  d a u^2 - 2 a u + 1 = 0
+    disc = (4 * a * a - 4 * d * a) % FIELD
+    eight = []
+    for root in (_sqrt(disc), FIELD - _sqrt(disc)):
+        u = (2 * a + root) * inv(2 * d * a) % FIELD
+        if pow(u, (FIELD - 1) // 2, FIELD) == 1:  # x^2 = u has a root
+            x = _sqrt(u)
+            y = _sqrt(a * u % FIELD) if pow(a * u % FIELD, (FIELD - 1) // 2, FIELD) == 1 else None
+            if y is not None:
+                eight.append((x, y))
+    points = [(0, 1), (0, FIELD - 1), *four, *eight]
+    for x, y in points:  # each on the curve
+        assert (a * x * x + y * y) % FIELD == (1 + d * x * x % FIELD * y * y) % FIELD
+    assert eight, "an order-8 point"
+    return points
+
+
 def test_a_member_registers_its_own_note_key_and_only_a_usable_one(fresh: Story, prover: Prover) -> None:
     """The directory a payer reads a receiver's key from: each member writes its own entry, and only a key no
     one else can open notes to (contracts/confidential/NoteKeyDirectory.sol)."""
@@ -285,9 +328,12 @@ def test_a_member_registers_its_own_note_key_and_only_a_usable_one(fresh: Story,
     assert s.cash.note_key_of(t1) == s.alice.pk
     s.cash.register_note_key(s.world["t1"], s.bob.pk)  # a new key: new notes go to it
     assert (s.cash.note_key_of(t1), s.cash.note_key_of(s.world.addr("t2"))) == (s.bob.pk, None)
+    with reverts(NoteKeyTaken, member=t1):  # a key is one member's for good: no one else registers it
+        s.cash.register_note_key(s.world["t2"], s.alice.pk)
+    s.cash.register_note_key(s.world["t1"], s.alice.pk)  # its own again
+    assert s.cash.note_keys_of(t1) == [s.alice.pk, s.bob.pk]
     x, y = s.alice.pk
-    order_two = (0, FIELD - 1)  # on the curve, of its small subgroup: its ECDH takes two values
-    for bad in [(x, y + 1), (0, 1), order_two, (x + FIELD, y)]:
+    for bad in [(x, y + 1), (x + FIELD, y), *_small_order_points()]:
         with reverts(NoteKeyInvalid):
             s.cash.register_note_key(s.world["t2"], bad)
     outsider = s.world.backend.w3.eth.account.create()

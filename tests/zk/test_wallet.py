@@ -23,9 +23,9 @@ from chain.errors import (
     PresentmentNotPending,
     WrongDay,
 )
-from chain.zk.ledger import ConfidentialLedger
+from chain.zk.ledger import ConfidentialLedger, attach_confidential
 from chain.zk.prover import NoteKey, Prover
-from chain.zk.regulator import CashHolding, RangeHolding, regulator_view
+from chain.zk.regulator import CashHolding, RangeHolding, RegulatorIndex, regulator_view
 from chain.zk.toolchain import ToolError
 from chain.zk.wallet import NotEnoughCash, Offer, OfferExpired, Wallet
 from tests.conftest import World, reverts
@@ -152,6 +152,33 @@ def test_the_wallet_pays_from_its_notes_and_says_when_they_cannot_cover(fresh: S
     t2.release(first)  # never sent: free again
     s.ledger.transfer(s.world["t2"], t2.pay(1_00, s.keys["t1"].pk))
     assert t1.sync().balance() == 101_00
+
+
+def test_cash_spread_over_three_notes_is_merged_then_paid_and_the_regulator_s_index_follows(
+    fresh: Story, prover: Prover
+) -> None:
+    """A proof spends at most two notes: `merge` pays two to ourselves as one. The regulator's index and the
+    tree's leaves are read incrementally (only the blocks since the last read), and equal a fresh read."""
+    s = fresh
+    t1, t2 = s.wallets["t1"], s.wallets["t2"]
+    index = RegulatorIndex(s.ledger, prover, s.regulator)
+    index.sync()  # read up to here; the rest is read as it comes
+    for value in (10_00, 20_00, 30_00):
+        s.ledger.transfer(s.world["t2"], t2.pay(value, s.keys["t1"].pk))
+        t2.sync()
+    with pytest.raises(NotEnoughCash) as short:
+        t1.sync().pay(55_00, s.keys["t2"].pk)
+    assert short.value.mergeable and (short.value.coverable, short.value.notes_needed) == (50_00, 3)
+    s.ledger.transfer(s.world["t1"], t1.merge())
+    assert sorted(n.value for n in t1.sync().cash.values()) == [10_00, 50_00]
+    s.ledger.transfer(s.world["t1"], t1.pay(55_00, s.keys["t2"].pk))
+    assert t1.sync().balance() == 5_00
+    with pytest.raises(NotEnoughCash) as short:
+        t1.pay(6_00, s.keys["t2"].pk)
+    assert not short.value.mergeable
+    fresh_view = regulator_view(s.ledger, prover, s.regulator)
+    assert index.sync().held() == fresh_view.held() and index.view.balances()[s.keys["t1"].pk] == 5_00
+    assert s.ledger.leaves() == attach_confidential(s.ledger.tx, s.ledger.contract.address).leaves()
 
 
 def test_a_pending_request_locks_the_note_until_the_bank_rejects_it_with_the_key_both_compute(
