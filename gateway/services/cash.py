@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import or_, select
 
@@ -25,6 +27,15 @@ log = logging.getLogger(__name__)
 
 #: merges one payment may wait for (each a proof and a block): a payer's cash is spread by whoever pays it
 MAX_MERGES = 4
+
+
+@contextmanager
+def _refused_as_422() -> Iterator[None]:
+    """What a confidential platform does not serve here (ConfidentialRefused), answered as the client's 422."""
+    try:
+        yield
+    except ConfidentialRefused as refused:
+        raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
 
 
 class Cash(Service):
@@ -91,10 +102,8 @@ class Cash(Service):
     @staticmethod
     def _receiver_key(zk: ConfidentialPlatform, to: ParticipantRow) -> Point:
         """The key the directory names for `to` (422 when none: it registers its own first)."""
-        try:
+        with _refused_as_422():
             return zk.receiver_key(to.id, to.address)
-        except ConfidentialRefused as refused:
-            raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
 
     def _proven_payment(self, zk: ConfidentialPlatform, payer: str, receiver: Point, amount: int) -> Proven:
         """`payer`'s payment of `amount`, proven; when its free notes cover it only three or more together, they
@@ -132,10 +141,9 @@ class Cash(Service):
 
     @staticmethod
     def _note_key(zk: ConfidentialPlatform, row: ParticipantRow) -> NoteKey:
-        try:
+        """A participant's note key, when this gateway holds its key (422 when not: its own client proves)."""
+        with _refused_as_422():
             return zk.note_key(row.id, row.self_custody)
-        except ConfidentialRefused as refused:
-            raise Problem(ProblemCode.VALIDATION_ERROR, str(refused)) from None
 
     def mint(self, caller: Caller, body: CashMove) -> CashOut:
         return self._move(caller, body, mint=True)

@@ -21,9 +21,10 @@ from tests.e2e.test_batch_kill import _call, _ok, _pending
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]
 
 
-def _pending_items(data_dir: Path) -> int:
+def _pending_bundles(data_dir: Path) -> list[str]:
+    """The bundle transaction of each PENDING item, one entry per item."""
     with sqlite3.connect(f"file:{data_dir / 'gateway.db'}?mode=ro", uri=True) as db:
-        return int(db.execute("SELECT COUNT(*) FROM bundle_items WHERE state = 'PENDING'").fetchone()[0])
+        return [row[0] for row in db.execute("SELECT tx_hash FROM bundle_items WHERE state = 'PENDING'")]
 
 
 def test_a_bundle_survives_a_sigkill_and_each_keyed_write_is_answered_once(tmp_path: Path) -> None:
@@ -55,7 +56,7 @@ def test_a_bundle_survives_a_sigkill_and_each_keyed_write_is_answered_once(tmp_p
             with ThreadPoolExecutor(3) as pool:
                 asked = [pool.submit(endorse, i) for i in range(3)]
                 deadline = time.monotonic() + 30
-                while _pending_items(gateway.data_dir) < 3:
+                while len(sent := _pending_bundles(gateway.data_dir)) < 3:
                     assert not any(a.done() for a in asked), [a.result().text for a in asked if a.done()]
                     assert time.monotonic() < deadline, "the bundle never reached the outbox"
                     time.sleep(0.02)
@@ -69,7 +70,9 @@ def test_a_bundle_survives_a_sigkill_and_each_keyed_write_is_answered_once(tmp_p
             assert [a.status_code for a in answers] == [201, 201, 201], [a.text for a in answers]
             bodies = [a.json() for a in answers]
             assert [b["bill"]["id"] for b in bodies] == bills
-            assert len({b["tx"]["hash"] for b in bodies}) == 1  # the one bundle sent before the kill
+            # answered from the bundles sent before the kill (one, unless a slow machine's three requests missed
+            # one bundle's wait), none sent anew
+            assert {b["tx"]["hash"] for b in bodies} <= set(sent), (bodies, sent)
             again = [endorse(i) for i in range(3)]
             assert [a.json() for a in again] == bodies and all(
                 a.headers["Idempotent-Replayed"] == "true" for a in again
@@ -79,6 +82,6 @@ def test_a_bundle_survives_a_sigkill_and_each_keyed_write_is_answered_once(tmp_p
             for holder, bill in zip(holders, bills, strict=True):
                 pending = _ok(_call(gateway, holder, "/v1/transfers?direction=outgoing&status=PENDING"))["items"]
                 assert [t["bill_id"] for t in pending] == [bill]
-            assert _pending(gateway.data_dir) == 0 and _pending_items(gateway.data_dir) == 0
+            assert _pending(gateway.data_dir) == 0 and _pending_bundles(gateway.data_dir) == []
     finally:
         node.close()
