@@ -125,7 +125,7 @@ class Cash(Service):
             merge = self.blocking(lambda: zk.prove_merge(payer))
             with self.own_step("merge_cash"):
                 result = zk.send_transfer(self.rt.relayer, payer, merge)
-            log.info("merged two of %s's notes to pay %d fen (block %d)", payer, amount, result.block_number)
+            log.info("merged two notes before a payment (block %d)", result.block_number)  # no party, no amount
 
     def _may_hold_cash(self, row: ParticipantRow, who: str) -> None:
         """An ACTIVE participant of a role that holds cash (the cash rules' own roles, read from the chain):
